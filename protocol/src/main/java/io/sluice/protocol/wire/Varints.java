@@ -1,0 +1,106 @@
+package io.sluice.protocol.wire;
+
+import io.netty.buffer.ByteBuf;
+import io.sluice.protocol.ProtocolException;
+
+/**
+ * Kafka's variable-length integers over a {@link ByteBuf}: unsigned varints (protobuf base-128,
+ * little-endian groups of seven bits) and zig-zag encoded signed varints and varlongs.
+ *
+ * <p>Readers advance the buffer's reader index and fail with {@link ProtocolException} on a
+ * truncated or over-long encoding; they never read past {@code writerIndex}.
+ */
+public final class Varints {
+  private Varints() {}
+
+  public static int readUnsignedVarint(ByteBuf buf) {
+    int value = 0;
+    for (int shift = 0; shift < 35; shift += 7) {
+      if (!buf.isReadable()) {
+        throw new ProtocolException("truncated varint at index=" + buf.readerIndex());
+      }
+      byte b = buf.readByte();
+      value |= (b & 0x7f) << shift;
+      if ((b & 0x80) == 0) {
+        if (shift == 28 && (b & 0xf0) != 0) {
+          throw new ProtocolException("varint overflows 32 bits at index=" + buf.readerIndex());
+        }
+        return value;
+      }
+    }
+    throw new ProtocolException("varint longer than 5 bytes at index=" + buf.readerIndex());
+  }
+
+  public static long readUnsignedVarlong(ByteBuf buf) {
+    long value = 0;
+    for (int shift = 0; shift < 70; shift += 7) {
+      if (!buf.isReadable()) {
+        throw new ProtocolException("truncated varlong at index=" + buf.readerIndex());
+      }
+      byte b = buf.readByte();
+      value |= (long) (b & 0x7f) << shift;
+      if ((b & 0x80) == 0) {
+        if (shift == 63 && (b & 0x7e) != 0) {
+          throw new ProtocolException("varlong overflows 64 bits at index=" + buf.readerIndex());
+        }
+        return value;
+      }
+    }
+    throw new ProtocolException("varlong longer than 10 bytes at index=" + buf.readerIndex());
+  }
+
+  /** A zig-zag encoded signed 32-bit varint. */
+  public static int readVarint(ByteBuf buf) {
+    int raw = readUnsignedVarint(buf);
+    return (raw >>> 1) ^ -(raw & 1);
+  }
+
+  /** A zig-zag encoded signed 64-bit varlong. */
+  public static long readVarlong(ByteBuf buf) {
+    long raw = readUnsignedVarlong(buf);
+    return (raw >>> 1) ^ -(raw & 1);
+  }
+
+  public static void writeUnsignedVarint(ByteBuf buf, int value) {
+    while ((value & 0xffffff80) != 0) {
+      buf.writeByte((value & 0x7f) | 0x80);
+      value >>>= 7;
+    }
+    buf.writeByte(value);
+  }
+
+  public static void writeUnsignedVarlong(ByteBuf buf, long value) {
+    while ((value & 0xffffffffffffff80L) != 0) {
+      buf.writeByte(((int) value & 0x7f) | 0x80);
+      value >>>= 7;
+    }
+    buf.writeByte((int) value);
+  }
+
+  public static void writeVarint(ByteBuf buf, int value) {
+    writeUnsignedVarint(buf, (value << 1) ^ (value >> 31));
+  }
+
+  public static void writeVarlong(ByteBuf buf, long value) {
+    writeUnsignedVarlong(buf, (value << 1) ^ (value >> 63));
+  }
+
+  public static int sizeOfUnsignedVarint(int value) {
+    int leadingZeros = Integer.numberOfLeadingZeros(value);
+    // ceil((32 - leadingZeros) / 7), at least 1
+    return leadingZeros == 32 ? 1 : (38 - leadingZeros) / 7;
+  }
+
+  public static int sizeOfUnsignedVarlong(long value) {
+    int leadingZeros = Long.numberOfLeadingZeros(value);
+    return leadingZeros == 64 ? 1 : (70 - leadingZeros) / 7;
+  }
+
+  public static int sizeOfVarint(int value) {
+    return sizeOfUnsignedVarint((value << 1) ^ (value >> 31));
+  }
+
+  public static int sizeOfVarlong(long value) {
+    return sizeOfUnsignedVarlong((value << 1) ^ (value >> 63));
+  }
+}
