@@ -1,0 +1,270 @@
+"""Starting and stopping the two brokers under test, one at a time, on loopback.
+
+Kafka is started the way `kafka-server-start.sh` starts it (same heap and GC flags), in KRaft
+combined mode (broker and controller in one process, one node), from jars that Maven resolved into
+the run's temporary directory. Sluice is started the way a user starts it: `bin/sluice-broker
+start`. Each broker gets free loopback ports and a data directory under the run's temporary
+directory, with default flush settings.
+
+"Start to ready" is measured from just before the launch to the first ApiVersions answer with
+error 0, polled every 5 ms. For Kafka it excludes the separate `kafka-storage format` step, which
+a Kafka user also runs once beforehand.
+"""
+
+import os
+import re
+import signal
+import socket
+import subprocess
+import time
+import uuid
+import base64
+from pathlib import Path
+
+from . import kafkawire
+
+HOST = "127.0.0.1"
+
+# kafka-server-start.sh: KAFKA_HEAP_OPTS; kafka-run-class.sh: KAFKA_JVM_PERFORMANCE_OPTS.
+KAFKA_JVM_OPTS = [
+    "-Xmx1G",
+    "-Xms1G",
+    "-server",
+    "-XX:+UseG1GC",
+    "-XX:MaxGCPauseMillis=20",
+    "-XX:InitiatingHeapOccupancyPercent=35",
+    "-XX:+ExplicitGCInvokesConcurrent",
+    "-Djava.awt.headless=true",
+]
+
+KAFKA_LOG4J2 = """\
+status = warn
+appender.file.type = File
+appender.file.name = file
+appender.file.fileName = {log}
+appender.file.layout.type = PatternLayout
+appender.file.layout.pattern = [%d] %p %m (%c)%n
+rootLogger.level = info
+rootLogger.appenderRef.file.ref = file
+"""
+
+
+def free_port():
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((HOST, 0))
+        return sock.getsockname()[1]
+
+
+def listening_pid(port):
+    """The pid of the process listening on 127.0.0.1:`port`, found through /proc/net/tcp."""
+    wanted = "%08X:%04X" % (0x0100007F, port)  # 127.0.0.1 in /proc's little-endian hex
+    inodes = set()
+    with open("/proc/net/tcp") as table:
+        for line in table.readlines()[1:]:
+            fields = line.split()
+            if fields[1] == wanted and fields[3] == "0A":  # 0A = LISTEN
+                inodes.add("socket:[%s]" % fields[9])
+    for pid_dir in Path("/proc").iterdir():
+        if not pid_dir.name.isdigit():
+            continue
+        try:
+            for fd in (pid_dir / "fd").iterdir():
+                if os.readlink(fd) in inodes:
+                    return int(pid_dir.name)
+        except OSError:
+            continue
+    return None
+
+
+def _wait_exit(pid, timeout_s):
+    end = time.monotonic() + timeout_s
+    while time.monotonic() < end:
+        if not Path("/proc/%d" % pid).exists():
+            return True
+        try:
+            with open("/proc/%d/stat" % pid) as stat:
+                if stat.read().split(")")[-1].split()[0] == "Z":
+                    return True
+        except OSError:
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def terminate(pid, timeout_s=60):
+    """SIGTERM (a clean shutdown), then SIGKILL if the process is still there after timeout_s."""
+    try:
+        os.kill(pid, signal.SIGTERM)
+    except ProcessLookupError:
+        return
+    if not _wait_exit(pid, timeout_s):
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        _wait_exit(pid, 10)
+
+
+class KafkaBroker:
+    """Apache Kafka, single node, KRaft combined mode. Not thread-safe; one instance per run."""
+
+    name = "kafka"
+
+    def __init__(self, libs_dir, work_dir, log):
+        self.libs = str(Path(libs_dir) / "*")
+        self.work = Path(work_dir) / "kafka"
+        self.log = log
+        self.process = None
+        self.pid = None
+        self.port = None
+
+    @property
+    def bootstrap(self):
+        return "%s:%d" % (HOST, self.port)
+
+    def _properties(self, data_dir, port, controller_port):
+        return "\n".join(
+            [
+                "process.roles=broker,controller",
+                "node.id=1",
+                "controller.quorum.voters=1@%s:%d" % (HOST, controller_port),
+                "listeners=PLAINTEXT://%s:%d,CONTROLLER://%s:%d" % (HOST, port, HOST, controller_port),
+                "advertised.listeners=PLAINTEXT://%s:%d" % (HOST, port),
+                "controller.listener.names=CONTROLLER",
+                "inter.broker.listener.name=PLAINTEXT",
+                "listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT",
+                "log.dirs=%s" % data_dir,
+                # As in Kafka's shipped config/server.properties for a single node.
+                "num.partitions=1",
+                "offsets.topic.replication.factor=1",
+                "transaction.state.log.replication.factor=1",
+                "transaction.state.log.min.isr=1",
+                "share.coordinator.state.topic.replication.factor=1",
+                "share.coordinator.state.topic.min.isr=1",
+                "group.initial.rebalance.delay.ms=0",
+                "",
+            ]
+        )
+
+    def start(self, fresh=True):
+        """Formats (if fresh) and starts Kafka; returns seconds from launch to ready."""
+        self.work.mkdir(parents=True, exist_ok=True)
+        data_dir = self.work / "data"
+        self.port, controller_port = free_port(), free_port()
+        props = self.work / "server.properties"
+        props.write_text(self._properties(data_dir, self.port, controller_port))
+        log4j = self.work / "log4j2.properties"
+        log4j.write_text(KAFKA_LOG4J2.format(log=self.work / "server.log"))
+        base = ["java", "-Dlog4j2.configurationFile=%s" % log4j, "-cp", self.libs]
+        if fresh:
+            subprocess.run(["rm", "-rf", str(data_dir)], check=True)
+            cluster_id = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
+            subprocess.run(
+                base + ["kafka.tools.StorageTool", "format", "-t", cluster_id, "-c", str(props)],
+                check=True,
+                capture_output=True,
+                text=True,
+                timeout=120,
+            )
+        command = ["java"] + KAFKA_JVM_OPTS + base[1:] + ["kafka.Kafka", str(props)]
+        self.log("kafka: starting on %s" % self.bootstrap)
+        out = open(self.work / "stdout.log", "ab")
+        launched = time.monotonic()
+        self.process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT)
+        out.close()
+        self.pid = self.process.pid
+        ready = kafkawire.wait_ready(HOST, self.port, 120, self.process)
+        return ready - launched
+
+    def create_topic(self, topic, partitions):
+        kafkawire.create_topic(HOST, self.port, topic, partitions)
+
+    def stop(self):
+        if self.pid is not None:
+            terminate(self.pid)
+            if self.process is not None:
+                self.process.wait(timeout=10)
+        self.pid = self.process = None
+
+
+class SluiceBroker:
+    """Sluice as users start it: `bin/sluice-broker start|stop` from the repository root."""
+
+    name = "sluice"
+
+    def __init__(self, repo_dir, work_dir, log):
+        self.repo = Path(repo_dir)
+        self.work = Path(work_dir) / "sluice"
+        self.log = log
+        self.pid = None
+        self.port = None
+        self.overrides = []
+
+    @property
+    def bootstrap(self):
+        return "%s:%d" % (HOST, self.port)
+
+    def _script(self, action, extra):
+        env = dict(os.environ)
+        # The daemon keeps its pid and log files under these; the harness owns the directory.
+        env["SLUICE_RUN_DIR"] = str(self.work / "run")
+        env["SLUICE_LOG_DIR"] = str(self.work / "logs")
+        return subprocess.run(
+            [str(self.repo / "bin" / "sluice-broker"), action] + extra,
+            cwd=self.work,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+
+    def start(self, fresh=True, overrides=()):
+        """Starts the daemon (data kept unless fresh); returns seconds from launch to ready."""
+        self.work.mkdir(parents=True, exist_ok=True)
+        if fresh:
+            subprocess.run(["rm", "-rf", str(self.work / "data")], check=True)
+        self.port = free_port()
+        settings = [
+            "listeners=PLAINTEXT://%s:%d" % (HOST, self.port),
+            "log.dirs=%s" % (self.work / "data"),
+        ] + list(overrides)
+        self.overrides = settings
+        extra = []
+        for setting in settings:
+            extra += ["--override", setting]
+        self.log("sluice: starting on %s %s" % (self.bootstrap, " ".join(overrides)))
+        launched = time.monotonic()
+        result = self._script("start", extra)
+        if result.returncode != 0:
+            raise RuntimeError(
+                "bin/sluice-broker start failed (%d): %s%s"
+                % (result.returncode, result.stdout, result.stderr)
+            )
+        ready = kafkawire.wait_ready(HOST, self.port, 120)
+        elapsed = ready - launched
+        self.pid = self._pid_from_output(result.stdout + result.stderr) or listening_pid(self.port)
+        if self.pid is None:
+            raise RuntimeError("cannot find the Sluice broker's pid (port %d)" % self.port)
+        return elapsed
+
+    def _pid_from_output(self, text):
+        """The daemon prints where its pid file is; read the pid from there if it did."""
+        for match in re.finditer(r"(/\S+\.pid)\b", text):
+            try:
+                pid = int(Path(match.group(1)).read_text().strip())
+            except (OSError, ValueError):
+                continue
+            return pid
+        return None
+
+    def create_topic(self, topic, partitions):
+        kafkawire.create_topic(HOST, self.port, topic, partitions)
+
+    def stop(self):
+        if self.pid is None:
+            return
+        result = self._script("stop", [])
+        if result.returncode != 0:
+            self.log("sluice: bin/sluice-broker stop exited %d; sending SIGTERM" % result.returncode)
+        terminate(self.pid)
+        self.pid = None

@@ -1,0 +1,100 @@
+"""What the harness reads about a broker process from outside: CPU, memory, garbage collection.
+
+CPU comes from /proc/<pid>/stat (utime + stime, in clock ticks), memory from /proc/<pid>/status
+(VmRSS now, VmHWM the peak), and GC from `jstat -gc <pid>` (collection counts and the total time
+spent in stop-the-world pauses, GCT = YGCT + FGCT + CGCT; for G1, CGCT is the remark and cleanup
+pauses of concurrent cycles). Nothing here needs the broker's cooperation, so Sluice and Kafka are
+measured the same way.
+"""
+
+import os
+import subprocess
+from dataclasses import dataclass
+
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+@dataclass(frozen=True)
+class Sample:
+    cpu_s: float
+    rss_mb: float
+    peak_rss_mb: float
+    gc_count: int
+    gc_pause_s: float
+
+    def minus(self, earlier):
+        """The work done between `earlier` and this sample (memory stays absolute)."""
+        return Sample(
+            cpu_s=self.cpu_s - earlier.cpu_s,
+            rss_mb=self.rss_mb,
+            peak_rss_mb=self.peak_rss_mb,
+            gc_count=self.gc_count - earlier.gc_count,
+            gc_pause_s=self.gc_pause_s - earlier.gc_pause_s,
+        )
+
+
+def parse_stat_cpu_ticks(stat_line):
+    """utime + stime from a /proc/<pid>/stat line; the command name may contain spaces."""
+    after_name = stat_line[stat_line.rindex(")") + 2 :].split()
+    # after_name[0] is field 3 (state); utime and stime are fields 14 and 15.
+    return int(after_name[11]) + int(after_name[12])
+
+
+def parse_status_kb(status_text, key):
+    for line in status_text.splitlines():
+        if line.startswith(key + ":"):
+            return int(line.split()[1])
+    return 0
+
+
+def parse_jstat_gc(output):
+    """(collections, pause seconds) from `jstat -gc` output (a header line and a value line)."""
+    lines = [line.split() for line in output.strip().splitlines() if line.strip()]
+    if len(lines) < 2:
+        raise ValueError("unexpected jstat output: %r" % output)
+    values = dict(zip(lines[0], lines[1]))
+
+    def number(key):
+        raw = values.get(key, "0")
+        return 0.0 if raw == "-" else float(raw)
+
+    count = int(number("YGC") + number("FGC") + number("CGC"))
+    return count, number("GCT")
+
+
+def sample(pid):
+    with open("/proc/%d/stat" % pid) as stat:
+        cpu_s = parse_stat_cpu_ticks(stat.read()) / CLOCK_TICKS
+    with open("/proc/%d/status" % pid) as status_file:
+        status = status_file.read()
+    gc_count, gc_pause_s = 0, 0.0
+    try:
+        jstat = subprocess.run(
+            ["jstat", "-gc", str(pid)], capture_output=True, text=True, timeout=20, check=True
+        )
+        gc_count, gc_pause_s = parse_jstat_gc(jstat.stdout)
+    except (OSError, subprocess.SubprocessError, ValueError):
+        gc_count, gc_pause_s = -1, -1.0  # reported as "n/a" rather than as zero collections
+    return Sample(
+        cpu_s=cpu_s,
+        rss_mb=parse_status_kb(status, "VmRSS") / 1024.0,
+        peak_rss_mb=parse_status_kb(status, "VmHWM") / 1024.0,
+        gc_count=gc_count,
+        gc_pause_s=gc_pause_s,
+    )
+
+
+def find_java_child(pid):
+    """The pid itself if it runs java, else its first java descendant (a launcher script's JVM)."""
+    pending = [pid]
+    while pending:
+        current = pending.pop(0)
+        try:
+            with open("/proc/%d/comm" % current) as comm:
+                if comm.read().strip() == "java":
+                    return current
+            with open("/proc/%d/task/%d/children" % (current, current)) as children:
+                pending.extend(int(child) for child in children.read().split())
+        except OSError:
+            continue
+    return None

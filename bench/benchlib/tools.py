@@ -1,0 +1,250 @@
+"""The load tools, run as separate processes, and the parsers of what they print.
+
+Kafka's tools come from the kafka-tools 4.4.0 jar (ProducerPerformance, ConsumerPerformance,
+EndToEndLatency) and run with -Xmx512M as their launcher scripts do. `sluice perf` is run through
+`bin/sluice ... --json`. The fan-out consumer (bench/java/FanOutConsumer.java) runs N kafka-clients
+consumers in one JVM, each reading a whole topic with assign(), so that consumer concurrency does
+not mean N JVMs competing for two cores.
+
+Every runner returns a dict of numbers; every parser is a pure function, tested in
+bench/tests/test_parsers.py against output captured from the real tools.
+"""
+
+import json
+import re
+import subprocess
+from pathlib import Path
+
+BENCH_DIR = Path(__file__).resolve().parent.parent
+TOOL_HEAP = "-Xmx512M"
+MIB = 1024.0 * 1024.0
+
+
+class ToolError(Exception):
+    """A load tool exited non-zero or printed nothing the harness could read."""
+
+
+def _run(command, timeout_s, log):
+    log("  $ " + " ".join(command[-14:]))
+    try:
+        result = subprocess.run(command, capture_output=True, text=True, timeout=timeout_s)
+    except subprocess.TimeoutExpired as e:
+        raise ToolError("timed out after %d s: %s" % (timeout_s, " ".join(command))) from e
+    if result.returncode != 0:
+        tail = (result.stdout + result.stderr)[-2000:]
+        raise ToolError("exit %d: %s\n%s" % (result.returncode, " ".join(command), tail))
+    return result.stdout
+
+
+# ---- parsers ---------------------------------------------------------------------------------
+
+_PRODUCER_SUMMARY = re.compile(
+    r"(\d+) records sent, ([\d.]+) records/sec \(([\d.]+) MB/sec\), ([\d.]+) ms avg latency, "
+    r"([\d.]+) ms max latency, (\d+) ms 50th, (\d+) ms 95th, (\d+) ms 99th, (\d+) ms 99.9th"
+)
+
+
+def parse_producer_performance(output, record_size):
+    """The summary line of ProducerPerformance (the last line that has percentiles)."""
+    matches = _PRODUCER_SUMMARY.findall(output)
+    if not matches:
+        raise ToolError("no ProducerPerformance summary in: %r" % output[-500:])
+    sent, rate, _, avg, worst, p50, p95, p99, p999 = matches[-1]
+    records_s = float(rate)
+    return {
+        "records": int(sent),
+        "records_s": records_s,
+        "mib_s": records_s * record_size / MIB,
+        "lat_avg_ms": float(avg),
+        "lat_p50_ms": float(p50),
+        "lat_p95_ms": float(p95),
+        "lat_p99_ms": float(p99),
+        "lat_p999_ms": float(p999),
+        "lat_max_ms": float(worst),
+    }
+
+
+def parse_consumer_performance(output, record_size):
+    """ConsumerPerformance's CSV line. Rates use fetch time, which excludes the group join."""
+    lines = [line for line in output.splitlines() if line.strip()]
+    for index, line in enumerate(lines):
+        if line.startswith("start.time"):
+            header = [name.strip() for name in line.split(",")]
+            values = [value.strip() for value in lines[index + 1].split(",")]
+            row = dict(zip(header, values))
+            records = int(row["data.consumed.in.nMsg"])
+            records_s = float(row["fetch.nMsg.sec"])
+            return {
+                "records": records,
+                "records_s": records_s,
+                "mib_s": records_s * record_size / MIB,
+                "rebalance_ms": float(row["rebalance.time.ms"]),
+                "fetch_ms": float(row["fetch.time.ms"]),
+            }
+    raise ToolError("no ConsumerPerformance result in: %r" % output[-500:])
+
+
+def parse_end_to_end_latency(output):
+    average = re.search(r"Avg latency: ([\d.]+) ms", output)
+    percentiles = re.search(
+        r"Percentiles: 50th = ([\d.]+), 99th = ([\d.]+), 99.9th = ([\d.]+)", output
+    )
+    if not average or not percentiles:
+        raise ToolError("no EndToEndLatency result in: %r" % output[-500:])
+    return {
+        "e2e_avg_ms": float(average.group(1)),
+        "e2e_p50_ms": float(percentiles.group(1)),
+        "e2e_p99_ms": float(percentiles.group(2)),
+        "e2e_p999_ms": float(percentiles.group(3)),
+    }
+
+
+def last_json_object(output):
+    """The last line of `output` that parses as a JSON object (tools may print progress first)."""
+    for line in reversed(output.strip().splitlines()):
+        line = line.strip()
+        if line.startswith("{"):
+            try:
+                return json.loads(line)
+            except ValueError:
+                continue
+    try:
+        return json.loads(output)
+    except ValueError as e:
+        raise ToolError("no JSON object in: %r" % output[-500:]) from e
+
+
+def pick(document, *names, default=None):
+    """The first of `names` present in `document`, looking one level into nested objects too."""
+    for name in names:
+        if name in document:
+            return document[name]
+    for value in document.values():
+        if isinstance(value, dict):
+            found = pick(value, *names, default=None)
+            if found is not None:
+                return found
+    return default
+
+
+# ---- Kafka's tools ---------------------------------------------------------------------------
+
+
+class KafkaTools:
+    def __init__(self, libs_dir, log):
+        self.classpath = str(Path(libs_dir) / "*")
+        self.log = log
+
+    def _java(self, main_class):
+        return ["java", TOOL_HEAP, "-cp", self.classpath, main_class]
+
+    def produce(self, bootstrap, topic, records, record_size, acks, throughput=-1, warmup=0):
+        command = self._java("org.apache.kafka.tools.ProducerPerformance") + [
+            "--bootstrap-server", bootstrap, "--topic", topic,
+            "--num-records", str(records), "--record-size", str(record_size),
+            "--throughput", str(throughput), "--command-property", "acks=%s" % acks,
+        ]
+        if warmup:
+            command += ["--warmup-records", str(warmup)]
+        return parse_producer_performance(_run(command, 900, self.log), record_size)
+
+    def consume(self, bootstrap, topic, records, record_size, group):
+        command = self._java("org.apache.kafka.tools.ConsumerPerformance") + [
+            "--bootstrap-server", bootstrap, "--topic", topic, "--group", group,
+            "--num-records", str(records), "--timeout", "60000",
+        ]
+        return parse_consumer_performance(_run(command, 900, self.log), record_size)
+
+    def end_to_end(self, bootstrap, topic, records, record_size, acks):
+        command = self._java("org.apache.kafka.tools.EndToEndLatency") + [
+            "--bootstrap-server", bootstrap, "--topic", topic, "--num-records", str(records),
+            "--producer-acks", str(acks), "--record-size", str(record_size),
+        ]
+        return parse_end_to_end_latency(_run(command, 900, self.log))
+
+    def fan_out(self, bootstrap, topic, consumers, records_each, record_size):
+        """N consumers in one JVM, each reading `records_each` records of `topic` from offset 0."""
+        command = ["java", "-Xmx1G", "-cp", self.classpath,
+                   str(BENCH_DIR / "java" / "FanOutConsumer.java"),
+                   bootstrap, topic, str(consumers), str(records_each)]
+        result = last_json_object(_run(command, 900, self.log))
+        records_s = float(result["records_s"])
+        return {
+            "records": int(result["records"]),
+            "records_s": records_s,
+            "mib_s": records_s * record_size / MIB,
+            "consumers": consumers,
+        }
+
+
+# ---- sluice perf -----------------------------------------------------------------------------
+
+
+class SluiceTools:
+    """`bin/sluice perf produce|consume|e2e` and `bin/sluice bench zerocopy`, all with --json."""
+
+    def __init__(self, repo_dir, log):
+        self.script = str(Path(repo_dir) / "bin" / "sluice")
+        self.log = log
+
+    def _json(self, args, timeout_s=900):
+        return last_json_object(_run([self.script] + args + ["--json"], timeout_s, self.log))
+
+    def produce(self, bootstrap, topic, records, record_size, acks, throughput=-1):
+        document = self._json([
+            "perf", "produce", "--bootstrap-server", bootstrap, "--topic", topic,
+            "--records", str(records), "--record-size", str(record_size),
+            "--acks", str(acks), "--throughput", str(throughput),
+        ])
+        records_s = float(pick(document, "recordsPerSecond", "records_per_sec", "records_s"))
+        return {
+            "records": int(pick(document, "records", "count", default=records)),
+            "records_s": records_s,
+            "mib_s": records_s * record_size / MIB,
+            "lat_p50_ms": float(pick(document, "p50", "p50Ms", "latency_p50_ms", default=-1)),
+            "lat_p99_ms": float(pick(document, "p99", "p99Ms", "latency_p99_ms", default=-1)),
+            "lat_p999_ms": float(pick(document, "p999", "p99_9", "p999Ms", default=-1)),
+        }
+
+    def consume(self, bootstrap, topic, records, record_size):
+        document = self._json([
+            "perf", "consume", "--bootstrap-server", bootstrap, "--topic", topic,
+            "--records", str(records),
+        ])
+        records_s = float(pick(document, "recordsPerSecond", "records_per_sec", "records_s"))
+        return {
+            "records": int(pick(document, "records", "count", default=records)),
+            "records_s": records_s,
+            "mib_s": records_s * record_size / MIB,
+        }
+
+    def end_to_end(self, bootstrap, topic, records, record_size, acks):
+        document = self._json([
+            "perf", "e2e", "--bootstrap-server", bootstrap, "--topic", topic,
+            "--records", str(records), "--record-size", str(record_size), "--acks", str(acks),
+        ])
+        return {
+            "e2e_p50_ms": float(pick(document, "p50", "p50Ms", default=-1)),
+            "e2e_p99_ms": float(pick(document, "p99", "p99Ms", default=-1)),
+            "e2e_p999_ms": float(pick(document, "p999", "p99_9", "p999Ms", default=-1)),
+        }
+
+    def zerocopy_ceiling(self, size_mib, runs, work_dir):
+        document = self._json(
+            ["bench", "zerocopy", "--size", "%dMiB" % size_mib, "--runs", str(runs),
+             "--dir", str(work_dir)],
+            timeout_s=900,
+        )
+        return parse_zerocopy(document)
+
+
+def parse_zerocopy(document):
+    """MiB/s of each (target, method) of `sluice bench zerocopy --json`, e.g. socket_transfer_to."""
+    figures = {}
+    for result in document.get("results", []):
+        key = "%s_%s_mib_s" % (result["target"], result["method"])
+        figures[key] = float(result["mibPerSec"])
+        figures[key.replace("_mib_s", "_cpu_ms")] = float(result["cpuMs"])
+    if "socket_transfer_to_mib_s" not in figures:
+        raise ToolError("no file-to-socket transferTo figure in %r" % document)
+    return figures

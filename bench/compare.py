@@ -1,0 +1,239 @@
+#!/usr/bin/env python3
+"""Sluice vs Apache Kafka 4.4.0 on one machine, in one run. Standard library only.
+
+    python3 bench/compare.py                      # quick suite, 1M x 1 KiB, 3 runs
+    python3 bench/compare.py --suite full --records 2000000 --runs 5
+    python3 bench/compare.py --only produce-kafka-1024 --runs 1 --records 100000   # smoke
+
+Per run, Kafka then Sluice: start the broker (timed to its first ApiVersions answer), idle 2 s,
+run the workloads of bench/benchlib/plan.py with both brokers' load tools, sampling the broker's
+/proc CPU and `jstat` GC counters around each, then stop it. After Sluice's workloads the fan-out
+consume matrix (1, 4, 16 consumers) runs with fetch.zerocopy=true, Sluice restarts on the same
+data with fetch.zerocopy=false, and the matrix runs again. `sluice bench zerocopy` gives the
+machine's file-to-loopback-socket ceiling once per run. Prints one table of medians and writes
+results.json, results.csv, summary.md and chart.tsv to --out, and the PNG to --chart.
+
+Everything listens on 127.0.0.1 only. Temporary data (Kafka's jars, both brokers' logs) lives
+under one directory that is deleted on exit, also on Ctrl-C; broker processes are stopped too.
+"""
+
+import argparse
+import atexit
+import datetime
+import os
+import platform
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from benchlib import brokers, plan, procstats, report, tools  # noqa: E402
+
+BENCH_DIR = Path(__file__).resolve().parent
+REPO_DIR = BENCH_DIR.parent
+
+
+def log(message):
+    print("[%s] %s" % (datetime.datetime.now().strftime("%H:%M:%S"), message), flush=True)
+
+
+def parse_args(argv):
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--runs", type=int, default=3, help="repetitions; medians are reported")
+    p.add_argument("--records", type=int, default=1_000_000,
+                   help="1 KiB records per produce workload (100-byte workloads use 3x)")
+    p.add_argument("--suite", choices=("quick", "full"), default="quick")
+    p.add_argument("--only", nargs="*", help="run workloads whose id contains one of these")
+    p.add_argument("--brokers", default="kafka,sluice")
+    p.add_argument("--latency-seconds", type=int, default=10)
+    p.add_argument("--e2e-records", type=int, default=2000)
+    p.add_argument("--fanout-records", type=int, default=250_000,
+                   help="1 KiB records each fan-out consumer reads (0 skips the matrix)")
+    p.add_argument("--ceiling-mib", type=int, default=512, help="bench zerocopy file size")
+    p.add_argument("--work-dir", default=tempfile.gettempdir())
+    p.add_argument("--out", default=str(BENCH_DIR / "results"))
+    p.add_argument("--chart", default=str(REPO_DIR / "docs" / "performance.png"))
+    p.add_argument("--no-build", action="store_true", help="do not build Sluice with Maven")
+    p.add_argument("--keep", action="store_true", help="keep the temporary directory")
+    return p.parse_args(argv)
+
+
+class Harness:
+    """Owns the temporary directory and whichever broker is running. Single-threaded."""
+
+    def __init__(self, args):
+        self.args = args
+        self.rows = []
+        self.tmp = Path(tempfile.mkdtemp(prefix="sluice-bench-", dir=args.work_dir))
+        self.running = None
+        atexit.register(self.cleanup)
+        for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+            signal.signal(signum, self._on_signal)
+
+    def _on_signal(self, signum, _frame):
+        log("signal %d: stopping" % signum)
+        sys.exit(128 + signum)
+
+    def cleanup(self):
+        if self.running is not None:
+            try:
+                self.running.stop()
+            except Exception as e:  # the run is over anyway; say so and go on cleaning
+                log("stopping %s failed: %s" % (self.running.name, e))
+            self.running = None
+        if self.args.keep:
+            log("kept %s" % self.tmp)
+        elif self.tmp.exists():
+            shutil.rmtree(self.tmp, ignore_errors=True)
+
+    # ---- preparation ------------------------------------------------------------------------
+
+    def prepare(self):
+        for command in ("java", "jstat", "mvn"):
+            if shutil.which(command) is None:
+                raise SystemExit("needs %s on the PATH" % command)
+        libs = self.tmp / "kafka-libs"
+        log("resolving Apache Kafka 4.4.0 and kafka-tools into %s" % libs)
+        subprocess.run(["mvn", "-B", "-q", "-f", str(BENCH_DIR / "kafka" / "pom.xml"),
+                        "dependency:copy-dependencies", "-DoutputDirectory=%s" % libs],
+                       check=True)
+        self.kafka_libs = libs
+        wanted = self.args.brokers.split(",")
+        self.sluice_ok = "sluice" in wanted and (REPO_DIR / "bin" / "sluice-broker").exists()
+        if "sluice" in wanted and not self.sluice_ok:
+            log("bin/sluice-broker is missing: measuring Kafka only")
+        if self.sluice_ok and not self.args.no_build:
+            log("building Sluice (mvn package -DskipTests, broker and client)")
+            subprocess.run(["mvn", "-B", "-q", "-o", "-DskipTests", "-Dspotless.check.skip=true",
+                            "package", "-pl", "broker,client", "-am"], cwd=REPO_DIR, check=True)
+        self.tools = {"kafka": tools.KafkaTools(libs, log)}
+        if (REPO_DIR / "bin" / "sluice").exists():
+            self.tools["sluice"] = tools.SluiceTools(REPO_DIR, log)
+        self.brokers = []
+        if "kafka" in wanted:
+            self.brokers.append(brokers.KafkaBroker(libs, self.tmp, log))
+        if self.sluice_ok:
+            self.brokers.append(brokers.SluiceBroker(REPO_DIR, self.tmp, log))
+
+    # ---- one broker session -----------------------------------------------------------------
+
+    def session(self, broker, run_index):
+        chosen = plan.selected(self.args.suite, self.args.only)
+        self.running = broker
+        ready_s = broker.start(fresh=True)
+        log("%s ready in %.3f s (pid %d)" % (broker.name, ready_s, broker.pid))
+        time.sleep(2)
+        first = procstats.sample(broker.pid)
+        topics = {}
+        for workload in chosen:
+            if workload.tool not in self.tools:
+                continue
+            self.measure(broker, run_index, workload.id,
+                         lambda w=workload: plan.execute(w, broker, self.tools, self.args,
+                                                         topics, run_index))
+        last = procstats.sample(broker.pid)
+        whole = last.minus(first)
+        self.rows.append({
+            "run": run_index, "broker": broker.name, "workload": "session", "ready_s": ready_s,
+            "idle_rss_mb": first.rss_mb, "load_rss_mb": last.rss_mb,
+            "peak_rss_mb": last.peak_rss_mb, "gc_count": whole.gc_count,
+            "gc_pause_ms": whole.gc_pause_s * 1000.0,
+        })
+        if self.args.fanout_records > 0:
+            source = topics.get("produce-kafka-1024-acks1-p1")
+            self.fan_out(broker, run_index, "zerocopy", source)
+            if broker.name == "sluice":
+                broker.stop()
+                ready_s = broker.start(fresh=False, overrides=["fetch.zerocopy=false"])
+                log("sluice (copy path) ready in %.3f s" % ready_s)
+                self.fan_out(broker, run_index, "copy", source)
+        broker.stop()
+        self.running = None
+
+    def fan_out(self, broker, run_index, mode, source):
+        if source is None:
+            log("fan-out skipped: produce-kafka-1024-acks1-p1 did not run")
+            return
+        topic, produced = source
+        each = min(produced, self.args.fanout_records)
+        for consumers in (1, 4, 16):
+            self.measure(broker, run_index, "fanout-%s-%d" % (mode, consumers),
+                         lambda n=consumers: self._fan_out_once(broker, topic, n, each))
+
+    def _fan_out_once(self, broker, topic, consumers, each):
+        metrics = self.tools["kafka"].fan_out(broker.bootstrap, topic, consumers, each, 1024)
+        return metrics, metrics["records"] * 1024
+
+    def measure(self, broker, run_index, workload_id, action):
+        log("%s run %d: %s" % (broker.name, run_index, workload_id))
+        row = {"run": run_index, "broker": broker.name, "workload": workload_id}
+        before = procstats.sample(broker.pid)
+        try:
+            metrics, moved = action()
+        except Exception as e:  # one failed workload must not hide the others' figures
+            row["error"] = str(e).splitlines()[0][:300] if str(e) else type(e).__name__
+            log("  FAILED: %s" % (str(e)[-1500:] or traceback.format_exc()))
+            self.rows.append(row)
+            return
+        delta = procstats.sample(broker.pid).minus(before)
+        row.update(metrics)
+        row.update({
+            "bytes": moved, "cpu_s": delta.cpu_s, "gc_count": delta.gc_count,
+            "gc_pause_ms": delta.gc_pause_s * 1000.0,
+            "cpu_s_per_gb": delta.cpu_s / (moved / 1e9) if moved else -1,
+        })
+        log("  %s" % ", ".join("%s=%.4g" % (k, v) for k, v in sorted(row.items())
+                               if isinstance(v, float)))
+        self.rows.append(row)
+
+    def ceiling(self, run_index):
+        if "sluice" not in self.tools:
+            return
+        try:
+            figures = self.tools["sluice"].zerocopy_ceiling(self.args.ceiling_mib, 3, self.tmp)
+        except Exception as e:
+            log("bench zerocopy failed: %s" % e)
+            return
+        figures.update({"run": run_index, "broker": "sluice", "workload": "ceiling"})
+        self.rows.append(figures)
+
+    def run(self):
+        self.prepare()
+        started = datetime.datetime.now()
+        for run_index in range(1, self.args.runs + 1):
+            for broker in self.brokers:
+                self.session(broker, run_index)
+            self.ceiling(run_index)
+        finished = datetime.datetime.now()
+        header = [
+            "# Sluice vs Apache Kafka 4.4.0",
+            "",
+            "Run %s to %s; %s" % (started.strftime("%Y-%m-%d %H:%M"), finished.strftime("%H:%M"),
+                                  " ".join(sys.argv[1:]) or "(defaults)"),
+            "Machine: %s, %d cores, %s, Java %s" % (
+                platform.platform(), os.cpu_count(), _memory(), _java_version()),
+        ]
+        text = report.write_outputs(self.rows, self.args.out, self.args.chart, header, log)
+        print("\n" + text)
+
+
+def _memory():
+    with open("/proc/meminfo") as meminfo:
+        kb = int(meminfo.readline().split()[1])
+    return "%.0f GiB RAM" % (kb / 1024 / 1024)
+
+
+def _java_version():
+    result = subprocess.run(["java", "-version"], capture_output=True, text=True)
+    first = (result.stderr or result.stdout).splitlines()[0]
+    return first.split('"')[1] if '"' in first else first
+
+
+if __name__ == "__main__":
+    Harness(parse_args(sys.argv[1:])).run()
