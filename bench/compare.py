@@ -51,6 +51,8 @@ def parse_args(argv):
     p.add_argument("--suite", choices=("quick", "full"), default="quick")
     p.add_argument("--only", nargs="*", help="run workloads whose id contains one of these")
     p.add_argument("--brokers", default="kafka,sluice")
+    p.add_argument("--warmup-records", type=int, default=200_000,
+                   help="1 KiB records produced and consumed before measuring (JIT warm-up)")
     p.add_argument("--latency-seconds", type=int, default=10)
     p.add_argument("--e2e-records", type=int, default=2000)
     p.add_argument("--fanout-records", type=int, default=250_000,
@@ -59,6 +61,8 @@ def parse_args(argv):
     p.add_argument("--work-dir", default=tempfile.gettempdir())
     p.add_argument("--out", default=str(BENCH_DIR / "results"))
     p.add_argument("--chart", default=str(REPO_DIR / "docs" / "performance.png"))
+    p.add_argument("--publish", action="store_true",
+                   help="also write the tables into docs/performance.md (generated block)")
     p.add_argument("--no-build", action="store_true", help="do not build Sluice with Maven")
     p.add_argument("--keep", action="store_true", help="keep the temporary directory")
     return p.parse_args(argv)
@@ -131,6 +135,7 @@ class Harness:
         time.sleep(2)
         first = procstats.sample(broker.pid)
         topics = {}
+        self.warm_up(broker)
         for workload in chosen:
             if workload.tool not in self.tools:
                 continue
@@ -155,6 +160,19 @@ class Harness:
                 self.fan_out(broker, run_index, "copy", source)
         broker.stop()
         self.running = None
+
+    def warm_up(self, broker):
+        """Same unmeasured load on both brokers first, so neither pays its JIT in a workload."""
+        if self.args.warmup_records <= 0:
+            return
+        log("%s: warm-up, %d records" % (broker.name, self.args.warmup_records))
+        broker.create_topic("warmup", 1)
+        kafka = self.tools["kafka"]
+        try:
+            kafka.produce(broker.bootstrap, "warmup", self.args.warmup_records, 1024, "1")
+            kafka.fan_out(broker.bootstrap, "warmup", 1, self.args.warmup_records, 1024)
+        except tools.ToolError as e:
+            log("  warm-up failed (measuring anyway): %s" % e)
 
     def fan_out(self, broker, run_index, mode, source):
         if source is None:
@@ -221,6 +239,9 @@ class Harness:
         ]
         text = report.write_outputs(self.rows, self.args.out, self.args.chart, header, log)
         print("\n" + text)
+        if self.args.publish:
+            report.publish(text, REPO_DIR / "docs" / "performance.md")
+            log("tables written into docs/performance.md")
 
 
 def _memory():

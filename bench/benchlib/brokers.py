@@ -242,20 +242,24 @@ class SluiceBroker:
             )
         ready = kafkawire.wait_ready(HOST, self.port, 120)
         elapsed = ready - launched
-        self.pid = self._pid_from_output(result.stdout + result.stderr) or listening_pid(self.port)
+        self.pid = (self._pid_from_file() or self._pid_from_output(result.stdout)
+                    or listening_pid(self.port))
         if self.pid is None:
             raise RuntimeError("cannot find the Sluice broker's pid (port %d)" % self.port)
         return elapsed
 
-    def _pid_from_output(self, text):
-        """The daemon prints where its pid file is; read the pid from there if it did."""
-        for match in re.finditer(r"(/\S+\.pid)\b", text):
-            try:
-                pid = int(Path(match.group(1)).read_text().strip())
-            except (OSError, ValueError):
-                continue
-            return pid
-        return None
+    def _pid_from_file(self):
+        """bin/sluice-broker writes $SLUICE_RUN_DIR/sluice-broker.pid."""
+        try:
+            return int((self.work / "run" / "sluice-broker.pid").read_text().strip())
+        except (OSError, ValueError):
+            return None
+
+    @staticmethod
+    def _pid_from_output(text):
+        """The start line ends with "(pid N, log ...)"."""
+        match = re.search(r"\(pid (\d+)", text)
+        return int(match.group(1)) if match else None
 
     def create_topic(self, topic, partitions):
         kafkawire.create_topic(HOST, self.port, topic, partitions)

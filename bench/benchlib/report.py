@@ -207,3 +207,20 @@ def write_outputs(rows, out_dir, chart_path, header_lines, log):
     except (OSError, subprocess.SubprocessError) as e:
         log("chart not written: %s" % e)
     return "\n".join(summary)
+
+
+BEGIN_MARK = "<!-- bench:results:begin -->"
+END_MARK = "<!-- bench:results:end -->"
+
+
+def publish(summary_text, doc_path):
+    """Replaces the generated block of docs/performance.md (between the markers) with the run."""
+    doc = Path(doc_path)
+    text = doc.read_text()
+    start, end = text.find(BEGIN_MARK), text.find(END_MARK)
+    if start < 0 or end < start:
+        raise ValueError("%s has no %s ... %s block" % (doc, BEGIN_MARK, END_MARK))
+    # The summary's own title becomes a lower heading level inside the document.
+    body = "\n".join(("#" + line) if line.startswith("#") else line
+                     for line in summary_text.splitlines())
+    doc.write_text(text[: start + len(BEGIN_MARK)] + "\n" + body + "\n" + text[end:])

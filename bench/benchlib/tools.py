@@ -115,7 +115,7 @@ def last_json_object(output):
 
 
 def pick(document, *names, default=None):
-    """The first of `names` present in `document`, looking one level into nested objects too."""
+    """The first of `names` present in `document`, looking into nested objects too."""
     for name in names:
         if name in document:
             return document[name]
@@ -193,40 +193,43 @@ class SluiceTools:
     def produce(self, bootstrap, topic, records, record_size, acks, throughput=-1):
         document = self._json([
             "perf", "produce", "--bootstrap-server", bootstrap, "--topic", topic,
-            "--records", str(records), "--record-size", str(record_size),
+            "--num-records", str(records), "--record-size", str(record_size),
             "--acks", str(acks), "--throughput", str(throughput),
         ])
-        records_s = float(pick(document, "recordsPerSecond", "records_per_sec", "records_s"))
+        records_s = float(pick(document, "recordsPerSec"))
         return {
-            "records": int(pick(document, "records", "count", default=records)),
+            "records": int(pick(document, "records", default=records)),
             "records_s": records_s,
             "mib_s": records_s * record_size / MIB,
-            "lat_p50_ms": float(pick(document, "p50", "p50Ms", "latency_p50_ms", default=-1)),
-            "lat_p99_ms": float(pick(document, "p99", "p99Ms", "latency_p99_ms", default=-1)),
-            "lat_p999_ms": float(pick(document, "p999", "p99_9", "p999Ms", default=-1)),
+            "lat_p50_ms": float(pick(document, "p50", default=-1)),
+            "lat_p99_ms": float(pick(document, "p99", default=-1)),
+            "lat_p999_ms": float(pick(document, "p99.9", default=-1)),
         }
 
     def consume(self, bootstrap, topic, records, record_size):
         document = self._json([
             "perf", "consume", "--bootstrap-server", bootstrap, "--topic", topic,
-            "--records", str(records),
+            "--num-records", str(records),
         ])
-        records_s = float(pick(document, "recordsPerSecond", "records_per_sec", "records_s"))
+        records_s = float(pick(document, "recordsPerSec"))
         return {
-            "records": int(pick(document, "records", "count", default=records)),
+            "records": int(pick(document, "records", default=records)),
             "records_s": records_s,
             "mib_s": records_s * record_size / MIB,
+            "first_record_ms": float(pick(document, "firstRecordMs", default=-1)),
         }
 
     def end_to_end(self, bootstrap, topic, records, record_size, acks):
+        """`perf e2e` paces its producer (1,000 records/s here); Kafka's tool sends one at a time."""
         document = self._json([
             "perf", "e2e", "--bootstrap-server", bootstrap, "--topic", topic,
-            "--records", str(records), "--record-size", str(record_size), "--acks", str(acks),
+            "--num-records", str(records), "--record-size", str(record_size), "--acks", str(acks),
+            "--throughput", "1000",
         ])
         return {
-            "e2e_p50_ms": float(pick(document, "p50", "p50Ms", default=-1)),
-            "e2e_p99_ms": float(pick(document, "p99", "p99Ms", default=-1)),
-            "e2e_p999_ms": float(pick(document, "p999", "p99_9", "p999Ms", default=-1)),
+            "e2e_p50_ms": float(pick(document, "p50", default=-1)),
+            "e2e_p99_ms": float(pick(document, "p99", default=-1)),
+            "e2e_p999_ms": float(pick(document, "p99.9", default=-1)),
         }
 
     def zerocopy_ceiling(self, size_mib, runs, work_dir):
