@@ -63,6 +63,8 @@ def parse_args(argv):
     p.add_argument("--chart", default=str(REPO_DIR / "docs" / "performance.png"))
     p.add_argument("--publish", action="store_true",
                    help="also write the tables into docs/performance.md (generated block)")
+    p.add_argument("--sluice-home", default=str(REPO_DIR),
+                   help="Sluice checkout to measure (default: this one), e.g. a patched copy")
     p.add_argument("--no-build", action="store_true", help="do not build Sluice with Maven")
     p.add_argument("--keep", action="store_true", help="keep the temporary directory")
     return p.parse_args(argv)
@@ -109,21 +111,23 @@ class Harness:
                        check=True)
         self.kafka_libs = libs
         wanted = self.args.brokers.split(",")
-        self.sluice_ok = "sluice" in wanted and (REPO_DIR / "bin" / "sluice-broker").exists()
+        home = Path(self.args.sluice_home).resolve()
+        self.sluice_ok = "sluice" in wanted and (home / "bin" / "sluice-broker").exists()
         if "sluice" in wanted and not self.sluice_ok:
             log("bin/sluice-broker is missing: measuring Kafka only")
         if self.sluice_ok and not self.args.no_build:
             log("building Sluice (mvn package -DskipTests, broker and client)")
-            subprocess.run(["mvn", "-B", "-q", "-o", "-DskipTests", "-Dspotless.check.skip=true",
-                            "package", "-pl", "broker,client", "-am"], cwd=REPO_DIR, check=True)
+            subprocess.run(["mvn", "-B", "-q", "-DskipTests", "-Dspotless.check.skip=true",
+                            "package", "-pl", "broker,client", "-am"], cwd=home, check=True)
         self.tools = {"kafka": tools.KafkaTools(libs, log)}
-        if (REPO_DIR / "bin" / "sluice").exists():
-            self.tools["sluice"] = tools.SluiceTools(REPO_DIR, log)
+        if (home / "bin" / "sluice").exists() and list((home / "client" / "target").glob(
+                "sluice-client-*.jar")):
+            self.tools["sluice"] = tools.SluiceTools(home, log)
         self.brokers = []
         if "kafka" in wanted:
             self.brokers.append(brokers.KafkaBroker(libs, self.tmp, log))
         if self.sluice_ok:
-            self.brokers.append(brokers.SluiceBroker(REPO_DIR, self.tmp, log))
+            self.brokers.append(brokers.SluiceBroker(home, self.tmp, log))
 
     # ---- one broker session -----------------------------------------------------------------
 
