@@ -65,6 +65,8 @@ def parse_args(argv):
                    help="also write the tables into docs/performance.md (generated block)")
     p.add_argument("--sluice-home", default=str(REPO_DIR),
                    help="Sluice checkout to measure (default: this one), e.g. a patched copy")
+    p.add_argument("--sluice-java-opts", default=None,
+                   help="SLUICE_JAVA_OPTS for the Sluice daemon (e.g. a class-data-sharing archive)")
     p.add_argument("--no-build", action="store_true", help="do not build Sluice with Maven")
     p.add_argument("--keep", action="store_true", help="keep the temporary directory")
     return p.parse_args(argv)
@@ -127,7 +129,8 @@ class Harness:
         if "kafka" in wanted:
             self.brokers.append(brokers.KafkaBroker(libs, self.tmp, log))
         if self.sluice_ok:
-            self.brokers.append(brokers.SluiceBroker(home, self.tmp, log))
+            self.brokers.append(brokers.SluiceBroker(home, self.tmp, log,
+                                                     java_opts=self.args.sluice_java_opts))
 
     # ---- one broker session -----------------------------------------------------------------
 

@@ -37,6 +37,7 @@ def main(argv):
     p.add_argument("--records", type=int, default=1_000_000)
     p.add_argument("--acks", default="1")
     p.add_argument("--override", action="append", default=[], help="Sluice key=value")
+    p.add_argument("--sluice-home", default=str(REPO_DIR), help="Sluice checkout to profile")
     p.add_argument("--out", default=str(BENCH_DIR / "results" / "profiles"))
     p.add_argument("--top", type=int, default=15)
     args = p.parse_args(argv)
@@ -54,7 +55,7 @@ def main(argv):
             broker = brokers.KafkaBroker(libs, tmp, log)
             ready = broker.start()
         else:
-            broker = brokers.SluiceBroker(REPO_DIR, tmp, log)
+            broker = brokers.SluiceBroker(Path(args.sluice_home).resolve(), tmp, log)
             ready = broker.start(overrides=args.override)
         log("%s ready in %.3f s, pid %d" % (broker.name, ready, broker.pid))
         topic = "profile"
@@ -64,12 +65,15 @@ def main(argv):
         def phase(name, action):
             recording = out / ("profile-%s-%s.jfr" % (suffix, name))
             before = procstats.sample(broker.pid)
+            threads_before = procstats.thread_cpu(broker.pid)
             jfr.start(broker.pid, name, recording)
             result = action()
             jfr.stop(broker.pid, name)
+            threads = procstats.thread_cpu_delta(threads_before, procstats.thread_cpu(broker.pid))
             delta = procstats.sample(broker.pid).minus(before)
-            header = "%s %s: %s\nbroker CPU %.2f s, %d GCs, %.0f ms GC pause\n\n" % (
-                broker.name, name, result, delta.cpu_s, delta.gc_count, delta.gc_pause_s * 1000)
+            header = "%s %s: %s\nbroker CPU %.2f s, %d GCs, %.0f ms GC pause\n\n%s\n\n" % (
+                broker.name, name, result, delta.cpu_s, delta.gc_count, delta.gc_pause_s * 1000,
+                threads)
             summary = header + jfr.summarize_file(recording, args.top) + "\n"
             (out / ("profile-%s-%s.txt" % (suffix, name))).write_text(summary)
             log(summary)

@@ -192,10 +192,11 @@ class SluiceBroker:
 
     name = "sluice"
 
-    def __init__(self, repo_dir, work_dir, log):
+    def __init__(self, repo_dir, work_dir, log, java_opts=None):
         self.repo = Path(repo_dir)
         self.work = Path(work_dir) / "sluice"
         self.log = log
+        self.java_opts = java_opts  # SLUICE_JAVA_OPTS for the daemon; None keeps the caller's
         self.pid = None
         self.port = None
         self.overrides = []
@@ -209,6 +210,8 @@ class SluiceBroker:
         # The daemon keeps its pid and log files under these; the harness owns the directory.
         env["SLUICE_RUN_DIR"] = str(self.work / "run")
         env["SLUICE_LOG_DIR"] = str(self.work / "logs")
+        if self.java_opts is not None:
+            env["SLUICE_JAVA_OPTS"] = self.java_opts
         return subprocess.run(
             [str(self.repo / "bin" / "sluice-broker"), action] + extra,
             cwd=self.work,
