@@ -58,6 +58,7 @@ def main(argv):
             broker = brokers.SluiceBroker(Path(args.sluice_home).resolve(), tmp, log)
             ready = broker.start(overrides=args.override)
         log("%s ready in %.3f s, pid %d" % (broker.name, ready, broker.pid))
+        settings = jfr.settings_file(tmp)
         topic = "profile"
         broker.create_topic(topic, 1)
         suffix = "-".join([broker.name] + [o.replace("=", "_") for o in args.override])
@@ -66,7 +67,7 @@ def main(argv):
             recording = out / ("profile-%s-%s.jfr" % (suffix, name))
             before = procstats.sample(broker.pid)
             threads_before = procstats.thread_cpu(broker.pid)
-            jfr.start(broker.pid, name, recording)
+            jfr.start(broker.pid, name, recording, settings)
             result = action()
             jfr.stop(broker.pid, name)
             threads = procstats.thread_cpu_delta(threads_before, procstats.thread_cpu(broker.pid))

@@ -12,6 +12,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchlib import jfr, kafkawire, procstats, report, tools  # noqa: E402
 
+import ab  # noqa: E402
+
 PRODUCER_OUTPUT = """\
 49156 records sent, 9823.3 records/sec (9.59 MB/sec), 2023.4 ms avg latency, 2914.0 ms max latency.
 100000 records sent, 13743.815283 records/sec (13.42 MB/sec), 1725.69 ms avg latency, \
@@ -142,6 +144,20 @@ class JfrTest(unittest.TestCase):
         text = jfr.summarize(jfr.parse_samples(JFR_OUTPUT))
         self.assertIn("100.0%       2  io.sluice.broker.storage.BatchValidator.check", text)
         self.assertIn(" 50.0%       1  java.util.zip.CRC32C.updateBytes", text)
+
+
+class StraceTest(unittest.TestCase):
+    def test_parseStraceCounts_summaryTable_callsPerSyscall(self):
+        text = """% time     seconds  usecs/call     calls    errors syscall
+------ ----------- ----------- --------- --------- ------------------
+ 68.94    6.627632        4292      1544       440 futex
+  3.39    0.325515          24     13334           writev
+  1.51    0.144840          10     13339           sendto
+------ ----------- ----------- --------- --------- ------------------
+100.00    9.613401         221     43470       445 total
+"""
+        counts = ab.parse_strace_counts(text)
+        self.assertEqual({"futex": 1544, "writev": 13334, "sendto": 13339, "total": 43470}, counts)
 
 
 class ReportTest(unittest.TestCase):
