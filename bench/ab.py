@@ -31,23 +31,6 @@ def log(message):
     print(message, flush=True)
 
 
-def count_syscalls(pid, output):
-    return subprocess.Popen(["strace", "-c", "-f", "-o", str(output), "-p", str(pid)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-
-
-def parse_strace_counts(text):
-    """{syscall: calls} from the summary table of `strace -c`."""
-    counts = {}
-    for line in text.splitlines():
-        fields = line.split()
-        if len(fields) >= 5 and fields[0][0].isdigit() and fields[-1].isidentifier():
-            calls = fields[3]
-            if calls.isdigit():
-                counts[fields[-1]] = int(calls)
-    return counts
-
-
 def one_side(home, tmp, kafka, args, round_index, label):
     broker = brokers.SluiceBroker(home, tmp / label, lambda _m: None, java_opts=args.java_opts)
     figures = {}
@@ -61,7 +44,7 @@ def one_side(home, tmp, kafka, args, round_index, label):
         tracer = None
         if args.syscalls:
             trace_file = tmp / ("strace-%s-%d.txt" % (label, round_index))
-            tracer = count_syscalls(broker.pid, trace_file)
+            tracer = procstats.start_syscall_count(broker.pid, trace_file)
             time.sleep(1)
         before = procstats.sample(broker.pid)
         produced = kafka.produce(broker.bootstrap, topic, args.records, 1024, args.acks)
@@ -69,7 +52,7 @@ def one_side(home, tmp, kafka, args, round_index, label):
         if tracer is not None:
             tracer.send_signal(2)
             tracer.wait()
-            for name, calls in parse_strace_counts(trace_file.read_text()).items():
+            for name, calls in procstats.parse_strace_counts(trace_file.read_text()).items():
                 figures["calls_%s_per_mb" % name] = calls / (args.records * 1024 / 1e6)
         consumed = kafka.fan_out(broker.bootstrap, topic, 1, args.records, 1024)
         after = procstats.sample(broker.pid)

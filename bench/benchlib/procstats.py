@@ -138,3 +138,24 @@ def thread_cpu_delta(before, after, top=12):
         if user + system > 0:
             lines.append("  %6.2f  %6.2f  %s" % (user, system, name))
     return "\n".join(lines)
+
+
+def start_syscall_count(pid, output):
+    """`strace -c -f` attached to `pid`; stop it with SIGINT to get the summary in `output`.
+
+    Tracing slows every system call down: use it for call counts, never for timings.
+    """
+    return subprocess.Popen(["strace", "-c", "-f", "-o", str(output), "-p", str(pid)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def parse_strace_counts(text):
+    """{syscall: calls} from the summary table of `strace -c` (the "total" row included)."""
+    counts = {}
+    for line in text.splitlines():
+        fields = line.split()
+        if len(fields) >= 5 and fields[0][0].isdigit() and fields[-1].isidentifier():
+            calls = fields[3]
+            if calls.isdigit():
+                counts[fields[-1]] = int(calls)
+    return counts

@@ -12,8 +12,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchlib import jfr, kafkawire, procstats, report, tools  # noqa: E402
 
-import ab  # noqa: E402
-
 PRODUCER_OUTPUT = """\
 49156 records sent, 9823.3 records/sec (9.59 MB/sec), 2023.4 ms avg latency, 2914.0 ms max latency.
 100000 records sent, 13743.815283 records/sec (13.42 MB/sec), 1725.69 ms avg latency, \
@@ -156,7 +154,7 @@ class StraceTest(unittest.TestCase):
 ------ ----------- ----------- --------- --------- ------------------
 100.00    9.613401         221     43470       445 total
 """
-        counts = ab.parse_strace_counts(text)
+        counts = procstats.parse_strace_counts(text)
         self.assertEqual({"futex": 1544, "writev": 13334, "sendto": 13339, "total": 43470}, counts)
 
 
