@@ -136,7 +136,12 @@ def targets(rows):
         _target("consume records/s (Kafka tool), ratio", r(consume, "records_s"), 1.0, True),
         _target("`sluice perf consume` / transferTo ceiling",
                 None if not (sluice_consume and ceiling) else sluice_consume / ceiling, 0.7, True),
-        _target("broker CPU s/GB consumed, ratio", r(consume, "cpu_s_per_gb"), 0.5, False),
+        _target("consume records/s (kafka-clients assign(), 1 consumer), ratio",
+                r("fanout-zerocopy-1", "records_s"), 1.0, True),
+        _target("broker CPU s/GB consumed (Kafka tool), ratio", r(consume, "cpu_s_per_gb"), 0.5,
+                False),
+        _target("broker CPU s/GB consumed (assign(), 16 consumers), ratio",
+                r("fanout-zerocopy-16", "cpu_s_per_gb"), 0.5, False),
         _target("zero-copy CPU s/GB / copy path CPU s/GB",
                 None if not (zero and copy) else zero / copy, 0.6, False),
         _target("Sluice start to ready, s", median(rows, "sluice", "session", "ready_s"), 0.5,
@@ -170,6 +175,11 @@ def chart_rows(rows):
             category = "%s %dp\\n%s tool" % ("1 KiB" if workload.size == 1024 else "100 B",
                                             workload.partitions, workload.tool)
             add("Consume throughput", "MiB/s", category, workload.id, "mib_s")
+    for consumers in (1, 16):
+        workload = "fanout-zerocopy-%d" % consumers
+        if any(r.get("workload") == workload for r in rows):
+            add("Consume throughput", "MiB/s", "1 KiB 1p, assign()\\n%d consumer%s" % (
+                consumers, "s" if consumers > 1 else ""), workload, "mib_s")
     add("Latency, 1 KiB records", "ms", "produce p99\\n@20k/s acks=1",
         "latency-kafka-1024-acks1", "lat_p99_ms")
     add("Latency, 1 KiB records", "ms", "produce p99\\n@20k/s acks=all",
@@ -180,6 +190,8 @@ def chart_rows(rows):
     add("Broker CPU per GB moved", "s/GB", "produce 1 KiB\\nacks=1", p1, "cpu_s_per_gb")
     add("Broker CPU per GB moved", "s/GB", "consume 1 KiB\\n(Kafka tool)",
         "consume-kafka-from-" + p1, "cpu_s_per_gb")
+    add("Broker CPU per GB moved", "s/GB", "consume 1 KiB\\n16 consumers",
+        "fanout-zerocopy-16", "cpu_s_per_gb")
     return out
 
 
