@@ -60,10 +60,10 @@ def one_side(home, tmp, kafka, args, round_index, label):
         figures.update({
             "produce_records_s": produced["records_s"],
             "produce_p99_ms": produced["lat_p99_ms"],
-            "produce_cpu_s_per_gb": middle.minus(before).cpu_s / gigabytes,
+            "produce_cpu_s_per_gb": middle.minus(before).work_s / gigabytes,
             "produce_gcs": middle.minus(before).gc_count,
             "consume_records_s": consumed["records_s"],
-            "consume_cpu_s_per_gb": after.minus(middle).cpu_s / gigabytes,
+            "consume_cpu_s_per_gb": after.minus(middle).work_s / gigabytes,
             "rss_after_mb": after.rss_mb,
         })
     finally:

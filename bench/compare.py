@@ -155,7 +155,7 @@ class Harness:
             "run": run_index, "broker": broker.name, "workload": "session", "ready_s": ready_s,
             "idle_rss_mb": first.rss_mb, "load_rss_mb": last.rss_mb,
             "peak_rss_mb": last.peak_rss_mb, "gc_count": whole.gc_count,
-            "gc_pause_ms": whole.gc_pause_s * 1000.0,
+            "gc_pause_ms": whole.gc_pause_s * 1000.0, "jit_s": last.jit_s, "cpu_s": last.cpu_s,
         })
         if self.args.fanout_records > 0:
             source = topics.get("produce-kafka-1024-acks1-p1")
@@ -209,9 +209,10 @@ class Harness:
         delta = procstats.sample(broker.pid).minus(before)
         row.update(metrics)
         row.update({
-            "bytes": moved, "cpu_s": delta.cpu_s, "gc_count": delta.gc_count,
-            "gc_pause_ms": delta.gc_pause_s * 1000.0,
-            "cpu_s_per_gb": delta.cpu_s / (moved / 1e9) if moved else -1,
+            "bytes": moved, "cpu_s": delta.cpu_s, "jit_s": delta.jit_s,
+            "gc_count": delta.gc_count, "gc_pause_ms": delta.gc_pause_s * 1000.0,
+            "cpu_s_per_gb": delta.work_s / (moved / 1e9) if moved else -1,
+            "cpu_all_s_per_gb": delta.cpu_s / (moved / 1e9) if moved else -1,
         })
         log("  %s" % ", ".join("%s=%.4g" % (k, v) for k, v in sorted(row.items())
                                if isinstance(v, float)))

@@ -1,6 +1,8 @@
 """What the harness reads about a broker process from outside: CPU, memory, garbage collection.
 
-CPU comes from /proc/<pid>/stat (utime + stime, in clock ticks), memory from /proc/<pid>/status
+CPU comes from /proc/<pid>/stat (utime + stime, in clock ticks), split per thread from
+/proc/<pid>/task/*/stat so that the JIT compilers' share can be told apart; memory from
+/proc/<pid>/status
 (VmRSS now, VmHWM the peak), and GC from `jstat -gc <pid>` (collection counts and the total time
 spent in stop-the-world pauses, GCT = YGCT + FGCT + CGCT; for G1, CGCT is the remark and cleanup
 pauses of concurrent cycles). Nothing here needs the broker's cooperation, so Sluice and Kafka are
@@ -14,15 +16,23 @@ from dataclasses import dataclass
 from pathlib import Path
 
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+# HotSpot's compiler threads ("C2 CompilerThread0", cut to 15 characters by the kernel).
+JIT_THREADS = ("C1 CompilerThre", "C2 CompilerThre")
 
 
 @dataclass(frozen=True)
 class Sample:
-    cpu_s: float
+    cpu_s: float  # every thread of the process
     rss_mb: float
     peak_rss_mb: float
     gc_count: int
     gc_pause_s: float
+    jit_s: float = 0.0  # the JIT compiler threads' share of cpu_s
+
+    @property
+    def work_s(self):
+        """CPU without the JIT compilers: what the broker spends per byte once it is warm."""
+        return self.cpu_s - self.jit_s
 
     def minus(self, earlier):
         """The work done between `earlier` and this sample (memory stays absolute)."""
@@ -32,6 +42,7 @@ class Sample:
             peak_rss_mb=self.peak_rss_mb,
             gc_count=self.gc_count - earlier.gc_count,
             gc_pause_s=self.gc_pause_s - earlier.gc_pause_s,
+            jit_s=self.jit_s - earlier.jit_s,
         )
 
 
@@ -77,12 +88,16 @@ def sample(pid):
         gc_count, gc_pause_s = parse_jstat_gc(jstat.stdout)
     except (OSError, subprocess.SubprocessError, ValueError):
         gc_count, gc_pause_s = -1, -1.0  # reported as "n/a" rather than as zero collections
+    threads = thread_cpu(pid)
+    jit_s = sum(user + system for name, (user, system) in threads.items()
+                if name.startswith(JIT_THREADS))
     return Sample(
         cpu_s=cpu_s,
         rss_mb=parse_status_kb(status, "VmRSS") / 1024.0,
         peak_rss_mb=parse_status_kb(status, "VmHWM") / 1024.0,
         gc_count=gc_count,
         gc_pause_s=gc_pause_s,
+        jit_s=jit_s,
     )
 
 

@@ -18,16 +18,19 @@ BENCH_DIR = Path(__file__).resolve().parent.parent
 METRICS = {
     "produce": [("records_s", "records/s"), ("mib_s", "MiB/s"), ("lat_p50_ms", "p50 ms"),
                 ("lat_p99_ms", "p99 ms"), ("lat_p999_ms", "p99.9 ms"),
-                ("cpu_s_per_gb", "CPU s/GB"), ("gc_count", "GCs"), ("gc_pause_ms", "GC pause ms")],
-    "consume": [("records_s", "records/s"), ("mib_s", "MiB/s"), ("cpu_s_per_gb", "CPU s/GB"),
+                ("cpu_s_per_gb", "CPU s/GB"), ("cpu_all_s_per_gb", "CPU s/GB incl. JIT"),
                 ("gc_count", "GCs"), ("gc_pause_ms", "GC pause ms")],
+    "consume": [("records_s", "records/s"), ("mib_s", "MiB/s"), ("cpu_s_per_gb", "CPU s/GB"),
+                ("cpu_all_s_per_gb", "CPU s/GB incl. JIT"), ("gc_count", "GCs"),
+                ("gc_pause_ms", "GC pause ms")],
     "latency": [("lat_p50_ms", "p50 ms"), ("lat_p99_ms", "p99 ms"), ("lat_p999_ms", "p99.9 ms"),
                 ("cpu_s_per_gb", "CPU s/GB")],
     "e2e": [("e2e_p50_ms", "e2e p50 ms"), ("e2e_p99_ms", "e2e p99 ms"),
             ("e2e_p999_ms", "e2e p99.9 ms")],
     "session": [("ready_s", "start to ready s"), ("idle_rss_mb", "RSS idle MB"),
                 ("load_rss_mb", "RSS after load MB"), ("peak_rss_mb", "RSS peak MB"),
-                ("gc_count", "GCs (whole session)"), ("gc_pause_ms", "GC pause ms (session)")],
+                ("gc_count", "GCs (whole session)"), ("gc_pause_ms", "GC pause ms (session)"),
+                ("cpu_s", "CPU s (whole session)"), ("jit_s", "of which JIT compilers s")],
 }
 
 

@@ -103,6 +103,11 @@ class ProcStatsTest(unittest.TestCase):
         line = "4242 (java (main) x) S 1 4242 4242 0 -1 4194560 100 0 0 0 250 75 0 0 20 0 30 0"
         self.assertEqual(325, procstats.parse_stat_cpu_ticks(line))
 
+    def test_sampleMinus_jitThreads_excludedFromWork(self):
+        earlier = procstats.Sample(1.0, 50.0, 60.0, 3, 0.1, jit_s=0.5)
+        later = procstats.Sample(4.0, 80.0, 90.0, 5, 0.25, jit_s=1.5)
+        self.assertAlmostEqual(2.0, later.minus(earlier).work_s)
+
     def test_parseJstatGc_g1Columns_countsAllCollections(self):
         output = (" S0C  S1C  YGC   YGCT  FGC  FGCT  CGC  CGCT   GCT\n"
                   " 0.0  0.0   12  0.150    1 0.050    2 0.004  0.204\n")
