@@ -232,24 +232,47 @@ class Harness:
     def run(self):
         self.prepare()
         started = datetime.datetime.now()
+        self.ceiling(1)  # the machine's ceiling does not change between runs: measured once
         for run_index in range(1, self.args.runs + 1):
             for broker in self.brokers:
                 self.session(broker, run_index)
-            self.ceiling(run_index)
+            # Written after every run, so that an interrupted run still leaves its figures.
+            text = self.write(started, run_index)
+        print("\n" + text)
+
+    def write(self, started, runs_done):
         finished = datetime.datetime.now()
         header = [
             "# Sluice vs Apache Kafka 4.4.0",
             "",
-            "Run %s to %s; %s" % (started.strftime("%Y-%m-%d %H:%M"), finished.strftime("%H:%M"),
-                                  " ".join(sys.argv[1:]) or "(defaults)"),
+            "Run %s to %s (%d of %d runs done); `python3 bench/compare.py %s`" % (
+                started.strftime("%Y-%m-%d %H:%M"), finished.strftime("%H:%M"), runs_done,
+                self.args.runs, " ".join(_public_args(sys.argv[1:]))),
+            "",
             "Machine: %s, %d cores, %s, Java %s" % (
                 platform.platform(), os.cpu_count(), _memory(), _java_version()),
         ]
         text = report.write_outputs(self.rows, self.args.out, self.args.chart, header, log)
-        print("\n" + text)
         if self.args.publish:
             report.publish(text, REPO_DIR / "docs" / "performance.md")
             log("tables written into docs/performance.md")
+        return text
+
+
+def _public_args(argv):
+    """The command line without this machine's paths (they would be meaningless elsewhere)."""
+    out, skip = [], False
+    for arg in argv:
+        if skip:
+            skip = False
+            continue
+        if arg in ("--out", "--chart", "--work-dir", "--sluice-home"):
+            skip = True
+            continue
+        if arg.startswith(("--out=", "--chart=", "--work-dir=", "--sluice-home=")):
+            continue
+        out.append(arg)
+    return out
 
 
 def _memory():

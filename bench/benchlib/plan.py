@@ -61,7 +61,7 @@ def workloads():
         _produce("kafka", SMALL, "all", 1, full),
         _produce("kafka", SMALL, "1", 3, full),
         _produce("sluice", KIB, "1", 1),
-        _produce("sluice", KIB, "all", 1),
+        _produce("sluice", KIB, "all", 1, full),
         _produce("sluice", KIB, "1", 3, full),
         _produce("sluice", SMALL, "1", 1),
         _produce("sluice", SMALL, "all", 1, full),

@@ -3,9 +3,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -20,8 +22,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  *
  * <p>Usage (single-file source launch, kafka-clients on the class path): {@code java -cp 'libs/*'
  * FanOutConsumer.java BOOTSTRAP TOPIC CONSUMERS RECORDS_EACH}. Prints one JSON line: total records
- * and bytes, the wall time from the first poll of any consumer to the last record of all of them,
- * and the aggregate rates. One JVM instead of N keeps the client side from eating the two cores
+ * and bytes, the wall time from the moment every consumer is connected and positioned at offset 0
+ * to the last record of all of them, and the aggregate rates. One JVM instead of N keeps the client side from eating the two cores
  * the broker is measured on. Thread safety: each consumer is confined to its own thread.
  */
 public final class FanOutConsumer {
@@ -37,11 +39,19 @@ public final class FanOutConsumer {
     int consumers = Integer.parseInt(args[2]);
     long recordsEach = Long.parseLong(args[3]);
     ExecutorService pool = Executors.newFixedThreadPool(consumers);
-    long started = System.nanoTime();
+    CountDownLatch ready = new CountDownLatch(consumers);
+    CountDownLatch go = new CountDownLatch(1);
     List<Future<Result>> futures = new ArrayList<>();
     for (int i = 0; i < consumers; i++) {
-      futures.add(pool.submit(() -> readAll(bootstrap, topic, recordsEach)));
+      futures.add(pool.submit(() -> readAll(bootstrap, topic, recordsEach, ready, go)));
     }
+    // The clock starts once every consumer is connected and positioned: connection set-up is
+    // not consumption.
+    if (!ready.await(60, TimeUnit.SECONDS)) {
+      throw new IllegalStateException("consumers not ready within 60 s");
+    }
+    long started = System.nanoTime();
+    go.countDown();
     long records = 0;
     long bytes = 0;
     for (Future<Result> future : futures) {
@@ -64,7 +74,9 @@ public final class FanOutConsumer {
             bytes / seconds / (1024.0 * 1024.0)));
   }
 
-  private static Result readAll(String bootstrap, String topic, long wanted) {
+  private static Result readAll(
+      String bootstrap, String topic, long wanted, CountDownLatch ready, CountDownLatch go)
+      throws InterruptedException {
     Properties props = new Properties();
     props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
@@ -78,6 +90,11 @@ public final class FanOutConsumer {
       }
       consumer.assign(partitions);
       consumer.seekToBeginning(partitions);
+      for (TopicPartition partition : partitions) {
+        consumer.position(partition, Duration.ofSeconds(30)); // resolves the offset now
+      }
+      ready.countDown();
+      go.await();
       long records = 0;
       long bytes = 0;
       long idleDeadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
