@@ -12,6 +12,7 @@ measured the same way.
 import os
 import re
 import subprocess
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -174,3 +175,25 @@ def parse_strace_counts(text):
             if calls.isdigit():
                 counts[fields[-1]] = int(calls)
     return counts
+
+
+def fsync_latency_ms(directory, appends=200, size=80 * 1024):
+    """(p50, p99) of fdatasync after appending `size` bytes, in `directory`, in milliseconds.
+
+    The cost of one group commit on this disk: what bounds acks=all when the broker syncs.
+    """
+    path = os.path.join(str(directory), "fsync-probe")
+    times = []
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
+    try:
+        block = b"\0" * size
+        for _ in range(appends):
+            os.write(fd, block)
+            started = time.perf_counter()
+            os.fdatasync(fd)
+            times.append((time.perf_counter() - started) * 1000.0)
+    finally:
+        os.close(fd)
+        os.unlink(path)
+    times.sort()
+    return times[len(times) // 2], times[min(len(times) - 1, len(times) * 99 // 100)]
