@@ -199,6 +199,7 @@ class Harness:
         log("%s run %d: %s" % (broker.name, run_index, workload_id))
         row = {"run": run_index, "broker": broker.name, "workload": workload_id}
         before = procstats.sample(broker.pid)
+        client_before = tools.client_cpu_s()
         try:
             metrics, moved = action()
         except Exception as e:  # one failed workload must not hide the others' figures
@@ -206,6 +207,7 @@ class Harness:
             log("  FAILED: %s" % (str(e)[-1500:] or traceback.format_exc()))
             self.rows.append(row)
             return
+        client_s = tools.client_cpu_s() - client_before  # before jstat, itself a child JVM
         delta = procstats.sample(broker.pid).minus(before)
         row.update(metrics)
         row.update({
@@ -213,6 +215,7 @@ class Harness:
             "gc_count": delta.gc_count, "gc_pause_ms": delta.gc_pause_s * 1000.0,
             "cpu_s_per_gb": delta.work_s / (moved / 1e9) if moved else -1,
             "cpu_all_s_per_gb": delta.cpu_s / (moved / 1e9) if moved else -1,
+            "client_cpu_s_per_gb": client_s / (moved / 1e9) if moved else -1,
         })
         log("  %s" % ", ".join("%s=%.4g" % (k, v) for k, v in sorted(row.items())
                                if isinstance(v, float)))

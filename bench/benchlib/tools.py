@@ -12,6 +12,7 @@ bench/tests/test_parsers.py against output captured from the real tools.
 
 import json
 import re
+import resource
 import subprocess
 from pathlib import Path
 
@@ -22,6 +23,16 @@ MIB = 1024.0 * 1024.0
 
 class ToolError(Exception):
     """A load tool exited non-zero or printed nothing the harness could read."""
+
+
+def client_cpu_s():
+    """CPU seconds used so far by every finished load-tool process (user + system).
+
+    The tools run on the same two cores as the broker; the difference of this counter around a
+    workload says how much of the machine the client took.
+    """
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def _run(command, timeout_s, log):
