@@ -27,6 +27,8 @@ def settings_file(directory, period_ms=2):
     text = (java_home / "lib" / "jfr" / "profile.jfc").read_text()
     text = re.sub(r'(control="method-sampling-java-interval">)[^<]*(<)',
                   r"\g<1>%d ms\g<2>" % period_ms, text)
+    # Every exception constructed, with its stack: a hot path must not build any.
+    text = re.sub(r'(control="enable-exceptions">)false(<)', r"\g<1>true\g<2>", text)
     path = Path(directory) / "profile-sampling.jfc"
     path.write_text(text)
     return path
@@ -107,4 +109,26 @@ def summarize_file(path, top=15, depth=64):
     result = subprocess.run(
         ["jfr", "print", "--events", "jdk.ExecutionSample", "--stack-depth", str(depth), str(path)],
         check=True, capture_output=True, text=True, timeout=600)
-    return summarize(parse_samples(result.stdout), top)
+    text = summarize(parse_samples(result.stdout), top)
+    thrown = subprocess.run(
+        ["jfr", "print", "--events", "jdk.JavaExceptionThrow,jdk.JavaErrorThrow", "--stack-depth",
+         "8", str(path)], check=True, capture_output=True, text=True, timeout=600)
+    return text + "\n" + summarize_exceptions(thrown.stdout, top)
+
+
+def summarize_exceptions(text, top=10):
+    """Exceptions constructed during the recording, by class and the frame that built them."""
+    counter = Counter()
+    for event in text.split("jdk.Java")[1:]:
+        kind = re.search(r"thrownClass = (\S+)", event)
+        frames = [m.group(1) for m in (_FRAME.match(line) for line in
+                                       event.split("stackTrace = [", 1)[-1].splitlines()[1:])
+                  if m and not m.group(1).startswith(("java.lang.Throwable", "java.lang.Exception",
+                                                      "java.lang.RuntimeException",
+                                                      "java.lang.Error", "]", "..."))]
+        origin = next((_method(f) for f in frames if not f.startswith("java.lang.")), "?")
+        counter["%s from %s" % (kind.group(1) if kind else "?", origin)] += 1
+    lines = ["Exceptions constructed (%d):" % sum(counter.values())]
+    for what, count in counter.most_common(top):
+        lines.append("  %6d  %s" % (count, what))
+    return "\n".join(lines)
