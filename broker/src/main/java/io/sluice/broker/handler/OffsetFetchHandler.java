@@ -1,0 +1,76 @@
+package io.sluice.broker.handler;
+
+import io.sluice.broker.storage.TopicPartition;
+import io.sluice.protocol.ApiKey;
+import io.sluice.protocol.Errors;
+import io.sluice.protocol.message.OffsetFetchRequest;
+import io.sluice.protocol.message.OffsetFetchResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Returns a group's committed offsets: the asked partitions (-1 for those never committed), or all
+ * of them when the topic list is null. One group per request (v8+ batches groups; not advertised).
+ */
+final class OffsetFetchHandler implements ApiHandler {
+  private final CommittedOffsets offsets;
+
+  OffsetFetchHandler(CommittedOffsets offsets) {
+    this.offsets = offsets;
+  }
+
+  @Override
+  public ApiKey apiKey() {
+    return ApiKey.OFFSET_FETCH;
+  }
+
+  @Override
+  public short lowestVersion() {
+    return 1;
+  }
+
+  @Override
+  public short highestVersion() {
+    return 7;
+  }
+
+  @Override
+  public void handle(Request request, Responder responder) {
+    short version = request.version();
+    OffsetFetchRequest req = OffsetFetchRequest.read(request.reader(), version);
+    Map<TopicPartition, CommittedOffsets.Committed> committed = offsets.committed(req.groupId());
+    Map<String, List<Integer>> asked = new TreeMap<>();
+    if (req.topics() == null) {
+      for (TopicPartition tp : committed.keySet()) {
+        asked.computeIfAbsent(tp.topic(), t -> new ArrayList<>()).add(tp.partition());
+      }
+    } else {
+      for (OffsetFetchRequest.OffsetFetchRequestTopic topic : req.topics()) {
+        asked
+            .computeIfAbsent(topic.name(), t -> new ArrayList<>())
+            .addAll(topic.partitionIndexes());
+      }
+    }
+    OffsetFetchResponse response = new OffsetFetchResponse().setErrorCode(Errors.NONE.code());
+    for (Map.Entry<String, List<Integer>> topic : asked.entrySet()) {
+      OffsetFetchResponse.OffsetFetchResponseTopic topicOut =
+          new OffsetFetchResponse.OffsetFetchResponseTopic().setName(topic.getKey());
+      for (int partition : topic.getValue()) {
+        CommittedOffsets.Committed c = committed.get(new TopicPartition(topic.getKey(), partition));
+        topicOut
+            .partitions()
+            .add(
+                new OffsetFetchResponse.OffsetFetchResponsePartition()
+                    .setPartitionIndex(partition)
+                    .setCommittedOffset(c == null ? -1 : c.offset())
+                    .setCommittedLeaderEpoch(c == null ? -1 : c.leaderEpoch())
+                    .setMetadata(c == null ? "" : c.metadata())
+                    .setErrorCode(Errors.NONE.code()));
+      }
+      response.topics().add(topicOut);
+    }
+    responder.respond(response, version);
+  }
+}

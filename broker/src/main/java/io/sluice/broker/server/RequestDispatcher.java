@@ -1,0 +1,221 @@
+package io.sluice.broker.server;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.DecoderException;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.concurrent.EventExecutor;
+import io.sluice.broker.handler.ApiHandler;
+import io.sluice.broker.handler.HandlerRegistry;
+import io.sluice.broker.handler.Request;
+import io.sluice.broker.handler.Responder;
+import io.sluice.protocol.ProtocolException;
+import io.sluice.protocol.SluiceException;
+import io.sluice.protocol.message.ApiMessage;
+import java.util.ArrayDeque;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Hands each request to its API handler and writes the responses in request order.
+ *
+ * <p>Implementation notes: every request gets a {@link Slot} at the tail of a per-connection queue;
+ * handlers complete slots in any order and from any thread (acks=all completes on the flusher,
+ * which hops here); the queue is drained from the head while the head is complete and the channel
+ * is writable. Reading stops (auto-read off) while the queue holds {@code maxInFlight} requests or
+ * the channel is above its write-buffer high water mark, so a client that does not read its socket
+ * stops being read from and holds at most one water mark of queued bytes plus its in-flight
+ * requests. All state is confined to the channel's event loop.
+ */
+final class RequestDispatcher extends ChannelInboundHandlerAdapter {
+  private static final Logger log = LoggerFactory.getLogger(RequestDispatcher.class);
+
+  private final HandlerRegistry handlers;
+  private final ResponseFrameWriter frames;
+  private final int maxInFlight;
+  private final ArrayDeque<Slot> queue = new ArrayDeque<>();
+  private ChannelHandlerContext ctx;
+  private boolean closed;
+
+  RequestDispatcher(HandlerRegistry handlers, ResponseFrameWriter frames, int maxInFlight) {
+    this.handlers = handlers;
+    this.frames = frames;
+    this.maxInFlight = maxInFlight;
+  }
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) {
+    this.ctx = ctx;
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    Request request = (Request) msg;
+    try {
+      if (closed) {
+        return;
+      }
+      ApiHandler handler = handlers.forKey(request.apiKey().id());
+      if (!handler.accepts(request.version())) {
+        log.debug(
+            "closing {}: {} version {} not supported",
+            ctx.channel().remoteAddress(),
+            request.apiKey(),
+            request.version());
+        ctx.close();
+        return;
+      }
+      Slot slot = new Slot(request);
+      queue.addLast(slot);
+      updateAutoRead();
+      handler.handle(request, slot);
+    } catch (ProtocolException | SluiceException e) {
+      log.debug(
+          "closing {}: bad {} request: {}", ctx.channel().remoteAddress(), request, e.toString());
+      ctx.close();
+    } finally {
+      request.body().release();
+    }
+  }
+
+  @Override
+  public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+    drain();
+    ctx.fireChannelWritabilityChanged();
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+    if (event instanceof IdleStateEvent) {
+      log.debug("closing idle connection {}", ctx.channel().remoteAddress());
+      ctx.close();
+    } else {
+      ctx.fireUserEventTriggered(event);
+    }
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    closed = true;
+    for (Slot slot : queue) {
+      if (slot.parts != null) {
+        ResponseFrameWriter.release(slot.parts);
+      }
+    }
+    queue.clear();
+    ctx.fireChannelInactive();
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    if (cause instanceof DecoderException) {
+      log.debug("closing {}: {}", ctx.channel().remoteAddress(), cause.toString());
+    } else {
+      log.warn("closing {} after an error", ctx.channel().remoteAddress(), cause);
+    }
+    ctx.close();
+  }
+
+  /** Writes completed responses from the head of the queue while the channel takes them. */
+  private void drain() {
+    Channel channel = ctx.channel();
+    boolean wrote = false;
+    while (!queue.isEmpty() && queue.peekFirst().parts != null && channel.isWritable()) {
+      Slot slot = queue.pollFirst();
+      for (Object part : slot.parts) {
+        ctx.write(part, ctx.voidPromise());
+      }
+      slot.parts = null;
+      wrote = true;
+    }
+    if (wrote) {
+      ctx.flush();
+    }
+    updateAutoRead();
+  }
+
+  private void updateAutoRead() {
+    Channel channel = ctx.channel();
+    boolean read = !closed && queue.size() < maxInFlight && channel.isWritable();
+    if (channel.config().isAutoRead() != read) {
+      channel.config().setAutoRead(read);
+    }
+  }
+
+  /** One request's place in the response order. Fields confined to the event loop. */
+  private final class Slot implements Responder {
+    private final Request request;
+    private List<Object> parts;
+    private boolean responded;
+
+    Slot(Request request) {
+      this.request = request;
+    }
+
+    @Override
+    public void respond(ApiMessage body, short version) {
+      if (body == null) {
+        throw new NullPointerException("body");
+      }
+      EventExecutor executor = ctx.executor();
+      if (executor.inEventLoop()) {
+        complete(body, version);
+      } else {
+        executor.execute(() -> complete(body, version));
+      }
+    }
+
+    @Override
+    public void respondNothing() {
+      EventExecutor executor = ctx.executor();
+      if (executor.inEventLoop()) {
+        complete(null, (short) 0);
+      } else {
+        executor.execute(() -> complete(null, (short) 0));
+      }
+    }
+
+    /** A null body completes the slot without writing anything. */
+    private void complete(ApiMessage body, short version) {
+      if (responded) {
+        throw new IllegalStateException("second response to " + request);
+      }
+      responded = true;
+      List<Object> built;
+      try {
+        built =
+            body == null
+                ? List.of()
+                : frames.build(
+                    ctx.alloc(),
+                    request.apiKey(),
+                    request.version(),
+                    request.correlationId(),
+                    body,
+                    version);
+      } catch (RuntimeException e) {
+        log.error("cannot write the response to {}; closing the connection", request, e);
+        ctx.close();
+        return;
+      }
+      if (closed) {
+        ResponseFrameWriter.release(built);
+        return;
+      }
+      parts = built;
+      drain();
+    }
+
+    @Override
+    public EventExecutor executor() {
+      return ctx.executor();
+    }
+
+    @Override
+    public boolean isOpen() {
+      return !closed && ctx.channel().isActive();
+    }
+  }
+}
