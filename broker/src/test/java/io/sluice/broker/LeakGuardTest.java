@@ -1,0 +1,23 @@
+package io.sluice.broker;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
+import org.junit.jupiter.api.Test;
+
+/** The leak guard that other tests rely on does see a leaked buffer. */
+class LeakGuardTest {
+  @Test
+  void leaks_bufferNeverReleased_reported() throws Exception {
+    try (LeakGuard guard = new LeakGuard()) {
+      leak();
+      assertFalse(guard.leaks().isEmpty());
+    }
+  }
+
+  private static void leak() {
+    ByteBuf leaked = PooledByteBufAllocator.DEFAULT.directBuffer(64);
+    leaked.writeLong(42);
+  }
+}
