@@ -34,13 +34,18 @@ final class DaemonProcess {
   }
 
   /** {@code bin/sluice-broker start}; returns its output once the broker accepts connections. */
-  String start() throws Exception {
-    return script(
-        "start",
-        "--override",
-        "listeners=PLAINTEXT://127.0.0.1:" + port,
-        "--override",
-        "log.dirs=" + dataDir);
+  String start(String... overrides) throws Exception {
+    List<String> args = new ArrayList<>();
+    args.add("start");
+    args.add("--override");
+    args.add("listeners=PLAINTEXT://127.0.0.1:" + port);
+    args.add("--override");
+    args.add("log.dirs=" + dataDir);
+    for (String override : overrides) {
+      args.add("--override");
+      args.add(override);
+    }
+    return script(args.toArray(new String[0]));
   }
 
   String stop() throws Exception {
