@@ -20,9 +20,8 @@ import org.apache.kafka.common.TopicPartition;
  * alone.
  *
  * <pre>
- * mvn -B -q -DskipTests package -pl broker -am
- * mvn -B -q -pl broker dependency:build-classpath -Dmdep.outputFile=target/test-cp.txt \
- *     -Dmdep.includeScope=test
+ * mvn -B -q -DskipTests package dependency:build-classpath -pl broker -am \
+ *     -Dmdep.outputFile=$PWD/broker/target/test-cp.txt -Dmdep.includeScope=test
  * java -cp broker/target/test-classes:broker/target/classes:$(cat broker/target/test-cp.txt) \
  *     io.sluice.broker.ClientThroughputBenchmark [records] [consume rounds]
  * </pre>

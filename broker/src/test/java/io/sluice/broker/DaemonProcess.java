@@ -14,7 +14,12 @@ import java.util.concurrent.TimeUnit;
  * and a given data directory, with its pid, log and output files in a given state directory.
  */
 final class DaemonProcess {
-  static final Path PROJECT = Path.of("..").toAbsolutePath().normalize();
+  /** The project root: tests run in {@code broker/}, the benchmark from the root. */
+  static final Path PROJECT =
+      (Files.exists(Path.of("bin", "sluice-broker")) ? Path.of(".") : Path.of(".."))
+          .toAbsolutePath()
+          .normalize();
+
   static final Path SCRIPT = PROJECT.resolve("bin").resolve("sluice-broker");
 
   private final Path dataDir;

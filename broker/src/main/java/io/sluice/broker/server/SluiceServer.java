@@ -13,6 +13,7 @@ import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.ServerSocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import io.sluice.broker.config.BrokerConfig;
 import io.sluice.broker.handler.HandlerRegistry;
 import java.net.InetSocketAddress;
@@ -50,7 +51,9 @@ public final class SluiceServer implements AutoCloseable {
   /** Binds the listener and starts serving; fails if the address cannot be bound. */
   public static SluiceServer start(BrokerConfig config, HandlerRegistry handlers) {
     boolean epoll = Epoll.isAvailable();
-    EventLoopGroup acceptor = new MultiThreadIoEventLoopGroup(1, ioHandlerFactory());
+    EventLoopGroup acceptor =
+        new MultiThreadIoEventLoopGroup(
+            1, new DefaultThreadFactory("sluice-acceptor"), ioHandlerFactory());
     EventLoopGroup workers = newWorkerGroup(config);
     ServerStats stats = new ServerStats();
     try {
@@ -93,7 +96,8 @@ public final class SluiceServer implements AutoCloseable {
         config.numNetworkThreads() > 0
             ? config.numNetworkThreads()
             : Runtime.getRuntime().availableProcessors();
-    return new MultiThreadIoEventLoopGroup(threads, ioHandlerFactory());
+    return new MultiThreadIoEventLoopGroup(
+        threads, new DefaultThreadFactory("sluice-network"), ioHandlerFactory());
   }
 
   private static IoHandlerFactory ioHandlerFactory() {

@@ -73,6 +73,21 @@ class RequestDispatcherTest {
   }
 
   @Test
+  void writability_clientNotReading_responsesHeldAndReadingStopped() {
+    // What Netty does when the bytes queued to a socket pass the high water mark.
+    channel.unsafe().outboundBuffer().setUserDefinedWritability(1, false);
+    assertFalse(channel.isWritable());
+    channel.writeInbound(request(ApiKey.HEARTBEAT, 5, new HeartbeatRequest()));
+    assertNull(channel.readOutbound(), "nothing more is written to a client that does not read");
+    assertFalse(channel.config().isAutoRead(), "and nothing more is read from it");
+
+    channel.unsafe().outboundBuffer().setUserDefinedWritability(1, true);
+    channel.runPendingTasks();
+    assertEquals(5, correlationIdOf(channel.readOutbound()));
+    assertTrue(channel.config().isAutoRead());
+  }
+
+  @Test
   void unsupportedVersion_connectionClosed() {
     channel.writeInbound(request(ApiKey.HEARTBEAT, 7, (short) 4, new HeartbeatRequest()));
     assertFalse(channel.isActive());
