@@ -3,12 +3,15 @@ package io.sluice.broker;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 
@@ -35,19 +38,34 @@ public final class ClientThroughputBenchmark {
 
   public static void main(String[] args) throws Exception {
     int records = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
-    int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
+    int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 5;
     Path dataDir = Files.createTempDirectory("sluice-bench-data");
     Path stateDir = Files.createTempDirectory("sluice-bench-state");
     DaemonProcess daemon = new DaemonProcess(dataDir, stateDir);
     daemon.start("num.partitions=" + PARTITIONS);
     try {
-      produce(daemon.bootstrapServers(), records);
+      produce(daemon.bootstrapServers(), TOPIC, records, Map.of());
+      produce(
+          daemon.bootstrapServers(),
+          "bench-large-batches",
+          records / 2,
+          Map.of(
+              ProducerConfig.BATCH_SIZE_CONFIG, "262144", ProducerConfig.LINGER_MS_CONFIG, "20"));
+      produce(
+          daemon.bootstrapServers(),
+          "bench-acks1",
+          records / 2,
+          Map.of(ProducerConfig.ACKS_CONFIG, "1"));
       for (String zeroCopy : List.of("true", "false")) {
         daemon.stop();
         daemon.start("fetch.zerocopy=" + zeroCopy);
         consume(daemon, records); // warms the page cache and the JIT
+        double[] throughput = new double[rounds];
+        double[] cpu = new double[rounds];
         for (int round = 0; round < rounds; round++) {
           double[] result = consume(daemon, records);
+          throughput[round] = result[0];
+          cpu[round] = result[2];
           System.out.printf(
               Locale.ROOT,
               "consume fetch.zerocopy=%s round %d: %.1f MB/s, %.0f records/s, broker CPU %.2f s/GB%n",
@@ -57,29 +75,46 @@ public final class ClientThroughputBenchmark {
               result[1],
               result[2]);
         }
+        System.out.printf(
+            Locale.ROOT,
+            "consume fetch.zerocopy=%s median of %d: %.1f MB/s, broker CPU %.2f s/GB%n",
+            zeroCopy,
+            rounds,
+            median(throughput),
+            median(cpu));
       }
     } finally {
       daemon.stop();
     }
   }
 
-  private static void produce(String bootstrap, int records) throws Exception {
+  private static double median(double[] values) {
+    double[] sorted = values.clone();
+    Arrays.sort(sorted);
+    return sorted[sorted.length / 2];
+  }
+
+  private static void produce(
+      String bootstrap, String topic, int records, Map<String, String> settings) throws Exception {
+    Properties props = KafkaClients.producer(bootstrap);
+    props.putAll(settings);
     byte[] value = new byte[VALUE_BYTES];
     for (int i = 0; i < value.length; i++) {
       value[i] = (byte) (i * 7);
     }
-    try (KafkaProducer<byte[], byte[]> producer =
-        new KafkaProducer<>(KafkaClients.producer(bootstrap))) {
-      producer.send(new ProducerRecord<>(TOPIC, value)).get(); // metadata, topic creation
+    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
+      producer.send(new ProducerRecord<>(topic, value)).get(); // metadata, topic creation
       long start = System.nanoTime();
       for (int i = 1; i < records; i++) {
-        producer.send(new ProducerRecord<>(TOPIC, value));
+        producer.send(new ProducerRecord<>(topic, value));
       }
       producer.flush();
       double seconds = (System.nanoTime() - start) / 1e9;
       System.out.printf(
           Locale.ROOT,
-          "produce acks=all idempotent, %d x %d B: %.1f MB/s, %.0f records/s%n",
+          "produce %s %s, %d x %d B: %.1f MB/s, %.0f records/s%n",
+          topic,
+          settings.isEmpty() ? "(defaults: acks=all, idempotent)" : settings,
           records,
           VALUE_BYTES,
           (double) records * VALUE_BYTES / seconds / 1e6,
