@@ -11,7 +11,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * Parked fetches by partition log, woken by appends. Each {@link Log} gets one append listener, the
  * first time a fetch parks on it; the listener runs on the appending thread and only calls the
  * parked fetches' wake-ups, which schedule a retry on their own event loops. A deleted topic's
- * {@link Log} object is never appended to again, so its listener simply never fires. Thread-safe.
+ * {@link Log} object is never appended to again, so its listener simply never fires; its (empty)
+ * entry stays in the map, one per deleted partition, which is the known cost of not racing listener
+ * removal against appends. Thread-safe.
  */
 final class FetchWaiters {
   private final Map<Log, Set<Runnable>> waiting =

@@ -5,6 +5,7 @@ import io.sluice.broker.storage.AppendResult;
 import io.sluice.broker.storage.Log;
 import io.sluice.protocol.ApiKey;
 import io.sluice.protocol.Errors;
+import io.sluice.protocol.SluiceException;
 import io.sluice.protocol.message.ProduceRequest;
 import io.sluice.protocol.message.ProduceResponse;
 import io.sluice.protocol.wire.ByteBufRecords;
@@ -14,6 +15,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Appends each partition's batches to its log, on the event loop, straight from the request frame
@@ -23,6 +26,7 @@ import java.util.concurrent.CompletableFuture;
  * duplicate idempotent batch is answered with its original offsets.
  */
 final class ProduceHandler implements ApiHandler {
+  private static final Logger log = LoggerFactory.getLogger(ProduceHandler.class);
   private final Topics topics;
 
   ProduceHandler(Topics topics) {
@@ -70,12 +74,12 @@ final class ProduceHandler implements ApiHandler {
           fail(out, requestError, null);
           continue;
         }
-        Optional<Log> log = topics.log(topic.name(), partition.index());
-        if (log.isEmpty()) {
+        Optional<Log> partitionLog = topics.log(topic.name(), partition.index());
+        if (partitionLog.isEmpty()) {
           fail(out, Errors.UNKNOWN_TOPIC_OR_PARTITION, null);
           continue;
         }
-        append(log.get(), partition.records(), out, acks == -1 ? flushes : null);
+        append(partitionLog.get(), partition.records(), out, acks == -1 ? flushes : null);
       }
       response.responses().add(topicResponse);
     }
@@ -102,7 +106,7 @@ final class ProduceHandler implements ApiHandler {
   }
 
   private static void append(
-      Log log,
+      Log partitionLog,
       Records records,
       ProduceResponse.PartitionProduceResponse out,
       List<PendingFlush> flushes) {
@@ -111,16 +115,18 @@ final class ProduceHandler implements ApiHandler {
       return;
     }
     try {
-      AppendResult result = log.append(nioView(bytes.buf()));
+      AppendResult result = partitionLog.append(nioView(bytes.buf()));
       out.setBaseOffset(result.firstOffset())
           .setLogAppendTimeMs(-1)
           .setLogStartOffset(result.logStartOffset());
       if (flushes != null) {
-        flushes.add(new PendingFlush(out, log.awaitFlush(result.lastOffset())));
+        flushes.add(new PendingFlush(out, partitionLog.awaitFlush(result.lastOffset())));
       }
+    } catch (SluiceException e) {
+      fail(out, e.error(), e.getMessage());
     } catch (RuntimeException e) {
-      Errors error = Errors.forException(e);
-      fail(out, error, e.getMessage());
+      log.error("append to {} failed unexpectedly", partitionLog, e);
+      fail(out, Errors.UNKNOWN_SERVER_ERROR, e.toString());
     }
   }
 
