@@ -299,7 +299,10 @@ public final class RecordBatch implements Iterable<Record> {
       throw corrupt("crc=" + stored + " computed=" + computed + " at position=" + position);
     }
     // From here on the bytes are what the producer wrote, so failures are INVALID_RECORD.
-    CompressionType compression = compressionType();
+    int compressionId = compressionId();
+    if (compressionId > CompressionType.ZSTD.id()) {
+      throw invalid("unknown compression id=" + compressionId + " at position=" + position);
+    }
     int count = recordCount();
     int lastOffsetDelta = lastOffsetDelta();
     if (count < 0) {
@@ -328,7 +331,7 @@ public final class RecordBatch implements Iterable<Record> {
     if (epoch < NO_PARTITION_LEADER_EPOCH) {
       throw invalid("partitionLeaderEpoch=" + epoch + " at position=" + position);
     }
-    if (compression == CompressionType.NONE) {
+    if (compressionId == CompressionType.NONE.id()) {
       Iterator<Record> records = iterator();
       while (records.hasNext()) {
         records.next();
