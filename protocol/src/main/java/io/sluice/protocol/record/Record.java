@@ -42,7 +42,7 @@ public final class Record {
   private final int position;
   private final int sizeInBytes;
   private final byte attributes;
-  private final long timestampDelta;
+  private final int timestampPosition;
   private final int offsetDelta;
   private final int keyPosition;
   private final int keyLength;
@@ -56,7 +56,7 @@ public final class Record {
       int position,
       int sizeInBytes,
       byte attributes,
-      long timestampDelta,
+      int timestampPosition,
       int offsetDelta,
       int keyPosition,
       int keyLength,
@@ -68,7 +68,7 @@ public final class Record {
     this.position = position;
     this.sizeInBytes = sizeInBytes;
     this.attributes = attributes;
-    this.timestampDelta = timestampDelta;
+    this.timestampPosition = timestampPosition;
     this.offsetDelta = offsetDelta;
     this.keyPosition = keyPosition;
     this.keyLength = keyLength;
@@ -79,69 +79,87 @@ public final class Record {
   }
 
   /**
-   * Reads and checks the record at the cursor's position, which must be the {@code index}-th record
-   * of {@code batch}; the cursor's limit is the end of the batch. Leaves the cursor after the
-   * record (its limit restored) on success.
+   * Reads and checks the {@code index}-th record of {@code batch}, which starts at {@code start} of
+   * the batch's buffer; the batch ends at {@code batchEnd}. Absolute reads only: nothing is moved
+   * or duplicated, and the error messages are built only on failure.
    */
-  static Record read(RecordBatch batch, ByteBuffer cursor, int index) {
-    int start = cursor.position();
-    int batchEnd = cursor.limit();
+  static Record read(RecordBatch batch, int start, int batchEnd, int index) {
+    ByteBuffer buf = batch.buffer();
     try {
-      int bodyLength = Varints.readVarint(cursor);
-      if (bodyLength < MIN_BODY_SIZE || bodyLength > cursor.remaining()) {
-        throw invalid(
-            "record length="
-                + bodyLength
-                + " with "
-                + cursor.remaining()
-                + " bytes left in the batch"
-                + where(batch, index, start));
+      long r = Varints.readVarintAt(buf, start, batchEnd);
+      int bodyLength = (int) r;
+      int p = (int) (r >>> 32);
+      if (bodyLength < MIN_BODY_SIZE || bodyLength > batchEnd - p) {
+        throw malformed("record length", bodyLength, batchEnd - p, "batch", batch, index, start);
       }
-      int bodyEnd = cursor.position() + bodyLength;
-      cursor.limit(bodyEnd);
-      byte attributes = cursor.get();
-      long timestampDelta = Varints.readVarlong(cursor);
-      int offsetDelta = Varints.readVarint(cursor);
+      int end = p + bodyLength;
+      byte attributes = buf.get(p++);
+      int timestampPosition = p;
+      p = Varints.varlongEnd(buf, p, end);
+      r = Varints.readVarintAt(buf, p, end);
+      int offsetDelta = (int) r;
+      p = (int) (r >>> 32);
       if (offsetDelta != index) {
         throw invalid(
             "offsetDelta=" + offsetDelta + " expected=" + index + where(batch, index, start));
       }
-      int keyLength = readLength(cursor, "keyLength", -1, batch, index, start);
-      int keyPosition = skip(cursor, keyLength);
-      int valueLength = readLength(cursor, "valueLength", -1, batch, index, start);
-      int valuePosition = skip(cursor, valueLength);
-      int headerCount = Varints.readVarint(cursor);
+      r = Varints.readVarintAt(buf, p, end);
+      int keyLength = (int) r;
+      p = (int) (r >>> 32);
+      if (keyLength < -1 || keyLength > end - p) {
+        throw malformed("keyLength", keyLength, end - p, "record", batch, index, start);
+      }
+      int keyPosition = p;
+      p += Math.max(keyLength, 0);
+      r = Varints.readVarintAt(buf, p, end);
+      int valueLength = (int) r;
+      p = (int) (r >>> 32);
+      if (valueLength < -1 || valueLength > end - p) {
+        throw malformed("valueLength", valueLength, end - p, "record", batch, index, start);
+      }
+      int valuePosition = p;
+      p += Math.max(valueLength, 0);
+      r = Varints.readVarintAt(buf, p, end);
+      int headerCount = (int) r;
+      p = (int) (r >>> 32);
       // A header takes at least two bytes (two one-byte lengths).
-      if (headerCount < 0 || headerCount > cursor.remaining() / 2) {
-        throw invalid(
-            "headerCount="
-                + headerCount
-                + " with "
-                + cursor.remaining()
-                + " bytes left in the record"
-                + where(batch, index, start));
+      if (headerCount < 0 || headerCount > (end - p) / 2) {
+        throw malformed("headerCount", headerCount, end - p, "record", batch, index, start);
       }
-      int headersPosition = cursor.position();
+      int headersPosition = p;
       for (int i = 0; i < headerCount; i++) {
-        skip(cursor, readLength(cursor, "headerKeyLength", 0, batch, index, start));
-        skip(cursor, readLength(cursor, "headerValueLength", -1, batch, index, start));
+        r = Varints.readVarintAt(buf, p, end);
+        int headerKeyLength = (int) r;
+        p = (int) (r >>> 32);
+        if (headerKeyLength < 0 || headerKeyLength > end - p) {
+          throw malformed(
+              "headerKeyLength", headerKeyLength, end - p, "record", batch, index, start);
+        }
+        p += headerKeyLength;
+        r = Varints.readVarintAt(buf, p, end);
+        int headerValueLength = (int) r;
+        p = (int) (r >>> 32);
+        if (headerValueLength < -1 || headerValueLength > end - p) {
+          throw malformed(
+              "headerValueLength", headerValueLength, end - p, "record", batch, index, start);
+        }
+        p += Math.max(headerValueLength, 0);
       }
-      if (cursor.hasRemaining()) {
+      if (p != end) {
         throw invalid(
             "record length="
                 + bodyLength
                 + " but its fields end "
-                + cursor.remaining()
+                + (end - p)
                 + " bytes earlier"
                 + where(batch, index, start));
       }
-      cursor.limit(batchEnd);
       return new Record(
           batch,
           start,
-          bodyEnd - start,
+          end - start,
           attributes,
-          timestampDelta,
+          timestampPosition,
           offsetDelta,
           keyPosition,
           keyLength,
@@ -156,29 +174,17 @@ public final class Record {
     }
   }
 
-  private static int readLength(
-      ByteBuffer cursor, String field, int min, RecordBatch batch, int index, int start) {
-    int length = Varints.readVarint(cursor);
-    if (length < min || length > cursor.remaining()) {
-      throw invalid(
-          field
-              + "="
-              + length
-              + " with "
-              + cursor.remaining()
-              + " bytes left in the record"
-              + where(batch, index, start));
-    }
-    return length;
-  }
-
-  /** Skips a length-prefixed field already checked to fit; returns where it starts. */
-  private static int skip(ByteBuffer cursor, int length) {
-    int fieldPosition = cursor.position();
-    if (length > 0) {
-      cursor.position(fieldPosition + length);
-    }
-    return fieldPosition;
+  private static InvalidRecordException malformed(
+      String field, int value, int left, String scope, RecordBatch batch, int index, int start) {
+    return invalid(
+        field
+            + "="
+            + value
+            + " with "
+            + left
+            + " bytes left in the "
+            + scope
+            + where(batch, index, start));
   }
 
   private static String where(RecordBatch batch, int index, int start) {
@@ -200,7 +206,7 @@ public final class Record {
   }
 
   public long timestampDelta() {
-    return timestampDelta;
+    return Varints.readVarlongAt(batch.buffer(), timestampPosition, position + sizeInBytes);
   }
 
   public int offsetDelta() {
@@ -215,7 +221,7 @@ public final class Record {
   public long timestamp() {
     return batch.timestampType() == TimestampType.LOG_APPEND_TIME
         ? batch.maxTimestamp()
-        : batch.baseTimestamp() + timestampDelta;
+        : batch.baseTimestamp() + timestampDelta();
   }
 
   /** The producer sequence of this record, or -1 if the batch has none. */
@@ -275,7 +281,7 @@ public final class Record {
     return "Record(offsetDelta="
         + offsetDelta
         + ", timestampDelta="
-        + timestampDelta
+        + timestampDelta()
         + ", keySize="
         + keyLength
         + ", valueSize="

@@ -4,7 +4,6 @@ import static io.sluice.protocol.record.InvalidRecordException.invalid;
 
 import io.sluice.protocol.Errors;
 import io.sluice.protocol.SluiceException;
-import java.nio.ByteBuffer;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 
@@ -17,12 +16,13 @@ import java.util.NoSuchElementException;
  * bytes per record at least), so a count of {@code 2^31-1} fails at once instead of looping or
  * allocating.
  *
- * <p>Not thread-safe: it owns a cursor (a duplicate of the batch's buffer, bounded to the batch).
+ * <p>Not thread-safe: it holds the position of the next record.
  */
 final class RecordIterator implements Iterator<Record> {
   private final RecordBatch batch;
-  private final ByteBuffer cursor;
+  private final int end;
   private final int count;
+  private int position;
   private int next;
 
   RecordIterator(RecordBatch batch) {
@@ -51,7 +51,8 @@ final class RecordIterator implements Iterator<Record> {
     if (count == 0 && bytes != 0) {
       throw trailing(bytes);
     }
-    this.cursor = batch.buffer().duplicate().limit(end).position(start);
+    this.end = end;
+    this.position = start;
   }
 
   @Override
@@ -64,10 +65,11 @@ final class RecordIterator implements Iterator<Record> {
     if (next >= count) {
       throw new NoSuchElementException("recordCount=" + count);
     }
-    Record record = Record.read(batch, cursor, next);
+    Record record = Record.read(batch, position, end, next);
+    position += record.sizeInBytes();
     next++;
-    if (next == count && cursor.hasRemaining()) {
-      throw trailing(cursor.remaining());
+    if (next == count && position != end) {
+      throw trailing(end - position);
     }
     return record;
   }

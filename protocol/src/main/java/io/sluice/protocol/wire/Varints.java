@@ -184,4 +184,70 @@ public final class Varints {
   public static void writeVarlong(ByteBuffer buf, long value) {
     writeUnsignedVarlong(buf, (value << 1) ^ (value >> 63));
   }
+
+  // Absolute ByteBuffer reads: for parsers that walk a buffer by index (record batches) and must
+  // not move, or duplicate, a shared buffer. Each is bounded by an explicit limit.
+
+  /**
+   * Reads a zig-zag varint at {@code index}, not reading at or past {@code limit}. Returns two ints
+   * in one long: the value in the low 32 bits ({@code (int) r}) and the index after the varint in
+   * the high 32 bits ({@code (int) (r >>> 32)}).
+   */
+  public static long readVarintAt(ByteBuffer buf, int index, int limit) {
+    int raw = 0;
+    int i = index;
+    for (int shift = 0; shift < 35; shift += 7) {
+      if (i >= limit) {
+        throw new ProtocolException("truncated varint at position=" + index);
+      }
+      byte b = buf.get(i++);
+      raw |= (b & 0x7f) << shift;
+      if ((b & 0x80) == 0) {
+        if (shift == 28 && (b & 0xf0) != 0) {
+          throw new ProtocolException("varint overflows 32 bits at position=" + index);
+        }
+        int value = (raw >>> 1) ^ -(raw & 1);
+        return ((long) i << 32) | (value & 0xffffffffL);
+      }
+    }
+    throw new ProtocolException("varint longer than 5 bytes at position=" + index);
+  }
+
+  /** The index after the varlong at {@code index}, checking it as {@link #readVarlongAt} does. */
+  public static int varlongEnd(ByteBuffer buf, int index, int limit) {
+    int i = index;
+    for (int shift = 0; shift < 70; shift += 7) {
+      if (i >= limit) {
+        throw new ProtocolException("truncated varlong at position=" + index);
+      }
+      byte b = buf.get(i++);
+      if ((b & 0x80) == 0) {
+        if (shift == 63 && (b & 0x7e) != 0) {
+          throw new ProtocolException("varlong overflows 64 bits at position=" + index);
+        }
+        return i;
+      }
+    }
+    throw new ProtocolException("varlong longer than 10 bytes at position=" + index);
+  }
+
+  /** Reads a zig-zag varlong at {@code index}, not reading at or past {@code limit}. */
+  public static long readVarlongAt(ByteBuffer buf, int index, int limit) {
+    long raw = 0;
+    int i = index;
+    for (int shift = 0; shift < 70; shift += 7) {
+      if (i >= limit) {
+        throw new ProtocolException("truncated varlong at position=" + index);
+      }
+      byte b = buf.get(i++);
+      raw |= (long) (b & 0x7f) << shift;
+      if ((b & 0x80) == 0) {
+        if (shift == 63 && (b & 0x7e) != 0) {
+          throw new ProtocolException("varlong overflows 64 bits at position=" + index);
+        }
+        return (raw >>> 1) ^ -(raw & 1);
+      }
+    }
+    throw new ProtocolException("varlong longer than 10 bytes at position=" + index);
+  }
 }

@@ -89,4 +89,39 @@ class VarintsByteBufferTest {
     ByteBuffer limited = ByteBuffer.wrap(new byte[] {(byte) 0x80, 0x01}).limit(1);
     assertThrows(ProtocolException.class, () -> Varints.readVarint(limited));
   }
+
+  @Test
+  void readAt_absoluteIndex_valueAndNextIndexWithoutMovingBuffer() {
+    Random random = new Random(3);
+    ByteBuffer buf = ByteBuffer.allocate(20);
+    for (int i = 0; i < 10_000; i++) {
+      int value = i < INTS.length ? INTS[i] : random.nextInt() >> random.nextInt(32);
+      long longValue = i < LONGS.length ? LONGS[i] : random.nextLong() >> random.nextInt(64);
+      buf.clear().position(3);
+      Varints.writeVarint(buf, value);
+      int longStart = buf.position();
+      Varints.writeVarlong(buf, longValue);
+      int end = buf.position();
+      buf.position(0);
+      long packed = Varints.readVarintAt(buf, 3, end);
+      assertEquals(value, (int) packed);
+      assertEquals(longStart, (int) (packed >>> 32));
+      assertEquals(end, Varints.varlongEnd(buf, longStart, end));
+      assertEquals(longValue, Varints.readVarlongAt(buf, longStart, end));
+      assertEquals(0, buf.position());
+    }
+  }
+
+  @Test
+  void readAt_limitCutsVarint_protocolException() {
+    ByteBuffer buf = ByteBuffer.allocate(16);
+    Varints.writeVarint(buf, Integer.MIN_VALUE); // bytes 0-4
+    Varints.writeVarlong(buf, 1L << 40); // bytes 5-10; the limits below cut it at 7
+    ProtocolException e =
+        assertThrows(ProtocolException.class, () -> Varints.readVarintAt(buf, 0, 4));
+    assertEquals("truncated varint at position=0", e.getMessage());
+    assertThrows(ProtocolException.class, () -> Varints.varlongEnd(buf, 5, 7));
+    assertThrows(ProtocolException.class, () -> Varints.readVarlongAt(buf, 5, 7));
+    assertEquals(Integer.MIN_VALUE, (int) Varints.readVarintAt(buf, 0, 5));
+  }
 }
