@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
  * <p>Excluded from the normal build (tag {@code benchmark}); run it with:
  *
  * <pre>
- * mvn -B -q -o -pl protocol test -Dmaven.antrun.skip=true -Dsurefire.excludedGroups= \
+ * mvn -B -q -o -pl protocol test -Dsurefire.excludedGroups= \
  *     -Dgroups=benchmark -Dtest=RecordValidationBenchmark -Dsurefire.failIfNoSpecifiedTests=false
  * </pre>
  */
