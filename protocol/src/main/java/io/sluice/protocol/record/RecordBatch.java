@@ -340,10 +340,10 @@ public final class RecordBatch implements Iterable<Record> {
   }
 
   /**
-   * The records of an uncompressed batch, each checked as it is read (see {@link RecordIterator}).
-   * The iterator throws {@link InvalidRecordException} on a malformed record and {@link
-   * io.sluice.protocol.SluiceException} ({@code UNSUPPORTED_COMPRESSION_TYPE}) on a compressed
-   * batch, whose records Sluice does not decode.
+   * The records of an uncompressed batch, each checked as it is read (lengths, offset deltas,
+   * trailing bytes). The iterator throws {@link InvalidRecordException} on a malformed record and
+   * {@link io.sluice.protocol.SluiceException} ({@code UNSUPPORTED_COMPRESSION_TYPE}) on a
+   * compressed batch, whose records Sluice does not decode.
    */
   @Override
   public Iterator<Record> iterator() {
