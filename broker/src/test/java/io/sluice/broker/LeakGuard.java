@@ -1,13 +1,9 @@
 package io.sluice.broker;
 
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.util.ResourceLeakDetector;
 import java.util.List;
-import org.slf4j.LoggerFactory;
 
 /**
  * Collects what Netty's leak detector reports (it logs through SLF4J at ERROR). Tests run with
@@ -15,14 +11,7 @@ import org.slf4j.LoggerFactory;
  * forces collection and a few tracked allocations, which is when the detector reports.
  */
 final class LeakGuard implements AutoCloseable {
-  private final Logger logger =
-      (Logger) LoggerFactory.getLogger(ResourceLeakDetector.class.getName());
-  private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
-
-  LeakGuard() {
-    appender.start();
-    logger.addAppender(appender);
-  }
+  private final LogCapture capture = new LogCapture(ResourceLeakDetector.class.getName());
 
   /** The leak reports so far, after giving the detector a chance to find unreleased buffers. */
   List<String> leaks() throws InterruptedException {
@@ -34,15 +23,11 @@ final class LeakGuard implements AutoCloseable {
         probe.release();
       }
     }
-    return appender.list.stream()
-        .filter(e -> e.getFormattedMessage().contains("LEAK"))
-        .map(ILoggingEvent::getFormattedMessage)
-        .toList();
+    return capture.warnings().stream().filter(m -> m.contains("LEAK")).toList();
   }
 
   @Override
   public void close() {
-    logger.detachAppender(appender);
-    appender.stop();
+    capture.close();
   }
 }

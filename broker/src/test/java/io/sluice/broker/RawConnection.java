@@ -35,6 +35,11 @@ final class RawConnection implements AutoCloseable {
 
   /** Sends a well-formed request frame. */
   void send(short apiKey, short version, int correlationId, ApiMessage body) throws IOException {
+    send(encode(apiKey, version, correlationId, body));
+  }
+
+  /** A well-formed request frame, size prefix included. */
+  static byte[] encode(short apiKey, short version, int correlationId, ApiMessage body) {
     RequestHeader header =
         new RequestHeader()
             .setRequestApiKey(apiKey)
@@ -45,7 +50,7 @@ final class RawConnection implements AutoCloseable {
     try {
       byte[] bytes = new byte[frame.readableBytes()];
       frame.readBytes(bytes);
-      send(bytes);
+      return bytes;
     } finally {
       frame.release();
     }
@@ -57,6 +62,22 @@ final class RawConnection implements AutoCloseable {
     byte[] frame = new byte[size];
     in.readFully(frame);
     return ByteBuffer.wrap(frame);
+  }
+
+  /**
+   * The next response frame, or null if the broker closed the connection instead; fails (socket
+   * timeout) if it did neither.
+   */
+  ByteBuffer readFrameOrClose() throws IOException {
+    try {
+      return readFrame();
+    } catch (EOFException e) {
+      return null;
+    } catch (SocketTimeoutException e) {
+      throw e;
+    } catch (IOException e) {
+      return null; // connection reset
+    }
   }
 
   /** Whether the broker closed the connection within the socket timeout (reads until EOF). */

@@ -12,6 +12,12 @@ import java.util.ArrayList;
  * replica assignments and per-topic configs are refused rather than silently ignored.
  */
 final class CreateTopicsHandler implements ApiHandler {
+  /**
+   * Partitions one request may create for a topic. Each partition is a directory with open files
+   * and preallocated indexes, so a single request must not be able to exhaust them.
+   */
+  static final int MAX_PARTITIONS = 1000;
+
   private final BrokerConfig config;
   private final Topics topics;
 
@@ -49,6 +55,9 @@ final class CreateTopicsHandler implements ApiHandler {
       if (topic.replicationFactor() != -1 && topic.replicationFactor() != 1) {
         error = Errors.INVALID_REPLICATION_FACTOR;
         message = "replication factor " + topic.replicationFactor() + " but 1 broker";
+      } else if (partitions > MAX_PARTITIONS) {
+        error = Errors.INVALID_PARTITIONS;
+        message = "partitions=" + partitions + " exceeds the maximum of " + MAX_PARTITIONS;
       } else if (!topic.assignments().isEmpty()) {
         error = Errors.INVALID_REQUEST;
         message = "explicit replica assignments are not supported";

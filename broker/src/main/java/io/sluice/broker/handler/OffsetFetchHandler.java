@@ -57,7 +57,18 @@ final class OffsetFetchHandler implements ApiHandler {
     for (Map.Entry<String, List<Integer>> topic : asked.entrySet()) {
       OffsetFetchResponse.OffsetFetchResponseTopic topicOut =
           new OffsetFetchResponse.OffsetFetchResponseTopic().setName(topic.getKey());
+      boolean validName = Topics.isValidName(topic.getKey());
       for (int partition : topic.getValue()) {
+        if (!validName || partition < 0) {
+          topicOut
+              .partitions()
+              .add(
+                  new OffsetFetchResponse.OffsetFetchResponsePartition()
+                      .setPartitionIndex(partition)
+                      .setCommittedOffset(-1)
+                      .setErrorCode(Errors.UNKNOWN_TOPIC_OR_PARTITION.code()));
+          continue;
+        }
         CommittedOffsets.Committed c = committed.get(new TopicPartition(topic.getKey(), partition));
         topicOut
             .partitions()
