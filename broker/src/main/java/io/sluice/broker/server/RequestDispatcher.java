@@ -24,10 +24,12 @@ import org.slf4j.LoggerFactory;
  * <p>Implementation notes: every request gets a {@link Slot} at the tail of a per-connection queue;
  * handlers complete slots in any order and from any thread (acks=all completes on the flusher,
  * which hops here); the queue is drained from the head while the head is complete and the channel
- * is writable. Reading stops (auto-read off) while the queue holds {@code maxInFlight} requests or
- * the channel is above its write-buffer high water mark, so a client that does not read its socket
- * stops being read from and holds at most one water mark of queued bytes plus its in-flight
- * requests. All state is confined to the channel's event loop.
+ * is writable. While the queue holds {@code maxInFlight} requests, or the channel is above its
+ * write-buffer high water mark, no new request is started: reading stops (auto-read off) and
+ * requests already read wait unparsed. Fetched records stay file slices until the moment they are
+ * written. So a client that does not read its socket holds at most one water mark of written bytes,
+ * {@code maxInFlight} responses whose records are leases rather than memory, and the bytes of one
+ * socket read. All state is confined to the channel's event loop.
  */
 final class RequestDispatcher extends ChannelInboundHandlerAdapter {
   private static final Logger log = LoggerFactory.getLogger(RequestDispatcher.class);
@@ -36,6 +38,7 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
   private final ResponseFrameWriter frames;
   private final int maxInFlight;
   private final ArrayDeque<Slot> queue = new ArrayDeque<>();
+  private final ArrayDeque<Request> waiting = new ArrayDeque<>();
   private ChannelHandlerContext ctx;
   private boolean closed;
 
@@ -53,10 +56,26 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     Request request = (Request) msg;
+    if (closed) {
+      request.body().release();
+      return;
+    }
+    // Requests already read past the cap (one socket read may hold many) wait here, unparsed, so
+    // that at most maxInFlight responses of a connection are ever being built or held.
+    if (!waiting.isEmpty() || !canStartRequest()) {
+      waiting.addLast(request);
+      updateAutoRead();
+      return;
+    }
+    dispatch(request);
+  }
+
+  private boolean canStartRequest() {
+    return queue.size() < maxInFlight && ctx.channel().isWritable();
+  }
+
+  private void dispatch(Request request) {
     try {
-      if (closed) {
-        return;
-      }
       ApiHandler handler = handlers.forKey(request.apiKey().id());
       if (!handler.accepts(request.version())) {
         log.debug(
@@ -73,7 +92,11 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
       handler.handle(request, slot);
     } catch (ProtocolException | SluiceException e) {
       log.debug(
-          "closing {}: bad {} request: {}", ctx.channel().remoteAddress(), request, e.toString());
+          "closing {}: bad {} v{} request: {}",
+          ctx.channel().remoteAddress(),
+          request.apiKey(),
+          request.version(),
+          e.toString());
       ctx.close();
     } finally {
       request.body().release();
@@ -105,6 +128,10 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
       }
     }
     queue.clear();
+    for (Request request : waiting) {
+      request.body().release();
+    }
+    waiting.clear();
     ctx.fireChannelInactive();
   }
 
@@ -118,27 +145,43 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
     ctx.close();
   }
 
-  /** Writes completed responses from the head of the queue while the channel takes them. */
+  /**
+   * Writes completed responses from the head of the queue while the channel takes them, then starts
+   * waiting requests as room frees up.
+   */
   private void drain() {
     Channel channel = ctx.channel();
     boolean wrote = false;
-    while (!queue.isEmpty() && queue.peekFirst().parts != null && channel.isWritable()) {
+    while (!closed && !queue.isEmpty() && queue.peekFirst().parts != null && channel.isWritable()) {
       Slot slot = queue.pollFirst();
-      for (Object part : slot.parts) {
-        ctx.write(part, ctx.voidPromise());
-      }
+      List<Object> parts = slot.parts;
       slot.parts = null;
+      for (int i = 0; i < parts.size(); i++) {
+        Object message;
+        try {
+          message = frames.writable(ctx.alloc(), parts.get(i));
+        } catch (RuntimeException e) {
+          ResponseFrameWriter.release(parts.subList(i + 1, parts.size()));
+          log.error("cannot read fetched records for {}; closing the connection", slot.request, e);
+          ctx.close();
+          return;
+        }
+        ctx.write(message, ctx.voidPromise());
+      }
       wrote = true;
     }
     if (wrote) {
       ctx.flush();
+    }
+    while (!closed && !waiting.isEmpty() && canStartRequest()) {
+      dispatch(waiting.pollFirst());
     }
     updateAutoRead();
   }
 
   private void updateAutoRead() {
     Channel channel = ctx.channel();
-    boolean read = !closed && queue.size() < maxInFlight && channel.isWritable();
+    boolean read = !closed && waiting.isEmpty() && canStartRequest();
     if (channel.config().isAutoRead() != read) {
       channel.config().setAutoRead(read);
     }

@@ -8,7 +8,6 @@ import io.sluice.broker.storage.FileSlice;
 import io.sluice.protocol.ApiKey;
 import io.sluice.protocol.message.ApiMessage;
 import io.sluice.protocol.message.ResponseHeader;
-import io.sluice.protocol.wire.Records;
 import io.sluice.protocol.wire.WireWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -16,10 +15,15 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Builds one response frame as an ordered list of parts ready for {@code ctx.write}: the size
- * prefix, response header and body bytes in pooled buffers, and each fetched file slice either as a
- * {@link SegmentFileRegion} (zero-copy) or read into a buffer (the copy path). The frame length is
- * known before anything is sent because every part's size is. Stateless; thread-safe.
+ * Builds response frames and turns their parts into what the channel writes.
+ *
+ * <p>{@link #build} encodes the size prefix, response header and body into pooled buffers and keeps
+ * each fetched file slice as a {@link FileSliceRecords} part: a segment lease, no memory. {@link
+ * #writable} turns a part into a message for {@code ctx.write} only when the dispatcher is about to
+ * write it: a {@link SegmentFileRegion} (zero-copy), or the slice read into a buffer (the copy
+ * path). So a response waiting behind a slow reader holds no copied records, on either path. The
+ * frame length is known before anything is sent because every part's size is. Stateless;
+ * thread-safe.
  */
 final class ResponseFrameWriter {
   private final boolean zeroCopy;
@@ -30,7 +34,10 @@ final class ResponseFrameWriter {
     this.stats = stats;
   }
 
-  /** The frame's parts; the caller owns them (write them or {@link #release} them). */
+  /**
+   * The frame's parts in order: {@link ByteBuf}s and {@link FileSliceRecords}. The caller owns
+   * them: it passes each to {@link #writable} or all to {@link #release}.
+   */
   List<Object> build(
       ByteBufAllocator allocator,
       ApiKey apiKey,
@@ -40,50 +47,40 @@ final class ResponseFrameWriter {
       short bodyVersion) {
     ByteBuf first = allocator.buffer();
     WireWriter writer = new WireWriter(allocator, first);
-    List<Object> raw = null;
+    List<Object> parts;
     try {
       writer.writeInt32(0); // size, patched below
       new ResponseHeader()
           .setCorrelationId(correlationId)
           .write(writer, apiKey.responseHeaderVersion(requestVersion));
       body.write(writer, bodyVersion);
-      int size = writer.sizeInBytes() - 4;
-      raw = writer.finish();
-      first.setInt(0, size);
     } catch (RuntimeException e) {
-      releaseRaw(raw == null ? writer.finish() : raw);
+      release(writer.finish());
       throw e;
     }
-    return convert(allocator, raw);
-  }
-
-  private List<Object> convert(ByteBufAllocator allocator, List<Object> raw) {
-    List<Object> parts = new ArrayList<>(raw.size());
-    int i = 0;
-    try {
-      for (; i < raw.size(); i++) {
-        Object part = raw.get(i);
-        if (part instanceof ByteBuf buf) {
-          if (buf.isReadable()) {
-            parts.add(buf);
-          } else {
-            buf.release();
-          }
-        } else if (part instanceof FileSliceRecords records) {
-          parts.add(toWritable(allocator, records.slice()));
-        } else {
-          throw new IllegalStateException("cannot send records of type " + part.getClass());
-        }
+    int size = writer.sizeInBytes() - 4;
+    parts = writer.finish();
+    first.setInt(0, size);
+    List<Object> nonEmpty = new ArrayList<>(parts.size());
+    for (Object part : parts) {
+      if (part instanceof ByteBuf buf && !buf.isReadable()) {
+        buf.release();
+      } else if (part instanceof ByteBuf || part instanceof FileSliceRecords) {
+        nonEmpty.add(part);
+      } else {
+        release(parts);
+        throw new IllegalStateException("cannot send records of type " + part.getClass());
       }
-      return parts;
-    } catch (RuntimeException e) {
-      release(parts);
-      releaseRaw(raw.subList(i + 1, raw.size()));
-      throw e;
     }
+    return nonEmpty;
   }
 
-  private Object toWritable(ByteBufAllocator allocator, FileSlice slice) {
+  /** The message to write for one part; takes ownership of the part. */
+  Object writable(ByteBufAllocator allocator, Object part) {
+    if (!(part instanceof FileSliceRecords records)) {
+      return part;
+    }
+    FileSlice slice = records.slice();
     if (zeroCopy) {
       return new SegmentFileRegion(slice, stats);
     }
@@ -112,19 +109,11 @@ final class ResponseFrameWriter {
     }
   }
 
-  /** Releases parts returned by {@link #build} that will not be written. */
+  /** Releases parts that will not be written: buffers, and the leases of file slices. */
   static void release(List<Object> parts) {
     for (Object part : parts) {
-      ReferenceCountUtil.safeRelease(part);
-    }
-  }
-
-  private static void releaseRaw(List<Object> raw) {
-    for (Object part : raw) {
       if (part instanceof FileSliceRecords records) {
         records.slice().release();
-      } else if (part instanceof Records) {
-        continue;
       } else {
         ReferenceCountUtil.safeRelease(part);
       }

@@ -73,6 +73,23 @@ class RequestDispatcherTest {
   }
 
   @Test
+  void requests_moreThanCapInOneRead_extraWaitUnstarted() {
+    ByteBuf oneRead = ByteBufAllocator.DEFAULT.buffer();
+    for (int i = 0; i < MAX_IN_FLIGHT + 2; i++) {
+      ByteBuf frame = request(ApiKey.SYNC_GROUP, i, new SyncGroupRequest());
+      oneRead.writeBytes(frame);
+      frame.release();
+    }
+    channel.writeInbound(oneRead);
+    assertEquals(MAX_IN_FLIGHT, parked.size(), "only the cap's worth of requests started");
+
+    parked.get(0).respond(new SyncGroupResponse(), (short) 0);
+    assertEquals(MAX_IN_FLIGHT + 1, parked.size(), "one answered, one more started");
+    assertEquals(0, correlationIdOf(channel.readOutbound()));
+    assertFalse(channel.config().isAutoRead(), "one request still waits");
+  }
+
+  @Test
   void writability_clientNotReading_responsesHeldAndReadingStopped() {
     // What Netty does when the bytes queued to a socket pass the high water mark.
     channel.unsafe().outboundBuffer().setUserDefinedWritability(1, false);
