@@ -15,6 +15,7 @@ import io.sluice.protocol.SluiceException;
 import io.sluice.protocol.message.ApiMessage;
 import java.util.ArrayDeque;
 import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -206,7 +207,12 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
       if (executor.inEventLoop()) {
         complete(body, version);
       } else {
-        executor.execute(() -> complete(body, version));
+        try {
+          executor.execute(() -> complete(body, version));
+        } catch (RejectedExecutionException e) {
+          // The broker is shutting down and the connection is gone with its event loop.
+          log.debug("dropping the response to {}: event loop stopped", request.apiKey());
+        }
       }
     }
 
