@@ -57,7 +57,7 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     Request request = (Request) msg;
-    if (closed) {
+    if (!isOpen()) {
       request.body().release();
       return;
     }
@@ -69,6 +69,10 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
       return;
     }
     dispatch(request);
+  }
+
+  private boolean isOpen() {
+    return !closed && ctx.channel().isActive();
   }
 
   private boolean canStartRequest() {
@@ -98,6 +102,9 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
           request.apiKey(),
           request.version(),
           e.toString());
+      ctx.close();
+    } catch (RuntimeException e) {
+      log.warn("closing {}: {} handler failed", ctx.channel().remoteAddress(), request.apiKey(), e);
       ctx.close();
     } finally {
       request.body().release();
@@ -174,7 +181,7 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
     if (wrote) {
       ctx.flush();
     }
-    while (!closed && !waiting.isEmpty() && canStartRequest()) {
+    while (isOpen() && !waiting.isEmpty() && canStartRequest()) {
       dispatch(waiting.pollFirst());
     }
     updateAutoRead();
@@ -264,7 +271,7 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
 
     @Override
     public boolean isOpen() {
-      return !closed && ctx.channel().isActive();
+      return RequestDispatcher.this.isOpen();
     }
   }
 }
