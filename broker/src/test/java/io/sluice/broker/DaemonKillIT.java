@@ -28,12 +28,14 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The daemon as users run it, killed with {@code kill -9} in the middle of an {@code acks=all}
  * load, restarted on the same data: every acknowledged record is there, byte for byte, at the
- * offset it was acknowledged with. Two kill cycles, then a clean stop.
+ * offset it was acknowledged with, across several kill cycles, then a clean stop.
  */
 class DaemonKillIT {
   private static final String TOPIC = "ledger";
   private static final int ACKS_BEFORE_KILL = 3_000;
-  private static final int CYCLES = 2;
+
+  /** Two cycles by default; {@code -Dsluice.kill.cycles=20} for the long run. */
+  private static final int CYCLES = Integer.getInteger("sluice.kill.cycles", 2);
 
   @TempDir Path dataDir;
   @TempDir Path stateDir;
