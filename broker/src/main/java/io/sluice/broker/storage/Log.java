@@ -453,6 +453,20 @@ public final class Log {
     flush.failAll(new SluiceException(Errors.NOT_LEADER_OR_FOLLOWER, topicPartition + " closed"));
   }
 
+  /** Drops the segment references without touching the files (crash tests). */
+  void abandon() {
+    synchronized (appendLock) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      for (LogSegment s : segments.values()) {
+        s.release();
+      }
+    }
+    flush.failAll(new SluiceException(Errors.NOT_LEADER_OR_FOLLOWER, topicPartition + " closed"));
+  }
+
   boolean isClosed() {
     return closed;
   }

@@ -103,7 +103,8 @@ final class LogLoader {
       LogSegment segment = LogSegment.open(dir, base, config, io, now);
       segments.add(segment);
       boolean scan = !clean && (recoveryStart == null || base >= recoveryStart);
-      expected = scan ? recover(segment) : checkSealed(segment);
+      Long following = logs.higherKey(base);
+      expected = scan ? recover(segment) : checkSealed(segment, following);
       truncated = problem != null;
     }
     return finish(segments, expected);
@@ -145,25 +146,56 @@ final class LogLoader {
     return scan.nextOffset();
   }
 
-  /** A segment that needs no scan: check its indexes, rebuild them if they do not hold up. */
-  private long checkSealed(LogSegment segment) throws IOException {
+  /**
+   * A segment that needs no scan (clean shutdown, or below the recovery point): check that its
+   * batch sizes chain, check its indexes, and rebuild what does not hold up. Its data is durable,
+   * so a corrupt batch inside it is left for reads to detect by CRC rather than truncated away;
+   * only an end that cannot be trusted (sizes that do not chain, or a corrupt last batch of the
+   * last segment) leads to a full scan, which truncates.
+   */
+  private long checkSealed(LogSegment segment, Long following) throws IOException {
     long next;
     try {
       next = segment.readNextOffset();
     } catch (IOException | RuntimeException e) {
       next = -1;
     }
+    if (next >= 0 && !segment.lastBatchValid(config.maxMessageBytes())) {
+      if (following == null) {
+        next = -1; // the log end would come from a corrupt header
+      } else if (next != following) {
+        LOG.warn(
+            "{}: the last batch of {} is corrupt; its end is taken from the next segment",
+            tp,
+            segment.logPath);
+        next = following;
+      }
+    }
     String bad =
         next < 0
-            ? "its batch headers do not chain to the end of the file"
+            ? "its batches do not chain to the end of the file"
             : segment.offsetIndex.sanityCheck(segment.size(), next - 1);
     if (bad == null) {
       bad = segment.timeIndex.sanityCheck(next - 1);
+    }
+    if (bad == null && segment.size() > 0) {
+      if (segment.indexFilesMissing()) {
+        bad = "an index file is missing";
+      } else if (segment.offsetIndex.misaligned() || segment.timeIndex.misaligned()) {
+        bad = "an index file's length is not a multiple of its entry size";
+      } else if (segment.offsetIndex.entries() == 0
+          && segment.size() > 2L * config.indexIntervalBytes() + config.maxMessageBytes()) {
+        bad = "the offset index is empty for " + segment.size() + " bytes of log";
+      }
     }
     if (bad == null) {
       return next;
     }
     LOG.warn("{}: scanning {} and rebuilding its indexes: {}", tp, segment.logPath, bad);
+    if (next >= 0) {
+      segment.rebuildIndexes(config.maxMessageBytes());
+      return next;
+    }
     return recover(segment);
   }
 

@@ -372,6 +372,24 @@ public final class LogManager implements AutoCloseable {
     logs.clear();
   }
 
+  /**
+   * Stops everything as a killed process would: no flush, no checkpoint, no marker, no index trim.
+   * For crash tests; the page cache (the files) keeps whatever was written.
+   */
+  void crashForTest() {
+    synchronized (this) {
+      closed = true;
+    }
+    scheduler.shutdownNow();
+    for (LogDirectory directory : directories) {
+      directory.stopFlusher();
+      for (Log log : directory.logs()) {
+        log.abandon();
+      }
+    }
+    logs.clear();
+  }
+
   private static List<Path> listDirectories(Path path) throws IOException {
     List<Path> result = new ArrayList<>();
     try (DirectoryStream<Path> entries = Files.newDirectoryStream(path, Files::isDirectory)) {

@@ -33,6 +33,7 @@ final class LogSegment {
   private final FileIo io;
   private final FileChannel channel;
   private final int indexIntervalBytes;
+  private final int indexSizeMaxBytes;
   final OffsetIndex offsetIndex;
   final TimeIndex timeIndex;
   private final AtomicInteger refs = new AtomicInteger(1);
@@ -43,6 +44,8 @@ final class LogSegment {
   private int bytesSinceLastIndexEntry;
   private long createdMs;
   private volatile boolean deleted;
+  private boolean indexFilesMissing;
+  private int lastBatchPosition = -1;
 
   /** A failed write; {@code restored} tells whether the file was cut back to its old size. */
   static final class AppendFailure extends IOException {
@@ -69,6 +72,7 @@ final class LogSegment {
     this.baseOffset = baseOffset;
     this.io = io;
     this.indexIntervalBytes = config.indexIntervalBytes();
+    this.indexSizeMaxBytes = config.indexSizeMaxBytes();
     this.logPath = directory.resolve(LogFiles.logName(baseOffset));
     this.channel =
         io.open(
@@ -91,7 +95,6 @@ final class LogSegment {
     }
     this.size = (int) length;
     this.createdMs = nowMs;
-    this.verifiedUpTo = fresh ? 0 : -1;
     channel.position(length);
   }
 
@@ -104,7 +107,11 @@ final class LogSegment {
   /** Opens an existing segment as found on disk; recovery decides whether to trust it. */
   static LogSegment open(Path directory, long baseOffset, LogConfig config, FileIo io, long now)
       throws IOException {
+    boolean missing =
+        !java.nio.file.Files.exists(directory.resolve(LogFiles.indexName(baseOffset)))
+            || !java.nio.file.Files.exists(directory.resolve(LogFiles.timeIndexName(baseOffset)));
     LogSegment segment = new LogSegment(directory, baseOffset, config, io, now, false);
+    segment.indexFilesMissing = missing;
     segment.verifiedUpTo = 0;
     TimeIndex.Entry last = segment.timeIndex.lastEntry();
     segment.maxTimestamp = last.timestamp();
@@ -114,6 +121,11 @@ final class LogSegment {
 
   int size() {
     return size;
+  }
+
+  /** True when an index file did not exist when the segment was opened. */
+  boolean indexFilesMissing() {
+    return indexFilesMissing;
   }
 
   FileChannel channel() {
@@ -257,38 +269,49 @@ final class LogSegment {
   }
 
   /**
-   * The offset after the last batch, from the last index entry and a walk over the headers after
-   * it; -1 when the headers do not chain (contiguous offsets, sizes ending exactly at the end of
-   * the file), in which case the segment needs a full recovery scan.
+   * The offset after the last batch, from the last index entry and a walk over the batch sizes
+   * after it; -1 when the sizes do not chain exactly to the end of the file, in which case the
+   * segment needs a full recovery scan. Header contents other than sizes are not trusted here: a
+   * corrupt batch in a sealed segment is caught by its CRC when it is read.
    */
   long readNextOffset() throws IOException {
     int limit = size;
     int n = offsetIndex.entries();
     int position = 0;
-    long expected = baseOffset;
     if (n > 0) {
       OffsetIndex.Entry last = offsetIndex.entry(n - 1);
       BatchHeader at = last.position() < limit ? readHeader(last.position(), limit) : null;
       if (at != null && at.lastOffset() == last.offset()) {
         position = last.position();
-        expected = at.baseOffset();
       }
     }
     int lastEntryPosition = position;
+    long next = baseOffset;
+    lastBatchPosition = -1;
     while (position < limit) {
       BatchHeader header = readHeader(position, limit);
       if (header == null
-          || header.baseOffset() != expected
           || header.sizeInBytes() < BatchHeader.HEADER_SIZE
-          || header.sizeInBytes() > limit - position
-          || header.lastOffsetDelta() < 0) {
+          || header.sizeInBytes() > limit - position) {
         return -1;
       }
-      expected = header.lastOffset() + 1;
+      next = header.lastOffset() + 1;
+      lastBatchPosition = position;
       position += header.sizeInBytes();
     }
     bytesSinceLastIndexEntry = limit - lastEntryPosition;
-    return expected;
+    return next;
+  }
+
+  /** Whether the last batch found by {@link #readNextOffset} passes its checks (CRC included). */
+  boolean lastBatchValid(int maxBatchBytes) throws IOException {
+    if (lastBatchPosition < 0) {
+      return true;
+    }
+    int length = size - lastBatchPosition;
+    ByteBuffer buf = ByteBuffer.allocate(length);
+    readFully(buf, lastBatchPosition);
+    return BatchHeader.check(buf, 0, length, maxBatchBytes) == null;
   }
 
   /**
@@ -354,12 +377,44 @@ final class LogSegment {
   }
 
   /**
+   * Rebuilds the indexes from the batch headers without validating the batches (a sealed, durable
+   * segment whose batch sizes chain; CRCs are checked when the batches are read).
+   */
+  void rebuildIndexes(int maxBatchBytes) throws IOException {
+    offsetIndex.truncateToEntries(0);
+    timeIndex.truncateToEntries(0);
+    offsetIndex.resize(indexSizeMaxBytes);
+    timeIndex.resize(indexSizeMaxBytes);
+    maxTimestamp = -1;
+    bytesSinceLastIndexEntry = 0;
+    int position = 0;
+    long lastIndexed = baseOffset - 1;
+    BatchHeader header;
+    while ((header = readHeader(position, size)) != null
+        && header.sizeInBytes() >= BatchHeader.HEADER_SIZE
+        && header.sizeInBytes() <= Math.min(maxBatchBytes, size - position)) {
+      if (header.lastOffset() > lastIndexed) { // a corrupt header must not break the order
+        indexBatch(header, position);
+        lastIndexed = header.lastOffset();
+      }
+      position += header.sizeInBytes();
+    }
+    if (maxTimestamp >= 0) {
+      timeIndex.maybeAppend(maxTimestamp, offsetOfMaxTimestamp);
+    }
+    offsetIndex.trimToValidSize();
+    timeIndex.trimToValidSize();
+  }
+
+  /**
    * Rebuilds the indexes from a validated scan, resets the timestamps, and returns the scan. Used
    * by recovery; the caller truncates at {@code scan.validBytes()} if needed.
    */
   SegmentScan recover(int maxBatchBytes) throws IOException {
     offsetIndex.truncateToEntries(0);
     timeIndex.truncateToEntries(0);
+    offsetIndex.resize(indexSizeMaxBytes);
+    timeIndex.resize(indexSizeMaxBytes);
     maxTimestamp = -1;
     bytesSinceLastIndexEntry = 0;
     SegmentScan scan = SegmentScan.scan(this, maxBatchBytes, this::indexBatch);
@@ -367,6 +422,11 @@ final class LogSegment {
       truncateTo(scan.validBytes());
     }
     verifiedUpTo = scan.validBytes();
+    if (maxTimestamp >= 0) {
+      timeIndex.maybeAppend(maxTimestamp, offsetOfMaxTimestamp);
+    }
+    offsetIndex.trimToValidSize();
+    timeIndex.trimToValidSize();
     return scan;
   }
 

@@ -29,6 +29,7 @@ abstract class MappedIndex implements Closeable {
   private volatile MappedByteBuffer mmap;
   private volatile int entries;
   private int maxEntries;
+  private final boolean misaligned;
 
   MappedIndex(Path path, long baseOffset, int entrySize, int maxIndexBytes, FileIo io)
       throws IOException {
@@ -38,6 +39,7 @@ abstract class MappedIndex implements Closeable {
     this.channel =
         io.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
     long length = channel.size();
+    this.misaligned = length % entrySize != 0;
     this.entries = (int) (length / entrySize);
     // A fresh file is preallocated; an existing one is mapped as it is until resize() is called.
     map(length == 0 ? roundDown(maxIndexBytes) : roundDown(length));
@@ -50,6 +52,11 @@ abstract class MappedIndex implements Closeable {
   private void map(int bytes) throws IOException {
     mmap = channel.map(FileChannel.MapMode.READ_WRITE, 0, bytes);
     maxEntries = bytes / entrySize;
+  }
+
+  /** Whether the file's length was not a whole number of entries when it was opened. */
+  final boolean misaligned() {
+    return misaligned;
   }
 
   final MappedByteBuffer buffer() {
