@@ -47,6 +47,7 @@ final class FaultyFileIo implements FileIo {
   private volatile int failWriteAt = -1;
   private volatile int tornBytes;
   private volatile int failSyncAt = -1;
+  private volatile boolean crashOnSyncFailure;
   private volatile boolean crashed;
 
   /** The n-th write from now (1-based) writes {@code torn} bytes, then fails with ENOSPC. */
@@ -57,6 +58,12 @@ final class FaultyFileIo implements FileIo {
 
   /** The n-th fsync point (file or directory) fails with EIO; the machine then dies. */
   void failSync(int nth) {
+    failSync(nth, true);
+  }
+
+  /** The n-th fsync point fails with EIO; with {@code crash} nothing reaches the disk after it. */
+  void failSync(int nth, boolean crash) {
+    crashOnSyncFailure = crash;
     failSyncAt = syncs.get() + nth;
   }
 
@@ -154,7 +161,7 @@ final class FaultyFileIo implements FileIo {
     checkAlive();
     int n = syncs.incrementAndGet();
     if (n == failSyncAt) {
-      crashed = true;
+      crashed = crashOnSyncFailure;
       throw new IOException("Input/output error (injected at sync point " + n + ": " + what + ")");
     }
   }
