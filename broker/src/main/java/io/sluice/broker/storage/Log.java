@@ -2,6 +2,8 @@ package io.sluice.broker.storage;
 
 import io.sluice.protocol.Errors;
 import io.sluice.protocol.SluiceException;
+import io.sluice.protocol.record.InvalidRecordException;
+import io.sluice.protocol.record.RecordBatch;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
@@ -134,18 +136,8 @@ public final class Log {
       long records = 0;
       for (int i = 0; i < headers.size(); i++) {
         BatchHeader h = headers.get(i);
-        buf.putLong(positions.get(i), next);
-        assigned.add(
-            new BatchHeader(
-                next,
-                h.sizeInBytes(),
-                h.magic(),
-                h.lastOffsetDelta(),
-                h.maxTimestamp(),
-                h.producerId(),
-                h.producerEpoch(),
-                h.baseSequence(),
-                h.recordCount()));
+        RecordBatch.at(buf, positions.get(i)).setBaseOffset(next);
+        assigned.add(h.withBaseOffset(next));
         next += h.lastOffsetDelta() + 1L;
         records += h.recordCount();
       }
@@ -179,6 +171,10 @@ public final class Log {
     return result;
   }
 
+  /**
+   * Checks every batch of a request with the protocol module's full validation (magic, CRC32C,
+   * codec, counts, and each record of an uncompressed batch), before any lock is taken.
+   */
   private List<BatchHeader> validate(ByteBuffer buf, List<Integer> positions) {
     List<BatchHeader> headers = new ArrayList<>();
     int at = buf.position();
@@ -197,18 +193,28 @@ public final class Log {
                   + config.maxMessageBytes());
         }
       }
-      String problem = BatchHeader.check(buf, at, available, config.maxMessageBytes());
-      if (problem != null) {
-        Errors error =
-            problem.startsWith("recordCount") ? Errors.INVALID_RECORD : Errors.CORRUPT_MESSAGE;
+      RecordBatch batch;
+      try {
+        batch = RecordBatch.at(buf, at);
+        batch.validate();
+      } catch (InvalidRecordException e) {
         throw new SluiceException(
-            error,
-            topicPartition + ": invalid batch at byte " + (at - buf.position()) + ": " + problem);
+            e.error(),
+            topicPartition
+                + ": invalid batch at byte "
+                + (at - buf.position())
+                + ": "
+                + e.getMessage(),
+            e);
       }
-      BatchHeader header = BatchHeader.read(buf, at);
+      if (batch.recordCount() < 1) {
+        throw new SluiceException(
+            Errors.INVALID_RECORD,
+            topicPartition + ": empty batch at byte " + (at - buf.position()));
+      }
       positions.add(at);
-      headers.add(header);
-      at += header.sizeInBytes();
+      headers.add(BatchHeader.of(batch));
+      at += batch.sizeInBytes();
     }
     if (headers.isEmpty()) {
       throw new SluiceException(Errors.CORRUPT_MESSAGE, topicPartition + ": no record batch");
