@@ -25,6 +25,7 @@ import org.slf4j.LoggerFactory;
  * are unlinked) when the count reaches zero, so retention never closes a channel under a reader.
  */
 final class LogSegment {
+  private static final int VERIFY_CHUNK = 1 << 20;
   private static final Logger LOG = LoggerFactory.getLogger(LogSegment.class);
 
   final long baseOffset;
@@ -319,9 +320,15 @@ final class LogSegment {
    * verified, and returns how many bytes from {@code position} may be served: all of them, or up to
    * the first corrupt batch. Segments this process wrote or recovered are verified already.
    */
-  int verifiedLength(int position, int length, int maxBatchBytes) throws IOException {
-    if (position + length <= verifiedUpTo) {
-      return length;
+  int verifiedLength(int position, int requested, int maxBatchBytes) throws IOException {
+    if (position + requested <= verifiedUpTo) {
+      return requested;
+    }
+    // Bound the heap read: verify at most one MiB (or the first batch) and serve that much.
+    int length = requested;
+    if (length > VERIFY_CHUNK) {
+      BatchHeader first = readHeader(position, position + length);
+      length = Math.max(VERIFY_CHUNK, first == null ? 0 : Math.min(first.sizeInBytes(), length));
     }
     ByteBuffer buf = ByteBuffer.allocate(length);
     readFully(buf, position);
@@ -341,7 +348,9 @@ final class LogSegment {
     if (position <= verifiedUpTo && position + at > verifiedUpTo) {
       verifiedUpTo = position + at;
     }
-    return length;
+    // When the chunk bound cut the read, serve whole batches only (a partial batch at the end is
+    // allowed only where maxBytes cut it).
+    return length < requested ? at : length;
   }
 
   void markVerified() {
