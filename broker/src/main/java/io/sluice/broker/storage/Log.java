@@ -2,7 +2,6 @@ package io.sluice.broker.storage;
 
 import io.sluice.protocol.Errors;
 import io.sluice.protocol.SluiceException;
-import io.sluice.protocol.record.InvalidRecordException;
 import io.sluice.protocol.record.RecordBatch;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -111,7 +110,7 @@ public final class Log {
   public AppendResult append(ByteBuffer batches) {
     ByteBuffer buf = batches.duplicate(); // big-endian whatever the caller's order
     List<Integer> positions = new ArrayList<>();
-    List<BatchHeader> headers = validate(buf, positions);
+    List<BatchHeader> headers = AppendValidation.validate(topicPartition, config, buf, positions);
     int total = buf.remaining();
     if (total > config.segmentBytes()) {
       throw new SluiceException(
@@ -169,57 +168,6 @@ public final class Log {
       logDirectory.requestFlush(this);
     }
     return result;
-  }
-
-  /**
-   * Checks every batch of a request with the protocol module's full validation (magic, CRC32C,
-   * codec, counts, and each record of an uncompressed batch), before any lock is taken.
-   */
-  private List<BatchHeader> validate(ByteBuffer buf, List<Integer> positions) {
-    List<BatchHeader> headers = new ArrayList<>();
-    int at = buf.position();
-    int limit = buf.limit();
-    while (at < limit) {
-      int available = limit - at;
-      if (available >= BatchHeader.LOG_OVERHEAD) {
-        long size = buf.getInt(at + BatchHeader.LENGTH_OFFSET) + (long) BatchHeader.LOG_OVERHEAD;
-        if (size > config.maxMessageBytes() && size <= available) {
-          throw new SluiceException(
-              Errors.MESSAGE_TOO_LARGE,
-              topicPartition
-                  + ": batch of "
-                  + size
-                  + " bytes exceeds message.max.bytes="
-                  + config.maxMessageBytes());
-        }
-      }
-      RecordBatch batch;
-      try {
-        batch = RecordBatch.at(buf, at);
-        batch.validate();
-      } catch (InvalidRecordException e) {
-        throw new SluiceException(
-            e.error(),
-            topicPartition
-                + ": invalid batch at byte "
-                + (at - buf.position())
-                + ": "
-                + e.getMessage(),
-            e);
-      }
-      if (batch.recordCount() < 1) {
-        throw new SluiceException(
-            Errors.INVALID_RECORD,
-            topicPartition + ": empty batch at byte " + (at - buf.position()));
-      }
-      positions.add(at);
-      headers.add(BatchHeader.of(batch));
-      at += batch.sizeInBytes();
-    }
-    if (headers.isEmpty()) {
-      throw new SluiceException(Errors.CORRUPT_MESSAGE, topicPartition + ": no record batch");
-    }
-    return headers;
   }
 
   /** Null when every batch is new; the original result when the request is a duplicate. */
@@ -404,26 +352,8 @@ public final class Log {
    */
   List<LogSegment> removeExpiredSegments(long now) {
     synchronized (appendLock) {
-      List<LogSegment> removed = new ArrayList<>();
-      long total = 0;
-      for (LogSegment s : segments.values()) {
-        total += s.size();
-      }
-      LogSegment active = end.segment();
-      for (LogSegment s : segments.values()) {
-        if (s == active) {
-          break;
-        }
-        long lastTime = s.maxTimestamp() >= 0 ? s.maxTimestamp() : s.createdMs();
-        boolean expired = config.retentionMs() >= 0 && now - lastTime > config.retentionMs();
-        boolean oversize =
-            config.retentionBytes() >= 0 && total - s.size() >= config.retentionBytes();
-        if (!expired && !oversize) {
-          break;
-        }
-        removed.add(s);
-        total -= s.size();
-      }
+      List<LogSegment> removed =
+          RetentionPolicy.expired(segments.values(), end.segment(), config, now);
       for (LogSegment s : removed) {
         segments.remove(s.baseOffset);
       }

@@ -65,7 +65,7 @@ final class LogReader {
   private static FileSlice slice(
       Log log, LogSegment segment, Log.End end, long offset, int maxBytes) throws IOException {
     int maxPosition = segment == end.segment() ? end.position() : segment.size();
-    LogSegment.Found found = segment.translateOffset(offset, maxPosition);
+    LogSegment.Found found = SegmentReader.translateOffset(segment, offset, maxPosition);
     if (found == null) {
       throw new SluiceException(
           Errors.KAFKA_STORAGE_ERROR,
@@ -79,7 +79,8 @@ final class LogReader {
     }
     int available = maxPosition - found.position();
     int length = Math.min(available, Math.max(maxBytes, found.header().sizeInBytes()));
-    int served = segment.verifiedLength(found.position(), length, log.maxBatchBytes());
+    int served =
+        SegmentReader.verifiedLength(segment, found.position(), length, log.maxBatchBytes());
     if (served == 0) {
       throw new SluiceException(
           Errors.CORRUPT_MESSAGE,
@@ -103,7 +104,7 @@ final class LogReader {
       }
       try {
         int maxPosition = segment == end.segment() ? end.position() : segment.size();
-        long offset = segment.offsetForTimestamp(timestamp, maxPosition);
+        long offset = SegmentReader.offsetForTimestamp(segment, timestamp, maxPosition);
         if (offset >= 0) {
           return offset;
         }

@@ -25,7 +25,6 @@ import org.slf4j.LoggerFactory;
  * are unlinked) when the count reaches zero, so retention never closes a channel under a reader.
  */
 final class LogSegment {
-  private static final int VERIFY_CHUNK = 1 << 20;
   private static final Logger LOG = LoggerFactory.getLogger(LogSegment.class);
 
   final long baseOffset;
@@ -220,56 +219,6 @@ final class LogSegment {
   }
 
   /**
-   * Finds the batch holding {@code target} below {@code maxPosition}: the index gives a start, the
-   * log is scanned forward. The batch at an index position is checked, so a lying index costs a
-   * scan from the start, never a wrong answer.
-   */
-  Found translateOffset(long target, int maxPosition) throws IOException {
-    OffsetIndex.Entry entry = offsetIndex.lookup(target);
-    int position = entry.position();
-    if (position != 0) {
-      BatchHeader at = readHeader(position, maxPosition);
-      if (at == null || at.lastOffset() != entry.offset()) {
-        LOG.warn(
-            "index {} entry {} does not match the log; scanning from the start",
-            offsetIndex.path,
-            entry);
-        position = 0;
-      }
-    }
-    while (true) {
-      BatchHeader header = readHeader(position, maxPosition);
-      if (header == null || header.sizeInBytes() < BatchHeader.HEADER_SIZE) {
-        return null;
-      }
-      if (header.lastOffset() >= target) {
-        return new Found(position, header);
-      }
-      position += header.sizeInBytes();
-    }
-  }
-
-  /** The base offset of the first batch whose max timestamp is at least {@code ts}, or -1. */
-  long offsetForTimestamp(long ts, int maxPosition) throws IOException {
-    if (maxTimestamp < ts) {
-      return -1;
-    }
-    TimeIndex.Entry entry = timeIndex.lookup(ts);
-    Found found = translateOffset(entry.offset(), maxPosition);
-    int position = found == null ? 0 : found.position();
-    while (true) {
-      BatchHeader header = readHeader(position, maxPosition);
-      if (header == null || header.sizeInBytes() < BatchHeader.HEADER_SIZE) {
-        return -1;
-      }
-      if (header.maxTimestamp() >= ts) {
-        return header.baseOffset();
-      }
-      position += header.sizeInBytes();
-    }
-  }
-
-  /**
    * The offset after the last batch, from the last index entry and a walk over the batch sizes
    * after it; -1 when the sizes do not chain exactly to the end of the file, in which case the
    * segment needs a full recovery scan. Header contents other than sizes are not trusted here: a
@@ -315,42 +264,15 @@ final class LogSegment {
     return BatchHeader.check(buf, 0, length, maxBatchBytes) == null;
   }
 
-  /**
-   * Verifies the CRC of every complete batch in [position, position + length) that was not yet
-   * verified, and returns how many bytes from {@code position} may be served: all of them, or up to
-   * the first corrupt batch. Segments this process wrote or recovered are verified already.
-   */
-  int verifiedLength(int position, int requested, int maxBatchBytes) throws IOException {
-    if (position + requested <= verifiedUpTo) {
-      return requested;
+  int verifiedUpTo() {
+    return verifiedUpTo;
+  }
+
+  /** Records that [0, upTo) holds only batches whose CRC was checked. */
+  void advanceVerified(int from, int upTo) {
+    if (from <= verifiedUpTo && upTo > verifiedUpTo) {
+      verifiedUpTo = upTo;
     }
-    // Bound the heap read: verify at most one MiB (or the first batch) and serve that much.
-    int length = requested;
-    if (length > VERIFY_CHUNK) {
-      BatchHeader first = readHeader(position, position + length);
-      length = Math.max(VERIFY_CHUNK, first == null ? 0 : Math.min(first.sizeInBytes(), length));
-    }
-    ByteBuffer buf = ByteBuffer.allocate(length);
-    readFully(buf, position);
-    int at = 0;
-    while (at + BatchHeader.HEADER_SIZE <= length) {
-      int batchSize = buf.getInt(at + BatchHeader.LENGTH_OFFSET) + BatchHeader.LOG_OVERHEAD;
-      if (batchSize > length - at && at > 0) {
-        break; // a partial batch cut by maxBytes; the client drops it and asks again
-      }
-      String problem = BatchHeader.check(buf, at, length - at, maxBatchBytes);
-      if (problem != null) {
-        LOG.error("corrupt batch in {} at position {}: {}", logPath, position + at, problem);
-        return at;
-      }
-      at += batchSize;
-    }
-    if (position <= verifiedUpTo && position + at > verifiedUpTo) {
-      verifiedUpTo = position + at;
-    }
-    // When the chunk bound cut the read, serve whole batches only (a partial batch at the end is
-    // allowed only where maxBytes cut it).
-    return length < requested ? at : length;
   }
 
   void markVerified() {
