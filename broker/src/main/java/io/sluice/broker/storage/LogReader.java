@@ -77,6 +77,20 @@ final class LogReader {
               + " below position "
               + maxPosition);
     }
+    if (found.header().baseOffset() > offset) {
+      // The batch holding the offset is missing: a damaged baseOffset (outside the CRC) or a gap.
+      throw new SluiceException(
+          Errors.CORRUPT_MESSAGE,
+          log.topicPartition
+              + ": offset="
+              + offset
+              + " is missing from "
+              + segment.logPath
+              + ": the batch at position "
+              + found.position()
+              + " starts at baseOffset="
+              + found.header().baseOffset());
+    }
     int available = maxPosition - found.position();
     int length = Math.min(available, Math.max(maxBytes, found.header().sizeInBytes()));
     int served =

@@ -219,10 +219,10 @@ final class LogSegment {
   }
 
   /**
-   * The offset after the last batch, from the last index entry and a walk over the batch sizes
-   * after it; -1 when the sizes do not chain exactly to the end of the file, in which case the
-   * segment needs a full recovery scan. Header contents other than sizes are not trusted here: a
-   * corrupt batch in a sealed segment is caught by its CRC when it is read.
+   * The offset after the last batch, from the last index entry and a walk over the batch headers
+   * after it; -1 when their sizes do not chain exactly to the end of the file or their offsets do
+   * not continue each other, in which case the segment needs a full recovery scan. The walk reads
+   * headers only: a corrupt batch in a sealed segment is caught by its CRC when it is read.
    */
   long readNextOffset() throws IOException {
     int limit = size;
@@ -236,14 +236,15 @@ final class LogSegment {
       }
     }
     int lastEntryPosition = position;
-    long next = baseOffset;
+    long next = position == 0 ? baseOffset : -1;
     lastBatchPosition = -1;
     while (position < limit) {
       BatchHeader header = readHeader(position, limit);
       if (header == null
           || header.sizeInBytes() < BatchHeader.HEADER_SIZE
-          || header.sizeInBytes() > limit - position) {
-        return -1;
+          || header.sizeInBytes() > limit - position
+          || (next >= 0 && header.baseOffset() != next)) {
+        return -1; // the tail decides the log end: it must chain in sizes and offsets
       }
       next = header.lastOffset() + 1;
       lastBatchPosition = position;

@@ -13,6 +13,7 @@ import org.slf4j.LoggerFactory;
 final class SegmentReader {
   private static final Logger LOG = LoggerFactory.getLogger(SegmentReader.class);
   private static final int VERIFY_CHUNK = 1 << 20;
+  private static final int LAST_OFFSET_DELTA_OFFSET = 23;
 
   private SegmentReader() {}
 
@@ -86,17 +87,24 @@ final class SegmentReader {
     ByteBuffer buf = ByteBuffer.allocate(length);
     segment.readFully(buf, position);
     int at = 0;
+    long expected = -1;
     while (at + BatchHeader.HEADER_SIZE <= length) {
       int batchSize = buf.getInt(at + BatchHeader.LENGTH_OFFSET) + BatchHeader.LOG_OVERHEAD;
       if (batchSize > length - at && at > 0) {
         break; // a partial batch cut by maxBytes; the client drops it and asks again
       }
       String problem = BatchHeader.check(buf, at, length - at, maxBatchBytes);
+      long base = buf.getLong(at);
+      if (problem == null && expected >= 0 && base != expected) {
+        // baseOffset lies outside the CRC; continuity is what catches a damaged one.
+        problem = "baseOffset=" + base + " expected=" + expected;
+      }
       if (problem != null) {
         LOG.error(
             "corrupt batch in {} at position {}: {}", segment.logPath, position + at, problem);
         return at;
       }
+      expected = base + buf.getInt(at + LAST_OFFSET_DELTA_OFFSET) + 1L;
       at += batchSize;
     }
     segment.advanceVerified(position, position + at);

@@ -328,4 +328,30 @@ class RecoveryTest {
     Files.write(first, original);
     assertEquals(flips, detected);
   }
+
+  @Test
+  void read_bitFlipInBaseOffsetOfSealedBatch_isDetectedByContinuity() throws IOException {
+    List<byte[]> stored = writeAndCloseCleanly(60);
+    Path first = partitionDir().resolve(LogFiles.logName(0));
+    byte[] original = Files.readAllBytes(first);
+    int batch = 10;
+    int start = 0;
+    for (int i = 0; i < batch; i++) {
+      start += stored.get(i).length;
+    }
+    for (int bit : new int[] {0, 3, 7}) { // offset 10 becomes 11, 2 (downwards) and 138
+      byte[] damaged = original.clone();
+      damaged[start + 7] ^= (byte) (1 << bit);
+      Files.write(first, damaged);
+      LogManager manager = reopen();
+      Log log = manager.log(TP).orElseThrow();
+      SluiceException e = assertThrows(SluiceException.class, () -> log.read(batch, 1));
+      assertEquals(Errors.CORRUPT_MESSAGE, e.error(), "bit " + bit);
+      byte[] upTo = readAndRelease(log.read(0, 1 << 20));
+      assertEquals(start, upTo.length, "a multi-batch read stops before the damaged batch");
+      assertArrayEquals(stored.get(batch + 1), readAndRelease(log.read(batch + 1, 1)));
+      manager.close();
+    }
+    Files.write(first, original);
+  }
 }
