@@ -103,7 +103,8 @@ public final class LogManager implements AutoCloseable {
       LogDirectory directory = new LogDirectory(path, config, clock);
       directories.add(directory);
       Path marker = path.resolve(LogFiles.CLEAN_SHUTDOWN);
-      boolean clean = Files.exists(marker);
+      // A directory with nothing in it yet (a first start) has nothing to recover either.
+      boolean clean = Files.exists(marker) || isEmpty(path);
       Map<TopicPartition, Long> recoveryPoints =
           readCheckpoint(path, LogFiles.RECOVERY_POINT_CHECKPOINT);
       Map<TopicPartition, Long> logStarts = readCheckpoint(path, LogFiles.LOG_START_CHECKPOINT);
@@ -388,6 +389,12 @@ public final class LogManager implements AutoCloseable {
       }
     }
     logs.clear();
+  }
+
+  private static boolean isEmpty(Path path) throws IOException {
+    try (Stream<Path> entries = Files.list(path)) {
+      return entries.findAny().isEmpty();
+    }
   }
 
   private static List<Path> listDirectories(Path path) throws IOException {
