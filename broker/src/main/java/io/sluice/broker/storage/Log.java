@@ -51,6 +51,7 @@ public final class Log {
   private volatile End end;
   private volatile long logStartOffset;
   private volatile boolean closed;
+  private boolean stopped; // guarded by appendLock
 
   Log(
       TopicPartition topicPartition,
@@ -200,7 +201,7 @@ public final class Log {
   }
 
   private void ensureWritable() {
-    if (closed) {
+    if (stopped) {
       throw new SluiceException(Errors.NOT_LEADER_OR_FOLLOWER, topicPartition + " is closed");
     }
     logDirectory.ensureOnline();
@@ -371,12 +372,20 @@ public final class Log {
   }
 
   /** Seals the active segment's indexes and drops the log's own segment references. */
+  /** Refuses appends from now on; an append in progress finishes first. Reads keep working. */
+  void stopAppends() {
+    synchronized (appendLock) {
+      stopped = true;
+    }
+  }
+
   void close() {
     synchronized (appendLock) {
       if (closed) {
         return;
       }
       closed = true;
+      stopped = true;
       try {
         end.segment().onRoll();
       } catch (IOException e) {
@@ -396,6 +405,7 @@ public final class Log {
         return;
       }
       closed = true;
+      stopped = true;
       for (LogSegment s : segments.values()) {
         s.release();
       }

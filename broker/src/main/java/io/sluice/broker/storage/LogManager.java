@@ -350,6 +350,9 @@ public final class LogManager implements AutoCloseable {
 
   private void closeDirectories() {
     for (LogDirectory directory : directories) {
+      // Appends stop first, so that nothing lands after the final flush that the marker vouches
+      // for.
+      directory.logs().forEach(Log::stopAppends);
       directory.stopFlusher();
       boolean flushed = directory.flushAll();
       for (Log log : directory.logs()) {

@@ -3,6 +3,7 @@ package io.sluice.broker.storage;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
@@ -77,18 +78,23 @@ final class LogSegment {
     this.channel =
         io.open(
             logPath, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+    int indexBytes = fresh ? config.indexSizeMaxBytes() : 0;
+    OffsetIndex offsets = null;
     try {
-      int indexBytes = fresh ? config.indexSizeMaxBytes() : 0;
-      this.offsetIndex =
+      offsets =
           new OffsetIndex(
               directory.resolve(LogFiles.indexName(baseOffset)), baseOffset, indexBytes, io);
       this.timeIndex =
           new TimeIndex(
               directory.resolve(LogFiles.timeIndexName(baseOffset)), baseOffset, indexBytes, io);
     } catch (IOException | RuntimeException e) {
+      if (offsets != null) {
+        offsets.close();
+      }
       channel.close();
       throw e;
     }
+    this.offsetIndex = offsets;
     long length = channel.size();
     if (length > Integer.MAX_VALUE) {
       throw new IOException(logPath + " is " + length + " bytes, larger than a segment can be");
@@ -108,8 +114,8 @@ final class LogSegment {
   static LogSegment open(Path directory, long baseOffset, LogConfig config, FileIo io, long now)
       throws IOException {
     boolean missing =
-        !java.nio.file.Files.exists(directory.resolve(LogFiles.indexName(baseOffset)))
-            || !java.nio.file.Files.exists(directory.resolve(LogFiles.timeIndexName(baseOffset)));
+        !Files.exists(directory.resolve(LogFiles.indexName(baseOffset)))
+            || !Files.exists(directory.resolve(LogFiles.timeIndexName(baseOffset)));
     LogSegment segment = new LogSegment(directory, baseOffset, config, io, now, false);
     segment.indexFilesMissing = missing;
     segment.verifiedUpTo = 0;
