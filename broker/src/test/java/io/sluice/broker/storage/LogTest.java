@@ -280,4 +280,38 @@ class LogTest {
     assertFalse(Files.exists(dir.resolve("orders-0")));
     assertFalse(Files.exists(dir.resolve("orders-1")));
   }
+
+  @Test
+  void sealedIndexFiles_rawBytesFollowKafkasFormat() throws IOException {
+    for (int i = 0; i < 60; i++) {
+      log.append(TestBatches.sized("f" + i, 400, 10_000 + i));
+    }
+    Path partition = dir.resolve("orders-0");
+    byte[] logBytes = Files.readAllBytes(partition.resolve(LogFiles.logName(0)));
+    ByteBuffer logBuf = ByteBuffer.wrap(logBytes);
+    ByteBuffer index =
+        ByteBuffer.wrap(Files.readAllBytes(partition.resolve(LogFiles.indexName(0))));
+    assertEquals(0, index.remaining() % 8);
+    assertTrue(index.remaining() >= 8 * 5, "entries=" + index.remaining() / 8);
+    int previousPosition = -1;
+    while (index.hasRemaining()) {
+      int relative = index.getInt();
+      int position = index.getInt();
+      assertTrue(position > previousPosition);
+      long batchLast = logBuf.getLong(position) + logBuf.getInt(position + 23);
+      assertEquals(relative, batchLast, "entry names the last offset of the batch at its position");
+      previousPosition = position;
+    }
+    ByteBuffer time =
+        ByteBuffer.wrap(Files.readAllBytes(partition.resolve(LogFiles.timeIndexName(0))));
+    assertEquals(0, time.remaining() % 12);
+    long previousTimestamp = -1;
+    while (time.hasRemaining()) {
+      long timestamp = time.getLong();
+      int relative = time.getInt();
+      assertTrue(timestamp > previousTimestamp);
+      assertEquals(10_000 + relative, timestamp, "one record per batch, timestamps rising");
+      previousTimestamp = timestamp;
+    }
+  }
 }
