@@ -46,17 +46,6 @@ final class FetchWaiters {
     }
   }
 
-  /** Fetches parked right now, over every partition. */
-  int parkedCount() {
-    int count = 0;
-    synchronized (waiting) {
-      for (Set<Runnable> set : waiting.values()) {
-        count += set.size();
-      }
-    }
-    return count;
-  }
-
   private void wakeAll(Log log) {
     Set<Runnable> set = waiting.get(log);
     if (set != null) {

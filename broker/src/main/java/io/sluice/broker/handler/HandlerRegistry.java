@@ -4,13 +4,11 @@ import io.sluice.broker.config.BrokerConfig;
 import io.sluice.broker.storage.LogManager;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 
 /** The handler for each API key this broker serves. Immutable once built; shared by connections. */
 public final class HandlerRegistry {
   private final ApiHandler[] byKey;
-  private final List<ApiHandler> all;
 
   public HandlerRegistry(List<ApiHandler> handlers) {
     int max = 0;
@@ -24,7 +22,6 @@ public final class HandlerRegistry {
       }
       byKey[handler.apiKey().id()] = handler;
     }
-    all = Collections.unmodifiableList(new ArrayList<>(handlers));
   }
 
   /**
@@ -61,9 +58,5 @@ public final class HandlerRegistry {
   /** The handler for an API key id, or null if this broker does not serve it. */
   public ApiHandler forKey(int id) {
     return id >= 0 && id < byKey.length ? byKey[id] : null;
-  }
-
-  public List<ApiHandler> all() {
-    return all;
   }
 }

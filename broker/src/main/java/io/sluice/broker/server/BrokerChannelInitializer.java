@@ -56,8 +56,4 @@ final class BrokerChannelInitializer extends ChannelInitializer<SocketChannel> {
         "dispatcher",
         new RequestDispatcher(handlers, frames, config.queuedMaxRequestsPerConnection()));
   }
-
-  int openConnections() {
-    return connections.get();
-  }
 }
