@@ -12,13 +12,15 @@ import java.util.List;
  * does not implement is not parsed: it gets {@code UNSUPPORTED_VERSION} in a v0 body (the response
  * header is v0 for ApiVersions whatever the version), which is how clients negotiate down.
  */
-final class ApiVersionsHandler implements ApiHandler {
+final class ApiVersionsHandler extends VersionedHandler {
   static final short LOWEST = 0;
   static final short HIGHEST = 4;
 
   private final List<ApiVersionsResponse.ApiVersion> advertised;
 
   ApiVersionsHandler(List<ApiHandler> others) {
+    // v5 adds cluster and node id checks (KIP-1242), not implemented.
+    super(ApiKey.API_VERSIONS, LOWEST, HIGHEST);
     List<ApiVersionsResponse.ApiVersion> versions = new ArrayList<>();
     versions.add(version(apiKey(), LOWEST, HIGHEST));
     for (ApiHandler handler : others) {
@@ -33,21 +35,6 @@ final class ApiVersionsHandler implements ApiHandler {
         .setApiKey(key.id())
         .setMinVersion(low)
         .setMaxVersion(high);
-  }
-
-  @Override
-  public ApiKey apiKey() {
-    return ApiKey.API_VERSIONS;
-  }
-
-  @Override
-  public short lowestVersion() {
-    return LOWEST;
-  }
-
-  @Override
-  public short highestVersion() {
-    return HIGHEST;
   }
 
   /** Every version reaches {@link #handle}: the unsupported ones are answered, not closed. */

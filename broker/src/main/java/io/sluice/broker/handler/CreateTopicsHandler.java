@@ -11,7 +11,7 @@ import java.util.ArrayList;
  * Creates topics. One broker means a replication factor of 1 (or -1, "the default"); explicit
  * replica assignments and per-topic configs are refused rather than silently ignored.
  */
-final class CreateTopicsHandler implements ApiHandler {
+final class CreateTopicsHandler extends VersionedHandler {
   /**
    * Partitions one request may create for a topic. Each partition is a directory with open files
    * and preallocated indexes, so a single request must not be able to exhaust them.
@@ -22,23 +22,9 @@ final class CreateTopicsHandler implements ApiHandler {
   private final Topics topics;
 
   CreateTopicsHandler(BrokerConfig config, Topics topics) {
+    super(ApiKey.CREATE_TOPICS, 2, 7);
     this.config = config;
     this.topics = topics;
-  }
-
-  @Override
-  public ApiKey apiKey() {
-    return ApiKey.CREATE_TOPICS;
-  }
-
-  @Override
-  public short lowestVersion() {
-    return 2;
-  }
-
-  @Override
-  public short highestVersion() {
-    return 7;
   }
 
   @Override

@@ -8,26 +8,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Deletes topics by name. Deletion by topic id (v6) answers {@code UNKNOWN_TOPIC_ID}. */
-final class DeleteTopicsHandler implements ApiHandler {
+final class DeleteTopicsHandler extends VersionedHandler {
   private final Topics topics;
 
   DeleteTopicsHandler(Topics topics) {
+    super(ApiKey.DELETE_TOPICS, 1, 6);
     this.topics = topics;
-  }
-
-  @Override
-  public ApiKey apiKey() {
-    return ApiKey.DELETE_TOPICS;
-  }
-
-  @Override
-  public short lowestVersion() {
-    return 1;
-  }
-
-  @Override
-  public short highestVersion() {
-    return 6;
   }
 
   @Override

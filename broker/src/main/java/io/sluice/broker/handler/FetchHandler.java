@@ -20,31 +20,17 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * connection's event loop after an append to one of its partitions or at {@code max.wait.ms},
  * whichever comes first. Fetch sessions are not kept (session id 0: every fetch is a full fetch).
  */
-final class FetchHandler implements ApiHandler {
+final class FetchHandler extends VersionedHandler {
   private final Topics topics;
   private final BrokerConfig config;
   private final FetchWaiters waiters;
 
   FetchHandler(Topics topics, BrokerConfig config, FetchWaiters waiters) {
+    // v13 addresses topics by id, which this broker does not track yet.
+    super(ApiKey.FETCH, 4, 12);
     this.topics = topics;
     this.config = config;
     this.waiters = waiters;
-  }
-
-  @Override
-  public ApiKey apiKey() {
-    return ApiKey.FETCH;
-  }
-
-  @Override
-  public short lowestVersion() {
-    return 4;
-  }
-
-  /** v13 addresses topics by id, which this broker does not track yet. */
-  @Override
-  public short highestVersion() {
-    return 12;
   }
 
   @Override

@@ -12,28 +12,14 @@ import java.util.List;
  * This broker coordinates every group. Transaction coordinators (key type 1) do not exist: {@code
  * COORDINATOR_NOT_AVAILABLE}.
  */
-final class FindCoordinatorHandler implements ApiHandler {
+final class FindCoordinatorHandler extends VersionedHandler {
   private static final byte GROUP = 0;
 
   private final BrokerNode node;
 
   FindCoordinatorHandler(BrokerNode node) {
+    super(ApiKey.FIND_COORDINATOR, 0, 6);
     this.node = node;
-  }
-
-  @Override
-  public ApiKey apiKey() {
-    return ApiKey.FIND_COORDINATOR;
-  }
-
-  @Override
-  public short lowestVersion() {
-    return 0;
-  }
-
-  @Override
-  public short highestVersion() {
-    return 6;
   }
 
   @Override

@@ -10,26 +10,12 @@ import io.sluice.protocol.message.InitProducerIdResponse;
  * id and sequence. A bump request (existing id and epoch) also gets a fresh id, which Kafka's
  * clients accept. Transactional ids are refused: transactions are not implemented.
  */
-final class InitProducerIdHandler implements ApiHandler {
+final class InitProducerIdHandler extends VersionedHandler {
   private final ProducerIds producerIds;
 
   InitProducerIdHandler(ProducerIds producerIds) {
+    super(ApiKey.INIT_PRODUCER_ID, 0, 5);
     this.producerIds = producerIds;
-  }
-
-  @Override
-  public ApiKey apiKey() {
-    return ApiKey.INIT_PRODUCER_ID;
-  }
-
-  @Override
-  public short lowestVersion() {
-    return 0;
-  }
-
-  @Override
-  public short highestVersion() {
-    return 5;
   }
 
   @Override

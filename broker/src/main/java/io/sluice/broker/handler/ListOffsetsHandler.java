@@ -11,30 +11,16 @@ import io.sluice.protocol.message.ListOffsetsResponse;
  * requested timestamp, not the found record's (the storage index gives the offset only); clients
  * use the offset.
  */
-final class ListOffsetsHandler implements ApiHandler {
+final class ListOffsetsHandler extends VersionedHandler {
   static final long LATEST = -1;
   static final long EARLIEST = -2;
 
   private final Topics topics;
 
   ListOffsetsHandler(Topics topics) {
+    // v7 adds max-timestamp (-3) lookups, which need a per-segment max timestamp not kept yet.
+    super(ApiKey.LIST_OFFSETS, 1, 6);
     this.topics = topics;
-  }
-
-  @Override
-  public ApiKey apiKey() {
-    return ApiKey.LIST_OFFSETS;
-  }
-
-  @Override
-  public short lowestVersion() {
-    return 1;
-  }
-
-  /** v7 adds max-timestamp (-3) lookups, which need a per-segment max timestamp not kept yet. */
-  @Override
-  public short highestVersion() {
-    return 6;
   }
 
   @Override

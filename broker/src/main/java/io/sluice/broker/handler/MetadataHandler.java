@@ -16,30 +16,17 @@ import java.util.TreeSet;
  * when {@code auto.create.topics.enable} and the request allow it. Topic ids are not tracked yet
  * (the zero UUID), which is why versions that address topics by id are not advertised.
  */
-final class MetadataHandler implements ApiHandler {
+final class MetadataHandler extends VersionedHandler {
   private final BrokerConfig config;
   private final BrokerNode node;
   private final Topics topics;
 
   MetadataHandler(BrokerConfig config, BrokerNode node, Topics topics) {
+    // v13 adds a top-level error code this broker has no use for yet.
+    super(ApiKey.METADATA, 0, 12);
     this.config = config;
     this.node = node;
     this.topics = topics;
-  }
-
-  @Override
-  public ApiKey apiKey() {
-    return ApiKey.METADATA;
-  }
-
-  @Override
-  public short lowestVersion() {
-    return 0;
-  }
-
-  @Override
-  public short highestVersion() {
-    return 12;
   }
 
   @Override

@@ -14,30 +14,16 @@ import java.util.Map;
  * Until the group coordinator exists there are no members, so a commit that claims a generation
  * gets {@code UNKNOWN_MEMBER_ID}. Answered once the commit is durable.
  */
-final class OffsetCommitHandler implements ApiHandler {
+final class OffsetCommitHandler extends VersionedHandler {
   /** Kafka's default {@code offset.metadata.max.bytes}. */
   static final int MAX_METADATA_LENGTH = 4096;
 
   private final CommittedOffsets offsets;
 
   OffsetCommitHandler(CommittedOffsets offsets) {
+    // v10 addresses topics by id, which this broker does not track yet.
+    super(ApiKey.OFFSET_COMMIT, 2, 9);
     this.offsets = offsets;
-  }
-
-  @Override
-  public ApiKey apiKey() {
-    return ApiKey.OFFSET_COMMIT;
-  }
-
-  @Override
-  public short lowestVersion() {
-    return 2;
-  }
-
-  /** v10 addresses topics by id, which this broker does not track yet. */
-  @Override
-  public short highestVersion() {
-    return 9;
   }
 
   @Override

@@ -14,26 +14,12 @@ import java.util.TreeMap;
  * Returns a group's committed offsets: the asked partitions (-1 for those never committed), or all
  * of them when the topic list is null. One group per request (v8+ batches groups; not advertised).
  */
-final class OffsetFetchHandler implements ApiHandler {
+final class OffsetFetchHandler extends VersionedHandler {
   private final CommittedOffsets offsets;
 
   OffsetFetchHandler(CommittedOffsets offsets) {
+    super(ApiKey.OFFSET_FETCH, 1, 7);
     this.offsets = offsets;
-  }
-
-  @Override
-  public ApiKey apiKey() {
-    return ApiKey.OFFSET_FETCH;
-  }
-
-  @Override
-  public short lowestVersion() {
-    return 1;
-  }
-
-  @Override
-  public short highestVersion() {
-    return 7;
   }
 
   @Override

@@ -25,28 +25,14 @@ import org.slf4j.LoggerFactory;
  * once the flusher's group-commit fsync covers the last appended offset of every partition. A
  * duplicate idempotent batch is answered with its original offsets.
  */
-final class ProduceHandler implements ApiHandler {
+final class ProduceHandler extends VersionedHandler {
   private static final Logger log = LoggerFactory.getLogger(ProduceHandler.class);
   private final Topics topics;
 
   ProduceHandler(Topics topics) {
+    // v13 addresses topics by id, which this broker does not track yet.
+    super(ApiKey.PRODUCE, 3, 12);
     this.topics = topics;
-  }
-
-  @Override
-  public ApiKey apiKey() {
-    return ApiKey.PRODUCE;
-  }
-
-  @Override
-  public short lowestVersion() {
-    return 3;
-  }
-
-  /** v13 addresses topics by id, which this broker does not track yet. */
-  @Override
-  public short highestVersion() {
-    return 12;
   }
 
   @Override
