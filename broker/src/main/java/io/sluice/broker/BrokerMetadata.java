@@ -1,9 +1,10 @@
 package io.sluice.broker;
 
+import io.sluice.broker.handler.DurableFile;
 import java.io.IOException;
 import java.io.Reader;
+import java.io.StringWriter;
 import java.io.UncheckedIOException;
-import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,11 +47,9 @@ final class BrokerMetadata {
       properties.setProperty("version", "1");
       properties.setProperty("cluster.id", clusterId);
       properties.setProperty("node.id", Integer.toString(nodeId));
-      Path temp = dir.resolve(FILE_NAME + ".tmp");
-      try (Writer writer = Files.newBufferedWriter(temp, StandardCharsets.UTF_8)) {
-        properties.store(writer, "Sluice broker metadata");
-      }
-      Files.move(temp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      StringWriter text = new StringWriter();
+      properties.store(text, "Sluice broker metadata");
+      DurableFile.replace(file, text.toString().getBytes(StandardCharsets.UTF_8));
       return clusterId;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read or write " + file, e);

@@ -8,11 +8,8 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -26,10 +23,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Committed consumer offsets by group, kept in memory and made durable in one checkpoint file that
- * is rewritten (temp file, fsync, rename, fsync the directory) after commits. A commit's future
- * completes once a checkpoint that contains it is durable; commits that arrive while a checkpoint
- * is being written share the next one. Loaded at start. Thread-safe: the map is concurrent,
- * checkpoints are written by one thread.
+ * is rewritten ({@link DurableFile}) after commits. A commit's future completes once a checkpoint
+ * that contains it is durable; commits that arrive while a checkpoint is being written share the
+ * next one. Loaded at start. Thread-safe: the map is concurrent, checkpoints are written by one
+ * thread.
  *
  * <p>File {@code consumer-offsets.checkpoint}, big-endian:
  *
@@ -114,7 +111,7 @@ public final class CommittedOffsets implements AutoCloseable {
       return;
     }
     try {
-      write(encode());
+      DurableFile.replace(file, encode());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + file, e);
     }
@@ -175,25 +172,5 @@ public final class CommittedOffsets implements AutoCloseable {
       entriesLoaded += count;
     }
     log.info("loaded {} committed offsets of {} groups from {}", entriesLoaded, groupCount, file);
-  }
-
-  private void write(byte[] bytes) throws IOException {
-    Path temp = file.resolveSibling(FILE_NAME + ".tmp");
-    try (FileChannel channel =
-        FileChannel.open(
-            temp,
-            StandardOpenOption.CREATE,
-            StandardOpenOption.WRITE,
-            StandardOpenOption.TRUNCATE_EXISTING)) {
-      ByteBuffer buffer = ByteBuffer.wrap(bytes);
-      while (buffer.hasRemaining()) {
-        channel.write(buffer);
-      }
-      channel.force(true);
-    }
-    Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    try (FileChannel dir = FileChannel.open(file.getParent(), StandardOpenOption.READ)) {
-      dir.force(true);
-    }
   }
 }

@@ -3,17 +3,13 @@ package io.sluice.broker.handler;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 
 /**
  * Hands out producer ids that are never reused, across restarts and crashes: ids are taken from
- * blocks, and the end of the current block is made durable (temp file, fsync, rename, fsync the
- * directory) before the first id of the block is given out. A crash wastes the rest of a block.
- * Thread-safe (synchronized).
+ * blocks, and the end of the current block is made durable ({@link DurableFile}) before the first
+ * id of the block is given out. A crash wastes the rest of a block. Thread-safe (synchronized).
  *
  * <p>File format, {@code producer-id-block} in the first log directory: one big-endian int64, the
  * first id not yet reserved.
@@ -45,24 +41,8 @@ final class ProducerIds {
   }
 
   private void reserve(long end) {
-    Path temp = file.resolveSibling(FILE_NAME + ".tmp");
     try {
-      try (FileChannel channel =
-          FileChannel.open(
-              temp,
-              StandardOpenOption.CREATE,
-              StandardOpenOption.WRITE,
-              StandardOpenOption.TRUNCATE_EXISTING)) {
-        ByteBuffer bytes = ByteBuffer.allocate(Long.BYTES).putLong(0, end);
-        while (bytes.hasRemaining()) {
-          channel.write(bytes);
-        }
-        channel.force(true);
-      }
-      Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      try (FileChannel dir = FileChannel.open(file.getParent(), StandardOpenOption.READ)) {
-        dir.force(true);
-      }
+      DurableFile.replace(file, ByteBuffer.allocate(Long.BYTES).putLong(0, end).array());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot reserve producer ids in " + file, e);
     }

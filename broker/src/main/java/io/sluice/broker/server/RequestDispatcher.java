@@ -245,12 +245,7 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
             body == null
                 ? List.of()
                 : frames.build(
-                    ctx.alloc(),
-                    request.apiKey(),
-                    request.version(),
-                    request.correlationId(),
-                    body,
-                    version);
+                    ctx.alloc(), request.apiKey(), request.correlationId(), body, version);
       } catch (RuntimeException e) {
         log.error("cannot write the response to {}; closing the connection", request, e);
         ctx.close();

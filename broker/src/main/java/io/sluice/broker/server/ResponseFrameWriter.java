@@ -6,9 +6,8 @@ import io.netty.util.ReferenceCountUtil;
 import io.sluice.broker.handler.FileSliceRecords;
 import io.sluice.broker.storage.FileSlice;
 import io.sluice.protocol.ApiKey;
+import io.sluice.protocol.codec.Frames;
 import io.sluice.protocol.message.ApiMessage;
-import io.sluice.protocol.message.ResponseHeader;
-import io.sluice.protocol.wire.WireWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -17,7 +16,8 @@ import java.util.List;
 /**
  * Builds response frames and turns their parts into what the channel writes.
  *
- * <p>{@link #build} encodes the size prefix, response header and body into pooled buffers and keeps
+ * <p>{@link #build} encodes the size prefix, response header and body into pooled buffers (the
+ * codec's {@link Frames#encodeResponse}; ApiVersions' header is v0 whatever the version) and keeps
  * each fetched file slice as a {@link FileSliceRecords} part: a segment lease, no memory. {@link
  * #writable} turns a part into a message for {@code ctx.write} only when the dispatcher is about to
  * write it: a {@link SegmentFileRegion} (zero-copy), or the slice read into a buffer (the copy
@@ -41,26 +41,10 @@ final class ResponseFrameWriter {
   List<Object> build(
       ByteBufAllocator allocator,
       ApiKey apiKey,
-      short requestVersion,
       int correlationId,
       ApiMessage body,
-      short bodyVersion) {
-    ByteBuf first = allocator.buffer();
-    WireWriter writer = new WireWriter(allocator, first);
-    List<Object> parts;
-    try {
-      writer.writeInt32(0); // size, patched below
-      new ResponseHeader()
-          .setCorrelationId(correlationId)
-          .write(writer, apiKey.responseHeaderVersion(requestVersion));
-      body.write(writer, bodyVersion);
-    } catch (RuntimeException e) {
-      release(writer.finish());
-      throw e;
-    }
-    int size = writer.sizeInBytes() - 4;
-    parts = writer.finish();
-    first.setInt(0, size);
+      short version) {
+    List<Object> parts = Frames.encodeResponse(allocator, correlationId, apiKey, version, body);
     List<Object> nonEmpty = new ArrayList<>(parts.size());
     for (Object part : parts) {
       if (part instanceof ByteBuf buf && !buf.isReadable()) {
