@@ -122,8 +122,11 @@ def main(argv):
         measure("Main, logback.xml + AppCDS", args.runs,
                 lambda: direct_start(home, tmp, cds, logback=True))
         measure("bin/sluice-broker start", args.runs, lambda: script_start(home, tmp, ""))
+        # The archive must be dumped with the same launch (class path, options) that uses it.
+        script_archive = tmp / "sluice-broker-script.jsa"
+        script_start(home, tmp, "-XX:ArchiveClassesAtExit=%s" % script_archive)
         measure("bin/sluice-broker + AppCDS", args.runs,
-                lambda: script_start(home, tmp, cds[0]))
+                lambda: script_start(home, tmp, "-XX:SharedArchiveFile=%s" % script_archive))
         if args.kafka:
             libs = tmp / "kafka-libs"
             subprocess.run(["mvn", "-B", "-q", "-f", str(BENCH_DIR / "kafka" / "pom.xml"),
