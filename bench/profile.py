@@ -100,7 +100,12 @@ def main(argv):
                 delta.gc_pause_s * 1000, threads)
             if args.syscalls:
                 megabytes = args.records * 1024 / 1e6
-                counts = procstats.parse_strace_counts(trace.read_text())
+                counts = {}
+                for _ in range(50):  # strace may still be writing its summary as it exits
+                    counts = procstats.parse_strace_counts(trace.read_text())
+                    if counts:
+                        break
+                    time.sleep(0.1)
                 body = "System calls per MB moved (strace -c; timings distorted by tracing):\n"
                 body += "\n".join("  %8.1f  %s" % (calls / megabytes, call) for call, calls in
                                    sorted(counts.items(), key=lambda item: -item[1])[:args.top])
