@@ -51,7 +51,7 @@ def parse_args(argv):
     p.add_argument("--suite", choices=("quick", "full"), default="quick")
     p.add_argument("--only", nargs="*", help="run workloads whose id contains one of these")
     p.add_argument("--brokers", default="kafka,sluice")
-    p.add_argument("--warmup-records", type=int, default=200_000,
+    p.add_argument("--warmup-records", type=int, default=300_000,
                    help="1 KiB records produced and consumed before measuring (JIT warm-up)")
     p.add_argument("--latency-seconds", type=int, default=10)
     p.add_argument("--e2e-records", type=int, default=2000)
