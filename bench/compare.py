@@ -235,6 +235,7 @@ class Harness:
     def run(self):
         self.prepare()
         self.fsync_ms = procstats.fsync_latency_ms(self.tmp)
+        self.load_at_start = os.getloadavg()[0]
         started = datetime.datetime.now()
         self.ceiling(1)  # the machine's ceiling does not change between runs: measured once
         for run_index in range(1, self.args.runs + 1):
@@ -256,6 +257,10 @@ class Harness:
             "Machine: %s, %d cores, %s, Java %s; fdatasync of an 80 KiB append in the data "
             "directory: p50 %.1f ms, p99 %.1f ms" % (
                 platform.platform(), os.cpu_count(), _memory(), _java_version(), *self.fsync_ms),
+            "",
+            "Load average (1 min) when the run started: %.1f; now: %.1f (other work on the "
+            "machine competes with both brokers alike, but widens the spread)" % (
+                self.load_at_start, os.getloadavg()[0]),
         ]
         text = report.write_outputs(self.rows, self.args.out, self.args.chart, header, log)
         if self.args.publish:
