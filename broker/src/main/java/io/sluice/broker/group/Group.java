@@ -233,6 +233,30 @@ final class Group {
     return max;
   }
 
+  /** Throws if an invariant of the class comment is broken; tests call it after every test. */
+  void checkInvariants() {
+    if (members.isEmpty() != (leaderId == null)
+        || (leaderId != null && !members.containsKey(leaderId))) {
+      throw new IllegalStateException(groupId + ": leader " + leaderId + " of " + members.keySet());
+    }
+    for (Map.Entry<String, String> entry : staticMembers.entrySet()) {
+      Member holder = members.get(entry.getValue());
+      if (holder == null || !entry.getKey().equals(holder.groupInstanceId)) {
+        throw new IllegalStateException(groupId + ": instance " + entry.getKey() + " dangling");
+      }
+    }
+    boolean settled = state == GroupState.STABLE || state == GroupState.COMPLETING_REBALANCE;
+    if ((state == GroupState.EMPTY && !members.isEmpty()) || (settled && members.isEmpty())) {
+      throw new IllegalStateException(groupId + ": " + state + " with " + members.size());
+    }
+    for (Member member : members.values()) {
+      if ((member.isAwaitingJoin() && state != GroupState.PREPARING_REBALANCE)
+          || (member.isAwaitingSync() && state != GroupState.COMPLETING_REBALANCE)) {
+        throw new IllegalStateException(groupId + ": " + member.memberId + " waits in " + state);
+      }
+    }
+  }
+
   GroupSnapshot snapshot() {
     List<GroupSnapshot.MemberSnapshot> out = new ArrayList<>(members.size());
     for (Member member : members.values()) {

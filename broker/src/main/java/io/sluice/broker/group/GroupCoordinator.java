@@ -314,6 +314,13 @@ public final class GroupCoordinator implements AutoCloseable {
     return group == null ? -1 : rebalancer.call(group, () -> group.generationId);
   }
 
+  /** Checks every group's invariants (see {@link Group}); for tests. */
+  void checkInvariants() {
+    for (Group group : groups.values()) {
+      rebalancer.run(group, group::checkInvariants);
+    }
+  }
+
   /**
    * Answers every waiting request with {@code NOT_COORDINATOR} (clients look the coordinator up
    * again), stops the timers, and writes what is not yet written.
