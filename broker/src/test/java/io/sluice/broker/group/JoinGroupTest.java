@@ -107,9 +107,12 @@ class JoinGroupTest {
 
   @Test
   void join_protocolVote_choosesProtocolMostMembersPrefer() {
-    CompletableFuture<JoinResult> a = harness.join(request(harness.memberId("x", "y"), null, "x", "y"));
-    CompletableFuture<JoinResult> b = harness.join(request(harness.memberId("y", "x"), null, "y", "x"));
-    CompletableFuture<JoinResult> c = harness.join(request(harness.memberId("y", "x"), null, "y", "x"));
+    CompletableFuture<JoinResult> a =
+        harness.join(request(harness.memberId("x", "y"), null, "x", "y"));
+    CompletableFuture<JoinResult> b =
+        harness.join(request(harness.memberId("y", "x"), null, "y", "x"));
+    CompletableFuture<JoinResult> c =
+        harness.join(request(harness.memberId("y", "x"), null, "y", "x"));
     harness.clock.advance(2 * DELAY_MS);
 
     // Two of three put y first: it beats the leader's x.
@@ -147,8 +150,10 @@ class JoinGroupTest {
 
   @Test
   void join_protocolVote_onlyProtocolsAllSupportAreCandidates() {
-    CompletableFuture<JoinResult> a = harness.join(request(harness.memberId("x", "y"), null, "x", "y"));
-    CompletableFuture<JoinResult> b = harness.join(request(harness.memberId("z", "y"), null, "z", "y"));
+    CompletableFuture<JoinResult> a =
+        harness.join(request(harness.memberId("x", "y"), null, "x", "y"));
+    CompletableFuture<JoinResult> b =
+        harness.join(request(harness.memberId("z", "y"), null, "z", "y"));
     harness.clock.advance(2 * DELAY_MS);
 
     assertEquals("y", done(a).protocolName());
@@ -227,8 +232,8 @@ class JoinGroupTest {
     assertEquals(
         Errors.UNKNOWN_MEMBER_ID, done(harness.join(request("nobody", null))).error(), "again");
     assertEquals(GroupState.STABLE, harness.coordinator.state(GROUP));
-    assertEquals(Errors.UNKNOWN_MEMBER_ID, done(harness.coordinator.join(request("x", null)))
-        .error());
+    assertEquals(
+        Errors.UNKNOWN_MEMBER_ID, done(harness.coordinator.join(request("x", null))).error());
   }
 
   @Test
