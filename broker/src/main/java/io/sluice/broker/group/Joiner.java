@@ -206,14 +206,15 @@ final class Joiner {
               newMemberId,
               List.of(),
               false);
-      rebalancer
-          .save(group)
-          .whenComplete(
-              (ignored, error) ->
-                  future.complete(
-                      error == null
-                          ? result
-                          : JoinResult.error(Errors.COORDINATOR_NOT_AVAILABLE, newMemberId)));
+      CompletableFuture<Void> stored = rebalancer.save(group);
+      group.defer(
+          () ->
+              stored.whenComplete(
+                  (ignored, error) ->
+                      future.complete(
+                          error == null
+                              ? result
+                              : JoinResult.error(Errors.COORDINATOR_NOT_AVAILABLE, newMemberId))));
       return;
     }
     rebalancer.touch(group, replacement);

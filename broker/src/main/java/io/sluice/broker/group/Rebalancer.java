@@ -297,11 +297,13 @@ final class Rebalancer {
    */
   void storeAssignment(Group group) {
     int generation = group.generationId;
-    GroupSnapshot snapshot = group.snapshot();
-    store
-        .save(snapshot)
-        .whenComplete(
-            (ignored, error) -> run(group, () -> onAssignmentStored(group, generation, error)));
+    CompletableFuture<Void> stored = store.save(group.snapshot());
+    // Attached after the lock is released: a write that is already done must not call back in.
+    group.defer(
+        () ->
+            stored.whenComplete(
+                (ignored, error) ->
+                    run(group, () -> onAssignmentStored(group, generation, error))));
   }
 
   private void onAssignmentStored(Group group, int generation, Throwable error) {
