@@ -175,6 +175,20 @@ class MembershipTest {
     assertEquals(2, done(again).generationId());
   }
 
+  @Test
+  void close_requestsWaiting_answeredNotCoordinator() {
+    List<JoinResult> joined = stableGroup(2);
+    CompletableFuture<JoinResult> waiting = rejoin(joined.get(0));
+    assertFalse(waiting.isDone());
+
+    harness.coordinator.close();
+
+    assertEquals(Errors.NOT_COORDINATOR, done(waiting).error());
+    assertEquals(GroupState.DEAD, harness.coordinator.state(GROUP));
+    assertEquals(Errors.COORDINATOR_NOT_AVAILABLE, harness.heartbeat(joined.get(1)));
+    harness.restart();
+  }
+
   private JoinResult joinStatic(String instanceId) {
     CompletableFuture<JoinResult> join = harness.join(request("", instanceId));
     harness.clock.advance(2 * DELAY_MS);

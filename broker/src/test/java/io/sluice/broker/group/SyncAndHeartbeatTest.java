@@ -156,6 +156,36 @@ class SyncAndHeartbeatTest {
   }
 
   @Test
+  void sync_storeFails_coordinatorNotAvailableAndGroupRebalances(@TempDir Path other)
+      throws Exception {
+    Path vanishing = Files.createDirectory(other.resolve("state"));
+    try (GroupHarness failing = new GroupHarness(vanishing)) {
+      List<JoinResult> members = failing.formGroup(2);
+      CompletableFuture<SyncResult> followerSync =
+          failing.coordinator.sync(
+              new SyncRequest(GROUP, 1, members.get(1).memberId(), null, null, null, Map.of()));
+      Files.delete(vanishing);
+
+      CompletableFuture<SyncResult> leaderSync =
+          failing.coordinator.sync(
+              new SyncRequest(
+                  GROUP,
+                  1,
+                  members.get(0).memberId(),
+                  null,
+                  null,
+                  null,
+                  Map.of(members.get(0).memberId(), bytes("x"))));
+      failing.clock.runDue();
+
+      assertEquals(Errors.COORDINATOR_NOT_AVAILABLE, done(leaderSync).error());
+      assertEquals(Errors.COORDINATOR_NOT_AVAILABLE, done(followerSync).error());
+      assertEquals(GroupState.PREPARING_REBALANCE, failing.coordinator.state(GROUP));
+      Files.createDirectory(vanishing);
+    }
+  }
+
+  @Test
   void heartbeat_stableMember_noneAndSessionExtended() {
     harness.syncAll(joined);
     for (int i = 0; i < 10; i++) {
