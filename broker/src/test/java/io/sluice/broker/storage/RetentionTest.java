@@ -184,4 +184,26 @@ class RetentionTest {
     assertTrue(log.logStartOffset() > 0);
     assertEquals(0, countFiles(".deleted"));
   }
+
+  @Test
+  void deleteTopic_whileAFetchHoldsASlice_sliceStaysReadableUntilReleased() throws IOException {
+    manager = LogManager.open(smallConfig(dir), clock);
+    Log log = manager.createLog(TP);
+    List<byte[]> stored = fill(log, 5, clock.millis());
+    FileSlice slice = log.read(0, 1 << 20);
+    manager.deleteTopic(TP.topic());
+    assertFalse(Files.exists(dir.resolve(TP.directoryName())));
+    byte[] bytes = readAndRelease(slice);
+    int at = 0;
+    for (byte[] batch : stored) {
+      byte[] got = java.util.Arrays.copyOfRange(bytes, at, at + batch.length);
+      assertArrayEquals(batch, got);
+      at += batch.length;
+    }
+    assertFalse(slice.channel().isOpen(), "closed with the last lease");
+    assertEquals(
+        Errors.NOT_LEADER_OR_FOLLOWER,
+        assertThrows(SluiceException.class, () -> log.append(TestBatches.batch("late", 1, 1000)))
+            .error());
+  }
 }
