@@ -5,28 +5,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.Unpooled;
 import io.sluice.broker.EmbeddedBroker;
 import io.sluice.protocol.ApiKey;
 import io.sluice.protocol.Errors;
-import io.sluice.protocol.codec.Frames;
-import io.sluice.protocol.message.ApiMessage;
 import io.sluice.protocol.message.DescribeGroupsRequest;
 import io.sluice.protocol.message.DescribeGroupsResponse;
 import io.sluice.protocol.message.HeartbeatRequest;
 import io.sluice.protocol.message.HeartbeatResponse;
 import io.sluice.protocol.message.JoinGroupRequest;
 import io.sluice.protocol.message.JoinGroupResponse;
-import io.sluice.protocol.message.RequestHeader;
 import io.sluice.protocol.message.SyncGroupRequest;
 import io.sluice.protocol.message.SyncGroupResponse;
-import io.sluice.protocol.wire.WireReader;
-import java.io.DataInputStream;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -70,7 +60,7 @@ class GroupBadInputIT {
               new AtomicInteger());
       assertTrue(await(Duration.ofSeconds(30), () -> consumed.distinct() == 1));
       DescribeGroupsResponse.DescribedGroup before;
-      try (Raw raw = new Raw(broker.broker().localAddress())) {
+      try (GroupWire raw = new GroupWire(broker.broker().localAddress())) {
         before = describe(raw);
         assertEquals("Stable", before.groupState());
         String memberId = before.members().get(0).memberId();
@@ -132,7 +122,7 @@ class GroupBadInputIT {
                     .setMetadata(metadata)));
   }
 
-  private static DescribeGroupsResponse.DescribedGroup describe(Raw raw) throws IOException {
+  private static DescribeGroupsResponse.DescribedGroup describe(GroupWire raw) throws IOException {
     return raw.call(
             ApiKey.DESCRIBE_GROUPS,
             (short) 5,
@@ -140,49 +130,5 @@ class GroupBadInputIT {
             DescribeGroupsResponse::read)
         .groups()
         .get(0);
-  }
-
-  /** One request at a time over a plain socket. */
-  private static final class Raw implements AutoCloseable {
-    private final Socket socket = new Socket();
-    private final DataInputStream in;
-    private int correlationId;
-
-    Raw(InetSocketAddress address) throws IOException {
-      socket.connect(address, 5_000);
-      socket.setSoTimeout(10_000);
-      in = new DataInputStream(socket.getInputStream());
-    }
-
-    interface Reader<T> {
-      T read(WireReader reader, short version);
-    }
-
-    <T> T call(ApiKey api, short version, ApiMessage body, Reader<T> reader) throws IOException {
-      RequestHeader header =
-          new RequestHeader()
-              .setRequestApiKey(api.id())
-              .setRequestApiVersion(version)
-              .setCorrelationId(++correlationId)
-              .setClientId("raw");
-      ByteBuf frame = Frames.encodeRequest(ByteBufAllocator.DEFAULT, header, body);
-      try {
-        byte[] bytes = new byte[frame.readableBytes()];
-        frame.readBytes(bytes);
-        socket.getOutputStream().write(bytes);
-      } finally {
-        frame.release();
-      }
-      byte[] response = new byte[in.readInt()];
-      in.readFully(response);
-      WireReader wire = new WireReader(Unpooled.wrappedBuffer(response));
-      assertEquals(correlationId, Frames.readResponseHeader(api, version, wire).correlationId());
-      return reader.read(wire, version);
-    }
-
-    @Override
-    public void close() throws IOException {
-      socket.close();
-    }
   }
 }
