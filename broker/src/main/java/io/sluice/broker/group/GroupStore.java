@@ -181,7 +181,8 @@ public final class GroupStore implements AutoCloseable {
       channel.force(true);
     }
     Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    try (FileChannel dir = FileChannel.open(file.getParent(), StandardOpenOption.READ)) {
+    try (FileChannel dir =
+        FileChannel.open(file.toAbsolutePath().getParent(), StandardOpenOption.READ)) {
       dir.force(true);
     }
   }

@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sluice.broker.config.BrokerConfig;
+import io.sluice.broker.config.ConfigException;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class GroupConfigTest {
@@ -40,5 +43,43 @@ class GroupConfigTest {
     IllegalArgumentException e =
         assertThrows(IllegalArgumentException.class, () -> GroupConfig.defaults().withMaxSize(0));
     assertTrue(e.getMessage().contains("group.max.size=0"), e.getMessage());
+  }
+
+  @Test
+  void brokerConfig_groupKeys_mappedOntoGroupConfig() {
+    GroupConfig config =
+        BrokerConfig.from(
+                Map.of(
+                    "group.initial.rebalance.delay.ms", "0",
+                    "group.min.session.timeout.ms", "1000",
+                    "group.max.session.timeout.ms", "60000",
+                    "group.max.size", "3"))
+            .groups();
+    assertEquals(
+        new GroupConfig(0, 1_000, 60_000, 3, GroupConfig.DEFAULT_MAX_METADATA_BYTES), config);
+    assertEquals(GroupConfig.defaults(), BrokerConfig.defaults().groups());
+  }
+
+  @Test
+  void brokerConfig_maxSessionBelowMin_failsNamingBothKeys() {
+    ConfigException e =
+        assertThrows(
+            ConfigException.class,
+            () ->
+                BrokerConfig.from(
+                    Map.of(
+                        "group.min.session.timeout.ms", "10000",
+                        "group.max.session.timeout.ms", "9000")));
+    assertTrue(e.getMessage().contains("group.max.session.timeout.ms=9000"), e.getMessage());
+    assertTrue(e.getMessage().contains("group.min.session.timeout.ms=10000"), e.getMessage());
+  }
+
+  @Test
+  void brokerConfig_negativeDelay_failsNamingTheKey() {
+    ConfigException e =
+        assertThrows(
+            ConfigException.class,
+            () -> BrokerConfig.from(Map.of("group.initial.rebalance.delay.ms", "-1")));
+    assertTrue(e.getMessage().contains("group.initial.rebalance.delay.ms"), e.getMessage());
   }
 }
