@@ -18,8 +18,6 @@ import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The two figures users feel, measured with the official consumer and Sluice's defaults, and logged
@@ -27,7 +25,6 @@ import org.slf4j.LoggerFactory;
  * happened. Run: {@code mvn -pl broker -am verify -Dit.test=GroupTimingIT}.
  */
 class GroupTimingIT {
-  private static final Logger log = LoggerFactory.getLogger(GroupTimingIT.class);
   private static final String TOPIC = "timing";
 
   @TempDir Path dataDir;
@@ -55,7 +52,7 @@ class GroupTimingIT {
           millis.add((System.nanoTime() - start) / 1_000_000);
         }
       }
-      log.info("subscribe to first record (new group, 3 runs): {} ms", millis);
+      report("subscribe to first record (new group, 3 runs): " + millis + " ms");
     }
   }
 
@@ -93,13 +90,20 @@ class GroupTimingIT {
             await(Duration.ofSeconds(60), () -> b.owned.size() == 3 && c.owned.size() == 3),
             "two members with three partitions each");
         long millis = (System.nanoTime() - start) / 1_000_000;
-        log.info(
-            "rebalance of 3 members after one leaves, heartbeat.interval.ms={}: {} ms",
-            heartbeatMs,
-            millis);
+        report(
+            "rebalance of 3 members after one leaves, heartbeat.interval.ms="
+                + heartbeatMs
+                + ": "
+                + millis
+                + " ms");
         b.close();
         c.close();
       }
     }
+  }
+
+  /** The figures are this test's output: printed whatever the log level of the test run. */
+  private static void report(String figure) {
+    System.out.println("GroupTimingIT: " + figure);
   }
 }
