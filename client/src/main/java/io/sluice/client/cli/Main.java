@@ -24,7 +24,14 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "Command-line client for Sluice, a Kafka-compatible log broker.",
-    subcommands = {BenchCommand.class, CommandLine.HelpCommand.class},
+    subcommands = {
+      TopicsCommand.class,
+      ProduceCommand.class,
+      ConsumeCommand.class,
+      PerfCommand.class,
+      BenchCommand.class,
+      CommandLine.HelpCommand.class
+    },
     footer = {
       "",
       "Exit codes: 0 success, 1 the operation failed, 2 bad command line, 3 broker unreachable."
