@@ -10,8 +10,8 @@ import java.util.UUID;
  * the bytes that remain <em>before</em> anything is allocated, so that no input can make a decoder
  * allocate more than the frame it came in. Failures are {@link ProtocolException}s.
  *
- * <p>The {@code flexible} arguments select the encoding of the message version being read:
- * compact (unsigned varint of length + 1) in flexible versions, fixed int16/int32 lengths before.
+ * <p>The {@code flexible} arguments select the encoding of the message version being read: compact
+ * (unsigned varint of length + 1) in flexible versions, fixed int16/int32 lengths before.
  *
  * <p>Not thread-safe; one reader decodes one frame.
  */
