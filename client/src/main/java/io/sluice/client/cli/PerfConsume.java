@@ -46,6 +46,7 @@ final class PerfConsume implements Callable<Integer> {
   }
 
   @Override
+  @SuppressWarnings("try") // the progress printer is a resource only for its close()
   public Integer call() throws Exception {
     ConsumerConfig config =
         ConsumerConfig.builder()

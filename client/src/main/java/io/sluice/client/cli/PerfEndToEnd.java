@@ -57,6 +57,7 @@ final class PerfEndToEnd implements Callable<Integer> {
   }
 
   @Override
+  @SuppressWarnings("try") // the progress printer is a resource only for its close()
   public Integer call() throws Exception {
     if (recordSize < 8) {
       throw new IllegalArgumentException("--record-size must be >= 8, got " + recordSize);

@@ -61,6 +61,7 @@ final class PerfProduce implements Callable<Integer> {
   }
 
   @Override
+  @SuppressWarnings("try") // the progress printer is a resource only for its close()
   public Integer call() throws Exception {
     if (numRecords < 1 || recordSize < 0) {
       throw new IllegalArgumentException(

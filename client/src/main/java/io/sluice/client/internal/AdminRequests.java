@@ -39,7 +39,7 @@ public final class AdminRequests {
                         .setNumPartitions(partitions)
                         .setReplicationFactor((short) 1)
                         .setConfigs(settings)))
-            .setTimeoutMs((int) timeoutMs);
+            .settimeoutMs((int) timeoutMs); // the schema spells this field in lower case
     return connections
         .anyConnection()
         .thenCompose(
@@ -48,7 +48,7 @@ public final class AdminRequests {
               return c.send(
                   ApiKey.CREATE_TOPICS,
                   version,
-                  w -> request.write(w, version),
+                  request,
                   r -> CreateTopicsResponse.read(r, version));
             })
         .thenAccept(
@@ -70,7 +70,7 @@ public final class AdminRequests {
               return c.send(
                   ApiKey.DELETE_TOPICS,
                   version,
-                  w -> request.write(w, version),
+                  request,
                   r -> DeleteTopicsResponse.read(r, version));
             })
         .thenAccept(

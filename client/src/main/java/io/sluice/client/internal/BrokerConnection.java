@@ -7,19 +7,19 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.sluice.client.SluiceClientException;
 import io.sluice.protocol.ApiKey;
 import io.sluice.protocol.Errors;
+import io.sluice.protocol.codec.FrameDecoder;
+import io.sluice.protocol.codec.Frames;
+import io.sluice.protocol.message.ApiMessage;
 import io.sluice.protocol.message.RequestHeader;
 import io.sluice.protocol.message.ResponseHeader;
 import io.sluice.protocol.wire.WireReader;
-import io.sluice.protocol.wire.WireWriter;
 import java.util.ArrayDeque;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -81,7 +81,7 @@ final class BrokerConnection {
                         new BrokerConnection(ch, address, clientId, requestTimeoutMs);
                     holder[0] = connection;
                     ch.pipeline()
-                        .addLast(new LengthFieldBasedFrameDecoder(maxFrameBytes, 0, 4, 0, 4))
+                        .addLast(new FrameDecoder(maxFrameBytes))
                         .addLast(connection.new ResponseHandler());
                   }
                 })
@@ -142,12 +142,12 @@ final class BrokerConnection {
   /**
    * Sends a request; the future completes with the parser's result, on the I/O thread.
    *
-   * @param body writes the request body at {@code version}
+   * @param body the request body, written at {@code version} on the I/O thread
    * @param parser reads the response body at {@code version}
    */
   @SuppressWarnings("unchecked")
   <R> CompletableFuture<R> send(
-      ApiKey api, short version, Consumer<WireWriter> body, Function<WireReader, R> parser) {
+      ApiKey api, short version, ApiMessage body, Function<WireReader, R> parser) {
     CompletableFuture<Object> result = new CompletableFuture<>();
     channel.eventLoop().execute(() -> write(api, version, body, parser, result));
     return (CompletableFuture<R>) (CompletableFuture<?>) result;
@@ -157,8 +157,7 @@ final class BrokerConnection {
    * Sends a request the broker does not answer ({@code acks=0} produce); the future completes
    * when the bytes are written to the socket.
    */
-  CompletableFuture<Void> sendWithoutResponse(
-      ApiKey api, short version, Consumer<WireWriter> body) {
+  CompletableFuture<Void> sendWithoutResponse(ApiKey api, short version, ApiMessage body) {
     CompletableFuture<Object> result = new CompletableFuture<>();
     channel.eventLoop().execute(() -> write(api, version, body, null, result));
     return result.thenApply(x -> null);
@@ -167,7 +166,7 @@ final class BrokerConnection {
   private void write(
       ApiKey api,
       short version,
-      Consumer<WireWriter> body,
+      ApiMessage body,
       Function<WireReader, ?> parser,
       CompletableFuture<Object> result) {
     if (!channel.isActive()) {
@@ -175,20 +174,16 @@ final class BrokerConnection {
       return;
     }
     int correlationId = nextCorrelationId++;
-    ByteBuf frame = channel.alloc().buffer();
+    ByteBuf frame;
     try {
-      frame.writeInt(0); // the size, patched below
-      WireWriter writer = new WireWriter(frame);
-      new RequestHeader()
-          .setRequestApiKey(api.id())
-          .setRequestApiVersion(version)
-          .setCorrelationId(correlationId)
-          .setClientId(clientId)
-          .write(writer, api.requestHeaderVersion(version));
-      body.accept(writer);
-      frame.setInt(0, frame.readableBytes() - 4);
+      RequestHeader header =
+          new RequestHeader()
+              .setRequestApiKey(api.id())
+              .setRequestApiVersion(version)
+              .setCorrelationId(correlationId)
+              .setClientId(clientId);
+      frame = Frames.encodeRequest(channel.alloc(), header, body);
     } catch (RuntimeException e) {
-      frame.release();
       result.completeExceptionally(e);
       return;
     }
@@ -273,12 +268,7 @@ final class BrokerConnection {
       WireReader reader = new WireReader(frame);
       Object value;
       try {
-        // ApiVersions answers always carry header v0, so that any client can read them.
-        short headerVersion =
-            request.api() == ApiKey.API_VERSIONS
-                ? 0
-                : request.api().responseHeaderVersion(request.version());
-        ResponseHeader header = ResponseHeader.read(reader, headerVersion);
+        ResponseHeader header = Frames.readResponseHeader(request.api(), request.version(), reader);
         if (header.correlationId() != request.correlationId()) {
           request.result().completeExceptionally(closedError());
           fail(

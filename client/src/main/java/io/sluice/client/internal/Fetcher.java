@@ -89,7 +89,7 @@ final class Fetcher {
               return c.send(
                   ApiKey.FETCH,
                   v,
-                  w -> request.write(w, v),
+                  request,
                   r -> decode(FetchResponse.read(r, v), offsets));
             });
   }

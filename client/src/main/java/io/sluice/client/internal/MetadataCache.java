@@ -38,7 +38,7 @@ public final class MetadataCache {
    *
    * @param autoCreate whether the broker may create missing topics (producers ask it to)
    */
-  CompletableFuture<Map<String, TopicInfo>> refresh(Collection<String> names, boolean autoCreate) {
+  public CompletableFuture<Map<String, TopicInfo>> refresh(Collection<String> names, boolean autoCreate) {
     return connections
         .anyConnection()
         .thenCompose(
@@ -60,7 +60,7 @@ public final class MetadataCache {
               return connection.send(
                   ApiKey.METADATA,
                   version,
-                  w -> request.write(w, version),
+                  request,
                   r -> MetadataResponse.read(r, version));
             })
         .thenApply(this::apply);

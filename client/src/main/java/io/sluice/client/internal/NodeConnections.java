@@ -183,11 +183,9 @@ public final class NodeConnections implements AutoCloseable {
     return connection.send(
         ApiKey.API_VERSIONS,
         version,
-        w ->
-            new ApiVersionsRequest()
-                .setClientSoftwareName("sluice-java")
-                .setClientSoftwareVersion("0.1.0")
-                .write(w, version),
+        new ApiVersionsRequest()
+            .setClientSoftwareName("sluice-java")
+            .setClientSoftwareVersion("0.1.0"),
         r -> readVersions(r, version));
   }
 

@@ -65,7 +65,7 @@ final class OffsetCommitter {
               return c.send(
                   ApiKey.OFFSET_COMMIT,
                   v,
-                  w -> request.write(w, v),
+                  request,
                   r -> OffsetCommitResponse.read(r, v));
             })
         .thenAccept(
@@ -100,7 +100,7 @@ final class OffsetCommitter {
               return c.send(
                   ApiKey.OFFSET_FETCH,
                   v,
-                  w -> request.write(w, v),
+                  request,
                   r -> OffsetFetchResponse.read(r, v));
             })
         .thenApply(
@@ -153,7 +153,7 @@ final class OffsetCommitter {
               return c.send(
                   ApiKey.FIND_COORDINATOR,
                   v,
-                  w -> request.write(w, v),
+                  request,
                   r -> FindCoordinatorResponse.read(r, v))
                   .thenApply(response -> toNode(response, v));
             })

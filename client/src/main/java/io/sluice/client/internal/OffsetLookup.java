@@ -90,7 +90,7 @@ public final class OffsetLookup {
               return connection.send(
                   ApiKey.LIST_OFFSETS,
                   version,
-                  w -> request.write(w, version),
+                  request,
                   r -> ListOffsetsResponse.read(r, version));
             })
         .thenApply(OffsetLookup::toOffsets);

@@ -164,7 +164,7 @@ final class Sender implements Runnable {
                         return c.send(
                             ApiKey.INIT_PRODUCER_ID,
                             v,
-                            w -> request.write(w, v),
+                            request,
                             r -> InitProducerIdResponse.read(r, v));
                       }),
               requestTimeoutMs);
@@ -214,7 +214,7 @@ final class Sender implements Runnable {
           .thenCompose(
               c -> {
                 short v = c.requireVersion(ApiKey.PRODUCE);
-                return c.sendWithoutResponse(ApiKey.PRODUCE, v, w -> request.write(w, v));
+                return c.sendWithoutResponse(ApiKey.PRODUCE, v, request);
               })
           .whenComplete(
               (ok, error) -> {
@@ -237,7 +237,7 @@ final class Sender implements Runnable {
               short v = c.requireVersion(ApiKey.PRODUCE);
               handedOver.set(true);
               return c.send(
-                  ApiKey.PRODUCE, v, w -> request.write(w, v), r -> ProduceResponse.read(r, v));
+                  ApiKey.PRODUCE, v, request, r -> ProduceResponse.read(r, v));
             })
         .whenComplete(
             (response, error) -> {

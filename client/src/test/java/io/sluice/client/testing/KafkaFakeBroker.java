@@ -159,6 +159,8 @@ public final class KafkaFakeBroker implements AutoCloseable {
       }
     } catch (IOException | RuntimeException e) {
       // connection closed or unparseable: drop it, as a broker would
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
