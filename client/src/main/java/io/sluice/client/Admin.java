@@ -12,9 +12,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Topic administration: create, delete, list and describe (partitions, leaders, earliest and
- * latest offsets). Every call blocks until the broker answered or {@code timeout} passed, and
- * fails with a {@link SluiceClientException} that names the topic.
+ * Topic administration: create, delete, list and describe (partitions, leaders, earliest and latest
+ * offsets). Every call blocks until the broker answered or {@code timeout} passed, and fails with a
+ * {@link SluiceClientException} that names the topic.
  *
  * <p>Thread-safe.
  */
@@ -81,10 +81,7 @@ public final class Admin implements AutoCloseable {
     for (TopicPartition tp : partitions) {
       described.add(
           new TopicDescription.PartitionDescription(
-              tp.partition(),
-              requests.leader(metadata, tp),
-              earliest.get(tp),
-              latest.get(tp)));
+              tp.partition(), requests.leader(metadata, tp), earliest.get(tp), latest.get(tp)));
     }
     return new TopicDescription(name, described);
   }

@@ -12,10 +12,10 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * Reads records from assigned partitions. Positions start at the group's committed offset when
- * {@code group.id} is set and one exists, else follow {@code auto.offset.reset}; {@link #seek}
- * and friends move them. {@link #poll} returns what is buffered and keeps the next fetches in
- * flight while the application processes it. Every received batch is CRC-checked; a corrupt one
- * fails {@code poll} with a {@link SluiceClientException} naming the partition and offset.
+ * {@code group.id} is set and one exists, else follow {@code auto.offset.reset}; {@link #seek} and
+ * friends move them. {@link #poll} returns what is buffered and keeps the next fetches in flight
+ * while the application processes it. Every received batch is CRC-checked; a corrupt one fails
+ * {@code poll} with a {@link SluiceClientException} naming the partition and offset.
  *
  * <p>Not thread-safe: one thread uses a consumer, as with Kafka's.
  */

@@ -13,8 +13,8 @@ import java.util.concurrent.CompletableFuture;
  * <p>Guarantees: records sent to one partition are written in send order; with idempotence (the
  * default) a retried batch is never written twice; memory is bounded by {@code buffer.memory}, with
  * {@code send} blocking up to {@code max.block.ms} when it is spent; {@link #flush} and {@link
- * #close} return only when every record sent before them has an outcome. A record whose outcome
- * is unknown fails with {@link IndeterminateException}.
+ * #close} return only when every record sent before them has an outcome. A record whose outcome is
+ * unknown fails with {@link IndeterminateException}.
  *
  * <p>Thread-safe: any number of threads may send concurrently.
  */
@@ -31,8 +31,8 @@ public final class Producer implements AutoCloseable {
   }
 
   /**
-   * Sends a record. Failures are reported through the future and the callback, never thrown,
-   * except an {@link IllegalStateException} after {@link #close}.
+   * Sends a record. Failures are reported through the future and the callback, never thrown, except
+   * an {@link IllegalStateException} after {@link #close}.
    *
    * @param callback called once with the outcome on the producer's I/O thread, or null
    */

@@ -20,10 +20,10 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code sluice consume}: prints records of a topic, from the beginning, an offset or the end
- * (or a group's committed offsets), as text or JSON lines. Stops after {@code --max-messages} or
- * when nothing arrived for {@code --idle-timeout-ms}; with {@code --group} it commits what it
- * printed before exiting.
+ * {@code sluice consume}: prints records of a topic, from the beginning, an offset or the end (or a
+ * group's committed offsets), as text or JSON lines. Stops after {@code --max-messages} or when
+ * nothing arrived for {@code --idle-timeout-ms}; with {@code --group} it commits what it printed
+ * before exiting.
  */
 @Command(
     name = "consume",
@@ -33,7 +33,10 @@ final class ConsumeCommand implements Callable<Integer> {
   private final Terminal terminal;
   @Mixin CommonOptions common;
 
-  @Option(names = {"--topic", "-t"}, required = true, description = "Topic to read.")
+  @Option(
+      names = {"--topic", "-t"},
+      required = true,
+      description = "Topic to read.")
   String topic;
 
   @Option(names = "--partition", description = "Read only this partition (default: all).")
@@ -165,7 +168,8 @@ final class ConsumeCommand implements Callable<Integer> {
     node.put("value", r.value() == null ? null : new String(r.value(), StandardCharsets.UTF_8));
     Map<String, String> headers = new LinkedHashMap<>();
     for (Header h : r.headers()) {
-      headers.put(h.key(), h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8));
+      headers.put(
+          h.key(), h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8));
     }
     node.set("headers", mapper.valueToTree(headers));
     return mapper.writeValueAsString(node);

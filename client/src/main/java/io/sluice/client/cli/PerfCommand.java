@@ -34,8 +34,8 @@ final class PerfCommand {
   }
 
   /**
-   * Prints {@code report}'s progress once a second until closed: to standard output, or to
-   * standard error when standard output is reserved for the JSON summary.
+   * Prints {@code report}'s progress once a second until closed: to standard output, or to standard
+   * error when standard output is reserved for the JSON summary.
    */
   static AutoCloseable progressEverySecond(LatencyReport report, PrintWriter to) {
     ScheduledExecutorService timer =
@@ -53,8 +53,12 @@ final class PerfCommand {
   }
 
   static void printSummary(
-      Terminal terminal, boolean json, LatencyReport.Summary summary, String verb,
-      Map<String, Object> extra) throws Exception {
+      Terminal terminal,
+      boolean json,
+      LatencyReport.Summary summary,
+      String verb,
+      Map<String, Object> extra)
+      throws Exception {
     if (json) {
       ObjectMapper mapper = new ObjectMapper();
       ObjectNode node = summary.json(mapper);

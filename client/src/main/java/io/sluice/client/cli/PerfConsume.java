@@ -15,8 +15,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code sluice perf consume}: reads a topic from the beginning until N records (or until idle)
- * and reports records/s, MB/s and the time to the first record.
+ * {@code sluice perf consume}: reads a topic from the beginning until N records (or until idle) and
+ * reports records/s, MB/s and the time to the first record.
  */
 @Command(
     name = "consume",
@@ -26,16 +26,28 @@ final class PerfConsume implements Callable<Integer> {
   private final Terminal terminal;
   @Mixin CommonOptions common;
 
-  @Option(names = {"--topic", "-t"}, defaultValue = "perf", description = "Topic (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = {"--topic", "-t"},
+      defaultValue = "perf",
+      description = "Topic (default: ${DEFAULT-VALUE}).")
   String topic;
 
-  @Option(names = "--num-records", defaultValue = "100000", description = "Stop after this many records (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--num-records",
+      defaultValue = "100000",
+      description = "Stop after this many records (default: ${DEFAULT-VALUE}).")
   long numRecords;
 
-  @Option(names = "--idle-timeout-ms", defaultValue = "10000", description = "Stop when nothing arrives for this long (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--idle-timeout-ms",
+      defaultValue = "10000",
+      description = "Stop when nothing arrives for this long (default: ${DEFAULT-VALUE}).")
   long idleTimeoutMs;
 
-  @Option(names = "--property", paramLabel = "KEY=VALUE", description = "Consumer settings by Kafka name.")
+  @Option(
+      names = "--property",
+      paramLabel = "KEY=VALUE",
+      description = "Consumer settings by Kafka name.")
   Map<String, String> properties = new LinkedHashMap<>();
 
   @Option(names = "--json", description = "Print the summary as JSON (progress goes to stderr).")

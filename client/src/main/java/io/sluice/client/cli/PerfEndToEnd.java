@@ -9,7 +9,6 @@ import io.sluice.client.ProducerRecord;
 import io.sluice.client.TopicPartition;
 import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -20,8 +19,8 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code sluice perf e2e}: one process produces and consumes; each record carries its send time
- * ({@code System.nanoTime}, comparable within the process) in its first 8 bytes, and the
- * consumer records now minus that: the latency from {@code send} to {@code poll}.
+ * ({@code System.nanoTime}, comparable within the process) in its first 8 bytes, and the consumer
+ * records now minus that: the latency from {@code send} to {@code poll}.
  */
 @Command(
     name = "e2e",
@@ -31,22 +30,40 @@ final class PerfEndToEnd implements Callable<Integer> {
   private final Terminal terminal;
   @Mixin CommonOptions common;
 
-  @Option(names = {"--topic", "-t"}, defaultValue = "perf-e2e", description = "Topic (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = {"--topic", "-t"},
+      defaultValue = "perf-e2e",
+      description = "Topic (default: ${DEFAULT-VALUE}).")
   String topic;
 
-  @Option(names = "--num-records", defaultValue = "10000", description = "Records (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--num-records",
+      defaultValue = "10000",
+      description = "Records (default: ${DEFAULT-VALUE}).")
   long numRecords;
 
-  @Option(names = "--record-size", defaultValue = "1024", description = "Value size, at least 8 (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--record-size",
+      defaultValue = "1024",
+      description = "Value size, at least 8 (default: ${DEFAULT-VALUE}).")
   int recordSize;
 
-  @Option(names = "--throughput", defaultValue = "1000", description = "Records/s, -1 for unlimited (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--throughput",
+      defaultValue = "1000",
+      description = "Records/s, -1 for unlimited (default: ${DEFAULT-VALUE}).")
   long throughput;
 
-  @Option(names = "--acks", defaultValue = "all", description = "0, 1 or all (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--acks",
+      defaultValue = "all",
+      description = "0, 1 or all (default: ${DEFAULT-VALUE}).")
   String acks;
 
-  @Option(names = "--linger-ms", defaultValue = "0", description = "linger.ms (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--linger-ms",
+      defaultValue = "0",
+      description = "linger.ms (default: ${DEFAULT-VALUE}).")
   long lingerMs;
 
   @Option(names = "--json", description = "Print the summary as JSON (progress goes to stderr).")
@@ -82,8 +99,7 @@ final class PerfEndToEnd implements Callable<Integer> {
       consumer.assign(partitions);
       consumer.seekToEnd(partitions);
       partitions.forEach(consumer::position);
-      Thread sending =
-          new Thread(() -> produce(producer, failure), "sluice-perf-e2e-producer");
+      Thread sending = new Thread(() -> produce(producer, failure), "sluice-perf-e2e-producer");
       sending.setDaemon(true);
       sending.start();
       long lastRecord = System.nanoTime();
@@ -129,5 +145,4 @@ final class PerfEndToEnd implements Callable<Integer> {
       failure.compareAndSet(null, e);
     }
   }
-
 }

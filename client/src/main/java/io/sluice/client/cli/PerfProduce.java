@@ -26,31 +26,58 @@ final class PerfProduce implements Callable<Integer> {
   private final Terminal terminal;
   @Mixin CommonOptions common;
 
-  @Option(names = {"--topic", "-t"}, defaultValue = "perf", description = "Topic (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = {"--topic", "-t"},
+      defaultValue = "perf",
+      description = "Topic (default: ${DEFAULT-VALUE}).")
   String topic;
 
-  @Option(names = "--num-records", defaultValue = "100000", description = "Records to send (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--num-records",
+      defaultValue = "100000",
+      description = "Records to send (default: ${DEFAULT-VALUE}).")
   long numRecords;
 
-  @Option(names = "--record-size", defaultValue = "1024", description = "Value size in bytes (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--record-size",
+      defaultValue = "1024",
+      description = "Value size in bytes (default: ${DEFAULT-VALUE}).")
   int recordSize;
 
-  @Option(names = "--throughput", defaultValue = "-1", description = "Target records/s, -1 for unlimited (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--throughput",
+      defaultValue = "-1",
+      description = "Target records/s, -1 for unlimited (default: ${DEFAULT-VALUE}).")
   long throughput;
 
-  @Option(names = "--acks", defaultValue = "all", description = "0, 1 or all (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--acks",
+      defaultValue = "all",
+      description = "0, 1 or all (default: ${DEFAULT-VALUE}).")
   String acks;
 
-  @Option(names = "--batch-size", defaultValue = "16384", description = "batch.size in bytes (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--batch-size",
+      defaultValue = "16384",
+      description = "batch.size in bytes (default: ${DEFAULT-VALUE}).")
   int batchSize;
 
-  @Option(names = "--linger-ms", defaultValue = "5", description = "linger.ms (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--linger-ms",
+      defaultValue = "5",
+      description = "linger.ms (default: ${DEFAULT-VALUE}).")
   long lingerMs;
 
-  @Option(names = "--partitions", defaultValue = "1", description = "Partitions if the topic is created (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--partitions",
+      defaultValue = "1",
+      description = "Partitions if the topic is created (default: ${DEFAULT-VALUE}).")
   int partitions;
 
-  @Option(names = "--property", paramLabel = "KEY=VALUE", description = "Other producer settings by Kafka name.")
+  @Option(
+      names = "--property",
+      paramLabel = "KEY=VALUE",
+      description = "Other producer settings by Kafka name.")
   Map<String, String> properties = new LinkedHashMap<>();
 
   @Option(names = "--json", description = "Print the summary as JSON (progress goes to stderr).")
@@ -100,8 +127,13 @@ final class PerfProduce implements Callable<Integer> {
     PerfCommand.printSummary(
         terminal, json, report.summary(), "sent", Map.of("failed", failures.get()));
     if (failures.get() > 0) {
-      terminal.err().println("error: " + failures.get() + " records failed, first: "
-          + Main.describe(firstFailure.get()));
+      terminal
+          .err()
+          .println(
+              "error: "
+                  + failures.get()
+                  + " records failed, first: "
+                  + Main.describe(firstFailure.get()));
       return ExitCode.FAILED;
     }
     return ExitCode.OK;

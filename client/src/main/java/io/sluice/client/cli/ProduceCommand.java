@@ -30,7 +30,10 @@ final class ProduceCommand implements Callable<Integer> {
   private final Terminal terminal;
   @Mixin CommonOptions common;
 
-  @Option(names = {"--topic", "-t"}, required = true, description = "Topic to write to.")
+  @Option(
+      names = {"--topic", "-t"},
+      required = true,
+      description = "Topic to write to.")
   String topic;
 
   @Option(
@@ -48,7 +51,10 @@ final class ProduceCommand implements Callable<Integer> {
       description = "Instead of reading stdin, send N generated records (value \"record-<i>\").")
   Long count;
 
-  @Option(names = "--acks", defaultValue = "all", description = "0, 1 or all (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--acks",
+      defaultValue = "all",
+      description = "0, 1 or all (default: ${DEFAULT-VALUE}).")
   String acks;
 
   @Option(
@@ -107,8 +113,8 @@ final class ProduceCommand implements Callable<Integer> {
   }
 
   /**
-   * Whether the last send failed at once (no metadata, no memory): the broker is unreachable or
-   * the topic unusable, and sending more lines would only wait out the same timeout again.
+   * Whether the last send failed at once (no metadata, no memory): the broker is unreachable or the
+   * topic unusable, and sending more lines would only wait out the same timeout again.
    */
   private static boolean failedEarly(List<CompletableFuture<RecordMetadata>> futures) {
     return !futures.isEmpty() && futures.get(futures.size() - 1).isCompletedExceptionally();

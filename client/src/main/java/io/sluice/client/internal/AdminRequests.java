@@ -14,8 +14,8 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * The CreateTopics and DeleteTopics requests of {@code Admin}, and the metadata questions it
- * asks. Stateless and thread-safe.
+ * The CreateTopics and DeleteTopics requests of {@code Admin}, and the metadata questions it asks.
+ * Stateless and thread-safe.
  */
 public final class AdminRequests {
   private final NodeConnections connections;
@@ -29,7 +29,8 @@ public final class AdminRequests {
     List<CreateTopicsRequest.CreatableTopicConfig> settings = new ArrayList<>();
     configs.forEach(
         (key, value) ->
-            settings.add(new CreateTopicsRequest.CreatableTopicConfig().setName(key).setValue(value)));
+            settings.add(
+                new CreateTopicsRequest.CreatableTopicConfig().setName(key).setValue(value)));
     CreateTopicsRequest request =
         new CreateTopicsRequest()
             .setTopics(
@@ -90,7 +91,12 @@ public final class AdminRequests {
           case TOPIC_ALREADY_EXISTS -> "topic '" + topic + "' already exists";
           case UNKNOWN_TOPIC_OR_PARTITION -> "topic '" + topic + "' does not exist";
           default ->
-              "cannot " + verb + " topic '" + topic + "': " + error
+              "cannot "
+                  + verb
+                  + " topic '"
+                  + topic
+                  + "': "
+                  + error
                   + (message == null ? "" : " (" + message + ")");
         };
     throw new SluiceClientException(error, null, what, false, null);

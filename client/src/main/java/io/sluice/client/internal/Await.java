@@ -8,8 +8,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Blocking waits for the application-thread side of the client, turning every failure into a
- * {@link SluiceClientException}. Never called on the I/O thread, which completes the futures.
+ * Blocking waits for the application-thread side of the client, turning every failure into a {@link
+ * SluiceClientException}. Never called on the I/O thread, which completes the futures.
  */
 public final class Await {
   private Await() {}

@@ -19,8 +19,8 @@ import java.util.List;
 
 /**
  * Between the client's records and RecordBatch v2 bytes, over the protocol module's builder and
- * view: one batch per produced partition batch; the batches of a fetched partition back to
- * records, each batch's CRC checked, a trailing partial batch left for the next fetch.
+ * view: one batch per produced partition batch; the batches of a fetched partition back to records,
+ * each batch's CRC checked, a trailing partial batch left for the next fetch.
  *
  * <p>Stateless and thread-safe.
  */
@@ -57,8 +57,7 @@ final class BatchCodec {
    * @throws SluiceClientException {@code CORRUPT_MESSAGE} naming the partition and offset when a
    *     batch fails its CRC or format check
    */
-  static Decoded decode(
-      TopicPartition tp, ByteBuffer bytes, long fetchOffset, boolean checkCrcs) {
+  static Decoded decode(TopicPartition tp, ByteBuffer bytes, long fetchOffset, boolean checkCrcs) {
     RecordBatchReader reader = new RecordBatchReader(bytes);
     List<ConsumerRecord> records = new ArrayList<>();
     long next = fetchOffset;
@@ -73,7 +72,11 @@ final class BatchCodec {
           throw new SluiceClientException(
               Errors.CORRUPT_MESSAGE,
               tp,
-              "corrupt record batch in " + tp + " at offset " + batch.baseOffset() + ": "
+              "corrupt record batch in "
+                  + tp
+                  + " at offset "
+                  + batch.baseOffset()
+                  + ": "
                   + e.getMessage(),
               false,
               e);
@@ -87,7 +90,11 @@ final class BatchCodec {
         throw new SluiceClientException(
             Errors.UNSUPPORTED_COMPRESSION_TYPE,
             tp,
-            tp + " at offset " + batch.baseOffset() + " holds a " + batch.compressionType()
+            tp
+                + " at offset "
+                + batch.baseOffset()
+                + " holds a "
+                + batch.compressionType()
                 + " batch; this client reads uncompressed batches only",
             false,
             null);
@@ -117,8 +124,11 @@ final class BatchCodec {
       return reader.next();
     } catch (RuntimeException e) {
       throw new SluiceClientException(
-          Errors.CORRUPT_MESSAGE, tp, "corrupt fetch data for " + tp + ": " + e.getMessage(),
-          false, e);
+          Errors.CORRUPT_MESSAGE,
+          tp,
+          "corrupt fetch data for " + tp + ": " + e.getMessage(),
+          false,
+          e);
     }
   }
 

@@ -25,13 +25,13 @@ import java.util.function.Function;
 /**
  * One TCP connection to one broker, with requests pipelined on it. Kafka brokers answer the
  * requests of a connection in the order they were sent, so the in-flight requests form a FIFO
- * queue: each response must carry the correlation id at its head, or the connection is broken
- * and closed.
+ * queue: each response must carry the correlation id at its head, or the connection is broken and
+ * closed.
  *
- * <p>A request that gets no answer within {@code request.timeout.ms} closes the connection (a
- * later answer could not be told apart from the answers behind it); every request in flight then
- * fails with a retriable error. Response parsers run on the I/O thread and must copy what they
- * keep: the frame is released as soon as the parser returns.
+ * <p>A request that gets no answer within {@code request.timeout.ms} closes the connection (a later
+ * answer could not be told apart from the answers behind it); every request in flight then fails
+ * with a retriable error. Response parsers run on the I/O thread and must copy what they keep: the
+ * frame is released as soon as the parser returns.
  *
  * <p>Thread-safe: {@link #send} may be called from any thread; the queue and the correlation
  * counter are confined to the channel's event loop.
@@ -154,8 +154,8 @@ final class BrokerConnection {
   }
 
   /**
-   * Sends a request the broker does not answer ({@code acks=0} produce); the future completes
-   * when the bytes are written to the socket.
+   * Sends a request the broker does not answer ({@code acks=0} produce); the future completes when
+   * the bytes are written to the socket.
    */
   CompletableFuture<Void> sendWithoutResponse(ApiKey api, short version, ApiMessage body) {
     CompletableFuture<Object> result = new CompletableFuture<>();
@@ -249,7 +249,10 @@ final class BrokerConnection {
 
   private SluiceClientException closedError() {
     return new SluiceClientException(
-        Errors.NETWORK_EXCEPTION, null, "connection to broker at " + address + " is closed", true,
+        Errors.NETWORK_EXCEPTION,
+        null,
+        "connection to broker at " + address + " is closed",
+        true,
         null);
   }
 

@@ -28,8 +28,8 @@ import java.util.concurrent.TimeUnit;
  * records to the application, so the next records travel while the application works. Memory is
  * bounded by about one fetch response plus {@code max.poll.records} per partition.
  *
- * <p>Thread safety: like Kafka's consumer, not thread-safe; one application thread calls it.
- * Fetch answers arrive on the I/O thread only through a blocking queue.
+ * <p>Thread safety: like Kafka's consumer, not thread-safe; one application thread calls it. Fetch
+ * answers arrive on the I/O thread only through a blocking queue.
  */
 public final class ConsumerEngine {
   private final ConsumerConfig config;
@@ -100,7 +100,8 @@ public final class ConsumerEngine {
 
   public List<TopicPartition> partitionsFor(String topic) {
     int count =
-        metadata.await(topic, false, config.requestTimeoutMs(), config.retryBackoffMs())
+        metadata
+            .await(topic, false, config.requestTimeoutMs(), config.retryBackoffMs())
             .partitionCount();
     List<TopicPartition> result = new ArrayList<>();
     for (int i = 0; i < count; i++) {
@@ -230,7 +231,9 @@ public final class ConsumerEngine {
     List<String> unknown = new ArrayList<>();
     for (Map.Entry<TopicPartition, PartitionState> e : assigned.entrySet()) {
       PartitionState state = e.getValue();
-      if (state.inFlight || state.needsPosition || state.retryAtMs > now
+      if (state.inFlight
+          || state.needsPosition
+          || state.retryAtMs > now
           || state.buffer.size() >= config.maxPollRecords()) {
         continue;
       }
@@ -240,7 +243,8 @@ public final class ConsumerEngine {
         unknown.add(e.getKey().topic());
         continue;
       }
-      byLeader.computeIfAbsent(leader, k -> new LinkedHashMap<>())
+      byLeader
+          .computeIfAbsent(leader, k -> new LinkedHashMap<>())
           .put(e.getKey(), state.fetchPosition);
     }
     if (!unknown.isEmpty()) {
@@ -251,14 +255,15 @@ public final class ConsumerEngine {
           asked.keySet().forEach(tp -> assigned.get(tp).inFlight = true);
           fetcher
               .fetch(leader, asked)
-              .whenComplete((fetched, error) -> completions.add(new Completion(asked, fetched,
-                  error)));
+              .whenComplete(
+                  (fetched, error) -> completions.add(new Completion(asked, fetched, error)));
         });
   }
 
   private void drainCompletions(long waitMs) {
     try {
-      Completion c = waitMs > 0 ? completions.poll(waitMs, TimeUnit.MILLISECONDS) : completions.poll();
+      Completion c =
+          waitMs > 0 ? completions.poll(waitMs, TimeUnit.MILLISECONDS) : completions.poll();
       while (c != null) {
         apply(c);
         c = completions.poll();
@@ -292,7 +297,8 @@ public final class ConsumerEngine {
       if (f.error() == Errors.NONE) {
         state.buffer.addAll(f.decoded().records());
         state.fetchPosition = f.decoded().nextOffset();
-      } else if (f.error() == Errors.OFFSET_OUT_OF_RANGE && !"none".equals(config.autoOffsetReset())) {
+      } else if (f.error() == Errors.OFFSET_OUT_OF_RANGE
+          && !"none".equals(config.autoOffsetReset())) {
         state.needsPosition = true;
       } else if (f.failure() == null && f.error().retriable()) {
         state.retryAtMs = now + config.retryBackoffMs();
@@ -304,7 +310,11 @@ public final class ConsumerEngine {
                 : new SluiceClientException(
                     f.error(),
                     f.partition(),
-                    "fetch of " + f.partition() + " at offset " + f.fetchOffset() + " failed: "
+                    "fetch of "
+                        + f.partition()
+                        + " at offset "
+                        + f.fetchOffset()
+                        + " failed: "
                         + f.error());
         state.retryAtMs = now + config.retryBackoffMs();
       }

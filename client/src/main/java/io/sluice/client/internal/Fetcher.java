@@ -17,9 +17,9 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Builds Fetch requests and turns answers into {@link FetchedPartition}s. Decoding runs on the
- * I/O thread while the frame is alive: records are copied out, CRCs checked, and the frame is
- * released when the parser returns, so no fetched bytes outlive their response.
+ * Builds Fetch requests and turns answers into {@link FetchedPartition}s. Decoding runs on the I/O
+ * thread while the frame is alive: records are copied out, CRCs checked, and the frame is released
+ * when the parser returns, so no fetched bytes outlive their response.
  *
  * <p>Thread-safe (stateless over thread-safe collaborators).
  */
@@ -69,7 +69,8 @@ final class Fetcher {
                         .setPartitionMaxBytes(partitionMaxBytes)));
     List<FetchRequest.FetchTopic> topics = new ArrayList<>();
     byTopic.forEach(
-        (name, list) -> topics.add(new FetchRequest.FetchTopic().setTopic(name).setPartitions(list)));
+        (name, list) ->
+            topics.add(new FetchRequest.FetchTopic().setTopic(name).setPartitions(list)));
     // Session id 0, epoch -1: a full fetch outside any fetch session, every time.
     FetchRequest request =
         new FetchRequest()
@@ -87,10 +88,7 @@ final class Fetcher {
             c -> {
               short v = c.requireVersion(ApiKey.FETCH);
               return c.send(
-                  ApiKey.FETCH,
-                  v,
-                  request,
-                  r -> decode(FetchResponse.read(r, v), offsets));
+                  ApiKey.FETCH, v, request, r -> decode(FetchResponse.read(r, v), offsets));
             });
   }
 
@@ -116,13 +114,18 @@ final class Fetcher {
         try {
           BatchCodec.Decoded decoded =
               BatchCodec.decode(tp, nioView(p.records()), offset, checkCrcs);
-          if (decoded.completeBatches() == 0 && size(p.records()) > 0
+          if (decoded.completeBatches() == 0
+              && size(p.records()) > 0
               && size(p.records()) >= partitionMaxBytes) {
             throw new SluiceClientException(
                 Errors.RECORD_LIST_TOO_LARGE,
                 tp,
-                "the batch at offset " + offset + " of " + tp
-                    + " is larger than max.partition.fetch.bytes=" + partitionMaxBytes,
+                "the batch at offset "
+                    + offset
+                    + " of "
+                    + tp
+                    + " is larger than max.partition.fetch.bytes="
+                    + partitionMaxBytes,
                 false,
                 null);
           }

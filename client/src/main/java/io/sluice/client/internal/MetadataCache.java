@@ -15,8 +15,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * What the client knows of the cluster: brokers and, per topic, the partition leaders. Refreshed
- * on demand (a topic seen for the first time, a leader error) by a Metadata request to any broker.
+ * What the client knows of the cluster: brokers and, per topic, the partition leaders. Refreshed on
+ * demand (a topic seen for the first time, a leader error) by a Metadata request to any broker.
  *
  * <p>Thread-safe: topics live in a concurrent map of immutable {@link TopicInfo}s.
  */
@@ -38,7 +38,8 @@ public final class MetadataCache {
    *
    * @param autoCreate whether the broker may create missing topics (producers ask it to)
    */
-  public CompletableFuture<Map<String, TopicInfo>> refresh(Collection<String> names, boolean autoCreate) {
+  public CompletableFuture<Map<String, TopicInfo>> refresh(
+      Collection<String> names, boolean autoCreate) {
     return connections
         .anyConnection()
         .thenCompose(
@@ -58,10 +59,7 @@ public final class MetadataCache {
                 request.setAllowAutoTopicCreation(autoCreate);
               }
               return connection.send(
-                  ApiKey.METADATA,
-                  version,
-                  request,
-                  r -> MetadataResponse.read(r, version));
+                  ApiKey.METADATA, version, request, r -> MetadataResponse.read(r, version));
             })
         .thenApply(this::apply);
   }

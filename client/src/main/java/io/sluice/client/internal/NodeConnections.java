@@ -24,9 +24,9 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 public final class NodeConnections implements AutoCloseable {
   /**
-   * Upper bounds below the generated schemas' newest versions. Produce 13+, Fetch 13+,
-   * OffsetCommit 10+ and OffsetFetch 10+ name topics by id instead of by name; DeleteTopics 6+
-   * likewise. This client names topics, so it stays below those versions.
+   * Upper bounds below the generated schemas' newest versions. Produce 13+, Fetch 13+, OffsetCommit
+   * 10+ and OffsetFetch 10+ name topics by id instead of by name; DeleteTopics 6+ likewise. This
+   * client names topics, so it stays below those versions.
    */
   static final Map<ApiKey, Short> CLIENT_MAX =
       Map.of(
@@ -106,7 +106,10 @@ public final class NodeConnections implements AutoCloseable {
     if (node == null) {
       return CompletableFuture.failedFuture(
           new SluiceClientException(
-              Errors.LEADER_NOT_AVAILABLE, null, "no address known for broker " + nodeId, true,
+              Errors.LEADER_NOT_AVAILABLE,
+              null,
+              "no address known for broker " + nodeId,
+              true,
               null));
     }
     return connection(node);
@@ -170,7 +173,9 @@ public final class NodeConnections implements AutoCloseable {
                 throw new SluiceClientException(
                     Errors.forCode(answer.errorCode()),
                     null,
-                    "broker at " + connection.address() + " refused ApiVersions: "
+                    "broker at "
+                        + connection.address()
+                        + " refused ApiVersions: "
                         + Errors.forCode(answer.errorCode()));
               }
               connection.setVersions(agree(answer));

@@ -51,7 +51,9 @@ final class OffsetCommitter {
     byTopic.forEach(
         (name, list) ->
             topics.add(
-                new OffsetCommitRequest.OffsetCommitRequestTopic().setName(name).setPartitions(list)));
+                new OffsetCommitRequest.OffsetCommitRequestTopic()
+                    .setName(name)
+                    .setPartitions(list)));
     OffsetCommitRequest request =
         new OffsetCommitRequest()
             .setGroupId(groupId)
@@ -62,18 +64,16 @@ final class OffsetCommitter {
         .thenCompose(
             c -> {
               short v = c.requireVersion(ApiKey.OFFSET_COMMIT);
-              return c.send(
-                  ApiKey.OFFSET_COMMIT,
-                  v,
-                  request,
-                  r -> OffsetCommitResponse.read(r, v));
+              return c.send(ApiKey.OFFSET_COMMIT, v, request, r -> OffsetCommitResponse.read(r, v));
             })
         .thenAccept(
             response -> {
               for (OffsetCommitResponse.OffsetCommitResponseTopic t : response.topics()) {
                 for (OffsetCommitResponse.OffsetCommitResponsePartition p : t.partitions()) {
-                  check(Errors.forCode(p.errorCode()), new TopicPartition(t.name(),
-                      p.partitionIndex()), "commit");
+                  check(
+                      Errors.forCode(p.errorCode()),
+                      new TopicPartition(t.name(), p.partitionIndex()),
+                      "commit");
                 }
               }
             });
@@ -97,11 +97,7 @@ final class OffsetCommitter {
         .thenCompose(
             c -> {
               short v = c.requireVersion(ApiKey.OFFSET_FETCH);
-              return c.send(
-                  ApiKey.OFFSET_FETCH,
-                  v,
-                  request,
-                  r -> OffsetFetchResponse.read(r, v));
+              return c.send(ApiKey.OFFSET_FETCH, v, request, r -> OffsetFetchResponse.read(r, v));
             })
         .thenApply(
             response -> {
@@ -130,7 +126,13 @@ final class OffsetCommitter {
     throw new SluiceClientException(
         error,
         tp,
-        "cannot " + verb + " group '" + groupId + "'" + (tp == null ? "" : " for " + tp) + ": "
+        "cannot "
+            + verb
+            + " group '"
+            + groupId
+            + "'"
+            + (tp == null ? "" : " for " + tp)
+            + ": "
             + error);
   }
 
@@ -151,10 +153,7 @@ final class OffsetCommitter {
                 request.setKey(groupId);
               }
               return c.send(
-                  ApiKey.FIND_COORDINATOR,
-                  v,
-                  request,
-                  r -> FindCoordinatorResponse.read(r, v))
+                      ApiKey.FIND_COORDINATOR, v, request, r -> FindCoordinatorResponse.read(r, v))
                   .thenApply(response -> toNode(response, v));
             })
         .thenCompose(

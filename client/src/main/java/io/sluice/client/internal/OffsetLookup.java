@@ -54,8 +54,7 @@ public final class OffsetLookup {
       byLeader.computeIfAbsent(info.leader(tp.partition()), k -> new ArrayList<>()).add(tp);
     }
     List<CompletableFuture<Map<TopicPartition, Long>>> answers = new ArrayList<>();
-    byLeader.forEach(
-        (leader, list) -> answers.add(ask(leader, list, timestamp)));
+    byLeader.forEach((leader, list) -> answers.add(ask(leader, list, timestamp)));
     Map<TopicPartition, Long> result = new LinkedHashMap<>();
     for (CompletableFuture<Map<TopicPartition, Long>> answer : answers) {
       result.putAll(Await.get(answer, timeoutMs));
@@ -77,7 +76,8 @@ public final class OffsetLookup {
     List<ListOffsetsRequest.ListOffsetsTopic> topics = new ArrayList<>();
     byTopic.forEach(
         (name, list) ->
-            topics.add(new ListOffsetsRequest.ListOffsetsTopic().setName(name).setPartitions(list)));
+            topics.add(
+                new ListOffsetsRequest.ListOffsetsTopic().setName(name).setPartitions(list)));
     ListOffsetsRequest request = new ListOffsetsRequest().setReplicaId(-1).setTopics(topics);
     return connections
         .connection(leader)
@@ -88,10 +88,7 @@ public final class OffsetLookup {
                 request.setTimeoutMs((int) connections.requestTimeoutMs());
               }
               return connection.send(
-                  ApiKey.LIST_OFFSETS,
-                  version,
-                  request,
-                  r -> ListOffsetsResponse.read(r, version));
+                  ApiKey.LIST_OFFSETS, version, request, r -> ListOffsetsResponse.read(r, version));
             })
         .thenApply(OffsetLookup::toOffsets);
   }

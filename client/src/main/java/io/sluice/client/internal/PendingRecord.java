@@ -16,8 +16,8 @@ record PendingRecord(
     Callback callback) {
 
   /**
-   * An upper bound of the record's encoded size: the 21 bytes of varint overhead Kafka allows
-   * for, plus key, value and headers with their own length varints.
+   * An upper bound of the record's encoded size: the 21 bytes of varint overhead Kafka allows for,
+   * plus key, value and headers with their own length varints.
    */
   static int estimateSize(byte[] key, byte[] value, List<Header> headers) {
     int size = 21 + 5 + 5 + 5;

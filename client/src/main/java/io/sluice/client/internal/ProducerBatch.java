@@ -8,12 +8,11 @@ import java.util.List;
 
 /**
  * The records of one partition sent together as one RecordBatch. Records are appended until the
- * batch is drained; then the batch is encoded once, with its producer id, epoch and base
- * sequence, and the same bytes are sent on every retry, so that the broker can recognise a
- * duplicate.
+ * batch is drained; then the batch is encoded once, with its producer id, epoch and base sequence,
+ * and the same bytes are sent on every retry, so that the broker can recognise a duplicate.
  *
- * <p>Not thread-safe: guarded by the {@link RecordAccumulator}'s lock until drained, then owned
- * by the sender and the I/O thread in turn (one at a time).
+ * <p>Not thread-safe: guarded by the {@link RecordAccumulator}'s lock until drained, then owned by
+ * the sender and the I/O thread in turn (one at a time).
  */
 final class ProducerBatch {
   final TopicPartition partition;

@@ -15,8 +15,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The machinery behind {@code Producer}: metadata, partitioner, memory budget, accumulator and
- * the sender thread. Not API.
+ * The machinery behind {@code Producer}: metadata, partitioner, memory budget, accumulator and the
+ * sender thread. Not API.
  *
  * <p>Thread-safe: {@link #send} runs on application threads and touches only thread-safe parts.
  */
@@ -113,8 +113,13 @@ public final class ProducerEngine {
         throw new SluiceClientException(
             Errors.UNKNOWN_TOPIC_OR_PARTITION,
             new TopicPartition(record.topic(), record.partition()),
-            "partition " + record.partition() + " of topic '" + record.topic()
-                + "' does not exist (it has " + count + ")",
+            "partition "
+                + record.partition()
+                + " of topic '"
+                + record.topic()
+                + "' does not exist (it has "
+                + count
+                + ")",
             false,
             null);
       }
@@ -124,7 +129,8 @@ public final class ProducerEngine {
   }
 
   public int partitionCount(String topic) {
-    return metadata.await(topic, true, config.maxBlockMs(), config.retryBackoffMs())
+    return metadata
+        .await(topic, true, config.maxBlockMs(), config.retryBackoffMs())
         .partitionCount();
   }
 

@@ -13,14 +13,13 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.ToIntFunction;
 
 /**
- * The producer's per-partition queues of batches, and the rules for when a batch may leave:
- * when it is full, when {@code linger.ms} passed, on {@code flush} or {@code close}, never
- * while its partition has {@code max.in.flight} batches outstanding, and a retried batch only
- * when nothing else of its partition is in flight (so that batches reach the log in sequence
- * order).
+ * The producer's per-partition queues of batches, and the rules for when a batch may leave: when it
+ * is full, when {@code linger.ms} passed, on {@code flush} or {@code close}, never while its
+ * partition has {@code max.in.flight} batches outstanding, and a retried batch only when nothing
+ * else of its partition is in flight (so that batches reach the log in sequence order).
  *
- * <p>Per partition it also keeps the idempotent producer's sequence numbers: the next sequence
- * to assign, and the sequence after the last acknowledged batch.
+ * <p>Per partition it also keeps the idempotent producer's sequence numbers: the next sequence to
+ * assign, and the sequence after the last acknowledged batch.
  *
  * <p>Thread-safe: every method synchronizes on this object; {@link #awaitWork} waits on it.
  */
@@ -44,8 +43,8 @@ final class RecordAccumulator {
   }
 
   /** The batches to send now, by leader, and when to look again. */
-  record Drained(Map<Integer, List<ProducerBatch>> byLeader, Set<String> unknownLeaders,
-      long nextCheckMs) {}
+  record Drained(
+      Map<Integer, List<ProducerBatch>> byLeader, Set<String> unknownLeaders, long nextCheckMs) {}
 
   RecordAccumulator(
       int batchSize,
@@ -66,7 +65,9 @@ final class RecordAccumulator {
   synchronized void append(TopicPartition tp, PendingRecord record, int reserved, long nowMs) {
     PartitionQueue queue = queues.computeIfAbsent(tp, k -> new PartitionQueue());
     ProducerBatch last = queue.batches.peekLast();
-    if (last == null || last.attempts > 0 || !last.tryAppend(record, reserved, reserved, batchSize)) {
+    if (last == null
+        || last.attempts > 0
+        || !last.tryAppend(record, reserved, reserved, batchSize)) {
       last = new ProducerBatch(tp, nowMs, deliveryTimeoutMs);
       last.tryAppend(record, reserved, reserved, batchSize);
       queue.batches.addLast(last);
@@ -81,7 +82,8 @@ final class RecordAccumulator {
    * Takes the batches that may be sent now: at most one per partition, grouped by leader, each
    * leader's group within {@code maxRequestBytes} (but at least one batch).
    */
-  synchronized Drained drain(long nowMs, ToIntFunction<TopicPartition> leaderOf, int maxRequestBytes) {
+  synchronized Drained drain(
+      long nowMs, ToIntFunction<TopicPartition> leaderOf, int maxRequestBytes) {
     Map<Integer, List<ProducerBatch>> byLeader = new HashMap<>();
     Map<Integer, Integer> bytesByLeader = new HashMap<>();
     Set<String> unknown = new HashSet<>();
@@ -163,7 +165,8 @@ final class RecordAccumulator {
       queue.inFlight--;
     }
     if (acked && batch.baseSequence >= 0) {
-      queue.ackedSequence = Math.max(queue.ackedSequence, batch.baseSequence + batch.records().size());
+      queue.ackedSequence =
+          Math.max(queue.ackedSequence, batch.baseSequence + batch.records().size());
     }
     incomplete.remove(batch);
     memory.release(batch.reservedBytes());

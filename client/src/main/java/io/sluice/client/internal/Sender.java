@@ -24,8 +24,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The producer's I/O driver, run by one thread: takes ready batches from the {@link
- * RecordAccumulator}, sends one Produce request per leader, and settles each batch from the
- * answer: acknowledged, retried (a retriable error before {@code delivery.timeout.ms}), or failed.
+ * RecordAccumulator}, sends one Produce request per leader, and settles each batch from the answer:
+ * acknowledged, retried (a retriable error before {@code delivery.timeout.ms}), or failed.
  *
  * <p>A batch that was sent and then got no definite answer (timeout, lost connection) is
  * <em>ambiguous</em>: if it runs out of time it fails with {@link IndeterminateException}, since it
@@ -91,8 +91,11 @@ final class Sender implements Runnable {
     }
     SluiceClientException closed =
         new SluiceClientException(
-            Errors.UNKNOWN_SERVER_ERROR, null, "producer closed before the record was sent",
-            false, null);
+            Errors.UNKNOWN_SERVER_ERROR,
+            null,
+            "producer closed before the record was sent",
+            false,
+            null);
     for (ProducerBatch b : accumulator.drainAll()) {
       b.fail(closed);
       accumulator.completed(b, false, false);
@@ -106,15 +109,16 @@ final class Sender implements Runnable {
       return;
     }
     failExpired(now);
-    RecordAccumulator.Drained drained =
-        accumulator.drain(now, this::leaderOf, maxRequestSize);
+    RecordAccumulator.Drained drained = accumulator.drain(now, this::leaderOf, maxRequestSize);
     if (!drained.unknownLeaders().isEmpty() && now >= nextMetadataMs) {
       nextMetadataMs = now + retryBackoffMs;
       metadata.refresh(drained.unknownLeaders(), true).whenComplete((m, e) -> accumulator.wakeup());
     }
     drained.byLeader().forEach(this::send);
-    long wake = drained.unknownLeaders().isEmpty() ? drained.nextCheckMs()
-        : Math.min(drained.nextCheckMs(), now + retryBackoffMs);
+    long wake =
+        drained.unknownLeaders().isEmpty()
+            ? drained.nextCheckMs()
+            : Math.min(drained.nextCheckMs(), now + retryBackoffMs);
     accumulator.awaitWork(wake, System.currentTimeMillis());
   }
 
@@ -134,7 +138,11 @@ final class Sender implements Runnable {
     if (b.ambiguous) {
       return new IndeterminateException(
           b.partition,
-          b.records().size() + " records to " + b.partition + " were sent " + b.attempts
+          b.records().size()
+              + " records to "
+              + b.partition
+              + " were sent "
+              + b.attempts
               + " times without a definite answer within delivery.timeout.ms; they may or may"
               + " not have been written",
           null);
@@ -142,7 +150,9 @@ final class Sender implements Runnable {
     return new SluiceClientException(
         Errors.REQUEST_TIMED_OUT,
         b.partition,
-        b.records().size() + " records to " + b.partition
+        b.records().size()
+            + " records to "
+            + b.partition
             + " expired before they could be written (delivery.timeout.ms); they were not written",
         true,
         null);
@@ -236,8 +246,7 @@ final class Sender implements Runnable {
             c -> {
               short v = c.requireVersion(ApiKey.PRODUCE);
               handedOver.set(true);
-              return c.send(
-                  ApiKey.PRODUCE, v, request, r -> ProduceResponse.read(r, v));
+              return c.send(ApiKey.PRODUCE, v, request, r -> ProduceResponse.read(r, v));
             })
         .whenComplete(
             (response, error) -> {
@@ -289,7 +298,10 @@ final class Sender implements Runnable {
             : new SluiceClientException(
                 error,
                 b.partition,
-                "produce to " + b.partition + " failed: " + error
+                "produce to "
+                    + b.partition
+                    + " failed: "
+                    + error
                     + (message == null ? "" : " (" + message + ")"),
                 error.retriable(),
                 null);

@@ -15,9 +15,9 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The Netty event loop of one client instance (producer, consumer or admin): one I/O thread,
- * epoll where the native transport loads, NIO elsewhere. Closing it closes every connection made
- * through it.
+ * The Netty event loop of one client instance (producer, consumer or admin): one I/O thread, epoll
+ * where the native transport loads, NIO elsewhere. Closing it closes every connection made through
+ * it.
  *
  * <p>Thread-safe.
  */

@@ -78,14 +78,30 @@ class CliIT {
     assertEquals("sent 3 records to lines\n", produced.err());
 
     CliRunner.Run text =
-        sluice("consume", "--topic", "lines", "--from-beginning", "--max-messages", "3",
-            "--print-key", "--key-separator", "=");
+        sluice(
+            "consume",
+            "--topic",
+            "lines",
+            "--from-beginning",
+            "--max-messages",
+            "3",
+            "--print-key",
+            "--key-separator",
+            "=");
     assertEquals(0, text.exitCode(), text.err());
     assertEquals("a=1\nb=2\nnull=plain\n", text.out());
 
     CliRunner.Run json =
-        sluice("consume", "--topic", "lines", "--offset", "1", "--max-messages", "1",
-            "--format", "json");
+        sluice(
+            "consume",
+            "--topic",
+            "lines",
+            "--offset",
+            "1",
+            "--max-messages",
+            "1",
+            "--format",
+            "json");
     assertEquals(0, json.exitCode(), json.err());
     JsonNode record = new ObjectMapper().readTree(json.out());
     assertEquals(1, record.get("offset").asLong());
@@ -98,8 +114,15 @@ class CliIT {
     broker.createTopic("grouped", 1);
     assertEquals(0, sluice("produce", "--topic", "grouped", "--count", "10").exitCode());
     CliRunner.Run first =
-        sluice("consume", "--topic", "grouped", "--group", "cli", "--from-beginning",
-            "--max-messages", "4");
+        sluice(
+            "consume",
+            "--topic",
+            "grouped",
+            "--group",
+            "cli",
+            "--from-beginning",
+            "--max-messages",
+            "4");
     assertEquals(0, first.exitCode(), first.err());
     assertEquals("record-0\nrecord-1\nrecord-2\nrecord-3\n", first.out());
     CliRunner.Run second =
@@ -135,8 +158,18 @@ class CliIT {
   @Test
   void perfProduceAndConsume_smallRun_jsonSummaries() throws Exception {
     CliRunner.Run produce =
-        sluice("perf", "produce", "--topic", "p", "--num-records", "2000", "--record-size",
-            "100", "--partitions", "2", "--json");
+        sluice(
+            "perf",
+            "produce",
+            "--topic",
+            "p",
+            "--num-records",
+            "2000",
+            "--record-size",
+            "100",
+            "--partitions",
+            "2",
+            "--json");
     assertEquals(0, produce.exitCode(), produce.err());
     JsonNode summary = new ObjectMapper().readTree(produce.out());
     assertEquals(2000, summary.get("records").asLong());
@@ -151,8 +184,8 @@ class CliIT {
     assertTrue(read.get("firstRecordMs").asDouble() >= 0);
 
     CliRunner.Run e2e =
-        sluice("perf", "e2e", "--topic", "e", "--num-records", "200", "--throughput", "-1",
-            "--json");
+        sluice(
+            "perf", "e2e", "--topic", "e", "--num-records", "200", "--throughput", "-1", "--json");
     assertEquals(0, e2e.exitCode(), e2e.err());
     assertEquals(200, new ObjectMapper().readTree(e2e.out()).get("records").asLong());
   }

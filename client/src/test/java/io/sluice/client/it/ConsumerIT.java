@@ -89,8 +89,8 @@ class ConsumerIT {
         assertEquals(1_000_000L + i, r.timestamp());
         assertArrayEquals(("k" + i).getBytes(StandardCharsets.UTF_8), r.key());
         assertArrayEquals(("v" + i).getBytes(StandardCharsets.UTF_8), r.value());
-        assertEquals(List.of(Header.of("n", Integer.toString(i)), new Header("null", null)),
-            r.headers());
+        assertEquals(
+            List.of(Header.of("n", Integer.toString(i)), new Header("null", null)), r.headers());
       }
       assertEquals(1200, consumer.position(tp));
     }
@@ -123,8 +123,8 @@ class ConsumerIT {
       assertTrue(consumer.poll(Duration.ofMillis(200)).isEmpty());
       produce("tail", 0, 20, 5);
       List<ConsumerRecord> records = pollUntil(consumer, 5);
-      assertEquals(List.of(20L, 21L, 22L, 23L, 24L),
-          records.stream().map(ConsumerRecord::offset).toList());
+      assertEquals(
+          List.of(20L, 21L, 22L, 23L, 24L), records.stream().map(ConsumerRecord::offset).toList());
     }
   }
 
@@ -136,7 +136,8 @@ class ConsumerIT {
     List<TopicPartition> both =
         List.of(new TopicPartition("resume", 0), new TopicPartition("resume", 1));
     try (Consumer consumer =
-        new Consumer(config().groupId("g1").autoOffsetReset("earliest").maxPollRecords(10).build())) {
+        new Consumer(
+            config().groupId("g1").autoOffsetReset("earliest").maxPollRecords(10).build())) {
       consumer.assign(both);
       assertEquals(Map.of(), consumer.committed(Set.copyOf(both)));
       consumer.seek(both.get(0), 10);
@@ -150,10 +151,10 @@ class ConsumerIT {
       consumer.assign(both);
       List<ConsumerRecord> records = pollUntil(consumer, 25);
       assertEquals(25, records.size());
-      assertEquals(10, records.stream().filter(r -> r.partition() == 0).findFirst()
-          .orElseThrow().offset());
-      assertEquals(25, records.stream().filter(r -> r.partition() == 1).findFirst()
-          .orElseThrow().offset());
+      assertEquals(
+          10, records.stream().filter(r -> r.partition() == 0).findFirst().orElseThrow().offset());
+      assertEquals(
+          25, records.stream().filter(r -> r.partition() == 1).findFirst().orElseThrow().offset());
       consumer.commitAsync().get();
     }
     try (Consumer consumer = new Consumer(config().groupId("g1").build())) {

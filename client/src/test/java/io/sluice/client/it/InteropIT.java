@@ -30,8 +30,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Both directions with kafka-clients 4.4: records written by one client read by the other with
- * the same offsets, bytes, keys and headers, and keyed records on the same partitions.
+ * Both directions with kafka-clients 4.4: records written by one client read by the other with the
+ * same offsets, bytes, keys and headers, and keyed records on the same partitions.
  */
 @Timeout(90)
 class InteropIT {
@@ -72,7 +72,11 @@ class InteropIT {
             producer
                 .send(
                     new ProducerRecord(
-                        "ours", null, 5_000L + i, key(i), value(i),
+                        "ours",
+                        null,
+                        5_000L + i,
+                        key(i),
+                        value(i),
                         List.of(new Header("i", ("" + i).getBytes(StandardCharsets.UTF_8)))))
                 .get());
       }
@@ -97,16 +101,16 @@ class InteropIT {
     assertEquals(COUNT, read.size());
     Map<String, Integer> indexByPosition = new java.util.HashMap<>();
     for (int i = 0; i < COUNT; i++) {
-      indexByPosition.put(acked.get(i).topicPartition().partition() + "@" + acked.get(i).offset(),
-          i);
+      indexByPosition.put(
+          acked.get(i).topicPartition().partition() + "@" + acked.get(i).offset(), i);
     }
     for (var r : read) {
       int i = indexByPosition.get(r.partition() + "@" + r.offset());
       assertArrayEquals(key(i), r.key());
       assertArrayEquals(value(i), r.value());
       assertEquals(5_000L + i, r.timestamp());
-      assertArrayEquals(("" + i).getBytes(StandardCharsets.UTF_8), r.headers().lastHeader("i")
-          .value());
+      assertArrayEquals(
+          ("" + i).getBytes(StandardCharsets.UTF_8), r.headers().lastHeader("i").value());
       assertEquals(
           org.apache.kafka.clients.producer.internals.BuiltInPartitioner.partitionForKey(
               key(i), PARTITIONS),
@@ -126,7 +130,11 @@ class InteropIT {
       for (int i = 0; i < COUNT; i++) {
         var record =
             new org.apache.kafka.clients.producer.ProducerRecord<>(
-                "theirs", null, 7_000L + i, key(i), value(i),
+                "theirs",
+                null,
+                7_000L + i,
+                key(i),
+                value(i),
                 List.of(new RecordHeader("i", ("" + i).getBytes(StandardCharsets.UTF_8))));
         acked.add(producer.send(record).get());
       }
@@ -161,8 +169,8 @@ class InteropIT {
       assertArrayEquals(key(i), r.key());
       assertArrayEquals(value(i), r.value());
       assertEquals(7_000L + i, r.timestamp());
-      assertEquals(List.of(new Header("i", ("" + i).getBytes(StandardCharsets.UTF_8))),
-          r.headers());
+      assertEquals(
+          List.of(new Header("i", ("" + i).getBytes(StandardCharsets.UTF_8))), r.headers());
       assertEquals(
           io.sluice.client.internal.DefaultPartitioner.partitionForKey(key(i), PARTITIONS),
           r.partition());

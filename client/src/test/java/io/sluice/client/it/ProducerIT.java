@@ -30,8 +30,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * The producer against a broker made of kafka-clients' own parsers: batching, offsets, the
- * default partitioner, retries without duplicates, bounded memory and indeterminate timeouts.
+ * The producer against a broker made of kafka-clients' own parsers: batching, offsets, the default
+ * partitioner, retries without duplicates, bounded memory and indeterminate timeouts.
  */
 @Timeout(60)
 class ProducerIT {
@@ -164,8 +164,7 @@ class ProducerIT {
     broker.createTopic("gone", 1);
     broker.silenceProduces(1000);
     try (Producer producer =
-        new Producer(
-            config().lingerMs(0).requestTimeoutMs(300).deliveryTimeoutMs(1500).build())) {
+        new Producer(config().lingerMs(0).requestTimeoutMs(300).deliveryTimeoutMs(1500).build())) {
       CompletableFuture<RecordMetadata> f =
           producer.send(new ProducerRecord("gone", null, utf8("maybe")));
       ExecutionException e =
@@ -182,10 +181,8 @@ class ProducerIT {
     String address = broker.bootstrap();
     broker.close();
     try (Producer producer =
-        new Producer(
-            ProducerConfig.builder().bootstrapServers(address).maxBlockMs(500).build())) {
-      CompletableFuture<RecordMetadata> f =
-          producer.send(new ProducerRecord("t", null, utf8("x")));
+        new Producer(ProducerConfig.builder().bootstrapServers(address).maxBlockMs(500).build())) {
+      CompletableFuture<RecordMetadata> f = producer.send(new ProducerRecord("t", null, utf8("x")));
       SluiceClientException e = (SluiceClientException) unwrap(f);
       assertTrue(e.retriable());
       assertTrue(e.getMessage().contains(address), e.getMessage());
@@ -210,8 +207,7 @@ class ProducerIT {
   @Test
   void send_acksZero_completesWithoutOffsetAndDataArrives() throws Exception {
     broker.createTopic("fire", 1);
-    try (Producer producer =
-        new Producer(config().acks(0).enableIdempotence(false).build())) {
+    try (Producer producer = new Producer(config().acks(0).enableIdempotence(false).build())) {
       RecordMetadata m = producer.send(new ProducerRecord("fire", null, utf8("f"))).get();
       assertEquals(-1, m.offset());
     }

@@ -201,8 +201,7 @@ final class FakeHandlers {
           .add(
               new CreateTopicsResponseData.CreatableTopicResult()
                   .setName(t.name())
-                  .setErrorCode(
-                      created ? Errors.NONE.code() : Errors.TOPIC_ALREADY_EXISTS.code())
+                  .setErrorCode(created ? Errors.NONE.code() : Errors.TOPIC_ALREADY_EXISTS.code())
                   .setNumPartitions(partitions)
                   .setReplicationFactor((short) 1));
     }

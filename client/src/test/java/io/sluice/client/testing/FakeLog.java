@@ -12,8 +12,8 @@ import org.apache.kafka.common.record.internal.Record;
 
 /**
  * The fake broker's storage: per partition, a list of batches (copied, base offset assigned), the
- * idempotent producers' appended sequences, and the groups' committed offsets. Thread-safe:
- * every method is synchronized.
+ * idempotent producers' appended sequences, and the groups' committed offsets. Thread-safe: every
+ * method is synchronized.
  */
 final class FakeLog {
   /** A stored batch and the base offset it was given. */
@@ -102,7 +102,10 @@ final class FakeLog {
     int size = 0;
     for (Stored s : topics.get(topic).get(partition)) {
       long last =
-          MemoryRecords.readableRecords(s.bytes().duplicate()).batches().iterator().next()
+          MemoryRecords.readableRecords(s.bytes().duplicate())
+              .batches()
+              .iterator()
+              .next()
               .lastOffset();
       if (last < offset) {
         continue;

@@ -27,21 +27,29 @@ import org.apache.kafka.common.requests.RequestUtils;
 
 /**
  * A single-node, in-memory broker built from kafka-clients' own request parsers and response
- * classes, for testing this client's wire format against Kafka's reading of it before (and
- * besides) Sluice's broker. Kafka parses every request the client sends: an encoding mistake
- * fails here exactly as it would against Apache Kafka.
+ * classes, for testing this client's wire format against Kafka's reading of it before (and besides)
+ * Sluice's broker. Kafka parses every request the client sends: an encoding mistake fails here
+ * exactly as it would against Apache Kafka.
  *
  * <p>Fault hooks: {@link #silenceProduces} keeps appending produced batches but stops answering
- * (the client times out and retries; duplicates are detected by producer id and sequence, as a
- * real broker does); {@link #stall} stops answering produce requests and appends nothing.
+ * (the client times out and retries; duplicates are detected by producer id and sequence, as a real
+ * broker does); {@link #stall} stops answering produce requests and appends nothing.
  *
  * <p>Thread-safe: one thread per connection; the log is {@link FakeLog}, synchronized.
  */
 public final class KafkaFakeBroker implements AutoCloseable {
   static final ApiKeys[] SUPPORTED = {
-    ApiKeys.API_VERSIONS, ApiKeys.METADATA, ApiKeys.PRODUCE, ApiKeys.FETCH, ApiKeys.LIST_OFFSETS,
-    ApiKeys.CREATE_TOPICS, ApiKeys.DELETE_TOPICS, ApiKeys.INIT_PRODUCER_ID,
-    ApiKeys.FIND_COORDINATOR, ApiKeys.OFFSET_COMMIT, ApiKeys.OFFSET_FETCH
+    ApiKeys.API_VERSIONS,
+    ApiKeys.METADATA,
+    ApiKeys.PRODUCE,
+    ApiKeys.FETCH,
+    ApiKeys.LIST_OFFSETS,
+    ApiKeys.CREATE_TOPICS,
+    ApiKeys.DELETE_TOPICS,
+    ApiKeys.INIT_PRODUCER_ID,
+    ApiKeys.FIND_COORDINATOR,
+    ApiKeys.OFFSET_COMMIT,
+    ApiKeys.OFFSET_FETCH
   };
 
   private static final Map<ApiKeys, Short> CAPS =
