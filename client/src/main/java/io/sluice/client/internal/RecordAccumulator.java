@@ -72,8 +72,8 @@ final class RecordAccumulator {
       last.tryAppend(record, reserved, reserved, batchSize);
       queue.batches.addLast(last);
       incomplete.add(last);
-    }
-    if (queue.batches.size() > 1 || last.isFull(batchSize)) {
+      notifyAll(); // the sender may be asleep past this batch's linger deadline
+    } else if (last.isFull(batchSize)) {
       notifyAll();
     }
   }

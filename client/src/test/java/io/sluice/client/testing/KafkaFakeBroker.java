@@ -119,6 +119,7 @@ public final class KafkaFakeBroker implements AutoCloseable {
     while (!server.isClosed()) {
       try {
         Socket socket = server.accept();
+        socket.setTcpNoDelay(true);
         sockets.add(socket);
         Thread t = new Thread(() -> serve(socket), "fake-broker-conn");
         t.setDaemon(true);
@@ -159,11 +160,10 @@ public final class KafkaFakeBroker implements AutoCloseable {
                 header.apiKey().responseHeaderVersion(header.apiVersion()),
                 response,
                 header.apiVersion());
-        synchronized (out) {
-          out.writeInt(bytes.remaining());
-          out.write(bytes.array(), bytes.arrayOffset() + bytes.position(), bytes.remaining());
-          out.flush();
-        }
+        byte[] frameOut = new byte[4 + bytes.remaining()];
+        ByteBuffer.wrap(frameOut).putInt(bytes.remaining()).put(bytes);
+        out.write(frameOut);
+        out.flush();
       }
     } catch (IOException | RuntimeException e) {
       // connection closed or unparseable: drop it, as a broker would
