@@ -69,7 +69,7 @@ final class FakeHandlers {
             new MetadataResponseData.MetadataResponseBroker()
                 .setNodeId(0)
                 .setHost("127.0.0.1")
-                .setPort(broker.port()));
+                .setPort(broker.advertisedPort()));
     List<String> names = new ArrayList<>();
     if (request.topics() == null) {
       names.addAll(log.topicNames());
@@ -235,9 +235,9 @@ final class FakeHandlers {
                   .setKey("group")
                   .setNodeId(0)
                   .setHost("127.0.0.1")
-                  .setPort(broker.port()));
+                  .setPort(broker.advertisedPort()));
     } else {
-      response.setNodeId(0).setHost("127.0.0.1").setPort(broker.port());
+      response.setNodeId(0).setHost("127.0.0.1").setPort(broker.advertisedPort());
     }
     return response;
   }

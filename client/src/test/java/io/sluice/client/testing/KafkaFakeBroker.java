@@ -68,6 +68,7 @@ public final class KafkaFakeBroker implements AutoCloseable {
   final Map<String, Uuid> topicIds = new ConcurrentHashMap<>();
   final AtomicInteger silencedProduces = new AtomicInteger();
   volatile boolean stalled;
+  private volatile int advertisedPort;
   final AtomicInteger produceRequests = new AtomicInteger();
 
   public KafkaFakeBroker() throws IOException {
@@ -84,6 +85,15 @@ public final class KafkaFakeBroker implements AutoCloseable {
 
   public int port() {
     return server.getLocalPort();
+  }
+
+  /** The port that Metadata and FindCoordinator name: a proxy's, to route clients through it. */
+  public int advertisedPort() {
+    return advertisedPort > 0 ? advertisedPort : port();
+  }
+
+  public void advertise(int port) {
+    this.advertisedPort = port;
   }
 
   /** Creates a topic directly. */
