@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.sluice.client.testing.KafkaFakeBroker;
+import io.sluice.client.testing.TestBroker;
 import java.net.ServerSocket;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -16,12 +16,12 @@ import org.junit.jupiter.api.Timeout;
 /** The {@code sluice} commands run as a user runs them: arguments in, output and exit code out. */
 @Timeout(120)
 class CliIT {
-  private KafkaFakeBroker broker;
+  private TestBroker broker;
   private String bootstrap;
 
   @BeforeEach
   void start() throws Exception {
-    broker = new KafkaFakeBroker();
+    broker = TestBroker.start();
     bootstrap = broker.bootstrap();
   }
 

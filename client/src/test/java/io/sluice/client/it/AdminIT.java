@@ -10,7 +10,7 @@ import io.sluice.client.ProducerConfig;
 import io.sluice.client.ProducerRecord;
 import io.sluice.client.SluiceClientException;
 import io.sluice.client.TopicDescription;
-import io.sluice.client.testing.KafkaFakeBroker;
+import io.sluice.client.testing.TestBroker;
 import io.sluice.protocol.Errors;
 import java.time.Duration;
 import java.util.Map;
@@ -23,12 +23,12 @@ import org.junit.jupiter.api.Timeout;
 /** Admin: create, list, describe with offsets, delete, and the errors of each. */
 @Timeout(60)
 class AdminIT {
-  private KafkaFakeBroker broker;
+  private TestBroker broker;
   private Admin admin;
 
   @BeforeEach
   void start() throws Exception {
-    broker = new KafkaFakeBroker();
+    broker = TestBroker.start();
     admin = new Admin(broker.bootstrap(), Duration.ofSeconds(10));
   }
 

@@ -16,6 +16,7 @@ import io.sluice.client.ProducerRecord;
 import io.sluice.client.SluiceClientException;
 import io.sluice.client.TopicPartition;
 import io.sluice.client.testing.KafkaFakeBroker;
+import io.sluice.client.testing.TestBroker;
 import io.sluice.protocol.Errors;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -31,11 +32,11 @@ import org.junit.jupiter.api.Timeout;
 /** The consumer: positions, seeks, resets, commits, CRC checks, against the fake broker. */
 @Timeout(60)
 class ConsumerIT {
-  private KafkaFakeBroker broker;
+  private TestBroker broker;
 
   @BeforeEach
   void start() throws Exception {
-    broker = new KafkaFakeBroker();
+    broker = TestBroker.start();
   }
 
   @AfterEach
@@ -176,11 +177,25 @@ class ConsumerIT {
 
   @Test
   void poll_corruptBatch_failsNamingPartitionAndOffset() throws Exception {
-    broker.createTopic("bad", 1);
-    produce("bad", 0, 0, 5);
-    broker.corrupt("bad", 0, 0);
     TopicPartition tp = new TopicPartition("bad", 0);
-    try (Consumer consumer = new Consumer(config().build())) {
+    try (KafkaFakeBroker fake = new KafkaFakeBroker()) {
+      fake.createTopic("bad", 1);
+      try (Producer producer =
+          new Producer(ProducerConfig.builder().bootstrapServers(fake.bootstrap()).build())) {
+        producer.send(new ProducerRecord("bad", null, new byte[] {1, 2, 3})).get();
+      }
+      fake.corrupt("bad", 0, 0);
+      assertCorruptionReported(fake, tp);
+    }
+  }
+
+  private static void assertCorruptionReported(KafkaFakeBroker fake, TopicPartition tp) {
+    try (Consumer consumer =
+        new Consumer(
+            ConsumerConfig.builder()
+                .bootstrapServers(fake.bootstrap())
+                .fetchMaxWaitMs(50)
+                .build())) {
       consumer.assign(List.of(tp));
       consumer.seekToBeginning(List.of(tp));
       SluiceClientException e =

@@ -12,7 +12,7 @@ import io.sluice.client.ProducerConfig;
 import io.sluice.client.ProducerRecord;
 import io.sluice.client.RecordMetadata;
 import io.sluice.client.TopicPartition;
-import io.sluice.client.testing.KafkaFakeBroker;
+import io.sluice.client.testing.TestBroker;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -37,11 +37,11 @@ import org.junit.jupiter.api.Timeout;
 class InteropIT {
   private static final int PARTITIONS = 4;
   private static final int COUNT = 300;
-  private KafkaFakeBroker broker;
+  private TestBroker broker;
 
   @BeforeEach
   void start() throws Exception {
-    broker = new KafkaFakeBroker();
+    broker = TestBroker.start();
   }
 
   @AfterEach
