@@ -13,6 +13,7 @@ import java.util.Map;
 public final class TestBroker implements AutoCloseable {
   private final AutoCloseable broker;
   private final String bootstrap;
+  private boolean closed;
 
   private TestBroker(AutoCloseable broker, String bootstrap) {
     this.broker = broker;
@@ -76,6 +77,10 @@ public final class TestBroker implements AutoCloseable {
 
   @Override
   public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
     try {
       broker.close();
     } catch (Exception e) {
