@@ -1,7 +1,7 @@
 package io.sluice.client.internal;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
+import io.netty.buffer.ByteBufAllocator;
 import io.sluice.client.ConsumerRecord;
 import io.sluice.client.Header;
 import io.sluice.client.SluiceClientException;
@@ -27,16 +27,36 @@ import java.util.List;
 final class BatchCodec {
   private BatchCodec() {}
 
-  /** Encodes {@code records} as one batch; producer id -1 means not idempotent. */
+  /**
+   * Encodes {@code records} as one batch into a direct buffer of {@code allocator}, which the
+   * caller releases; producer id -1 means not idempotent.
+   *
+   * @param sizeHint an upper bound of the records' encoded size (see {@link
+   *     PendingRecord#estimateSize}), so that the buffer never needs to grow
+   */
   static ByteBuf encode(
-      List<PendingRecord> records, int sizeHint, long producerId, short epoch, int baseSequence) {
-    RecordBatchBuilder builder =
-        new RecordBatchBuilder(sizeHint + RecordBatch.HEADER_SIZE)
-            .producer(producerId, epoch, baseSequence);
-    for (PendingRecord r : records) {
-      builder.append(r.timestamp(), r.key(), r.value(), toWire(r.headers()));
+      ByteBufAllocator allocator,
+      List<PendingRecord> records,
+      int sizeHint,
+      long producerId,
+      short epoch,
+      int baseSequence) {
+    int capacity = sizeHint + RecordBatch.HEADER_SIZE;
+    ByteBuf buf = allocator.directBuffer(capacity, capacity);
+    try {
+      RecordBatchBuilder builder =
+          new RecordBatchBuilder(buf.nioBuffer(0, capacity))
+              .producer(producerId, epoch, baseSequence);
+      for (PendingRecord r : records) {
+        builder.append(r.timestamp(), r.key(), r.value(), toWire(r.headers()));
+      }
+      builder.build();
+      buf.writerIndex(builder.sizeInBytes());
+      return buf;
+    } catch (RuntimeException e) {
+      buf.release();
+      throw e;
     }
-    return Unpooled.wrappedBuffer(builder.build());
   }
 
   private static io.sluice.protocol.record.Header[] toWire(List<Header> headers) {

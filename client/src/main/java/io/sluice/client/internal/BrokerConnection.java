@@ -1,6 +1,7 @@
 package io.sluice.client.internal;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.CompositeByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
@@ -16,7 +17,9 @@ import io.sluice.protocol.message.ApiMessage;
 import io.sluice.protocol.message.RequestHeader;
 import io.sluice.protocol.message.ResponseHeader;
 import io.sluice.protocol.wire.WireReader;
+import io.sluice.protocol.wire.WireWriter;
 import java.util.ArrayDeque;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -176,13 +179,7 @@ final class BrokerConnection {
     int correlationId = nextCorrelationId++;
     ByteBuf frame;
     try {
-      RequestHeader header =
-          new RequestHeader()
-              .setRequestApiKey(api.id())
-              .setRequestApiVersion(version)
-              .setCorrelationId(correlationId)
-              .setClientId(clientId);
-      frame = Frames.encodeRequest(channel.alloc(), header, body);
+      frame = encode(api, version, correlationId, body);
     } catch (RuntimeException e) {
       result.completeExceptionally(e);
       return;
@@ -204,6 +201,41 @@ final class BrokerConnection {
                 result.complete(null);
               }
             });
+  }
+
+  /**
+   * The request frame. Like {@link Frames#encodeRequest}, except that {@link BatchRecords} parts
+   * (produced batches) are not copied: the frame is a composite of the encoded header and body
+   * pieces and the batches' own buffers, retained for the write.
+   */
+  private ByteBuf encode(ApiKey api, short version, int correlationId, ApiMessage body) {
+    RequestHeader header =
+        new RequestHeader()
+            .setRequestApiKey(api.id())
+            .setRequestApiVersion(version)
+            .setCorrelationId(correlationId)
+            .setClientId(clientId);
+    if (api != ApiKey.PRODUCE) {
+      return Frames.encodeRequest(channel.alloc(), header, body);
+    }
+    ByteBuf first = channel.alloc().buffer();
+    WireWriter writer = new WireWriter(channel.alloc(), first);
+    List<Object> parts;
+    try {
+      first.writeInt(0);
+      header.write(writer, api.requestHeaderVersion(version));
+      body.write(writer, version);
+    } finally {
+      int size = writer.sizeInBytes() - FrameDecoder.SIZE_PREFIX_BYTES;
+      parts = writer.finish();
+      first.setInt(0, size);
+    }
+    CompositeByteBuf frame = channel.alloc().compositeBuffer(parts.size());
+    for (Object part : parts) {
+      frame.addComponent(
+          true, part instanceof ByteBuf b ? b : ((BatchRecords) part).buf().retainedDuplicate());
+    }
+    return frame;
   }
 
   private String request(ApiKey api) {

@@ -1,5 +1,6 @@
 package io.sluice.client.internal;
 
+import io.netty.buffer.ByteBufAllocator;
 import io.sluice.client.IndeterminateException;
 import io.sluice.client.SluiceClientException;
 import io.sluice.client.TopicPartition;
@@ -9,7 +10,6 @@ import io.sluice.protocol.message.InitProducerIdRequest;
 import io.sluice.protocol.message.InitProducerIdResponse;
 import io.sluice.protocol.message.ProduceRequest;
 import io.sluice.protocol.message.ProduceResponse;
-import io.sluice.protocol.wire.ByteBufRecords;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -199,7 +199,12 @@ final class Sender implements Runnable {
       if (b.encoded == null) {
         b.encoded =
             BatchCodec.encode(
-                b.records(), b.estimatedBytes(), producerId, producerEpoch, b.baseSequence);
+                ByteBufAllocator.DEFAULT,
+                b.records(),
+                b.estimatedBytes(),
+                producerId,
+                producerEpoch,
+                b.baseSequence);
       }
       byPartition.put(b.partition, b);
       byTopic
@@ -207,7 +212,7 @@ final class Sender implements Runnable {
           .add(
               new ProduceRequest.PartitionProduceData()
                   .setIndex(b.partition.partition())
-                  .setRecords(new ByteBufRecords(b.encoded.duplicate())));
+                  .setRecords(new BatchRecords(b.encoded)));
     }
     List<ProduceRequest.TopicProduceData> topics = new ArrayList<>();
     byTopic.forEach(

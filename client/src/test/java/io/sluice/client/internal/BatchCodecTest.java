@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.sluice.client.Header;
 import io.sluice.client.SluiceClientException;
 import io.sluice.client.TopicPartition;
@@ -38,10 +39,18 @@ class BatchCodecTest {
     return list;
   }
 
+  private static ByteBuf encode(List<PendingRecord> records, long pid, short epoch, int seq) {
+    int hint = 0;
+    for (PendingRecord r : records) {
+      hint += PendingRecord.estimateSize(r.key(), r.value(), r.headers());
+    }
+    return BatchCodec.encode(ByteBufAllocator.DEFAULT, records, hint, pid, epoch, seq);
+  }
+
   /** Two batches back to back (offsets 0-2 and 3-4), as a fetch response would hold them. */
   private static ByteBuffer twoBatches() {
-    ByteBuf first = BatchCodec.encode(records(0, 3), 64, 7L, (short) 1, 0);
-    ByteBuf second = BatchCodec.encode(records(3, 2), 64, 7L, (short) 1, 3);
+    ByteBuf first = encode(records(0, 3), 7L, (short) 1, 0);
+    ByteBuf second = encode(records(3, 2), 7L, (short) 1, 3);
     ByteBuffer both = ByteBuffer.allocate(first.readableBytes() + second.readableBytes());
     both.put(first.nioBuffer());
     ByteBuffer tail = second.nioBuffer();
@@ -54,7 +63,7 @@ class BatchCodecTest {
 
   @Test
   void encode_threeRecords_kafkaReadsSameFieldsAndValidCrc() {
-    ByteBuf encoded = BatchCodec.encode(records(0, 3), 64, 42L, (short) 3, 17);
+    ByteBuf encoded = encode(records(0, 3), 42L, (short) 3, 17);
     MemoryRecords kafka = MemoryRecords.readableRecords(encoded.nioBuffer());
     RecordBatch batch = kafka.batches().iterator().next();
     batch.ensureValid();
