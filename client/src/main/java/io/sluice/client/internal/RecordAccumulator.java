@@ -114,7 +114,9 @@ final class RecordAccumulator {
       }
       int leader = leaderOf.applyAsInt(entry.getKey());
       if (leader < 0) {
-        unknown.add(entry.getKey().topic());
+        if (leader == -1) {
+          unknown.add(entry.getKey().topic());
+        }
         continue;
       }
       int used = bytesByLeader.getOrDefault(leader, 0);

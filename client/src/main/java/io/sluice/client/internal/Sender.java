@@ -48,8 +48,9 @@ final class Sender implements Runnable {
   private final boolean idempotent;
   private volatile boolean running = true;
   private volatile boolean forced;
-  private long producerId = -1;
-  private short producerEpoch = -1;
+  private final Object sendLock = new Object();
+  private volatile long producerId = -1;
+  private volatile short producerEpoch = -1;
   private long nextMetadataMs;
 
   Sender(
@@ -109,12 +110,11 @@ final class Sender implements Runnable {
       return;
     }
     failExpired(now);
-    RecordAccumulator.Drained drained = accumulator.drain(now, this::leaderOf, maxRequestSize);
+    RecordAccumulator.Drained drained = sendReady(now);
     if (!drained.unknownLeaders().isEmpty() && now >= nextMetadataMs) {
       nextMetadataMs = now + retryBackoffMs;
       metadata.refresh(drained.unknownLeaders(), true).whenComplete((m, e) -> accumulator.wakeup());
     }
-    drained.byLeader().forEach(this::send);
     long wake =
         drained.unknownLeaders().isEmpty()
             ? drained.nextCheckMs()
@@ -122,9 +122,43 @@ final class Sender implements Runnable {
     accumulator.awaitWork(wake, System.currentTimeMillis());
   }
 
+  /**
+   * Drains what may leave now and hands it to the connections. Called by the sender thread and,
+   * right after an answer freed a slot, by the I/O thread, so that the next batch does not wait for
+   * the sender thread to be scheduled. The lock keeps drain and hand-over atomic: batches of a
+   * partition reach their connection in sequence order whichever thread sends them.
+   */
+  private RecordAccumulator.Drained sendReady(long now) {
+    synchronized (sendLock) {
+      RecordAccumulator.Drained drained = accumulator.drain(now, this::leaderOf, maxRequestSize);
+      drained.byLeader().forEach(this::send);
+      return drained;
+    }
+  }
+
+  /** After an answer on the I/O thread: send what became ready (never blocks). */
+  private void sendMore() {
+    if (!forced && (!idempotent || producerId >= 0)) {
+      sendReady(System.currentTimeMillis());
+    }
+  }
+
+  /**
+   * The partition's leader: -1 when metadata does not know it, -2 while its connection is still
+   * being opened (so that batches are not queued behind a connect, where their order could change).
+   */
   private int leaderOf(TopicPartition tp) {
     TopicInfo info = metadata.topic(tp.topic());
-    return info == null ? -1 : info.leader(tp.partition());
+    int leader = info == null ? -1 : info.leader(tp.partition());
+    if (leader < 0) {
+      return -1;
+    }
+    CompletableFuture<BrokerConnection> connection = connections.connection(leader);
+    if (!connection.isDone()) {
+      connection.whenComplete((c, e) -> accumulator.wakeup());
+      return -2;
+    }
+    return leader;
   }
 
   private void failExpired(long now) {
@@ -261,6 +295,7 @@ final class Sender implements Runnable {
                 }
               } else {
                 handle(response, byPartition);
+                sendMore();
               }
             });
   }
