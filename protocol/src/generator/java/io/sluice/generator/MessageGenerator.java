@@ -64,7 +64,12 @@ public final class MessageGenerator {
         }
       }
     }
-    for (String header : List.of("RequestHeader", "ResponseHeader")) {
+    for (String header :
+        List.of(
+            "RequestHeader",
+            "ResponseHeader",
+            "ConsumerProtocolSubscription",
+            "ConsumerProtocolAssignment")) {
       MessageSpec spec = MessageSpec.parse(load(header));
       Files.writeString(
           messageDir.resolve(spec.name + ".java"), new MessageWriter(spec).write(), UTF8);

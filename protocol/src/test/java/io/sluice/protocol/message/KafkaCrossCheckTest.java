@@ -51,6 +51,10 @@ class KafkaCrossCheckTest {
     for (short v = 0; v <= 1; v++) {
       cases.add(Arguments.of("ResponseHeader", v));
     }
+    for (short v = 0; v <= 3; v++) {
+      cases.add(Arguments.of("ConsumerProtocolSubscription", v));
+      cases.add(Arguments.of("ConsumerProtocolAssignment", v));
+    }
     return cases.stream();
   }
 
@@ -59,7 +63,9 @@ class KafkaCrossCheckTest {
   void write_randomMessage_kafkaReadsAndWritesSameBytes(String name, short version)
       throws Exception {
     Class<?> ours = Class.forName("io.sluice.protocol.message." + name);
-    Class<?> theirs = Class.forName("org.apache.kafka.common.message." + name + "Data");
+    // Kafka names data schemas (ConsumerProtocol*) without the "Data" suffix of its messages.
+    String theirName = name.startsWith("ConsumerProtocol") ? name : name + "Data";
+    Class<?> theirs = Class.forName("org.apache.kafka.common.message." + theirName);
     Method read = ours.getMethod("read", WireReader.class, short.class);
     Constructor<?> theirReader = theirs.getConstructor(Readable.class, short.class);
     for (int seed = 0; seed < SEEDS; seed++) {

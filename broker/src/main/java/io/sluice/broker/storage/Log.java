@@ -1,0 +1,430 @@
+package io.sluice.broker.storage;
+
+import io.sluice.protocol.Errors;
+import io.sluice.protocol.SluiceException;
+import io.sluice.protocol.record.RecordBatch;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One partition: an ordered set of segments, the last of which is active.
+ *
+ * <p>Invariants: segments are contiguous (each one's base offset is the previous one's end); only
+ * the active segment grows; {@link #logEndOffset()} and the position it maps to are published
+ * together in one volatile {@link End} after the bytes are written, so a reader never sees a
+ * half-written batch; {@link #flushedOffset()} never exceeds the end and only grows.
+ *
+ * <p>Thread safety: appends, rolls and retention take the append lock (one partition may be
+ * appended from several event loops). Reads take no lock: a volatile end, a concurrent segment map
+ * and a segment lease. Flush waiters are guarded by a separate flush lock, taken after the append
+ * lock when both are needed (see docs/locks.md). The flusher thread calls {@link #flushNow}.
+ */
+public final class Log {
+  private static final Logger LOG = LoggerFactory.getLogger(Log.class);
+
+  /** The published end: the next offset and where it starts in the active segment. */
+  record End(long nextOffset, LogSegment segment, int position) {}
+
+  final TopicPartition topicPartition;
+  final Path directory;
+  private final LogConfig config;
+  private final Clock clock;
+  private final FileIo io;
+  private final LogDirectory logDirectory;
+  private final Object appendLock = new Object();
+  private final ConcurrentSkipListMap<Long, LogSegment> segments = new ConcurrentSkipListMap<>();
+  private final ProducerStateTable producers = new ProducerStateTable();
+  private final List<Runnable> appendListeners = new CopyOnWriteArrayList<>();
+  private final FlushTracker flush;
+  private volatile End end;
+  private volatile long logStartOffset;
+  private volatile boolean closed;
+  private boolean stopped; // guarded by appendLock
+
+  Log(
+      TopicPartition topicPartition,
+      Path directory,
+      LogConfig config,
+      Clock clock,
+      FileIo io,
+      LogDirectory logDirectory,
+      List<LogSegment> loaded,
+      long nextOffset,
+      long recoveryPoint)
+      throws IOException {
+    this.topicPartition = topicPartition;
+    this.directory = directory;
+    this.config = config;
+    this.clock = clock;
+    this.io = io;
+    this.logDirectory = logDirectory;
+    for (LogSegment segment : loaded) {
+      segments.put(segment.baseOffset, segment);
+    }
+    LogSegment active = segments.lastEntry().getValue();
+    this.end = new End(nextOffset, active, active.size());
+    this.logStartOffset = segments.firstKey();
+    this.flush = new FlushTracker(Math.min(recoveryPoint, nextOffset));
+    rebuildProducerState();
+  }
+
+  private void rebuildProducerState() throws IOException {
+    for (LogSegment segment : segments.values()) {
+      int position = 0;
+      BatchHeader header;
+      while ((header = segment.readHeader(position, segment.size())) != null) {
+        if (header.idempotent()) {
+          producers.update(header);
+        }
+        position += header.sizeInBytes();
+      }
+    }
+  }
+
+  public TopicPartition topicPartition() {
+    return topicPartition;
+  }
+
+  /**
+   * Validates every batch (size, magic 2, CRC32C, counts), de-duplicates idempotent batches,
+   * assigns offsets by patching each batch's baseOffset in place in {@code batches}, writes them
+   * all with one gathering write, indexes them and then publishes the new end offset.
+   *
+   * @return the assigned offsets; {@code logAppendTime} is -1 (Sluice topics use CreateTime)
+   * @throws SluiceException with {@code CORRUPT_MESSAGE}, {@code INVALID_RECORD}, {@code
+   *     MESSAGE_TOO_LARGE}, {@code RECORD_LIST_TOO_LARGE}, {@code INVALID_PRODUCER_EPOCH}, {@code
+   *     OUT_OF_ORDER_SEQUENCE_NUMBER}, {@code DUPLICATE_SEQUENCE_NUMBER} or {@code
+   *     KAFKA_STORAGE_ERROR}
+   */
+  public AppendResult append(ByteBuffer batches) {
+    ByteBuffer buf = batches.duplicate(); // big-endian whatever the caller's order
+    List<Integer> positions = new ArrayList<>();
+    List<BatchHeader> headers = AppendValidation.validate(topicPartition, config, buf, positions);
+    int total = buf.remaining();
+    if (total > config.segmentBytes()) {
+      throw new SluiceException(
+          Errors.RECORD_LIST_TOO_LARGE,
+          topicPartition
+              + ": "
+              + total
+              + " bytes exceed log.segment.bytes="
+              + config.segmentBytes());
+    }
+    AppendResult result;
+    synchronized (appendLock) {
+      ensureWritable();
+      long now = clock.millis();
+      AppendResult duplicate = checkProducers(headers, now);
+      if (duplicate != null) {
+        return duplicate;
+      }
+      long first = end.nextOffset();
+      long next = first;
+      List<BatchHeader> assigned = new ArrayList<>(headers.size());
+      long records = 0;
+      for (int i = 0; i < headers.size(); i++) {
+        BatchHeader h = headers.get(i);
+        RecordBatch.at(buf, positions.get(i)).setBaseOffset(next);
+        assigned.add(h.withBaseOffset(next));
+        next += h.lastOffsetDelta() + 1L;
+        records += h.recordCount();
+      }
+      LogSegment active = maybeRoll(total, now, next - 1);
+      try {
+        active.append(new ByteBuffer[] {buf.duplicate()}, assigned, total, now);
+      } catch (LogSegment.AppendFailure e) {
+        if (!e.restored()) {
+          logDirectory.markOffline(e);
+        }
+        throw new SluiceException(
+            Errors.KAFKA_STORAGE_ERROR,
+            topicPartition + ": append of " + total + " bytes failed: " + e.getMessage(),
+            e);
+      }
+      end = new End(next, active, active.size());
+      flush.appended(records, now);
+      for (BatchHeader h : assigned) {
+        if (h.idempotent()) {
+          producers.update(h);
+        }
+      }
+      result = new AppendResult(first, next - 1, -1, logStartOffset, false);
+    }
+    for (Runnable listener : appendListeners) {
+      listener.run();
+    }
+    if (flush.unflushedMessages() >= config.flushIntervalMessages()) {
+      logDirectory.requestFlush(this);
+    }
+    return result;
+  }
+
+  /** Null when every batch is new; the original result when the request is a duplicate. */
+  private AppendResult checkProducers(List<BatchHeader> headers, long now) {
+    Map<Long, BatchHeader> pending = new HashMap<>();
+    for (BatchHeader h : headers) {
+      if (!h.idempotent()) {
+        continue;
+      }
+      ProducerStateTable.BatchMetadata known = producers.check(h, pending);
+      if (known != null) {
+        if (headers.size() == 1) {
+          return new AppendResult(
+              known.firstOffset(), known.lastOffset(), -1, logStartOffset, true);
+        }
+        throw new SluiceException(
+            Errors.DUPLICATE_SEQUENCE_NUMBER,
+            topicPartition
+                + ": duplicate batch producerId="
+                + h.producerId()
+                + " sequence="
+                + h.baseSequence()
+                + " inside a request of "
+                + headers.size()
+                + " batches");
+      }
+      pending.put(h.producerId(), h);
+    }
+    return null;
+  }
+
+  private void ensureWritable() {
+    if (stopped) {
+      throw new SluiceException(Errors.NOT_LEADER_OR_FOLLOWER, topicPartition + " is closed");
+    }
+    logDirectory.ensureOnline();
+  }
+
+  /** Rolls when the active segment is full, too old, or its indexes are full. Lock held. */
+  private LogSegment maybeRoll(int bytes, long now, long lastOffset) {
+    End current = end;
+    LogSegment active = current.segment();
+    boolean roll =
+        active.size() > 0
+            && ((long) active.size() + bytes > config.segmentBytes()
+                || now - active.createdMs() >= config.rollMs()
+                || active.indexesFull()
+                || lastOffset - active.baseOffset > Integer.MAX_VALUE);
+    if (!roll) {
+      return active;
+    }
+    try {
+      LogSegment next = LogSegment.create(directory, current.nextOffset(), config, io, now);
+      active.onRoll();
+      segments.put(next.baseOffset, next);
+      end = new End(current.nextOffset(), next, 0);
+      flush.directoryChanged();
+      LOG.debug("{}: rolled to segment {}", topicPartition, next.baseOffset);
+    } catch (IOException e) {
+      throw new SluiceException(
+          Errors.KAFKA_STORAGE_ERROR, topicPartition + ": roll failed: " + e.getMessage(), e);
+    }
+    // Kafka flushes the sealed segment soon after a roll; that is what moves the recovery point.
+    logDirectory.requestFlush(this);
+    return end.segment();
+  }
+
+  /**
+   * A slice starting at the batch that holds {@code offset} and ending at or before the published
+   * end; at least the whole first batch even when it is larger than {@code maxBytes}, otherwise cut
+   * at {@code maxBytes} (possibly inside a batch, as Kafka does). Empty when {@code offset} is the
+   * end.
+   *
+   * @throws SluiceException {@code OFFSET_OUT_OF_RANGE} outside [logStartOffset, logEndOffset],
+   *     {@code CORRUPT_MESSAGE} when the batch at {@code offset} fails its CRC
+   */
+  public FileSlice read(long offset, int maxBytes) {
+    return LogReader.read(this, offset, maxBytes);
+  }
+
+  End end() {
+    return end;
+  }
+
+  NavigableMap<Long, LogSegment> segments() {
+    return segments;
+  }
+
+  int maxBatchBytes() {
+    return config.maxMessageBytes();
+  }
+
+  public long logStartOffset() {
+    return logStartOffset;
+  }
+
+  public long logEndOffset() {
+    return end.nextOffset();
+  }
+
+  /** With a single replica the high watermark is the log end offset. */
+  public long highWatermark() {
+    return end.nextOffset();
+  }
+
+  /** All offsets below this are on disk (fsynced); the recovery point. */
+  public long flushedOffset() {
+    return flush.flushedOffset();
+  }
+
+  /** The first offset of the first batch whose max timestamp is at least {@code ts}; -1 if none. */
+  public long offsetForTimestamp(long timestamp) {
+    return LogReader.offsetForTimestamp(this, timestamp);
+  }
+
+  /**
+   * Completes once an fsync covers {@code offset} (this is what {@code acks=all} waits on);
+   * completes exceptionally with {@code KAFKA_STORAGE_ERROR} if the directory goes offline first.
+   */
+  public CompletableFuture<Void> awaitFlush(long offset) {
+    CompletableFuture<Void> future = flush.await(offset, logDirectory);
+    if (!future.isDone()) {
+      logDirectory.requestFlush(this);
+    }
+    return future;
+  }
+
+  /** Runs {@code listener} after each successful append (on the appending thread). */
+  public void addAppendListener(Runnable listener) {
+    appendListeners.add(listener);
+  }
+
+  public void removeAppendListener(Runnable listener) {
+    appendListeners.remove(listener);
+  }
+
+  /**
+   * Forces every segment holding offsets between the flushed offset and the end captured at the
+   * start, then completes the waiters it covered. Called by the flusher thread only.
+   */
+  void flushNow() throws IOException {
+    boolean directoryChanged = flush.beginFlush();
+    End target = end;
+    long from = flush.flushedOffset();
+    if (target.nextOffset() <= from && !directoryChanged) {
+      return;
+    }
+    if (directoryChanged) {
+      io.fsyncDirectory(directory);
+    }
+    Long firstKey = segments.floorKey(from);
+    NavigableMap<Long, LogSegment> range =
+        segments.subMap(
+            firstKey == null ? segments.firstKey() : firstKey,
+            true,
+            target.segment().baseOffset,
+            true);
+    for (LogSegment segment : range.values()) {
+      if (segment.tryRetain()) {
+        try {
+          segment.flush();
+        } finally {
+          segment.release();
+        }
+      }
+    }
+    flush.completed(target.nextOffset());
+  }
+
+  boolean flushDue(long now) {
+    return flush.due(now, config.flushIntervalMs());
+  }
+
+  void failWaiters(Throwable cause) {
+    flush.failAll(cause);
+  }
+
+  /**
+   * Retention: removes the oldest sealed segments that are older than {@code log.retention.ms} or
+   * beyond {@code log.retention.bytes}, and advances the log start. The caller persists the new log
+   * start, then renames and releases the returned segments.
+   */
+  List<LogSegment> removeExpiredSegments(long now) {
+    synchronized (appendLock) {
+      List<LogSegment> removed =
+          RetentionPolicy.expired(segments.values(), end.segment(), config, now);
+      for (LogSegment s : removed) {
+        segments.remove(s.baseOffset);
+      }
+      if (!removed.isEmpty()) {
+        logStartOffset = segments.firstKey();
+        producers.removeBefore(logStartOffset);
+        LOG.info(
+            "{}: retention deleted {} segment(s); logStartOffset={}",
+            topicPartition,
+            removed.size(),
+            logStartOffset);
+      }
+      return removed;
+    }
+  }
+
+  /** Seals the active segment's indexes and drops the log's own segment references. */
+  /** Refuses appends from now on; an append in progress finishes first. Reads keep working. */
+  void stopAppends() {
+    synchronized (appendLock) {
+      stopped = true;
+    }
+  }
+
+  void close() {
+    synchronized (appendLock) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      stopped = true;
+      try {
+        end.segment().onRoll();
+      } catch (IOException e) {
+        LOG.warn("{}: trimming the active indexes failed; they will be rebuilt", topicPartition, e);
+      }
+      for (LogSegment s : segments.values()) {
+        s.release();
+      }
+    }
+    flush.failAll(new SluiceException(Errors.NOT_LEADER_OR_FOLLOWER, topicPartition + " closed"));
+  }
+
+  /** Drops the segment references without touching the files (crash tests). */
+  void abandon() {
+    synchronized (appendLock) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      stopped = true;
+      for (LogSegment s : segments.values()) {
+        s.release();
+      }
+    }
+    flush.failAll(new SluiceException(Errors.NOT_LEADER_OR_FOLLOWER, topicPartition + " closed"));
+  }
+
+  boolean isClosed() {
+    return closed;
+  }
+
+  @Override
+  public String toString() {
+    return "Log["
+        + topicPartition
+        + ", start="
+        + logStartOffset
+        + ", end="
+        + end.nextOffset()
+        + "]";
+  }
+}

@@ -1,0 +1,449 @@
+package io.sluice.broker.storage;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One segment: a {@code .log} file of concatenated RecordBatch v2 bytes and its {@code .index} and
+ * {@code .timeindex}, all named by the 20-digit base offset.
+ *
+ * <p>Invariants: {@link #size()} bytes of the file hold complete batches with contiguous offsets
+ * from {@link #baseOffset}; the indexes only point into those bytes. Bytes past {@code size()} are
+ * never read.
+ *
+ * <p>Thread safety: appends, roll, truncation and index rebuilds run under the owning {@link Log}'s
+ * append lock (or before the log is published, during recovery). Reads use positional reads and the
+ * volatile {@code size}, so any thread may read. The segment is reference-counted: the log holds
+ * one reference, each {@link FileSlice} another; the channel closes (and a deleted segment's files
+ * are unlinked) when the count reaches zero, so retention never closes a channel under a reader.
+ */
+final class LogSegment {
+  private static final Logger LOG = LoggerFactory.getLogger(LogSegment.class);
+
+  final long baseOffset;
+  final Path logPath;
+  private final Path directory;
+  private final FileIo io;
+  private final FileChannel channel;
+  private final int indexIntervalBytes;
+  private final int indexSizeMaxBytes;
+  final OffsetIndex offsetIndex;
+  final TimeIndex timeIndex;
+  private final AtomicInteger refs = new AtomicInteger(1);
+  private volatile int size;
+  private volatile int verifiedUpTo;
+  private volatile long maxTimestamp = -1;
+  private long offsetOfMaxTimestamp;
+  private int bytesSinceLastIndexEntry;
+  private long createdMs;
+  private volatile boolean deleted;
+  private boolean indexFilesMissing;
+  private int lastBatchPosition = -1;
+
+  /** A failed write; {@code restored} tells whether the file was cut back to its old size. */
+  static final class AppendFailure extends IOException {
+    private static final long serialVersionUID = 1L;
+    private final boolean restored;
+
+    AppendFailure(IOException cause, boolean restored) {
+      super(cause.getMessage(), cause);
+      this.restored = restored;
+    }
+
+    boolean restored() {
+      return restored;
+    }
+  }
+
+  /** A batch found in the log: where it starts and its header. */
+  record Found(int position, BatchHeader header) {}
+
+  private LogSegment(
+      Path directory, long baseOffset, LogConfig config, FileIo io, long nowMs, boolean fresh)
+      throws IOException {
+    this.directory = directory;
+    this.baseOffset = baseOffset;
+    this.io = io;
+    this.indexIntervalBytes = config.indexIntervalBytes();
+    this.indexSizeMaxBytes = config.indexSizeMaxBytes();
+    this.logPath = directory.resolve(LogFiles.logName(baseOffset));
+    this.channel =
+        io.open(
+            logPath, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+    int indexBytes = fresh ? config.indexSizeMaxBytes() : 0;
+    OffsetIndex offsets = null;
+    try {
+      offsets =
+          new OffsetIndex(
+              directory.resolve(LogFiles.indexName(baseOffset)), baseOffset, indexBytes, io);
+      this.timeIndex =
+          new TimeIndex(
+              directory.resolve(LogFiles.timeIndexName(baseOffset)), baseOffset, indexBytes, io);
+    } catch (IOException | RuntimeException e) {
+      if (offsets != null) {
+        offsets.close();
+      }
+      channel.close();
+      throw e;
+    }
+    this.offsetIndex = offsets;
+    long length = channel.size();
+    if (length > Integer.MAX_VALUE) {
+      throw new IOException(logPath + " is " + length + " bytes, larger than a segment can be");
+    }
+    this.size = (int) length;
+    this.createdMs = nowMs;
+    channel.position(length);
+  }
+
+  /** Creates an empty segment (a new partition or a roll). */
+  static LogSegment create(Path directory, long baseOffset, LogConfig config, FileIo io, long now)
+      throws IOException {
+    return new LogSegment(directory, baseOffset, config, io, now, true);
+  }
+
+  /** Opens an existing segment as found on disk; recovery decides whether to trust it. */
+  static LogSegment open(Path directory, long baseOffset, LogConfig config, FileIo io, long now)
+      throws IOException {
+    boolean missing =
+        !Files.exists(directory.resolve(LogFiles.indexName(baseOffset)))
+            || !Files.exists(directory.resolve(LogFiles.timeIndexName(baseOffset)));
+    LogSegment segment = new LogSegment(directory, baseOffset, config, io, now, false);
+    segment.indexFilesMissing = missing;
+    segment.verifiedUpTo = 0;
+    TimeIndex.Entry last = segment.timeIndex.lastEntry();
+    segment.maxTimestamp = last.timestamp();
+    segment.offsetOfMaxTimestamp = last.offset();
+    return segment;
+  }
+
+  int size() {
+    return size;
+  }
+
+  /** True when an index file did not exist when the segment was opened. */
+  boolean indexFilesMissing() {
+    return indexFilesMissing;
+  }
+
+  FileChannel channel() {
+    return channel;
+  }
+
+  long maxTimestamp() {
+    return maxTimestamp;
+  }
+
+  long createdMs() {
+    return createdMs;
+  }
+
+  /**
+   * Writes the batches with one gathering write at the end of the file, then indexes them. The
+   * headers carry the assigned offsets. On failure the file is cut back to its previous size.
+   */
+  void append(ByteBuffer[] buffers, List<BatchHeader> headers, int totalBytes, long nowMs)
+      throws AppendFailure {
+    int start = size;
+    if (start == 0) {
+      createdMs = nowMs;
+    }
+    try {
+      long written = 0;
+      while (written < totalBytes) {
+        written += channel.write(buffers);
+      }
+    } catch (IOException e) {
+      // Leave no partial batch behind; if even this fails the caller takes the directory offline.
+      boolean restored;
+      try {
+        channel.truncate(start);
+        channel.position(start);
+        restored = channel.size() == start;
+      } catch (IOException truncateFailure) {
+        e.addSuppressed(truncateFailure);
+        restored = false;
+      }
+      throw new AppendFailure(e, restored);
+    }
+    int position = start;
+    for (BatchHeader header : headers) {
+      indexBatch(header, position);
+      position += header.sizeInBytes();
+    }
+    if (verifiedUpTo == start) {
+      verifiedUpTo = position;
+    }
+    size = position;
+  }
+
+  private void indexBatch(BatchHeader header, int position) {
+    if (header.maxTimestamp() > maxTimestamp) {
+      maxTimestamp = header.maxTimestamp();
+      offsetOfMaxTimestamp = header.lastOffset();
+    }
+    // A full index (possible after a failed roll) just stops growing; the next append rolls.
+    if (bytesSinceLastIndexEntry > indexIntervalBytes && !offsetIndex.isFull()) {
+      offsetIndex.append(header.lastOffset(), position);
+      timeIndex.maybeAppend(maxTimestamp, offsetOfMaxTimestamp);
+      bytesSinceLastIndexEntry = 0;
+    }
+    bytesSinceLastIndexEntry += header.sizeInBytes();
+  }
+
+  boolean indexesFull() {
+    return offsetIndex.isFull() || timeIndex.isFull();
+  }
+
+  /** Reads the header of the batch at {@code position}, or null if fewer than 61 bytes remain. */
+  BatchHeader readHeader(int position, int maxPosition) throws IOException {
+    if (position + BatchHeader.HEADER_SIZE > maxPosition) {
+      return null;
+    }
+    ByteBuffer buf = ByteBuffer.allocate(BatchHeader.HEADER_SIZE);
+    readFully(buf, position);
+    return BatchHeader.read(buf, 0);
+  }
+
+  void readFully(ByteBuffer buf, long position) throws IOException {
+    long at = position;
+    while (buf.hasRemaining()) {
+      int n = channel.read(buf, at);
+      if (n < 0) {
+        throw new IOException("unexpected end of " + logPath + " at " + at);
+      }
+      at += n;
+    }
+  }
+
+  /**
+   * The offset after the last batch, from the last index entry and a walk over the batch headers
+   * after it; -1 when their sizes do not chain exactly to the end of the file or their offsets do
+   * not continue each other, in which case the segment needs a full recovery scan. The walk reads
+   * headers only: a corrupt batch in a sealed segment is caught by its CRC when it is read.
+   */
+  long readNextOffset() throws IOException {
+    int limit = size;
+    int n = offsetIndex.entries();
+    int position = 0;
+    if (n > 0) {
+      OffsetIndex.Entry last = offsetIndex.entry(n - 1);
+      BatchHeader at = last.position() < limit ? readHeader(last.position(), limit) : null;
+      if (at != null && at.lastOffset() == last.offset()) {
+        position = last.position();
+      }
+    }
+    int lastEntryPosition = position;
+    long next = position == 0 ? baseOffset : -1;
+    lastBatchPosition = -1;
+    while (position < limit) {
+      BatchHeader header = readHeader(position, limit);
+      if (header == null
+          || header.sizeInBytes() < BatchHeader.HEADER_SIZE
+          || header.sizeInBytes() > limit - position
+          || (next >= 0 && header.baseOffset() != next)) {
+        return -1; // the tail decides the log end: it must chain in sizes and offsets
+      }
+      next = header.lastOffset() + 1;
+      lastBatchPosition = position;
+      position += header.sizeInBytes();
+    }
+    bytesSinceLastIndexEntry = limit - lastEntryPosition;
+    return next;
+  }
+
+  /** Whether the last batch found by {@link #readNextOffset} passes its checks (CRC included). */
+  boolean lastBatchValid(int maxBatchBytes) throws IOException {
+    if (lastBatchPosition < 0) {
+      return true;
+    }
+    int length = size - lastBatchPosition;
+    ByteBuffer buf = ByteBuffer.allocate(length);
+    readFully(buf, lastBatchPosition);
+    return BatchHeader.check(buf, 0, length, maxBatchBytes) == null;
+  }
+
+  int verifiedUpTo() {
+    return verifiedUpTo;
+  }
+
+  /** Records that [0, upTo) holds only batches whose CRC was checked. */
+  void advanceVerified(int from, int upTo) {
+    if (from <= verifiedUpTo && upTo > verifiedUpTo) {
+      verifiedUpTo = upTo;
+    }
+  }
+
+  void markVerified() {
+    verifiedUpTo = size;
+  }
+
+  /** Forces the log bytes to disk (fdatasync); the indexes are rebuilt if lost. */
+  void flush() throws IOException {
+    channel.force(false);
+  }
+
+  /** Seals the segment: a final time index entry, indexes trimmed and forced. Lock held. */
+  void onRoll() throws IOException {
+    if (maxTimestamp >= 0) {
+      timeIndex.maybeAppend(maxTimestamp, offsetOfMaxTimestamp);
+    }
+    offsetIndex.trimToValidSize();
+    timeIndex.trimToValidSize();
+  }
+
+  /** Makes an opened segment appendable again: indexes at full preallocated size. */
+  void becomeActive(int indexSizeMaxBytes) throws IOException {
+    offsetIndex.resize(indexSizeMaxBytes);
+    timeIndex.resize(indexSizeMaxBytes);
+  }
+
+  /** Cuts the log to {@code bytes} and makes it durable (recovery, before readers exist). */
+  void truncateTo(int bytes) throws IOException {
+    channel.truncate(bytes);
+    channel.position(bytes);
+    channel.force(true);
+    size = bytes;
+  }
+
+  /**
+   * Rebuilds the indexes from the batch headers without validating the batches (a sealed, durable
+   * segment whose batch sizes chain; CRCs are checked when the batches are read).
+   */
+  void rebuildIndexes(int maxBatchBytes) throws IOException {
+    offsetIndex.truncateToEntries(0);
+    timeIndex.truncateToEntries(0);
+    offsetIndex.resize(indexSizeMaxBytes);
+    timeIndex.resize(indexSizeMaxBytes);
+    maxTimestamp = -1;
+    bytesSinceLastIndexEntry = 0;
+    int position = 0;
+    long lastIndexed = baseOffset - 1;
+    BatchHeader header;
+    while ((header = readHeader(position, size)) != null
+        && header.sizeInBytes() >= BatchHeader.HEADER_SIZE
+        && header.sizeInBytes() <= Math.min(maxBatchBytes, size - position)) {
+      if (header.lastOffset() > lastIndexed) { // a corrupt header must not break the order
+        indexBatch(header, position);
+        lastIndexed = header.lastOffset();
+      }
+      position += header.sizeInBytes();
+    }
+    if (maxTimestamp >= 0) {
+      timeIndex.maybeAppend(maxTimestamp, offsetOfMaxTimestamp);
+    }
+    offsetIndex.trimToValidSize();
+    timeIndex.trimToValidSize();
+  }
+
+  /**
+   * Rebuilds the indexes from a validated scan, resets the timestamps, and returns the scan. Used
+   * by recovery; the caller truncates at {@code scan.validBytes()} if needed.
+   */
+  SegmentScan recover(int maxBatchBytes) throws IOException {
+    offsetIndex.truncateToEntries(0);
+    timeIndex.truncateToEntries(0);
+    offsetIndex.resize(indexSizeMaxBytes);
+    timeIndex.resize(indexSizeMaxBytes);
+    maxTimestamp = -1;
+    bytesSinceLastIndexEntry = 0;
+    SegmentScan scan = SegmentScan.scan(this, maxBatchBytes, this::indexBatch);
+    if (scan.validBytes() < size) {
+      truncateTo(scan.validBytes());
+    }
+    verifiedUpTo = scan.validBytes();
+    if (maxTimestamp >= 0) {
+      timeIndex.maybeAppend(maxTimestamp, offsetOfMaxTimestamp);
+    }
+    offsetIndex.trimToValidSize();
+    timeIndex.trimToValidSize();
+    return scan;
+  }
+
+  void setCreatedMs(long ms) {
+    createdMs = ms;
+  }
+
+  /** Takes a reference for a reader; false when the segment has already been closed. */
+  boolean tryRetain() {
+    while (true) {
+      int n = refs.get();
+      if (n <= 0) {
+        return false;
+      }
+      if (refs.compareAndSet(n, n + 1)) {
+        return true;
+      }
+    }
+  }
+
+  /** Drops a reference; the last one closes the files (and unlinks them once deleted). */
+  void release() {
+    int n = refs.decrementAndGet();
+    if (n == 0) {
+      closeFiles();
+    } else if (n < 0) {
+      throw new IllegalStateException("segment " + logPath + " released more than retained");
+    }
+  }
+
+  int referenceCount() {
+    return refs.get();
+  }
+
+  /**
+   * Retention: renames the files to {@code .deleted} (the caller fsyncs the directory), so that a
+   * crash before the last reader finishes leaves only leftovers that startup removes.
+   */
+  void renameForDeletion() throws IOException {
+    deleted = true;
+    for (Path p : files()) {
+      io.move(p, p.resolveSibling(p.getFileName() + LogFiles.DELETED_SUFFIX));
+    }
+  }
+
+  private List<Path> files() {
+    return List.of(logPath, offsetIndex.path, timeIndex.path);
+  }
+
+  private void closeFiles() {
+    try {
+      offsetIndex.close();
+      timeIndex.close();
+      channel.close();
+      if (deleted) {
+        for (Path p : files()) {
+          io.deleteIfExists(p.resolveSibling(p.getFileName() + LogFiles.DELETED_SUFFIX));
+        }
+      }
+    } catch (IOException e) {
+      LOG.warn("closing segment {} failed", logPath, e);
+    }
+  }
+
+  /** Deletes the files right away (recovery dropping a segment, topic deletion). */
+  void deleteNow() throws IOException {
+    deleted = false;
+    release();
+    for (Path p : files()) {
+      io.deleteIfExists(p);
+    }
+  }
+
+  Path directory() {
+    return directory;
+  }
+
+  @Override
+  public String toString() {
+    return "LogSegment[" + logPath + ", size=" + size + "]";
+  }
+}

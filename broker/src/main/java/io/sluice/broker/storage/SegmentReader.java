@@ -1,0 +1,115 @@
+package io.sluice.broker.storage;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Read-side lookups in one segment: offset to batch position, timestamp to offset, and the CRC
+ * check of ranges that were not verified yet. Stateless; callers hold a lease on the segment and
+ * pass the highest position they may read (the published end for the active segment).
+ */
+final class SegmentReader {
+  private static final Logger LOG = LoggerFactory.getLogger(SegmentReader.class);
+  private static final int VERIFY_CHUNK = 1 << 20;
+  private static final int LAST_OFFSET_DELTA_OFFSET = 23;
+
+  private SegmentReader() {}
+
+  /**
+   * Finds the batch holding {@code target} below {@code maxPosition}: the index gives a start, the
+   * log is scanned forward. The batch at an index position is checked, so a lying index costs a
+   * scan from the start, never a wrong answer.
+   */
+  static LogSegment.Found translateOffset(LogSegment segment, long target, int maxPosition)
+      throws IOException {
+    OffsetIndex.Entry entry = segment.offsetIndex.lookup(target);
+    int position = entry.position();
+    if (position != 0) {
+      BatchHeader at = segment.readHeader(position, maxPosition);
+      if (at == null || at.lastOffset() != entry.offset()) {
+        LOG.warn(
+            "index {} entry {} does not match the log; scanning from the start",
+            segment.offsetIndex.path,
+            entry);
+        position = 0;
+      }
+    }
+    while (true) {
+      BatchHeader header = segment.readHeader(position, maxPosition);
+      if (header == null || header.sizeInBytes() < BatchHeader.HEADER_SIZE) {
+        return null;
+      }
+      if (header.lastOffset() >= target) {
+        return new LogSegment.Found(position, header);
+      }
+      position += header.sizeInBytes();
+    }
+  }
+
+  /** The base offset of the first batch whose max timestamp is at least {@code ts}, or -1. */
+  static long offsetForTimestamp(LogSegment segment, long ts, int maxPosition) throws IOException {
+    if (segment.maxTimestamp() < ts) {
+      return -1;
+    }
+    TimeIndex.Entry entry = segment.timeIndex.lookup(ts);
+    LogSegment.Found found = translateOffset(segment, entry.offset(), maxPosition);
+    int position = found == null ? 0 : found.position();
+    while (true) {
+      BatchHeader header = segment.readHeader(position, maxPosition);
+      if (header == null || header.sizeInBytes() < BatchHeader.HEADER_SIZE) {
+        return -1;
+      }
+      if (header.maxTimestamp() >= ts) {
+        return header.baseOffset();
+      }
+      position += header.sizeInBytes();
+    }
+  }
+
+  /**
+   * Verifies the CRC of every complete batch in [position, position + length) that was not yet
+   * verified, and returns how many bytes from {@code position} may be served: all of them, or up to
+   * the first corrupt batch. Segments this process wrote or recovered are verified already.
+   */
+  static int verifiedLength(LogSegment segment, int position, int requested, int maxBatchBytes)
+      throws IOException {
+    if (position + requested <= segment.verifiedUpTo()) {
+      return requested;
+    }
+    // Bound the heap read: verify at most one MiB (or the first batch) and serve that much.
+    int length = requested;
+    if (length > VERIFY_CHUNK) {
+      BatchHeader first = segment.readHeader(position, position + length);
+      length = Math.max(VERIFY_CHUNK, first == null ? 0 : Math.min(first.sizeInBytes(), length));
+    }
+    ByteBuffer buf = ByteBuffer.allocate(length);
+    segment.readFully(buf, position);
+    int at = 0;
+    long expected = -1;
+    while (at + BatchHeader.HEADER_SIZE <= length) {
+      int batchSize = buf.getInt(at + BatchHeader.LENGTH_OFFSET) + BatchHeader.LOG_OVERHEAD;
+      if (batchSize > length - at && at > 0) {
+        break; // a partial batch cut by maxBytes; the client drops it and asks again
+      }
+      String problem = BatchHeader.check(buf, at, length - at, maxBatchBytes);
+      long base = buf.getLong(at);
+      if (problem == null && expected >= 0 && base != expected) {
+        // baseOffset lies outside the CRC; continuity is what catches a damaged one.
+        problem = "baseOffset=" + base + " expected=" + expected;
+      }
+      if (problem != null) {
+        LOG.error(
+            "corrupt batch in {} at position {}: {}", segment.logPath, position + at, problem);
+        return at;
+      }
+      expected = base + buf.getInt(at + LAST_OFFSET_DELTA_OFFSET) + 1L;
+      at += batchSize;
+    }
+    segment.advanceVerified(position, position + at);
+    // When the chunk bound cut the read, serve whole batches only (a partial batch at the end is
+    // allowed only where maxBytes cut it).
+    return length < requested ? at : length;
+  }
+}
