@@ -50,9 +50,12 @@ final class FakeHandlers {
       case CREATE_TOPICS -> createTopics((CreateTopicsRequestData) data);
       case DELETE_TOPICS -> deleteTopics(request);
       case INIT_PRODUCER_ID ->
-          new InitProducerIdResponseData()
-              .setProducerId(NEXT_PRODUCER_ID.getAndIncrement())
-              .setProducerEpoch((short) 0);
+          broker.refuseProducerIds
+              ? new InitProducerIdResponseData()
+                  .setErrorCode(Errors.CLUSTER_AUTHORIZATION_FAILED.code())
+              : new InitProducerIdResponseData()
+                  .setProducerId(NEXT_PRODUCER_ID.getAndIncrement())
+                  .setProducerEpoch((short) 0);
       case FIND_COORDINATOR -> findCoordinator(header);
       case OFFSET_COMMIT -> offsetCommit((OffsetCommitRequestData) data);
       case OFFSET_FETCH -> offsetFetch((OffsetFetchRequestData) data);

@@ -68,6 +68,7 @@ public final class KafkaFakeBroker implements AutoCloseable {
   final Map<String, Uuid> topicIds = new ConcurrentHashMap<>();
   final AtomicInteger silencedProduces = new AtomicInteger();
   volatile boolean stalled;
+  volatile boolean refuseProducerIds;
   private volatile int advertisedPort;
   final AtomicInteger produceRequests = new AtomicInteger();
 
@@ -114,6 +115,11 @@ public final class KafkaFakeBroker implements AutoCloseable {
   /** Flips one byte inside the records of the {@code index}th batch of a partition. */
   public void corrupt(String topic, int partition, int index) {
     log.corrupt(topic, partition, index);
+  }
+
+  /** While on, InitProducerId is refused with CLUSTER_AUTHORIZATION_FAILED (not retriable). */
+  public void refuseProducerIds(boolean on) {
+    this.refuseProducerIds = on;
   }
 
   public int produceRequests() {
