@@ -379,6 +379,7 @@ final class Sender implements Runnable {
     boolean retriable = cause instanceof SluiceClientException s && s.retriable();
     b.ambiguous |= mayHaveBeenWritten && retriable;
     if (retriable && !forced && System.currentTimeMillis() + retryBackoffMs < b.deadlineMs) {
+      metadata.refresh(Set.of(b.partition.topic()), true); // the leader may have moved
       accumulator.requeue(b, System.currentTimeMillis() + retryBackoffMs);
       return;
     }
