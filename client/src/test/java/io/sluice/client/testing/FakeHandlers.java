@@ -72,7 +72,7 @@ final class FakeHandlers {
             new MetadataResponseData.MetadataResponseBroker()
                 .setNodeId(0)
                 .setHost("127.0.0.1")
-                .setPort(broker.advertisedPort()));
+                .setPort(broker.port()));
     List<String> names = new ArrayList<>();
     if (request.topics() == null) {
       names.addAll(log.topicNames());
@@ -238,9 +238,9 @@ final class FakeHandlers {
                   .setKey("group")
                   .setNodeId(0)
                   .setHost("127.0.0.1")
-                  .setPort(broker.advertisedPort()));
+                  .setPort(broker.port()));
     } else {
-      response.setNodeId(0).setHost("127.0.0.1").setPort(broker.advertisedPort());
+      response.setNodeId(0).setHost("127.0.0.1").setPort(broker.port());
     }
     return response;
   }

@@ -69,7 +69,6 @@ public final class KafkaFakeBroker implements AutoCloseable {
   final AtomicInteger silencedProduces = new AtomicInteger();
   volatile boolean stalled;
   volatile boolean refuseProducerIds;
-  private volatile int advertisedPort;
   final AtomicInteger produceRequests = new AtomicInteger();
 
   public KafkaFakeBroker() throws IOException {
@@ -86,15 +85,6 @@ public final class KafkaFakeBroker implements AutoCloseable {
 
   public int port() {
     return server.getLocalPort();
-  }
-
-  /** The port that Metadata and FindCoordinator name: a proxy's, to route clients through it. */
-  public int advertisedPort() {
-    return advertisedPort > 0 ? advertisedPort : port();
-  }
-
-  public void advertise(int port) {
-    this.advertisedPort = port;
   }
 
   /** Creates a topic directly. */
