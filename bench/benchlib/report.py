@@ -245,6 +245,6 @@ def publish(summary_text, doc_path):
     if start < 0 or end < start:
         raise ValueError("%s has no %s ... %s block" % (doc, BEGIN_MARK, END_MARK))
     # The summary's own title becomes a lower heading level inside the document.
-    body = "\n".join(("#" + line) if line.startswith("#") else line
+    body = "\n".join(("##" + line) if line.startswith("#") else line
                      for line in summary_text.splitlines())
     doc.write_text(text[: start + len(BEGIN_MARK)] + "\n" + body + "\n" + text[end:])
