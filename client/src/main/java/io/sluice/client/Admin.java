@@ -1,0 +1,98 @@
+package io.sluice.client;
+
+import io.sluice.client.internal.AdminRequests;
+import io.sluice.client.internal.Await;
+import io.sluice.client.internal.MetadataCache;
+import io.sluice.client.internal.NodeConnections;
+import io.sluice.client.internal.OffsetLookup;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Topic administration: create, delete, list and describe (partitions, leaders, earliest and latest
+ * offsets). Every call blocks until the broker answered or {@code timeout} passed, and fails with a
+ * {@link SluiceClientException} that names the topic.
+ *
+ * <p>Thread-safe.
+ */
+public final class Admin implements AutoCloseable {
+  private static final long BACKOFF_MS = 100;
+
+  private final NodeConnections connections;
+  private final MetadataCache metadata;
+  private final OffsetLookup offsets;
+  private final AdminRequests requests;
+  private final long timeoutMs;
+
+  /**
+   * @param bootstrapServers comma-separated {@code host:port} list
+   * @param timeout how long each call waits for the broker
+   */
+  public Admin(String bootstrapServers, Duration timeout) {
+    this.timeoutMs = timeout.toMillis();
+    this.connections =
+        new NodeConnections(bootstrapServers, "sluice-admin", timeoutMs, 16 << 20, "sluice-admin");
+    this.metadata = new MetadataCache(connections);
+    this.offsets = new OffsetLookup(connections, metadata);
+    this.requests = new AdminRequests(connections);
+  }
+
+  /**
+   * Creates a topic.
+   *
+   * @param configs topic settings by Kafka key name ({@code retention.ms}, ...), may be empty
+   * @throws SluiceClientException with {@code TOPIC_ALREADY_EXISTS} if it exists
+   */
+  public void createTopic(String name, int partitions, Map<String, String> configs) {
+    Await.get(requests.createTopic(name, partitions, configs, timeoutMs), timeoutMs);
+  }
+
+  /** Deletes a topic and its data. */
+  public void deleteTopic(String name) {
+    Await.get(requests.deleteTopic(name, timeoutMs), timeoutMs);
+  }
+
+  /** The names of all topics, internal ones excluded. */
+  public Set<String> listTopics() {
+    return Await.get(metadata.refresh(null, false), timeoutMs).keySet().stream()
+        .filter(name -> !name.startsWith("__"))
+        .collect(java.util.stream.Collectors.toCollection(java.util.TreeSet::new));
+  }
+
+  /**
+   * Describes a topic.
+   *
+   * @throws SluiceClientException with {@code UNKNOWN_TOPIC_OR_PARTITION} if it does not exist
+   */
+  public TopicDescription describeTopic(String name) {
+    int count = partitionCount(name);
+    List<TopicPartition> partitions = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      partitions.add(new TopicPartition(name, i));
+    }
+    Map<TopicPartition, Long> earliest =
+        offsets.offsets(partitions, OffsetLookup.EARLIEST, timeoutMs, BACKOFF_MS);
+    Map<TopicPartition, Long> latest =
+        offsets.offsets(partitions, OffsetLookup.LATEST, timeoutMs, BACKOFF_MS);
+    List<TopicDescription.PartitionDescription> described = new ArrayList<>();
+    for (TopicPartition tp : partitions) {
+      described.add(
+          new TopicDescription.PartitionDescription(
+              tp.partition(), requests.leader(metadata, tp), earliest.get(tp), latest.get(tp)));
+    }
+    return new TopicDescription(name, described);
+  }
+
+  /** The number of partitions of an existing topic. */
+  public int partitionCount(String name) {
+    return requests.partitionCount(metadata, name, timeoutMs, BACKOFF_MS);
+  }
+
+  @Override
+  public void close() {
+    connections.close();
+  }
+}

@@ -1,0 +1,90 @@
+package io.sluice.client;
+
+import io.sluice.client.internal.Await;
+import io.sluice.client.internal.ConsumerEngine;
+import io.sluice.client.internal.OffsetLookup;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Reads records from assigned partitions. Positions start at the group's committed offset when
+ * {@code group.id} is set and one exists, else follow {@code auto.offset.reset}; {@link #seek} and
+ * friends move them. {@link #poll} returns what is buffered and keeps the next fetches in flight
+ * while the application processes it. Every received batch is CRC-checked; a corrupt one fails
+ * {@code poll} with a {@link SluiceClientException} naming the partition and offset.
+ *
+ * <p>Not thread-safe: one thread uses a consumer, as with Kafka's.
+ */
+public final class Consumer implements AutoCloseable {
+  private final ConsumerEngine engine;
+
+  public Consumer(ConsumerConfig config) {
+    this.engine = new ConsumerEngine(config);
+  }
+
+  /** Reads exactly these partitions from now on (replacing any earlier assignment). */
+  public void assign(Collection<TopicPartition> partitions) {
+    engine.assign(partitions);
+  }
+
+  public Set<TopicPartition> assignment() {
+    return engine.assignment();
+  }
+
+  /** The partitions of an existing topic. */
+  public List<TopicPartition> partitionsFor(String topic) {
+    return engine.partitionsFor(topic);
+  }
+
+  /** The next poll returns records of {@code partition} from {@code offset}. */
+  public void seek(TopicPartition partition, long offset) {
+    engine.seek(partition, offset);
+  }
+
+  public void seekToBeginning(Collection<TopicPartition> partitions) {
+    engine.seekTo(partitions, OffsetLookup.EARLIEST);
+  }
+
+  public void seekToEnd(Collection<TopicPartition> partitions) {
+    engine.seekTo(partitions, OffsetLookup.LATEST);
+  }
+
+  /** The offset of the next record {@link #poll} returns for {@code partition}. */
+  public long position(TopicPartition partition) {
+    return engine.position(partition);
+  }
+
+  /** Returns buffered records, waiting up to {@code timeout} for some to arrive. */
+  public ConsumerRecords poll(Duration timeout) {
+    return engine.poll(timeout);
+  }
+
+  /** Commits the current position of every assigned partition and waits for the answer. */
+  public void commitSync() {
+    commitSync(engine.positions());
+  }
+
+  /** Commits the given offsets (the next offset to read, as Kafka defines it) and waits. */
+  public void commitSync(Map<TopicPartition, Long> offsets) {
+    Await.get(engine.commit(offsets), engine.requestTimeoutMs());
+  }
+
+  /** Commits the current positions; the future completes on the consumer's I/O thread. */
+  public CompletableFuture<Void> commitAsync() {
+    return engine.commit(engine.positions());
+  }
+
+  /** The group's committed offsets; partitions with none are absent from the map. */
+  public Map<TopicPartition, Long> committed(Set<TopicPartition> partitions) {
+    return engine.committed(partitions);
+  }
+
+  @Override
+  public void close() {
+    engine.close();
+  }
+}

@@ -1,0 +1,104 @@
+package io.sluice.client.cli;
+
+import io.sluice.client.Consumer;
+import io.sluice.client.ConsumerConfig;
+import io.sluice.client.ConsumerRecord;
+import io.sluice.client.ConsumerRecords;
+import io.sluice.client.TopicPartition;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code sluice perf consume}: reads a topic from the beginning until N records (or until idle) and
+ * reports records/s, MB/s and the time to the first record.
+ */
+@Command(
+    name = "consume",
+    mixinStandardHelpOptions = true,
+    description = "Consumer throughput from the beginning of a topic.")
+final class PerfConsume implements Callable<Integer> {
+  private final Terminal terminal;
+  @Mixin CommonOptions common;
+
+  @Option(
+      names = {"--topic", "-t"},
+      defaultValue = "perf",
+      description = "Topic (default: ${DEFAULT-VALUE}).")
+  String topic;
+
+  @Option(
+      names = "--num-records",
+      defaultValue = "100000",
+      description = "Stop after this many records (default: ${DEFAULT-VALUE}).")
+  long numRecords;
+
+  @Option(
+      names = "--idle-timeout-ms",
+      defaultValue = "10000",
+      description = "Stop when nothing arrives for this long (default: ${DEFAULT-VALUE}).")
+  long idleTimeoutMs;
+
+  @Option(
+      names = "--property",
+      paramLabel = "KEY=VALUE",
+      description = "Consumer settings by Kafka name.")
+  Map<String, String> properties = new LinkedHashMap<>();
+
+  @Option(names = "--json", description = "Print the summary as JSON (progress goes to stderr).")
+  boolean json;
+
+  PerfConsume(Terminal terminal) {
+    this.terminal = terminal;
+  }
+
+  @Override
+  @SuppressWarnings("try") // the progress printer is a resource only for its close()
+  public Integer call() throws Exception {
+    ConsumerConfig config =
+        ConsumerConfig.builder()
+            .bootstrapServers(common.bootstrapServer)
+            .clientId("sluice-perf")
+            .autoOffsetReset("earliest")
+            .requestTimeoutMs(common.timeoutMs)
+            .properties(properties)
+            .build();
+    long start = System.nanoTime();
+    LatencyReport report = new LatencyReport(System::nanoTime);
+    long firstRecordNanos = -1;
+    try (Consumer consumer = new Consumer(config);
+        AutoCloseable progress =
+            PerfCommand.progressEverySecond(report, json ? terminal.err() : terminal.out())) {
+      List<TopicPartition> partitions = consumer.partitionsFor(topic);
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      long lastRecord = System.nanoTime();
+      while (report.records() < numRecords) {
+        ConsumerRecords records = consumer.poll(Duration.ofMillis(100));
+        if (records.isEmpty()) {
+          if (System.nanoTime() - lastRecord > idleTimeoutMs * 1_000_000L) {
+            break;
+          }
+          continue;
+        }
+        lastRecord = System.nanoTime();
+        if (firstRecordNanos < 0) {
+          firstRecordNanos = lastRecord - start;
+        }
+        for (ConsumerRecord r : records) {
+          report.count(
+              (r.value() == null ? 0 : r.value().length) + (r.key() == null ? 0 : r.key().length));
+        }
+      }
+    }
+    Map<String, Object> extra = new LinkedHashMap<>();
+    extra.put("firstRecordMs", firstRecordNanos < 0 ? -1 : firstRecordNanos / 1e6);
+    PerfCommand.printSummary(terminal, json, report.summary(), "received", extra);
+    return report.records() >= numRecords ? ExitCode.OK : ExitCode.FAILED;
+  }
+}

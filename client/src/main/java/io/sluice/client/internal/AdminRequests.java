@@ -1,0 +1,113 @@
+package io.sluice.client.internal;
+
+import io.sluice.client.SluiceClientException;
+import io.sluice.client.TopicPartition;
+import io.sluice.protocol.ApiKey;
+import io.sluice.protocol.Errors;
+import io.sluice.protocol.message.CreateTopicsRequest;
+import io.sluice.protocol.message.CreateTopicsResponse;
+import io.sluice.protocol.message.DeleteTopicsRequest;
+import io.sluice.protocol.message.DeleteTopicsResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The CreateTopics and DeleteTopics requests of {@code Admin}, and the metadata questions it asks.
+ * Stateless and thread-safe.
+ */
+public final class AdminRequests {
+  private final NodeConnections connections;
+
+  public AdminRequests(NodeConnections connections) {
+    this.connections = connections;
+  }
+
+  public CompletableFuture<Void> createTopic(
+      String name, int partitions, Map<String, String> configs, long timeoutMs) {
+    List<CreateTopicsRequest.CreatableTopicConfig> settings = new ArrayList<>();
+    configs.forEach(
+        (key, value) ->
+            settings.add(
+                new CreateTopicsRequest.CreatableTopicConfig().setName(key).setValue(value)));
+    CreateTopicsRequest request =
+        new CreateTopicsRequest()
+            .setTopics(
+                List.of(
+                    new CreateTopicsRequest.CreatableTopic()
+                        .setName(name)
+                        .setNumPartitions(partitions)
+                        .setReplicationFactor((short) 1)
+                        .setConfigs(settings)))
+            .settimeoutMs((int) timeoutMs); // the schema spells this field in lower case
+    return connections
+        .anyConnection()
+        .thenCompose(
+            c -> {
+              short version = c.requireVersion(ApiKey.CREATE_TOPICS);
+              return c.send(
+                  ApiKey.CREATE_TOPICS,
+                  version,
+                  request,
+                  r -> CreateTopicsResponse.read(r, version));
+            })
+        .thenAccept(
+            response -> {
+              for (CreateTopicsResponse.CreatableTopicResult t : response.topics()) {
+                check(Errors.forCode(t.errorCode()), t.errorMessage(), name, "create");
+              }
+            });
+  }
+
+  public CompletableFuture<Void> deleteTopic(String name, long timeoutMs) {
+    DeleteTopicsRequest request =
+        new DeleteTopicsRequest().setTopicNames(List.of(name)).setTimeoutMs((int) timeoutMs);
+    return connections
+        .anyConnection()
+        .thenCompose(
+            c -> {
+              short version = c.requireVersion(ApiKey.DELETE_TOPICS);
+              return c.send(
+                  ApiKey.DELETE_TOPICS,
+                  version,
+                  request,
+                  r -> DeleteTopicsResponse.read(r, version));
+            })
+        .thenAccept(
+            response -> {
+              for (DeleteTopicsResponse.DeletableTopicResult t : response.responses()) {
+                check(Errors.forCode(t.errorCode()), t.errorMessage(), name, "delete");
+              }
+            });
+  }
+
+  private static void check(Errors error, String message, String topic, String verb) {
+    if (error == Errors.NONE) {
+      return;
+    }
+    String what =
+        switch (error) {
+          case TOPIC_ALREADY_EXISTS -> "topic '" + topic + "' already exists";
+          case UNKNOWN_TOPIC_OR_PARTITION -> "topic '" + topic + "' does not exist";
+          default ->
+              "cannot "
+                  + verb
+                  + " topic '"
+                  + topic
+                  + "': "
+                  + error
+                  + (message == null ? "" : " (" + message + ")");
+        };
+    throw new SluiceClientException(error, null, what, false, null);
+  }
+
+  public int partitionCount(MetadataCache metadata, String topic, long timeoutMs, long backoff) {
+    return metadata.await(topic, false, timeoutMs, backoff).partitionCount();
+  }
+
+  public int leader(MetadataCache metadata, TopicPartition tp) {
+    TopicInfo info = metadata.topic(tp.topic());
+    return info == null ? -1 : info.leader(tp.partition());
+  }
+}

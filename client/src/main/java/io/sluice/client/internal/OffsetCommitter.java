@@ -1,0 +1,184 @@
+package io.sluice.client.internal;
+
+import io.sluice.client.SluiceClientException;
+import io.sluice.client.TopicPartition;
+import io.sluice.protocol.ApiKey;
+import io.sluice.protocol.Errors;
+import io.sluice.protocol.message.FindCoordinatorRequest;
+import io.sluice.protocol.message.FindCoordinatorResponse;
+import io.sluice.protocol.message.OffsetCommitRequest;
+import io.sluice.protocol.message.OffsetCommitResponse;
+import io.sluice.protocol.message.OffsetFetchRequest;
+import io.sluice.protocol.message.OffsetFetchResponse;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Commits and looks up a group's offsets at the group coordinator (found with FindCoordinator).
+ * Commits are "simple" ones, outside group membership: generation -1 and an empty member id, as
+ * Kafka's consumer sends for {@code assign()}ed partitions.
+ *
+ * <p>Thread-safe: the coordinator id is a volatile cache, reset on a coordinator error.
+ */
+final class OffsetCommitter {
+  private final NodeConnections connections;
+  private final String groupId;
+  private volatile int coordinator = Integer.MIN_VALUE;
+
+  OffsetCommitter(NodeConnections connections, String groupId) {
+    this.connections = connections;
+    this.groupId = groupId;
+  }
+
+  CompletableFuture<Void> commit(Map<TopicPartition, Long> offsets) {
+    Map<String, List<OffsetCommitRequest.OffsetCommitRequestPartition>> byTopic =
+        new LinkedHashMap<>();
+    offsets.forEach(
+        (tp, offset) ->
+            byTopic
+                .computeIfAbsent(tp.topic(), k -> new ArrayList<>())
+                .add(
+                    new OffsetCommitRequest.OffsetCommitRequestPartition()
+                        .setPartitionIndex(tp.partition())
+                        .setCommittedOffset(offset)
+                        .setCommittedMetadata("")));
+    List<OffsetCommitRequest.OffsetCommitRequestTopic> topics = new ArrayList<>();
+    byTopic.forEach(
+        (name, list) ->
+            topics.add(
+                new OffsetCommitRequest.OffsetCommitRequestTopic()
+                    .setName(name)
+                    .setPartitions(list)));
+    OffsetCommitRequest request =
+        new OffsetCommitRequest()
+            .setGroupId(groupId)
+            .setGenerationIdOrMemberEpoch(-1)
+            .setMemberId("")
+            .setTopics(topics);
+    return coordinator()
+        .thenCompose(
+            c -> {
+              short v = c.requireVersion(ApiKey.OFFSET_COMMIT);
+              return c.send(ApiKey.OFFSET_COMMIT, v, request, r -> OffsetCommitResponse.read(r, v));
+            })
+        .thenAccept(
+            response -> {
+              for (OffsetCommitResponse.OffsetCommitResponseTopic t : response.topics()) {
+                for (OffsetCommitResponse.OffsetCommitResponsePartition p : t.partitions()) {
+                  check(
+                      Errors.forCode(p.errorCode()),
+                      new TopicPartition(t.name(), p.partitionIndex()),
+                      "commit");
+                }
+              }
+            });
+  }
+
+  /** Committed offsets; partitions without one are left out. */
+  CompletableFuture<Map<TopicPartition, Long>> committed(Collection<TopicPartition> partitions) {
+    Map<String, List<Integer>> byTopic = new LinkedHashMap<>();
+    for (TopicPartition tp : partitions) {
+      byTopic.computeIfAbsent(tp.topic(), k -> new ArrayList<>()).add(tp.partition());
+    }
+    List<OffsetFetchRequest.OffsetFetchRequestTopic> topics = new ArrayList<>();
+    byTopic.forEach(
+        (name, list) ->
+            topics.add(
+                new OffsetFetchRequest.OffsetFetchRequestTopic()
+                    .setName(name)
+                    .setPartitionIndexes(list)));
+    OffsetFetchRequest request = new OffsetFetchRequest().setGroupId(groupId).setTopics(topics);
+    return coordinator()
+        .thenCompose(
+            c -> {
+              short v = c.requireVersion(ApiKey.OFFSET_FETCH);
+              return c.send(ApiKey.OFFSET_FETCH, v, request, r -> OffsetFetchResponse.read(r, v));
+            })
+        .thenApply(
+            response -> {
+              check(Errors.forCode(response.errorCode()), null, "fetch committed offsets of");
+              Map<TopicPartition, Long> result = new HashMap<>();
+              for (OffsetFetchResponse.OffsetFetchResponseTopic t : response.topics()) {
+                for (OffsetFetchResponse.OffsetFetchResponsePartition p : t.partitions()) {
+                  TopicPartition tp = new TopicPartition(t.name(), p.partitionIndex());
+                  check(Errors.forCode(p.errorCode()), tp, "fetch committed offsets of");
+                  if (p.committedOffset() >= 0) {
+                    result.put(tp, p.committedOffset());
+                  }
+                }
+              }
+              return result;
+            });
+  }
+
+  private void check(Errors error, TopicPartition tp, String verb) {
+    if (error == Errors.NONE) {
+      return;
+    }
+    if (error == Errors.NOT_COORDINATOR || error == Errors.COORDINATOR_NOT_AVAILABLE) {
+      coordinator = Integer.MIN_VALUE;
+    }
+    throw new SluiceClientException(
+        error,
+        tp,
+        "cannot "
+            + verb
+            + " group '"
+            + groupId
+            + "'"
+            + (tp == null ? "" : " for " + tp)
+            + ": "
+            + error);
+  }
+
+  private CompletableFuture<BrokerConnection> coordinator() {
+    int known = coordinator;
+    if (known != Integer.MIN_VALUE) {
+      return connections.connection(known);
+    }
+    return connections
+        .anyConnection()
+        .thenCompose(
+            c -> {
+              short v = c.requireVersion(ApiKey.FIND_COORDINATOR);
+              FindCoordinatorRequest request = new FindCoordinatorRequest().setKeyType((byte) 0);
+              if (v >= 4) {
+                request.setCoordinatorKeys(List.of(groupId));
+              } else {
+                request.setKey(groupId);
+              }
+              return c.send(
+                      ApiKey.FIND_COORDINATOR, v, request, r -> FindCoordinatorResponse.read(r, v))
+                  .thenApply(response -> toNode(response, v));
+            })
+        .thenCompose(
+            node -> {
+              connections.addNode(node);
+              coordinator = node.id();
+              return connections.connection(node.id());
+            });
+  }
+
+  private Node toNode(FindCoordinatorResponse response, short version) {
+    Errors error;
+    Node node;
+    if (version >= 4) {
+      FindCoordinatorResponse.Coordinator c = response.coordinators().get(0);
+      error = Errors.forCode(c.errorCode());
+      node = new Node(c.nodeId(), c.host(), c.port());
+    } else {
+      error = Errors.forCode(response.errorCode());
+      node = new Node(response.nodeId(), response.host(), response.port());
+    }
+    if (error != Errors.NONE) {
+      throw new SluiceClientException(
+          error, null, "no coordinator for group '" + groupId + "': " + error);
+    }
+    return node;
+  }
+}
