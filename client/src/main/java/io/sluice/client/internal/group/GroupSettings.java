@@ -1,5 +1,7 @@
 package io.sluice.client.internal.group;
 
+import io.sluice.client.ConsumerConfig;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -24,5 +26,24 @@ public record GroupSettings(
     long requestTimeoutMs) {
   public GroupSettings {
     assignors = List.copyOf(assignors);
+  }
+
+  /** The group settings of a consumer configuration that names a group. */
+  public static GroupSettings of(ConsumerConfig config) {
+    List<PartitionAssignor> assignors = new ArrayList<>();
+    for (String name : config.partitionAssignmentStrategy()) {
+      assignors.add(PartitionAssignor.forName(name));
+    }
+    return new GroupSettings(
+        config.groupId(),
+        config.groupInstanceId(),
+        config.sessionTimeoutMs(),
+        config.maxPollIntervalMs(),
+        config.heartbeatIntervalMs(),
+        assignors,
+        config.enableAutoCommit(),
+        config.autoCommitIntervalMs(),
+        config.retryBackoffMs(),
+        config.requestTimeoutMs());
   }
 }
