@@ -5,6 +5,7 @@ import io.sluice.client.RecordMetadata;
 import io.sluice.client.TopicPartition;
 import java.util.ArrayList;
 import java.util.List;
+import org.slf4j.LoggerFactory;
 
 /**
  * The records of one partition sent together as one RecordBatch. Records are appended until the
@@ -74,9 +75,7 @@ final class ProducerBatch {
       RecordMetadata metadata =
           new RecordMetadata(partition, baseOffset < 0 ? -1 : baseOffset + i, timestamp);
       r.future().complete(metadata);
-      if (r.callback() != null) {
-        r.callback().onCompletion(metadata, null);
-      }
+      callback(r, metadata, null);
     }
   }
 
@@ -84,9 +83,19 @@ final class ProducerBatch {
     release();
     for (PendingRecord r : records) {
       r.future().completeExceptionally(error);
-      if (r.callback() != null) {
-        r.callback().onCompletion(null, error);
-      }
+      callback(r, null, error);
+    }
+  }
+
+  /** Runs an application callback; one that throws must not stop the others. */
+  private static void callback(PendingRecord r, RecordMetadata metadata, Exception error) {
+    if (r.callback() == null) {
+      return;
+    }
+    try {
+      r.callback().onCompletion(metadata, error);
+    } catch (RuntimeException e) {
+      LoggerFactory.getLogger(ProducerBatch.class).warn("a producer callback failed", e);
     }
   }
 

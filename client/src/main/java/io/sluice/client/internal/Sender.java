@@ -131,7 +131,18 @@ final class Sender implements Runnable {
   private RecordAccumulator.Drained sendReady(long now) {
     synchronized (sendLock) {
       RecordAccumulator.Drained drained = accumulator.drain(now, this::leaderOf, maxRequestSize);
-      drained.byLeader().forEach(this::send);
+      drained
+          .byLeader()
+          .forEach(
+              (leader, batches) -> {
+                try {
+                  send(leader, batches);
+                } catch (RuntimeException e) {
+                  // A drained batch must always be settled, or flush() would wait forever.
+                  log.error("cannot send to broker {}", leader, e);
+                  batches.forEach(b -> retryOrFail(b, e, false));
+                }
+              });
       return drained;
     }
   }
@@ -294,7 +305,11 @@ final class Sender implements Runnable {
                   retryOrFail(b, error, handedOver.get());
                 }
               } else {
-                handle(response, byPartition);
+                try {
+                  handle(response, byPartition);
+                } catch (RuntimeException e) {
+                  log.error("cannot handle a produce answer", e);
+                }
                 sendMore();
               }
             });

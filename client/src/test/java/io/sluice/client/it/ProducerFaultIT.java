@@ -122,6 +122,35 @@ class ProducerFaultIT {
     assertTrue(accepted >= 50, "accepted=" + accepted + " filled most of the budget");
   }
 
+  @Test
+  void flush_everyProduceConnectionCut_failsEverythingByDeliveryTimeout() throws Exception {
+    broker.createTopic("reset", 2);
+    List<CompletableFuture<RecordMetadata>> futures = new ArrayList<>();
+    try (Producer producer =
+        new Producer(
+            ProducerConfig.builder()
+                .bootstrapServers(proxy.bootstrap())
+                .lingerMs(0)
+                .batchSize(1024)
+                .requestTimeoutMs(500)
+                .deliveryTimeoutMs(2000)
+                .retryBackoffMs(20)
+                .build())) {
+      producer.partitionCount("reset");
+      proxy.cutEveryProduce(true);
+      for (int i = 0; i < 300; i++) {
+        futures.add(producer.send(new ProducerRecord("reset", null, new byte[100])));
+      }
+      long start = System.nanoTime();
+      producer.flush();
+      assertTrue(System.nanoTime() - start < 10_000_000_000L, "flush ended by the deadline");
+    }
+    for (CompletableFuture<RecordMetadata> f : futures) {
+      Throwable error = ProducerIT.unwrap(f);
+      assertTrue(error instanceof SluiceClientException, String.valueOf(error));
+    }
+  }
+
   // Faults through the fake broker's hooks.
 
   @Test

@@ -33,6 +33,7 @@ public final class ChaosProxy implements AutoCloseable {
   private final List<Socket> sockets = new CopyOnWriteArrayList<>();
   private final AtomicBoolean loseProduceResponse = new AtomicBoolean();
   private volatile boolean blackhole;
+  private volatile boolean cutEveryProduce;
   private volatile String upstreamHost;
   private volatile int upstreamPort;
 
@@ -60,6 +61,11 @@ public final class ChaosProxy implements AutoCloseable {
 
   public void loseNextProduceResponse() {
     loseProduceResponse.set(true);
+  }
+
+  /** While on, every connection that carries a Produce request is cut as it arrives. */
+  public void cutEveryProduce(boolean on) {
+    this.cutEveryProduce = on;
   }
 
   public void blackhole(boolean on) {
@@ -99,6 +105,10 @@ public final class ChaosProxy implements AutoCloseable {
           continue;
         }
         short apiKey = (short) (((frame[0] & 0xff) << 8) | (frame[1] & 0xff));
+        if (apiKey == PRODUCE && cutEveryProduce) {
+          closeQuietly(from, to);
+          return;
+        }
         if (apiKey == PRODUCE && loseProduceResponse.compareAndSet(true, false)) {
           cutOnNextResponse.set(true);
         }
