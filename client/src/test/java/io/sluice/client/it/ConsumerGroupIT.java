@@ -65,7 +65,7 @@ class ConsumerGroupIT {
   @AfterEach
   void stop() throws Exception {
     for (GroupMember m : running) {
-      m.close();
+      m.stop();
     }
     if (broker != null) {
       broker.close();
@@ -116,7 +116,7 @@ class ConsumerGroupIT {
     produce();
 
     GroupMember leaving = members.remove(0);
-    leaving.close();
+    leaving.stop();
     running.remove(leaving);
     awaitShared(members);
     produce();
@@ -127,7 +127,7 @@ class ConsumerGroupIT {
 
     awaitAllReceived();
     for (GroupMember m : List.copyOf(running)) {
-      m.close();
+      m.stop();
       running.remove(m);
     }
     assertCommittedAtLogEnd(group);

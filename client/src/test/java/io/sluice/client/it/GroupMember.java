@@ -21,10 +21,10 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 /**
  * A member of a consumer group running on its own thread: Sluice's consumer or kafka-clients',
  * recording every record it received ({@code partition:offset}, with how often) and its current
- * assignment as its rebalance listener last saw it. {@link #close} stops the loop and closes the
+ * assignment as its rebalance listener last saw it. {@link #stop} stops the loop and closes the
  * consumer (which commits and leaves); failures of the loop are rethrown there.
  */
-abstract class GroupMember implements AutoCloseable {
+abstract class GroupMember {
   final String name;
   final Map<String, Integer> received;
   final Set<TopicPartition> assignment = ConcurrentHashMap.newKeySet();
@@ -81,8 +81,7 @@ abstract class GroupMember implements AutoCloseable {
     events.add("assigned " + partitions);
   }
 
-  @Override
-  public void close() throws Exception {
+  void stop() throws InterruptedException {
     running = false;
     thread.join(30_000);
     if (thread.isAlive()) {
