@@ -1,13 +1,10 @@
 package io.sluice.client.internal;
 
 import io.sluice.client.ConsumerConfig;
-import io.sluice.client.SluiceClientException;
 import io.sluice.client.internal.group.GroupClient;
 import io.sluice.protocol.ApiKey;
 import io.sluice.protocol.Errors;
 import io.sluice.protocol.message.ApiMessage;
-import io.sluice.protocol.message.FindCoordinatorRequest;
-import io.sluice.protocol.message.FindCoordinatorResponse;
 import io.sluice.protocol.message.HeartbeatRequest;
 import io.sluice.protocol.message.HeartbeatResponse;
 import io.sluice.protocol.message.JoinGroupRequest;
@@ -35,7 +32,7 @@ import java.util.function.BiFunction;
  * {@code request.timeout.ms} would cut it off. Kafka's consumer also talks to its coordinator over
  * a connection of its own. These connections therefore wait up to the rebalance timeout plus slack.
  *
- * <p>Thread-safe: the coordinator id is a volatile cache.
+ * <p>Thread-safe.
  */
 public final class GroupRequests implements GroupClient, AutoCloseable {
   /** How long past the rebalance timeout a JoinGroup may stay unanswered, as Kafka allows. */
@@ -44,8 +41,7 @@ public final class GroupRequests implements GroupClient, AutoCloseable {
   private final NodeConnections connections;
   private final MetadataCache metadata;
   private final OffsetCommitter committer;
-  private final String groupId;
-  private volatile int coordinator = Integer.MIN_VALUE;
+  private final CoordinatorLookup coordinator;
 
   GroupRequests(ConsumerConfig config, MetadataCache metadata, OffsetCommitter committer) {
     this.connections =
@@ -57,7 +53,7 @@ public final class GroupRequests implements GroupClient, AutoCloseable {
             "sluice-group-io");
     this.metadata = metadata;
     this.committer = committer;
-    this.groupId = config.groupId();
+    this.coordinator = new CoordinatorLookup(connections, config.groupId());
   }
 
   @Override
@@ -82,7 +78,7 @@ public final class GroupRequests implements GroupClient, AutoCloseable {
 
   @Override
   public void coordinatorUnknown() {
-    coordinator = Integer.MIN_VALUE;
+    coordinator.reset();
   }
 
   @Override
@@ -117,58 +113,7 @@ public final class GroupRequests implements GroupClient, AutoCloseable {
 
   private <R> CompletableFuture<R> send(
       ApiKey api, ApiMessage request, BiFunction<WireReader, Short, R> parser) {
-    return coordinator()
-        .thenCompose(
-            c -> {
-              short v = c.requireVersion(api);
-              return c.send(api, v, request, r -> parser.apply(r, v));
-            });
-  }
-
-  private CompletableFuture<BrokerConnection> coordinator() {
-    int known = coordinator;
-    if (known != Integer.MIN_VALUE) {
-      return connections.connection(known);
-    }
-    return connections
-        .anyConnection()
-        .thenCompose(
-            c -> {
-              short v = c.requireVersion(ApiKey.FIND_COORDINATOR);
-              FindCoordinatorRequest request = new FindCoordinatorRequest().setKeyType((byte) 0);
-              if (v >= 4) {
-                request.setCoordinatorKeys(List.of(groupId));
-              } else {
-                request.setKey(groupId);
-              }
-              return c.send(
-                      ApiKey.FIND_COORDINATOR, v, request, r -> FindCoordinatorResponse.read(r, v))
-                  .thenApply(response -> toNode(response, v));
-            })
-        .thenCompose(
-            node -> {
-              connections.addNode(node);
-              coordinator = node.id();
-              return connections.connection(node.id());
-            });
-  }
-
-  private Node toNode(FindCoordinatorResponse response, short version) {
-    Errors error;
-    Node node;
-    if (version >= 4) {
-      FindCoordinatorResponse.Coordinator c = response.coordinators().get(0);
-      error = Errors.forCode(c.errorCode());
-      node = new Node(c.nodeId(), c.host(), c.port());
-    } else {
-      error = Errors.forCode(response.errorCode());
-      node = new Node(response.nodeId(), response.host(), response.port());
-    }
-    if (error != Errors.NONE) {
-      throw new SluiceClientException(
-          error, null, "no coordinator for group '" + groupId + "': " + error);
-    }
-    return node;
+    return coordinator.send(api, request, parser);
   }
 
   @Override
