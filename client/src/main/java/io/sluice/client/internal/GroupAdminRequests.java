@@ -60,6 +60,12 @@ public final class GroupAdminRequests {
         .thenApply(
             response -> {
               DescribeGroupsResponse.DescribedGroup g = response.groups().get(0);
+              if (g.errorCode() == Errors.GROUP_ID_NOT_FOUND.code()) {
+                // DescribeGroups v6+ says so where earlier versions answered state Dead.
+                return new DescribeGroupsResponse.DescribedGroup()
+                    .setGroupId(groupId)
+                    .setGroupState("Dead");
+              }
               check(Errors.forCode(g.errorCode()), "describe group", groupId);
               return g;
             });
