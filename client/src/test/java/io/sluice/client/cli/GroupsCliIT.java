@@ -41,6 +41,8 @@ class GroupsCliIT {
         new Producer(ProducerConfig.builder().bootstrapServers(broker.bootstrap()).build())) {
       for (int i = 0; i < 20; i++) {
         // Partition i % 2, timestamps one second apart: offset n of a partition is at T0 + 2n s.
+        // One batch per record, so that a lookup by time is exact at the record, whether the
+        // broker resolves it to the record or (coarser) to the batch.
         producer.send(
             new ProducerRecord(
                 "clicks",
@@ -49,8 +51,8 @@ class GroupsCliIT {
                 null,
                 ("v" + i).getBytes(StandardCharsets.UTF_8),
                 List.of()));
+        producer.flush();
       }
-      producer.flush();
     }
   }
 
