@@ -98,12 +98,23 @@ final class BrokerConnection {
                 new SluiceClientException(
                     Errors.NETWORK_EXCEPTION,
                     null,
-                    "cannot connect to broker at " + address + ": " + describe(f.cause()),
+                    "cannot connect to broker at " + address + ": " + describeConnect(f.cause()),
                     true,
                     f.cause()));
           }
         });
     return result;
+  }
+
+  /** Netty's connect failures carry native call names; users need the plain reason. */
+  private static String describeConnect(Throwable t) {
+    if (t instanceof io.netty.channel.ConnectTimeoutException) {
+      return "connection timed out";
+    }
+    if (t instanceof java.net.ConnectException) {
+      return "connection refused";
+    }
+    return describe(t);
   }
 
   private static String describe(Throwable t) {

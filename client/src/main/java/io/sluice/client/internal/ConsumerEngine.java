@@ -349,7 +349,10 @@ public final class ConsumerEngine {
       }
     }
     if (c.error() != null) {
-      return; // connection trouble: retried after the backoff, through fresh metadata
+      // Connection trouble: retried after the backoff, through fresh metadata (a new leader).
+      metadata.refresh(
+          c.asked().keySet().stream().map(TopicPartition::topic).distinct().toList(), false);
+      return;
     }
     SluiceClientException fatal = null;
     for (Fetcher.FetchedPartition f : c.fetched()) {

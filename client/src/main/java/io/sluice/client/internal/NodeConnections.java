@@ -128,10 +128,7 @@ public final class NodeConnections implements AutoCloseable {
     }
     Node node = candidates.get(ThreadLocalRandom.current().nextInt(candidates.size()));
     CompletableFuture<BrokerConnection> c = connection(node);
-    if (candidates != bootstrap) {
-      return c;
-    }
-    // A bootstrap address that fails is worth one try of the others before giving up.
+    // A broker that fails is worth one try of each bootstrap address before giving up.
     for (Node other : bootstrap) {
       if (other != node) {
         c = c.exceptionallyCompose(e -> connection(other));

@@ -225,13 +225,22 @@ final class Sender implements Runnable {
               requestTimeoutMs);
       Errors error = Errors.forCode(response.errorCode());
       if (error != Errors.NONE) {
-        log.warn("InitProducerId failed: {}", error);
-        return false;
+        throw new SluiceClientException(
+            error, null, "the broker refused a producer id: " + error, error.retriable(), null);
       }
       producerId = response.producerId();
       producerEpoch = response.producerEpoch();
       return true;
     } catch (SluiceClientException e) {
+      if (!e.retriable()) {
+        // No idempotent producer is possible (say, a broker without InitProducerId): fail what
+        // waits now rather than at delivery.timeout.ms. Later sends are tried again.
+        log.warn("{}; failing queued records (enable.idempotence=false avoids it)", e.getMessage());
+        for (ProducerBatch b : accumulator.drainAll()) {
+          b.fail(e);
+          accumulator.completed(b, false, false);
+        }
+      }
       log.debug("InitProducerId failed: {}", e.getMessage());
       return false;
     }
@@ -370,6 +379,7 @@ final class Sender implements Runnable {
     boolean retriable = cause instanceof SluiceClientException s && s.retriable();
     b.ambiguous |= mayHaveBeenWritten && retriable;
     if (retriable && !forced && System.currentTimeMillis() + retryBackoffMs < b.deadlineMs) {
+      metadata.refresh(Set.of(b.partition.topic()), true); // the leader may have moved
       accumulator.requeue(b, System.currentTimeMillis() + retryBackoffMs);
       return;
     }

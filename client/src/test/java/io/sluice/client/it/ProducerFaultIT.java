@@ -154,6 +154,22 @@ class ProducerFaultIT {
   // Faults through the fake broker's hooks.
 
   @Test
+  void send_producerIdRefused_failsAtOnceWithTheBrokersError() throws Exception {
+    fake.createTopic("noid", 1);
+    fake.refuseProducerIds(true);
+    try (Producer producer =
+        new Producer(ProducerConfig.builder().bootstrapServers(fake.bootstrap()).build())) {
+      long start = System.nanoTime();
+      CompletableFuture<RecordMetadata> f =
+          producer.send(new ProducerRecord("noid", null, utf8("x")));
+      SluiceClientException e = (SluiceClientException) ProducerIT.unwrap(f);
+      assertEquals(Errors.CLUSTER_AUTHORIZATION_FAILED, e.error());
+      assertTrue(e.getMessage().contains("producer id"), e.getMessage());
+      assertTrue(System.nanoTime() - start < 10_000_000_000L, "long before delivery.timeout.ms");
+    }
+  }
+
+  @Test
   void send_firstResponseLost_retriedAndWrittenExactlyOnce() throws Exception {
     fake.createTopic("retry", 1);
     fake.silenceProduces(1);

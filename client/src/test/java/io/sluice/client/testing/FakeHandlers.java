@@ -50,9 +50,12 @@ final class FakeHandlers {
       case CREATE_TOPICS -> createTopics((CreateTopicsRequestData) data);
       case DELETE_TOPICS -> deleteTopics(request);
       case INIT_PRODUCER_ID ->
-          new InitProducerIdResponseData()
-              .setProducerId(NEXT_PRODUCER_ID.getAndIncrement())
-              .setProducerEpoch((short) 0);
+          broker.refuseProducerIds
+              ? new InitProducerIdResponseData()
+                  .setErrorCode(Errors.CLUSTER_AUTHORIZATION_FAILED.code())
+              : new InitProducerIdResponseData()
+                  .setProducerId(NEXT_PRODUCER_ID.getAndIncrement())
+                  .setProducerEpoch((short) 0);
       case FIND_COORDINATOR -> findCoordinator(header);
       case OFFSET_COMMIT -> offsetCommit((OffsetCommitRequestData) data);
       case OFFSET_FETCH -> offsetFetch((OffsetFetchRequestData) data);
@@ -69,7 +72,7 @@ final class FakeHandlers {
             new MetadataResponseData.MetadataResponseBroker()
                 .setNodeId(0)
                 .setHost("127.0.0.1")
-                .setPort(broker.advertisedPort()));
+                .setPort(broker.port()));
     List<String> names = new ArrayList<>();
     if (request.topics() == null) {
       names.addAll(log.topicNames());
@@ -235,9 +238,9 @@ final class FakeHandlers {
                   .setKey("group")
                   .setNodeId(0)
                   .setHost("127.0.0.1")
-                  .setPort(broker.advertisedPort()));
+                  .setPort(broker.port()));
     } else {
-      response.setNodeId(0).setHost("127.0.0.1").setPort(broker.advertisedPort());
+      response.setNodeId(0).setHost("127.0.0.1").setPort(broker.port());
     }
     return response;
   }

@@ -68,7 +68,7 @@ public final class KafkaFakeBroker implements AutoCloseable {
   final Map<String, Uuid> topicIds = new ConcurrentHashMap<>();
   final AtomicInteger silencedProduces = new AtomicInteger();
   volatile boolean stalled;
-  private volatile int advertisedPort;
+  volatile boolean refuseProducerIds;
   final AtomicInteger produceRequests = new AtomicInteger();
 
   public KafkaFakeBroker() throws IOException {
@@ -85,15 +85,6 @@ public final class KafkaFakeBroker implements AutoCloseable {
 
   public int port() {
     return server.getLocalPort();
-  }
-
-  /** The port that Metadata and FindCoordinator name: a proxy's, to route clients through it. */
-  public int advertisedPort() {
-    return advertisedPort > 0 ? advertisedPort : port();
-  }
-
-  public void advertise(int port) {
-    this.advertisedPort = port;
   }
 
   /** Creates a topic directly. */
@@ -114,6 +105,11 @@ public final class KafkaFakeBroker implements AutoCloseable {
   /** Flips one byte inside the records of the {@code index}th batch of a partition. */
   public void corrupt(String topic, int partition, int index) {
     log.corrupt(topic, partition, index);
+  }
+
+  /** While on, InitProducerId is refused with CLUSTER_AUTHORIZATION_FAILED (not retriable). */
+  public void refuseProducerIds(boolean on) {
+    this.refuseProducerIds = on;
   }
 
   public int produceRequests() {

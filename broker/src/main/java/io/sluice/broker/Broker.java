@@ -1,0 +1,147 @@
+package io.sluice.broker;
+
+import io.sluice.broker.config.BrokerConfig;
+import io.sluice.broker.config.Endpoint;
+import io.sluice.broker.handler.BrokerNode;
+import io.sluice.broker.handler.CommittedOffsets;
+import io.sluice.broker.handler.HandlerRegistry;
+import io.sluice.broker.server.ServerStats;
+import io.sluice.broker.server.SluiceServer;
+import io.sluice.broker.storage.LogConfig;
+import io.sluice.broker.storage.LogManager;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The composition root: opens the logs (recovering them), the committed offsets, the handlers and
+ * the server, in that order, and closes them in reverse. {@link #close} is the clean shutdown: no
+ * request is in progress when the logs close (flush, checkpoints, clean-shutdown marker).
+ * Thread-safe; close is idempotent.
+ */
+public final class Broker implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Broker.class);
+
+  private final BrokerConfig config;
+  private final LogManager logs;
+  private final CommittedOffsets offsets;
+  private final SluiceServer server;
+  private final Endpoint advertised;
+  private boolean closed;
+
+  private Broker(
+      BrokerConfig config,
+      LogManager logs,
+      CommittedOffsets offsets,
+      SluiceServer server,
+      Endpoint advertised) {
+    this.config = config;
+    this.logs = logs;
+    this.offsets = offsets;
+    this.server = server;
+    this.advertised = advertised;
+  }
+
+  /** Starts a broker; on failure, whatever was opened is closed again. */
+  public static Broker start(BrokerConfig config) {
+    return start(config, Clock.systemUTC());
+  }
+
+  public static Broker start(BrokerConfig config, Clock clock) {
+    Path stateDir = config.logDirs().get(0);
+    for (Path dir : config.logDirs()) {
+      try {
+        Files.createDirectories(dir);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot create log directory " + dir, e);
+      }
+    }
+    String clusterId = BrokerMetadata.loadOrCreate(stateDir, config.nodeId());
+    LogManager logs = LogManager.open(logConfig(config), clock);
+    CommittedOffsets offsets = null;
+    try {
+      offsets = CommittedOffsets.open(stateDir);
+      BrokerNode node = new BrokerNode(config.nodeId(), clusterId);
+      HandlerRegistry handlers = HandlerRegistry.forBroker(config, logs, node, offsets, stateDir);
+      SluiceServer server = SluiceServer.start(config, handlers);
+      Endpoint advertised = config.advertised(server.localAddress().getPort());
+      node.advertise(advertised);
+      log.info(
+          "Sluice broker {} started: listening on {}, advertised as {}, data in {}",
+          config.nodeId(),
+          server.localAddress(),
+          advertised,
+          config.logDirs());
+      return new Broker(config, logs, offsets, server, advertised);
+    } catch (RuntimeException e) {
+      if (offsets != null) {
+        offsets.close();
+      }
+      logs.close();
+      throw e;
+    }
+  }
+
+  static LogConfig logConfig(BrokerConfig config) {
+    return new LogConfig(
+        config.logDirs(),
+        config.logSegmentBytes(),
+        config.logRollMs(),
+        config.logRetentionMs(),
+        config.logRetentionBytes(),
+        config.logIndexIntervalBytes(),
+        config.logIndexSizeMaxBytes(),
+        config.logFlushIntervalMs(),
+        config.logFlushIntervalMessages(),
+        config.logRetentionCheckIntervalMs(),
+        config.logFlushOffsetCheckpointIntervalMs(),
+        config.messageMaxBytes());
+  }
+
+  public BrokerConfig config() {
+    return config;
+  }
+
+  /** The bound address (the real port when the listener asked for port 0). */
+  public InetSocketAddress localAddress() {
+    return server.localAddress();
+  }
+
+  /** The address clients are told to use, as {@code host:port}. */
+  public String bootstrapServers() {
+    return advertised.host() + ":" + advertised.port();
+  }
+
+  public ServerStats serverStats() {
+    return server.stats();
+  }
+
+  public boolean usesEpoll() {
+    return server.usesEpoll();
+  }
+
+  /** Clean shutdown: stop serving, then write the committed offsets, then close the logs. */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    log.info("shutting down broker {}", config.nodeId());
+    try {
+      server.close();
+    } finally {
+      try {
+        offsets.close();
+      } finally {
+        logs.close();
+      }
+    }
+    log.info("broker {} shut down cleanly", config.nodeId());
+  }
+}

@@ -1,0 +1,212 @@
+package io.sluice.broker.config;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * The broker's configuration: typed, validated once at startup. Built from a {@code
+ * server.properties} file plus overrides; an unknown key or a bad value fails with a {@link
+ * ConfigException} naming it. Immutable.
+ */
+public record BrokerConfig(
+    int nodeId,
+    Endpoint listener,
+    Endpoint advertisedListener,
+    List<Path> logDirs,
+    int numPartitions,
+    boolean autoCreateTopics,
+    int socketRequestMaxBytes,
+    int maxConnections,
+    long connectionsMaxIdleMs,
+    int queuedMaxRequestsPerConnection,
+    int socketSendBufferBytes,
+    int socketReceiveBufferBytes,
+    int writeBufferHighBytes,
+    int writeBufferLowBytes,
+    int numNetworkThreads,
+    boolean fetchZeroCopy,
+    int fetchMaxBytes,
+    int logSegmentBytes,
+    long logRollMs,
+    long logRetentionMs,
+    long logRetentionBytes,
+    long logRetentionCheckIntervalMs,
+    int logIndexIntervalBytes,
+    int logIndexSizeMaxBytes,
+    long logFlushIntervalMs,
+    long logFlushIntervalMessages,
+    long logFlushOffsetCheckpointIntervalMs,
+    int messageMaxBytes) {
+
+  public BrokerConfig {
+    logDirs = List.copyOf(logDirs);
+    if (writeBufferLowBytes > writeBufferHighBytes) {
+      throw new ConfigException(
+          ConfigKey.SOCKET_WRITE_BUFFER_LOW_BYTES.key()
+              + "="
+              + writeBufferLowBytes
+              + " must not exceed "
+              + ConfigKey.SOCKET_WRITE_BUFFER_HIGH_BYTES.key()
+              + "="
+              + writeBufferHighBytes);
+    }
+  }
+
+  /** Every default. */
+  public static BrokerConfig defaults() {
+    return from(Map.of());
+  }
+
+  /** Reads a properties file, then applies the overrides (later wins). */
+  public static BrokerConfig load(Path file, Map<String, String> overrides) {
+    Properties properties = new Properties();
+    try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      properties.load(reader);
+    } catch (IOException e) {
+      throw new ConfigException("cannot read configuration file " + file + ": " + e.getMessage());
+    }
+    Map<String, String> values = new LinkedHashMap<>();
+    for (String name : properties.stringPropertyNames()) {
+      values.put(name, properties.getProperty(name).trim());
+    }
+    values.putAll(overrides);
+    return from(values);
+  }
+
+  /** Builds the configuration from raw key/value pairs; missing keys take their defaults. */
+  public static BrokerConfig from(Map<String, String> raw) {
+    Map<ConfigKey, String> values = new EnumMap<>(ConfigKey.class);
+    for (ConfigKey key : ConfigKey.values()) {
+      values.put(key, key.defaultValue());
+    }
+    for (Map.Entry<String, String> entry : raw.entrySet()) {
+      ConfigKey key = ConfigKey.forName(entry.getKey());
+      if (key == null) {
+        throw new ConfigException("unknown configuration key '" + entry.getKey() + "'");
+      }
+      values.put(key, entry.getValue().trim());
+    }
+    Values v = new Values(values);
+    Endpoint listener = v.endpoint(ConfigKey.LISTENERS);
+    String advertised = values.get(ConfigKey.ADVERTISED_LISTENERS);
+    Endpoint advertisedListener =
+        advertised.isEmpty() ? null : v.endpoint(ConfigKey.ADVERTISED_LISTENERS);
+    List<Path> dirs = new ArrayList<>();
+    for (String dir : v.list(ConfigKey.LOG_DIRS)) {
+      dirs.add(Path.of(dir));
+    }
+    return new BrokerConfig(
+        v.integer(ConfigKey.NODE_ID),
+        listener,
+        advertisedListener,
+        dirs,
+        v.integer(ConfigKey.NUM_PARTITIONS),
+        v.bool(ConfigKey.AUTO_CREATE_TOPICS_ENABLE),
+        v.integer(ConfigKey.SOCKET_REQUEST_MAX_BYTES),
+        v.integer(ConfigKey.MAX_CONNECTIONS),
+        v.longValue(ConfigKey.CONNECTIONS_MAX_IDLE_MS),
+        v.integer(ConfigKey.QUEUED_MAX_REQUESTS_PER_CONNECTION),
+        v.integer(ConfigKey.SOCKET_SEND_BUFFER_BYTES),
+        v.integer(ConfigKey.SOCKET_RECEIVE_BUFFER_BYTES),
+        v.integer(ConfigKey.SOCKET_WRITE_BUFFER_HIGH_BYTES),
+        v.integer(ConfigKey.SOCKET_WRITE_BUFFER_LOW_BYTES),
+        v.integer(ConfigKey.NUM_NETWORK_THREADS),
+        v.bool(ConfigKey.FETCH_ZEROCOPY),
+        v.integer(ConfigKey.FETCH_MAX_BYTES),
+        v.integer(ConfigKey.LOG_SEGMENT_BYTES),
+        v.longValue(ConfigKey.LOG_ROLL_MS),
+        v.longValue(ConfigKey.LOG_RETENTION_MS),
+        v.longValue(ConfigKey.LOG_RETENTION_BYTES),
+        v.longValue(ConfigKey.LOG_RETENTION_CHECK_INTERVAL_MS),
+        v.integer(ConfigKey.LOG_INDEX_INTERVAL_BYTES),
+        v.integer(ConfigKey.LOG_INDEX_SIZE_MAX_BYTES),
+        v.longValue(ConfigKey.LOG_FLUSH_INTERVAL_MS),
+        v.longValue(ConfigKey.LOG_FLUSH_INTERVAL_MESSAGES),
+        v.longValue(ConfigKey.LOG_FLUSH_OFFSET_CHECKPOINT_INTERVAL_MS),
+        v.integer(ConfigKey.MESSAGE_MAX_BYTES));
+  }
+
+  /** The address clients are told to use: the advertised listener, else the bound one. */
+  public Endpoint advertised(int boundPort) {
+    if (advertisedListener != null) {
+      return advertisedListener;
+    }
+    String host = listener.host().isEmpty() ? "127.0.0.1" : listener.host();
+    return new Endpoint(listener.protocol(), host, boundPort);
+  }
+
+  /** Typed, range-checked access to the raw strings; every failure names key and value. */
+  private record Values(Map<ConfigKey, String> raw) {
+    long longValue(ConfigKey key) {
+      String text = raw.get(key);
+      long value;
+      try {
+        value = Long.parseLong(text);
+      } catch (NumberFormatException e) {
+        throw bad(key, "not a number");
+      }
+      if (value < key.min()) {
+        throw bad(key, "must be at least " + key.min());
+      }
+      return value;
+    }
+
+    int integer(ConfigKey key) {
+      long value = longValue(key);
+      if (value > Integer.MAX_VALUE) {
+        throw bad(key, "must be at most " + Integer.MAX_VALUE);
+      }
+      return (int) value;
+    }
+
+    boolean bool(ConfigKey key) {
+      String text = raw.get(key);
+      if (text.equalsIgnoreCase("true")) {
+        return true;
+      }
+      if (text.equalsIgnoreCase("false")) {
+        return false;
+      }
+      throw bad(key, "must be true or false");
+    }
+
+    List<String> list(ConfigKey key) {
+      List<String> items = new ArrayList<>();
+      for (String item : raw.get(key).split(",")) {
+        if (!item.isBlank()) {
+          items.add(item.trim());
+        }
+      }
+      if (items.isEmpty()) {
+        throw bad(key, "must name at least one entry");
+      }
+      return items;
+    }
+
+    Endpoint endpoint(ConfigKey key) {
+      List<String> items = list(key);
+      if (items.size() != 1) {
+        throw bad(key, "exactly one listener is supported");
+      }
+      try {
+        return Endpoint.parse(items.get(0));
+      } catch (IllegalArgumentException e) {
+        throw bad(key, e.getMessage());
+      }
+    }
+
+    private ConfigException bad(ConfigKey key, String why) {
+      return new ConfigException(
+          "invalid value '" + raw.get(key) + "' for configuration key '" + key.key() + "': " + why);
+    }
+  }
+}

@@ -1,0 +1,177 @@
+package io.sluice.broker.config;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Every key a broker accepts, with its default and meaning. Kafka's key names wherever Kafka has
+ * the concept; {@code docs/configuration.md} lists the same table (a test keeps them in step).
+ */
+public enum ConfigKey {
+  NODE_ID(
+      "node.id", "0", Type.INT, 0, "Id of this broker, returned in Metadata and FindCoordinator."),
+  LISTENERS(
+      "listeners",
+      "PLAINTEXT://127.0.0.1:9092",
+      Type.ENDPOINT,
+      0,
+      "Address to listen on. An empty host binds every interface; port 0 picks a free port."),
+  ADVERTISED_LISTENERS(
+      "advertised.listeners",
+      "",
+      Type.STRING,
+      0,
+      "Address given to clients in Metadata. Empty: the listener's host and bound port."),
+  LOG_DIRS("log.dirs", "./data", Type.LIST, 0, "Comma-separated data directories."),
+  NUM_PARTITIONS("num.partitions", "1", Type.INT, 1, "Partitions of an auto-created topic."),
+  AUTO_CREATE_TOPICS_ENABLE(
+      "auto.create.topics.enable",
+      "true",
+      Type.BOOLEAN,
+      0,
+      "Create a topic when a client asks Metadata for one that does not exist."),
+  SOCKET_REQUEST_MAX_BYTES(
+      "socket.request.max.bytes",
+      "104857600",
+      Type.INT,
+      64,
+      "Largest request frame accepted; a larger one closes the connection."),
+  MAX_CONNECTIONS(
+      "max.connections", "1000", Type.INT, 1, "Open client connections; more are closed at once."),
+  CONNECTIONS_MAX_IDLE_MS(
+      "connections.max.idle.ms",
+      "600000",
+      Type.LONG,
+      1,
+      "A connection with no read or write for this long is closed."),
+  QUEUED_MAX_REQUESTS_PER_CONNECTION(
+      "queued.max.requests.per.connection",
+      "100",
+      Type.INT,
+      1,
+      "Requests in flight on one connection before the broker stops reading it."),
+  SOCKET_SEND_BUFFER_BYTES(
+      "socket.send.buffer.bytes", "102400", Type.INT, -1, "SO_SNDBUF; -1 for the OS default."),
+  SOCKET_RECEIVE_BUFFER_BYTES(
+      "socket.receive.buffer.bytes", "102400", Type.INT, -1, "SO_RCVBUF; -1 for the OS default."),
+  SOCKET_WRITE_BUFFER_HIGH_BYTES(
+      "socket.write.buffer.high.bytes",
+      "4194304",
+      Type.INT,
+      1,
+      "Bytes queued to a connection above which the broker stops writing to and reading from it."),
+  SOCKET_WRITE_BUFFER_LOW_BYTES(
+      "socket.write.buffer.low.bytes",
+      "1048576",
+      Type.INT,
+      0,
+      "Queued bytes below which a paused connection resumes."),
+  NUM_NETWORK_THREADS(
+      "num.network.threads",
+      "0",
+      Type.INT,
+      0,
+      "Event-loop threads that read, append and write; 0 means one per core."),
+  FETCH_ZEROCOPY(
+      "fetch.zerocopy",
+      "true",
+      Type.BOOLEAN,
+      0,
+      "Send fetched records as file regions (sendfile). false reads them into buffers first."),
+  FETCH_MAX_BYTES(
+      "fetch.max.bytes",
+      "57671680",
+      Type.INT,
+      1024,
+      "Upper bound on the records of one Fetch response, whatever the client asks."),
+  LOG_SEGMENT_BYTES(
+      "log.segment.bytes", "1073741824", Type.INT, 1024, "Segment size before a roll."),
+  LOG_ROLL_MS("log.roll.ms", "604800000", Type.LONG, 1, "Segment age before a roll."),
+  LOG_RETENTION_MS(
+      "log.retention.ms", "604800000", Type.LONG, -1, "Age after which segments go; -1: never."),
+  LOG_RETENTION_BYTES(
+      "log.retention.bytes", "-1", Type.LONG, -1, "Partition size above which old segments go."),
+  LOG_RETENTION_CHECK_INTERVAL_MS(
+      "log.retention.check.interval.ms", "300000", Type.LONG, 1, "How often retention runs."),
+  LOG_INDEX_INTERVAL_BYTES(
+      "log.index.interval.bytes", "4096", Type.INT, 0, "Log bytes between offset-index entries."),
+  LOG_INDEX_SIZE_MAX_BYTES(
+      "log.index.size.max.bytes", "10485760", Type.INT, 48, "Largest offset index of a segment."),
+  LOG_FLUSH_INTERVAL_MS(
+      "log.flush.interval.ms",
+      "1000",
+      Type.LONG,
+      1,
+      "Longest time appended data stays unflushed (acks=all flushes at once, in groups)."),
+  LOG_FLUSH_INTERVAL_MESSAGES(
+      "log.flush.interval.messages",
+      "9223372036854775807",
+      Type.LONG,
+      1,
+      "Messages appended to a partition before a flush is forced."),
+  LOG_FLUSH_OFFSET_CHECKPOINT_INTERVAL_MS(
+      "log.flush.offset.checkpoint.interval.ms",
+      "60000",
+      Type.LONG,
+      1,
+      "How often the recovery-point checkpoint is written."),
+  MESSAGE_MAX_BYTES(
+      "message.max.bytes", "1048588", Type.INT, 61, "Largest record batch a producer may send.");
+
+  /** How a value is parsed. */
+  enum Type {
+    INT,
+    LONG,
+    BOOLEAN,
+    STRING,
+    LIST,
+    ENDPOINT
+  }
+
+  private static final Map<String, ConfigKey> BY_NAME = new HashMap<>();
+
+  static {
+    for (ConfigKey key : values()) {
+      BY_NAME.put(key.key, key);
+    }
+  }
+
+  private final String key;
+  private final String defaultValue;
+  private final Type type;
+  private final long min;
+  private final String doc;
+
+  ConfigKey(String key, String defaultValue, Type type, long min, String doc) {
+    this.key = key;
+    this.defaultValue = defaultValue;
+    this.type = type;
+    this.min = min;
+    this.doc = doc;
+  }
+
+  public String key() {
+    return key;
+  }
+
+  public String defaultValue() {
+    return defaultValue;
+  }
+
+  public String doc() {
+    return doc;
+  }
+
+  Type type() {
+    return type;
+  }
+
+  long min() {
+    return min;
+  }
+
+  /** The key with this name, or null. */
+  static ConfigKey forName(String name) {
+    return BY_NAME.get(name);
+  }
+}

@@ -1,0 +1,185 @@
+package io.sluice.broker.handler;
+
+import io.sluice.broker.config.BrokerConfig;
+import io.sluice.broker.storage.FileSlice;
+import io.sluice.broker.storage.Log;
+import io.sluice.protocol.ApiKey;
+import io.sluice.protocol.Errors;
+import io.sluice.protocol.message.FetchRequest;
+import io.sluice.protocol.message.FetchResponse;
+import io.sluice.protocol.wire.ByteBufRecords;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Serves Fetch from file slices. Each partition's records are a {@link FileSliceRecords} (a segment
+ * lease), which the server sends as a file region. With less than {@code min.bytes} available the
+ * fetch parks: it releases its slices, registers with {@link FetchWaiters}, and is retried on its
+ * connection's event loop after an append to one of its partitions or at {@code max.wait.ms},
+ * whichever comes first. Fetch sessions are not kept (session id 0: every fetch is a full fetch).
+ */
+final class FetchHandler extends VersionedHandler {
+  private final Topics topics;
+  private final BrokerConfig config;
+  private final FetchWaiters waiters;
+
+  FetchHandler(Topics topics, BrokerConfig config, FetchWaiters waiters) {
+    // v13 addresses topics by id, which this broker does not track yet.
+    super(ApiKey.FETCH, 4, 12);
+    this.topics = topics;
+    this.config = config;
+    this.waiters = waiters;
+  }
+
+  @Override
+  public void handle(Request request, Responder responder) {
+    FetchRequest req = FetchRequest.read(request.reader(), request.version());
+    new PendingFetch(req, request.version(), responder).attempt(false);
+  }
+
+  /** One fetch from its first attempt to its response. Confined to the connection's event loop. */
+  private final class PendingFetch implements Runnable {
+    private final FetchRequest req;
+    private final short version;
+    private final Responder responder;
+    private final AtomicBoolean wakeScheduled = new AtomicBoolean();
+    private List<Log> parkedOn;
+    private io.netty.util.concurrent.Future<?> deadline;
+    private boolean done;
+
+    PendingFetch(FetchRequest req, short version, Responder responder) {
+      this.req = req;
+      this.version = version;
+      this.responder = responder;
+    }
+
+    /** Builds the response; sends it if it is worth sending (or {@code last}), else parks. */
+    void attempt(boolean last) {
+      if (done) {
+        return;
+      }
+      if (!responder.isOpen()) {
+        finish();
+        return;
+      }
+      FetchResponse response = new FetchResponse().setSessionId(0);
+      List<FileSlice> slices = new ArrayList<>();
+      long remaining = Math.min(req.maxBytes(), config.fetchMaxBytes());
+      long bytes = 0;
+      boolean failed = false;
+      List<Log> partitions = new ArrayList<>();
+      for (FetchRequest.FetchTopic topic : req.topics()) {
+        FetchResponse.FetchableTopicResponse topicOut =
+            new FetchResponse.FetchableTopicResponse().setTopic(topic.topic());
+        for (FetchRequest.FetchPartition partition : topic.partitions()) {
+          Log log = topics.log(topic.topic(), partition.partition()).orElse(null);
+          if (log != null) {
+            partitions.add(log);
+          }
+          FetchResponse.PartitionData out =
+              new FetchResponse.PartitionData()
+                  .setPartitionIndex(partition.partition())
+                  .setRecords(ByteBufRecords.EMPTY);
+          topicOut.partitions().add(out);
+          int max = (int) Math.max(0, Math.min(partition.partitionMaxBytes(), remaining));
+          FileSlice slice = read(log, partition.fetchOffset(), max, bytes == 0, out);
+          if (slice == null) {
+            failed |= out.errorCode() != Errors.NONE.code();
+            continue;
+          }
+          slices.add(slice);
+          out.setRecords(new FileSliceRecords(slice));
+          bytes += slice.length();
+          remaining -= slice.length();
+        }
+        response.responses().add(topicOut);
+      }
+      if (last
+          || failed
+          || bytes >= req.minBytes()
+          || req.maxWaitMs() <= 0
+          || partitions.isEmpty()) {
+        finish();
+        responder.respond(response, version);
+        return;
+      }
+      for (FileSlice slice : slices) {
+        slice.release();
+      }
+      park(partitions);
+    }
+
+    /** Fills the partition's offsets and returns a non-empty slice, or null (error or no data). */
+    private FileSlice read(
+        Log log, long offset, int maxBytes, boolean first, FetchResponse.PartitionData out) {
+      if (log == null) {
+        out.setErrorCode(Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
+        return null;
+      }
+      long highWatermark = log.highWatermark();
+      out.setHighWatermark(highWatermark)
+          .setLastStableOffset(highWatermark)
+          .setLogStartOffset(log.logStartOffset());
+      // Kafka returns at least one batch of the first partition with data, even over max.bytes;
+      // after that, an exhausted budget means no more records in this response.
+      if (maxBytes == 0 && !first) {
+        return null;
+      }
+      FileSlice slice;
+      try {
+        slice = log.read(offset, Math.max(maxBytes, 1));
+      } catch (RuntimeException e) {
+        out.setErrorCode(Errors.forException(e).code());
+        return null;
+      }
+      if (slice.length() == 0) {
+        slice.release();
+        return null;
+      }
+      return slice;
+    }
+
+    private void park(List<Log> partitions) {
+      if (parkedOn == null) {
+        parkedOn = partitions;
+        for (Log log : partitions) {
+          waiters.park(log, this);
+        }
+        deadline =
+            responder
+                .executor()
+                .schedule(() -> attempt(true), req.maxWaitMs(), TimeUnit.MILLISECONDS);
+        // An append between the read above and the registration would otherwise go unnoticed.
+        run();
+      }
+    }
+
+    /** The append listener: schedules one retry on the connection's event loop. */
+    @Override
+    public void run() {
+      if (wakeScheduled.compareAndSet(false, true)) {
+        responder
+            .executor()
+            .execute(
+                () -> {
+                  wakeScheduled.set(false);
+                  attempt(false);
+                });
+      }
+    }
+
+    private void finish() {
+      done = true;
+      if (parkedOn != null) {
+        for (Log log : parkedOn) {
+          waiters.unpark(log, this);
+        }
+      }
+      if (deadline != null) {
+        deadline.cancel(false);
+      }
+    }
+  }
+}

@@ -1,0 +1,62 @@
+package io.sluice.broker.handler;
+
+import io.sluice.broker.config.BrokerConfig;
+import io.sluice.broker.storage.LogManager;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The handler for each API key this broker serves. Immutable once built; shared by connections. */
+public final class HandlerRegistry {
+  private final ApiHandler[] byKey;
+
+  public HandlerRegistry(List<ApiHandler> handlers) {
+    int max = 0;
+    for (ApiHandler handler : handlers) {
+      max = Math.max(max, handler.apiKey().id());
+    }
+    byKey = new ApiHandler[max + 1];
+    for (ApiHandler handler : handlers) {
+      if (byKey[handler.apiKey().id()] != null) {
+        throw new IllegalArgumentException("two handlers for " + handler.apiKey());
+      }
+      byKey[handler.apiKey().id()] = handler;
+    }
+  }
+
+  /**
+   * Every handler of a broker: the data path (Produce, Fetch, ListOffsets, InitProducerId), topic
+   * administration (Metadata, CreateTopics, DeleteTopics), committed offsets (FindCoordinator,
+   * OffsetCommit, OffsetFetch), and ApiVersions advertising exactly these.
+   *
+   * @param stateDir where broker state outside the logs lives (the producer-id block)
+   */
+  public static HandlerRegistry forBroker(
+      BrokerConfig config,
+      LogManager logs,
+      BrokerNode node,
+      CommittedOffsets offsets,
+      Path stateDir) {
+    Topics topics = new Topics(logs);
+    List<ApiHandler> handlers =
+        new ArrayList<>(
+            List.of(
+                new ProduceHandler(topics),
+                new FetchHandler(topics, config, new FetchWaiters()),
+                new ListOffsetsHandler(topics),
+                new MetadataHandler(config, node, topics),
+                new OffsetCommitHandler(offsets),
+                new OffsetFetchHandler(offsets),
+                new FindCoordinatorHandler(node),
+                new CreateTopicsHandler(config, topics),
+                new DeleteTopicsHandler(topics),
+                new InitProducerIdHandler(new ProducerIds(stateDir))));
+    handlers.add(new ApiVersionsHandler(handlers));
+    return new HandlerRegistry(handlers);
+  }
+
+  /** The handler for an API key id, or null if this broker does not serve it. */
+  public ApiHandler forKey(int id) {
+    return id >= 0 && id < byKey.length ? byKey[id] : null;
+  }
+}

@@ -1,0 +1,65 @@
+package io.sluice.broker.handler;
+
+import io.sluice.broker.storage.Log;
+import io.sluice.protocol.ApiKey;
+import io.sluice.protocol.Errors;
+import io.sluice.protocol.message.ListOffsetsRequest;
+import io.sluice.protocol.message.ListOffsetsResponse;
+
+/**
+ * Answers earliest (-2), latest (-1) and by-timestamp lookups. A by-timestamp answer carries the
+ * requested timestamp, not the found record's (the storage index gives the offset only); clients
+ * use the offset.
+ */
+final class ListOffsetsHandler extends VersionedHandler {
+  static final long LATEST = -1;
+  static final long EARLIEST = -2;
+
+  private final Topics topics;
+
+  ListOffsetsHandler(Topics topics) {
+    // v7 adds max-timestamp (-3) lookups, which need a per-segment max timestamp not kept yet.
+    super(ApiKey.LIST_OFFSETS, 1, 6);
+    this.topics = topics;
+  }
+
+  @Override
+  public void handle(Request request, Responder responder) {
+    short version = request.version();
+    ListOffsetsRequest req = ListOffsetsRequest.read(request.reader(), version);
+    ListOffsetsResponse response = new ListOffsetsResponse();
+    for (ListOffsetsRequest.ListOffsetsTopic topic : req.topics()) {
+      ListOffsetsResponse.ListOffsetsTopicResponse topicOut =
+          new ListOffsetsResponse.ListOffsetsTopicResponse().setName(topic.name());
+      for (ListOffsetsRequest.ListOffsetsPartition partition : topic.partitions()) {
+        ListOffsetsResponse.ListOffsetsPartitionResponse out =
+            new ListOffsetsResponse.ListOffsetsPartitionResponse()
+                .setPartitionIndex(partition.partitionIndex());
+        Log log = topics.log(topic.name(), partition.partitionIndex()).orElse(null);
+        if (log == null) {
+          out.setErrorCode(Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
+        } else {
+          lookup(log, partition.timestamp(), out);
+        }
+        topicOut.partitions().add(out);
+      }
+      response.topics().add(topicOut);
+    }
+    responder.respond(response, version);
+  }
+
+  private static void lookup(
+      Log log, long timestamp, ListOffsetsResponse.ListOffsetsPartitionResponse out) {
+    out.setLeaderEpoch(0);
+    if (timestamp == EARLIEST) {
+      out.setTimestamp(-1).setOffset(log.logStartOffset());
+    } else if (timestamp == LATEST) {
+      out.setTimestamp(-1).setOffset(log.highWatermark());
+    } else if (timestamp < 0) {
+      out.setErrorCode(Errors.UNSUPPORTED_VERSION.code());
+    } else {
+      long offset = log.offsetForTimestamp(timestamp);
+      out.setTimestamp(offset < 0 ? -1 : timestamp).setOffset(offset);
+    }
+  }
+}

@@ -1,0 +1,88 @@
+package io.sluice.broker.handler;
+
+import io.sluice.broker.storage.TopicPartition;
+import io.sluice.protocol.ApiKey;
+import io.sluice.protocol.Errors;
+import io.sluice.protocol.message.OffsetCommitRequest;
+import io.sluice.protocol.message.OffsetCommitResponse;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Stores committed offsets for consumers that commit without group membership (generation -1 and no
+ * member id, as {@code assign()} consumers do); Kafka accepts these for groups with no members.
+ * Until the group coordinator exists there are no members, so a commit that claims a generation
+ * gets {@code UNKNOWN_MEMBER_ID}. Answered once the commit is durable.
+ */
+final class OffsetCommitHandler extends VersionedHandler {
+  /** Kafka's default {@code offset.metadata.max.bytes}. */
+  static final int MAX_METADATA_LENGTH = 4096;
+
+  private final CommittedOffsets offsets;
+
+  OffsetCommitHandler(CommittedOffsets offsets) {
+    // v10 addresses topics by id, which this broker does not track yet.
+    super(ApiKey.OFFSET_COMMIT, 2, 9);
+    this.offsets = offsets;
+  }
+
+  @Override
+  public void handle(Request request, Responder responder) {
+    short version = request.version();
+    OffsetCommitRequest req = OffsetCommitRequest.read(request.reader(), version);
+    Errors requestError = Errors.NONE;
+    if (req.groupId() == null || req.groupId().isEmpty()) {
+      requestError = Errors.INVALID_GROUP_ID;
+    } else if (req.generationIdOrMemberEpoch() >= 0) {
+      requestError = Errors.UNKNOWN_MEMBER_ID;
+    }
+    OffsetCommitResponse response = new OffsetCommitResponse();
+    Map<TopicPartition, CommittedOffsets.Committed> accepted = new HashMap<>();
+    for (OffsetCommitRequest.OffsetCommitRequestTopic topic : req.topics()) {
+      OffsetCommitResponse.OffsetCommitResponseTopic topicOut =
+          new OffsetCommitResponse.OffsetCommitResponseTopic().setName(topic.name());
+      for (OffsetCommitRequest.OffsetCommitRequestPartition partition : topic.partitions()) {
+        Errors error = requestError;
+        String metadata = partition.committedMetadata();
+        if (error == Errors.NONE && metadata != null && metadata.length() > MAX_METADATA_LENGTH) {
+          error = Errors.OFFSET_METADATA_TOO_LARGE;
+        } else if (error == Errors.NONE
+            && (partition.partitionIndex() < 0 || !Topics.isValidName(topic.name()))) {
+          error = Errors.UNKNOWN_TOPIC_OR_PARTITION;
+        }
+        if (error == Errors.NONE) {
+          accepted.put(
+              new TopicPartition(topic.name(), partition.partitionIndex()),
+              new CommittedOffsets.Committed(
+                  partition.committedOffset(), partition.committedLeaderEpoch(), metadata));
+        }
+        topicOut
+            .partitions()
+            .add(
+                new OffsetCommitResponse.OffsetCommitResponsePartition()
+                    .setPartitionIndex(partition.partitionIndex())
+                    .setErrorCode(error.code()));
+      }
+      response.topics().add(topicOut);
+    }
+    if (accepted.isEmpty()) {
+      responder.respond(response, version);
+      return;
+    }
+    offsets
+        .commit(req.groupId(), accepted)
+        .whenComplete(
+            (ignored, error) -> {
+              if (error != null) {
+                for (OffsetCommitResponse.OffsetCommitResponseTopic topic : response.topics()) {
+                  for (OffsetCommitResponse.OffsetCommitResponsePartition p : topic.partitions()) {
+                    if (p.errorCode() == Errors.NONE.code()) {
+                      p.setErrorCode(Errors.COORDINATOR_NOT_AVAILABLE.code());
+                    }
+                  }
+                }
+              }
+              responder.respond(response, version);
+            });
+  }
+}

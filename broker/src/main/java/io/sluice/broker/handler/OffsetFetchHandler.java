@@ -1,0 +1,73 @@
+package io.sluice.broker.handler;
+
+import io.sluice.broker.storage.TopicPartition;
+import io.sluice.protocol.ApiKey;
+import io.sluice.protocol.Errors;
+import io.sluice.protocol.message.OffsetFetchRequest;
+import io.sluice.protocol.message.OffsetFetchResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Returns a group's committed offsets: the asked partitions (-1 for those never committed), or all
+ * of them when the topic list is null. One group per request (v8+ batches groups; not advertised).
+ */
+final class OffsetFetchHandler extends VersionedHandler {
+  private final CommittedOffsets offsets;
+
+  OffsetFetchHandler(CommittedOffsets offsets) {
+    super(ApiKey.OFFSET_FETCH, 1, 7);
+    this.offsets = offsets;
+  }
+
+  @Override
+  public void handle(Request request, Responder responder) {
+    short version = request.version();
+    OffsetFetchRequest req = OffsetFetchRequest.read(request.reader(), version);
+    Map<TopicPartition, CommittedOffsets.Committed> committed = offsets.committed(req.groupId());
+    Map<String, List<Integer>> asked = new TreeMap<>();
+    if (req.topics() == null) {
+      for (TopicPartition tp : committed.keySet()) {
+        asked.computeIfAbsent(tp.topic(), t -> new ArrayList<>()).add(tp.partition());
+      }
+    } else {
+      for (OffsetFetchRequest.OffsetFetchRequestTopic topic : req.topics()) {
+        asked
+            .computeIfAbsent(topic.name(), t -> new ArrayList<>())
+            .addAll(topic.partitionIndexes());
+      }
+    }
+    OffsetFetchResponse response = new OffsetFetchResponse().setErrorCode(Errors.NONE.code());
+    for (Map.Entry<String, List<Integer>> topic : asked.entrySet()) {
+      OffsetFetchResponse.OffsetFetchResponseTopic topicOut =
+          new OffsetFetchResponse.OffsetFetchResponseTopic().setName(topic.getKey());
+      boolean validName = Topics.isValidName(topic.getKey());
+      for (int partition : topic.getValue()) {
+        if (!validName || partition < 0) {
+          topicOut
+              .partitions()
+              .add(
+                  new OffsetFetchResponse.OffsetFetchResponsePartition()
+                      .setPartitionIndex(partition)
+                      .setCommittedOffset(-1)
+                      .setErrorCode(Errors.UNKNOWN_TOPIC_OR_PARTITION.code()));
+          continue;
+        }
+        CommittedOffsets.Committed c = committed.get(new TopicPartition(topic.getKey(), partition));
+        topicOut
+            .partitions()
+            .add(
+                new OffsetFetchResponse.OffsetFetchResponsePartition()
+                    .setPartitionIndex(partition)
+                    .setCommittedOffset(c == null ? -1 : c.offset())
+                    .setCommittedLeaderEpoch(c == null ? -1 : c.leaderEpoch())
+                    .setMetadata(c == null ? "" : c.metadata())
+                    .setErrorCode(Errors.NONE.code()));
+      }
+      response.topics().add(topicOut);
+    }
+    responder.respond(response, version);
+  }
+}

@@ -1,0 +1,136 @@
+package io.sluice.broker.handler;
+
+import io.netty.buffer.ByteBuf;
+import io.sluice.broker.storage.AppendResult;
+import io.sluice.broker.storage.Log;
+import io.sluice.protocol.ApiKey;
+import io.sluice.protocol.Errors;
+import io.sluice.protocol.SluiceException;
+import io.sluice.protocol.message.ProduceRequest;
+import io.sluice.protocol.message.ProduceResponse;
+import io.sluice.protocol.wire.ByteBufRecords;
+import io.sluice.protocol.wire.Records;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Appends each partition's batches to its log, on the event loop, straight from the request frame
+ * (the log patches base offsets in place in that buffer and writes it). {@code acks=0} gets no
+ * response, {@code acks=1} is answered once the batches are in the page cache, {@code acks=all}
+ * once the flusher's group-commit fsync covers the last appended offset of every partition. A
+ * duplicate idempotent batch is answered with its original offsets.
+ */
+final class ProduceHandler extends VersionedHandler {
+  private static final Logger log = LoggerFactory.getLogger(ProduceHandler.class);
+  private final Topics topics;
+
+  ProduceHandler(Topics topics) {
+    // v13 addresses topics by id, which this broker does not track yet.
+    super(ApiKey.PRODUCE, 3, 12);
+    this.topics = topics;
+  }
+
+  @Override
+  public void handle(Request request, Responder responder) {
+    short version = request.version();
+    ProduceRequest req = ProduceRequest.read(request.reader(), version);
+    short acks = req.acks();
+    Errors requestError = Errors.NONE;
+    if (acks != 0 && acks != 1 && acks != -1) {
+      requestError = Errors.INVALID_REQUIRED_ACKS;
+    } else if (req.transactionalId() != null) {
+      // Transactions are not implemented; refuse rather than append outside a transaction.
+      requestError = Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED;
+    }
+    ProduceResponse response = new ProduceResponse();
+    List<PendingFlush> flushes = new ArrayList<>();
+    for (ProduceRequest.TopicProduceData topic : req.topicData()) {
+      ProduceResponse.TopicProduceResponse topicResponse =
+          new ProduceResponse.TopicProduceResponse().setName(topic.name());
+      for (ProduceRequest.PartitionProduceData partition : topic.partitionData()) {
+        ProduceResponse.PartitionProduceResponse out =
+            new ProduceResponse.PartitionProduceResponse().setIndex(partition.index());
+        topicResponse.partitionResponses().add(out);
+        if (requestError != Errors.NONE) {
+          fail(out, requestError, null);
+          continue;
+        }
+        Optional<Log> partitionLog = topics.log(topic.name(), partition.index());
+        if (partitionLog.isEmpty()) {
+          fail(out, Errors.UNKNOWN_TOPIC_OR_PARTITION, null);
+          continue;
+        }
+        append(partitionLog.get(), partition.records(), out, acks == -1 ? flushes : null);
+      }
+      response.responses().add(topicResponse);
+    }
+    if (acks == 0) {
+      responder.respondNothing();
+    } else if (flushes.isEmpty()) {
+      responder.respond(response, version);
+    } else {
+      CompletableFuture<?>[] futures = new CompletableFuture<?>[flushes.size()];
+      for (int i = 0; i < futures.length; i++) {
+        futures[i] = flushes.get(i).flushed();
+      }
+      CompletableFuture.allOf(futures)
+          .whenComplete(
+              (ignored, error) -> {
+                for (PendingFlush flush : flushes) {
+                  if (flush.flushed().isCompletedExceptionally()) {
+                    fail(flush.partition(), Errors.KAFKA_STORAGE_ERROR, "fsync failed");
+                  }
+                }
+                responder.respond(response, version);
+              });
+    }
+  }
+
+  private static void append(
+      Log partitionLog,
+      Records records,
+      ProduceResponse.PartitionProduceResponse out,
+      List<PendingFlush> flushes) {
+    if (!(records instanceof ByteBufRecords bytes) || records.sizeInBytes() == 0) {
+      fail(out, Errors.INVALID_RECORD, "no record batches");
+      return;
+    }
+    try {
+      AppendResult result = partitionLog.append(nioView(bytes.buf()));
+      out.setBaseOffset(result.firstOffset())
+          .setLogAppendTimeMs(-1)
+          .setLogStartOffset(result.logStartOffset());
+      if (flushes != null) {
+        flushes.add(new PendingFlush(out, partitionLog.awaitFlush(result.lastOffset())));
+      }
+    } catch (SluiceException e) {
+      fail(out, e.error(), e.getMessage());
+    } catch (RuntimeException e) {
+      log.error("append to {} failed unexpectedly", partitionLog, e);
+      fail(out, Errors.UNKNOWN_SERVER_ERROR, e.toString());
+    }
+  }
+
+  /** The frame bytes as one ByteBuffer (a copy only if the frame is not contiguous). */
+  private static ByteBuffer nioView(ByteBuf buf) {
+    if (buf.nioBufferCount() == 1) {
+      return buf.nioBuffer();
+    }
+    ByteBuffer copy = ByteBuffer.allocate(buf.readableBytes());
+    buf.getBytes(buf.readerIndex(), copy);
+    return copy.flip();
+  }
+
+  private static void fail(ProduceResponse.PartitionProduceResponse out, Errors error, String why) {
+    out.setErrorCode(error.code()).setBaseOffset(-1).setErrorMessage(why);
+  }
+
+  /** An acks=all partition waiting for the fsync that covers its last offset. */
+  private record PendingFlush(
+      ProduceResponse.PartitionProduceResponse partition, CompletableFuture<Void> flushed) {}
+}

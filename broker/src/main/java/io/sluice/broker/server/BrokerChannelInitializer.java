@@ -1,0 +1,59 @@
+package io.sluice.broker.server;
+
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.sluice.broker.config.BrokerConfig;
+import io.sluice.broker.handler.HandlerRegistry;
+import io.sluice.protocol.codec.FrameDecoder;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The per-connection pipeline: idle timeout, frame decoder (4-byte size, at most {@code
+ * socket.request.max.bytes}; a negative or oversized size closes the connection before anything is
+ * allocated for it), request decoder, dispatcher. Also enforces {@code max.connections}. Shared by
+ * all connections; thread-safe.
+ */
+final class BrokerChannelInitializer extends ChannelInitializer<SocketChannel> {
+  private static final Logger log = LoggerFactory.getLogger(BrokerChannelInitializer.class);
+
+  private final BrokerConfig config;
+  private final HandlerRegistry handlers;
+  private final ResponseFrameWriter frames;
+  private final ServerStats stats;
+  private final AtomicInteger connections = new AtomicInteger();
+
+  BrokerChannelInitializer(BrokerConfig config, HandlerRegistry handlers, ServerStats stats) {
+    this.config = config;
+    this.handlers = handlers;
+    this.stats = stats;
+    this.frames = new ResponseFrameWriter(config.fetchZeroCopy(), stats);
+  }
+
+  @Override
+  protected void initChannel(SocketChannel channel) {
+    int open = connections.incrementAndGet();
+    channel.closeFuture().addListener(f -> connections.decrementAndGet());
+    if (open > config.maxConnections()) {
+      stats.connectionRejected();
+      log.warn(
+          "closing connection from {}: max.connections={} reached",
+          channel.remoteAddress(),
+          config.maxConnections());
+      channel.close();
+      return;
+    }
+    ChannelPipeline pipeline = channel.pipeline();
+    pipeline.addLast(
+        "idle", new IdleStateHandler(0, 0, config.connectionsMaxIdleMs(), TimeUnit.MILLISECONDS));
+    pipeline.addLast("frameDecoder", new FrameDecoder(config.socketRequestMaxBytes()));
+    pipeline.addLast("requestDecoder", new RequestDecoder(handlers));
+    pipeline.addLast(
+        "dispatcher",
+        new RequestDispatcher(handlers, frames, config.queuedMaxRequestsPerConnection()));
+  }
+}

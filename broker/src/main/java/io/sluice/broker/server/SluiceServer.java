@@ -1,0 +1,134 @@
+package io.sluice.broker.server;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.ServerSocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.sluice.broker.config.BrokerConfig;
+import io.sluice.broker.handler.HandlerRegistry;
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Netty server: one acceptor thread, {@code num.network.threads} event loops (epoll where the
+ * native transport loads, NIO elsewhere) that decode, append, slice fetches and write. Started by
+ * {@link #start}, stopped by {@link #close}; thread-safe.
+ */
+public final class SluiceServer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(SluiceServer.class);
+
+  private final EventLoopGroup acceptor;
+  private final EventLoopGroup workers;
+  private final Channel serverChannel;
+  private final ServerStats stats;
+  private final boolean epoll;
+
+  private SluiceServer(
+      EventLoopGroup acceptor,
+      EventLoopGroup workers,
+      Channel serverChannel,
+      ServerStats stats,
+      boolean epoll) {
+    this.acceptor = acceptor;
+    this.workers = workers;
+    this.serverChannel = serverChannel;
+    this.stats = stats;
+    this.epoll = epoll;
+  }
+
+  /** Binds the listener and starts serving; fails if the address cannot be bound. */
+  public static SluiceServer start(BrokerConfig config, HandlerRegistry handlers) {
+    boolean epoll = Epoll.isAvailable();
+    EventLoopGroup acceptor =
+        new MultiThreadIoEventLoopGroup(
+            1, new DefaultThreadFactory("sluice-acceptor"), ioHandlerFactory());
+    EventLoopGroup workers = newWorkerGroup(config);
+    ServerStats stats = new ServerStats();
+    try {
+      ServerBootstrap bootstrap =
+          new ServerBootstrap()
+              .group(acceptor, workers)
+              .channel(serverChannelClass())
+              .option(ChannelOption.SO_BACKLOG, 1024)
+              .option(ChannelOption.SO_REUSEADDR, true)
+              .childOption(ChannelOption.TCP_NODELAY, true)
+              .childOption(
+                  ChannelOption.WRITE_BUFFER_WATER_MARK,
+                  new WriteBufferWaterMark(
+                      config.writeBufferLowBytes(), config.writeBufferHighBytes()))
+              .childHandler(new BrokerChannelInitializer(config, handlers, stats));
+      if (config.socketSendBufferBytes() > 0) {
+        bootstrap.childOption(ChannelOption.SO_SNDBUF, config.socketSendBufferBytes());
+      }
+      if (config.socketReceiveBufferBytes() > 0) {
+        bootstrap.childOption(ChannelOption.SO_RCVBUF, config.socketReceiveBufferBytes());
+      }
+      String host = config.listener().host();
+      InetSocketAddress address =
+          host.isEmpty()
+              ? new InetSocketAddress(config.listener().port())
+              : new InetSocketAddress(host, config.listener().port());
+      Channel channel = bootstrap.bind(address).syncUninterruptibly().channel();
+      log.info("listening on {} ({} transport)", channel.localAddress(), epoll ? "epoll" : "nio");
+      return new SluiceServer(acceptor, workers, channel, stats, epoll);
+    } catch (RuntimeException e) {
+      acceptor.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+      workers.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+      throw e;
+    }
+  }
+
+  /** Event loops of the configured size and the best transport available. */
+  private static EventLoopGroup newWorkerGroup(BrokerConfig config) {
+    int threads =
+        config.numNetworkThreads() > 0
+            ? config.numNetworkThreads()
+            : Runtime.getRuntime().availableProcessors();
+    return new MultiThreadIoEventLoopGroup(
+        threads, new DefaultThreadFactory("sluice-network"), ioHandlerFactory());
+  }
+
+  private static IoHandlerFactory ioHandlerFactory() {
+    return Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+  }
+
+  private static Class<? extends ServerSocketChannel> serverChannelClass() {
+    return Epoll.isAvailable() ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+  }
+
+  public InetSocketAddress localAddress() {
+    return (InetSocketAddress) serverChannel.localAddress();
+  }
+
+  public ServerStats stats() {
+    return stats;
+  }
+
+  public boolean usesEpoll() {
+    return epoll;
+  }
+
+  /**
+   * Stops accepting, then stops the event loops, which closes every connection; returns once no
+   * request is being served any more.
+   */
+  @Override
+  public void close() {
+    serverChannel.close().syncUninterruptibly();
+    acceptor.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    workers.shutdownGracefully(0, 5, TimeUnit.SECONDS).syncUninterruptibly();
+    log.info("stopped listening on {}", serverChannel.localAddress());
+  }
+}

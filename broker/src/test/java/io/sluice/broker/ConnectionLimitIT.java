@@ -1,0 +1,33 @@
+package io.sluice.broker;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sluice.protocol.ApiKey;
+import io.sluice.protocol.message.ApiVersionsRequest;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Connections over {@code max.connections} are closed; the ones within keep being served. */
+class ConnectionLimitIT {
+  @Test
+  void connect_overMaxConnections_extraClosedOthersServed() throws Exception {
+    try (EmbeddedBroker broker = EmbeddedBroker.start(Map.of("max.connections", "2"));
+        RawConnection first = new RawConnection(broker.broker().localAddress());
+        RawConnection second = new RawConnection(broker.broker().localAddress())) {
+      assertEquals(1, apiVersionsCorrelation(first, 1));
+      assertEquals(2, apiVersionsCorrelation(second, 2));
+      try (RawConnection third = new RawConnection(broker.broker().localAddress())) {
+        assertTrue(third.closedByBroker());
+      }
+      assertEquals(1, broker.broker().serverStats().rejectedConnections());
+      assertEquals(3, apiVersionsCorrelation(first, 3));
+    }
+  }
+
+  private static int apiVersionsCorrelation(RawConnection connection, int correlationId)
+      throws Exception {
+    connection.send(ApiKey.API_VERSIONS.id(), (short) 3, correlationId, new ApiVersionsRequest());
+    return connection.readFrame().getInt();
+  }
+}

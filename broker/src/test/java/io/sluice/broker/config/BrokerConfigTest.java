@@ -1,0 +1,101 @@
+package io.sluice.broker.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class BrokerConfigTest {
+  @TempDir Path dir;
+
+  @Test
+  void defaults_newcomerSettings() {
+    BrokerConfig config = BrokerConfig.defaults();
+    assertEquals(new Endpoint("PLAINTEXT", "127.0.0.1", 9092), config.listener());
+    assertEquals(List.of(Path.of("./data")), config.logDirs());
+    assertEquals(1, config.numPartitions());
+    assertTrue(config.autoCreateTopics());
+    assertTrue(config.fetchZeroCopy());
+    assertEquals(104_857_600, config.socketRequestMaxBytes());
+  }
+
+  @Test
+  void load_fileThenOverride_overrideWins() throws Exception {
+    Path file = dir.resolve("server.properties");
+    Files.writeString(file, "num.partitions=3\nlog.dirs=/var/sluice\nfetch.zerocopy=false\n");
+    BrokerConfig config = BrokerConfig.load(file, Map.of("num.partitions", "6"));
+    assertEquals(6, config.numPartitions());
+    assertEquals(List.of(Path.of("/var/sluice")), config.logDirs());
+    assertFalse(config.fetchZeroCopy());
+  }
+
+  @Test
+  void from_unknownKey_failsNamingIt() {
+    ConfigException e =
+        assertThrows(ConfigException.class, () -> BrokerConfig.from(Map.of("num.partition", "3")));
+    assertTrue(e.getMessage().contains("'num.partition'"), e.getMessage());
+  }
+
+  @Test
+  void from_badNumber_failsNamingKeyAndValue() {
+    ConfigException e =
+        assertThrows(
+            ConfigException.class, () -> BrokerConfig.from(Map.of("num.partitions", "three")));
+    assertTrue(e.getMessage().contains("'num.partitions'"), e.getMessage());
+    assertTrue(e.getMessage().contains("'three'"), e.getMessage());
+  }
+
+  @Test
+  void from_belowMinimum_fails() {
+    ConfigException e =
+        assertThrows(ConfigException.class, () -> BrokerConfig.from(Map.of("num.partitions", "0")));
+    assertTrue(e.getMessage().contains("at least 1"), e.getMessage());
+  }
+
+  @Test
+  void from_badBoolean_fails() {
+    assertThrows(ConfigException.class, () -> BrokerConfig.from(Map.of("fetch.zerocopy", "yes")));
+  }
+
+  @Test
+  void from_badListener_failsNamingKey() {
+    ConfigException e =
+        assertThrows(
+            ConfigException.class, () -> BrokerConfig.from(Map.of("listeners", "SSL://:9093")));
+    assertTrue(e.getMessage().contains("'listeners'"), e.getMessage());
+  }
+
+  @Test
+  void from_lowWaterMarkAboveHigh_fails() {
+    assertThrows(
+        ConfigException.class,
+        () ->
+            BrokerConfig.from(
+                Map.of(
+                    "socket.write.buffer.low.bytes", "10",
+                    "socket.write.buffer.high.bytes", "5")));
+  }
+
+  @Test
+  void advertised_portZeroNoAdvertisedListener_usesBoundPort() {
+    BrokerConfig config = BrokerConfig.from(Map.of("listeners", "PLAINTEXT://:0"));
+    assertEquals(new Endpoint("PLAINTEXT", "127.0.0.1", 40001), config.advertised(40001));
+    BrokerConfig explicit =
+        BrokerConfig.from(Map.of("advertised.listeners", "PLAINTEXT://broker.example:9092"));
+    assertEquals(new Endpoint("PLAINTEXT", "broker.example", 9092), explicit.advertised(1));
+  }
+
+  @Test
+  void shippedServerProperties_parsesWithoutOverrides() {
+    Path shipped = Path.of("..", "config", "server.properties");
+    BrokerConfig config = BrokerConfig.load(shipped, Map.of());
+    assertEquals(new Endpoint("PLAINTEXT", "127.0.0.1", 9092), config.listener());
+  }
+}
