@@ -10,13 +10,13 @@ import io.sluice.client.Producer;
 import io.sluice.client.ProducerConfig;
 import io.sluice.client.ProducerRecord;
 import io.sluice.client.TopicPartition;
+import io.sluice.client.testing.GroupSupport;
 import io.sluice.client.testing.TestBroker;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -30,12 +30,8 @@ class GroupsCliIT {
 
   @BeforeEach
   void start() throws Exception {
-    try {
-      Class.forName("io.sluice.broker.EmbeddedBroker");
-    } catch (ClassNotFoundException e) {
-      Assumptions.abort("Sluice's EmbeddedBroker is not on the test classpath");
-    }
-    broker = TestBroker.start(Map.of("group.initial.rebalance.delay.ms", "0"));
+    broker = TestBroker.start();
+    GroupSupport.assumeGroupApis(broker.bootstrap());
     broker.createTopic("clicks", 2);
     try (Producer producer =
         new Producer(ProducerConfig.builder().bootstrapServers(broker.bootstrap()).build())) {

@@ -8,6 +8,7 @@ import io.sluice.client.Producer;
 import io.sluice.client.ProducerConfig;
 import io.sluice.client.ProducerRecord;
 import io.sluice.client.TopicPartition;
+import io.sluice.client.testing.GroupSupport;
 import io.sluice.client.testing.TestBroker;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -18,7 +19,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -46,19 +46,9 @@ class ConsumerGroupIT {
 
   @BeforeEach
   void start() {
-    Assumptions.assumeTrue(
-        brokerAvailable(), "Sluice's EmbeddedBroker is not on the test classpath");
-    broker = TestBroker.start(Map.of("group.initial.rebalance.delay.ms", "0"));
+    broker = TestBroker.start();
+    GroupSupport.assumeGroupApis(broker.bootstrap());
     broker.createTopic(TOPIC, PARTITIONS);
-  }
-
-  private static boolean brokerAvailable() {
-    try {
-      Class.forName("io.sluice.broker.EmbeddedBroker");
-      return true;
-    } catch (ClassNotFoundException e) {
-      return false;
-    }
   }
 
   @AfterEach
