@@ -10,6 +10,12 @@ final class ConfigChecks {
     }
   }
 
+  static void require(boolean condition, String key, Object value, String reason) {
+    if (!condition) {
+      throw new IllegalArgumentException("invalid value " + key + "=" + value + ": " + reason);
+    }
+  }
+
   static int parseInt(String key, String value) {
     try {
       return Integer.parseInt(value.trim());

@@ -53,7 +53,11 @@ public record ProducerConfig(
         maxInFlight >= 1 && (!enableIdempotence || maxInFlight <= 5),
         "max.in.flight.requests.per.connection",
         maxInFlight);
-    ConfigChecks.require(!enableIdempotence || acks == -1, "acks (idempotence needs all)", acks);
+    ConfigChecks.require(
+        !enableIdempotence || acks == -1,
+        "acks",
+        acks,
+        "enable.idempotence=true needs acks=all (-1)");
     ConfigChecks.require(maxRequestSize > 0, "max.request.size", maxRequestSize);
   }
 
