@@ -108,10 +108,7 @@ final class Heartbeater implements AutoCloseable {
       case NONE -> {}
       case REBALANCE_IN_PROGRESS, ILLEGAL_GENERATION ->
           state.requestRejoin(generation.generationId());
-      case UNKNOWN_MEMBER_ID -> {
-        state.requestRejoin(generation.generationId());
-        state.resetMember();
-      }
+      case UNKNOWN_MEMBER_ID -> state.unknownMember(generation.generationId());
       case NOT_COORDINATOR, COORDINATOR_NOT_AVAILABLE, COORDINATOR_LOAD_IN_PROGRESS ->
           client.coordinatorUnknown();
       default -> state.fail(MemberState.error(error, settings.groupId(), "Heartbeat"));

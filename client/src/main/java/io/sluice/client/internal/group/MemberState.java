@@ -66,12 +66,23 @@ final class MemberState {
   }
 
   /**
-   * The coordinator started a rebalance of {@code generation} (or no longer knows it); ignored if
-   * the member already moved on to another generation.
+   * The coordinator started a rebalance of {@code generation} (or no longer knows it); ignored
+   * unless the member still holds that generation.
    */
   synchronized void requestRejoin(int generation) {
-    if (generation == generationId) {
+    // A late heartbeat answer about a generation the member is already leaving must not
+    // request a second rejoin after the one under way.
+    if (stable && generation == generationId) {
       rejoinRequested = true;
+    }
+  }
+
+  /** A heartbeat of {@code generation} found the member id unknown: rejoin without it. */
+  synchronized void unknownMember(int generation) {
+    if (stable && generation == generationId) {
+      memberId = "";
+      generationId = -1;
+      stable = false;
     }
   }
 

@@ -199,6 +199,31 @@ class GroupMembershipTest {
   }
 
   @Test
+  void heartbeat_lateRebalanceAnswerDuringRejoin_causesNoSecondRejoin() {
+    GroupMembership m = membership(false, null);
+    m.subscribe(List.of("t"), listener);
+    scriptSoloJoin(1);
+    m.poll();
+    m.poll();
+    CompletableFuture<Object> heartbeat = new CompletableFuture<>();
+    coordinator.heartbeatAnswers.add(heartbeat);
+    m.heartbeatTick();
+
+    CompletableFuture<Object> join = new CompletableFuture<>();
+    coordinator.joinAnswers.add(join);
+    m.subscribe(List.of("t", "u"), listener);
+    assertFalse(m.poll(), "rejoin under way");
+    heartbeat.complete(ScriptedGroupClient.heartbeat(Errors.REBALANCE_IN_PROGRESS));
+    coordinator.syncAnswers.add(synced(List.of(T0)));
+    join.complete(leaderAlone(2));
+
+    assertTrue(m.poll());
+    assertTrue(m.poll());
+    assertEquals(3, coordinator.joins.size(), "two for the first join, one for the rejoin");
+    assertEquals(2, m.generationId());
+  }
+
+  @Test
   void heartbeat_notDueYet_sendsNothingUntilInterval() {
     GroupMembership m = membership(false, null);
     m.subscribe(List.of("t"), listener);
