@@ -153,7 +153,10 @@ abstract class GroupMember {
     }
   }
 
-  /** kafka-clients' consumer with the same settings. */
+  /**
+   * kafka-clients' consumer with the same settings; strategy {@code default} keeps Kafka's own
+   * default list.
+   */
   static final class Kafka extends GroupMember {
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final String topic;
@@ -177,11 +180,15 @@ abstract class GroupMember {
       p.put("heartbeat.interval.ms", "300");
       p.put("session.timeout.ms", "10000");
       p.put("max.poll.interval.ms", "20000");
-      p.put(
-          "partition.assignment.strategy",
-          "range".equals(strategy)
-              ? org.apache.kafka.clients.consumer.RangeAssignor.class.getName()
-              : org.apache.kafka.clients.consumer.RoundRobinAssignor.class.getName());
+      if ("range".equals(strategy)) {
+        p.put(
+            "partition.assignment.strategy",
+            org.apache.kafka.clients.consumer.RangeAssignor.class.getName());
+      } else if ("roundrobin".equals(strategy)) {
+        p.put(
+            "partition.assignment.strategy",
+            org.apache.kafka.clients.consumer.RoundRobinAssignor.class.getName());
+      } // else Kafka's default: [range, cooperative-sticky]
       this.consumer =
           new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
