@@ -2,6 +2,7 @@ package io.sluice.broker;
 
 import io.sluice.broker.config.BrokerConfig;
 import io.sluice.broker.config.Endpoint;
+import io.sluice.broker.group.GroupCoordinator;
 import io.sluice.broker.handler.BrokerNode;
 import io.sluice.broker.handler.CommittedOffsets;
 import io.sluice.broker.handler.HandlerRegistry;
@@ -30,6 +31,7 @@ public final class Broker implements AutoCloseable {
   private final BrokerConfig config;
   private final LogManager logs;
   private final CommittedOffsets offsets;
+  private final GroupCoordinator groups;
   private final SluiceServer server;
   private final Endpoint advertised;
   private boolean closed;
@@ -38,11 +40,13 @@ public final class Broker implements AutoCloseable {
       BrokerConfig config,
       LogManager logs,
       CommittedOffsets offsets,
+      GroupCoordinator groups,
       SluiceServer server,
       Endpoint advertised) {
     this.config = config;
     this.logs = logs;
     this.offsets = offsets;
+    this.groups = groups;
     this.server = server;
     this.advertised = advertised;
   }
@@ -64,10 +68,13 @@ public final class Broker implements AutoCloseable {
     String clusterId = BrokerMetadata.loadOrCreate(stateDir, config.nodeId());
     LogManager logs = LogManager.open(logConfig(config), clock);
     CommittedOffsets offsets = null;
+    GroupCoordinator groups = null;
     try {
       offsets = CommittedOffsets.open(stateDir);
+      groups = GroupCoordinator.open(config.groups(), stateDir);
       BrokerNode node = new BrokerNode(config.nodeId(), clusterId);
-      HandlerRegistry handlers = HandlerRegistry.forBroker(config, logs, node, offsets, stateDir);
+      HandlerRegistry handlers =
+          HandlerRegistry.forBroker(config, logs, node, offsets, groups, stateDir);
       SluiceServer server = SluiceServer.start(config, handlers);
       Endpoint advertised = config.advertised(server.localAddress().getPort());
       node.advertise(advertised);
@@ -77,8 +84,11 @@ public final class Broker implements AutoCloseable {
           server.localAddress(),
           advertised,
           config.logDirs());
-      return new Broker(config, logs, offsets, server, advertised);
+      return new Broker(config, logs, offsets, groups, server, advertised);
     } catch (RuntimeException e) {
+      if (groups != null) {
+        groups.close();
+      }
       if (offsets != null) {
         offsets.close();
       }
@@ -137,6 +147,7 @@ public final class Broker implements AutoCloseable {
       server.close();
     } finally {
       try {
+        groups.close();
         offsets.close();
       } finally {
         logs.close();

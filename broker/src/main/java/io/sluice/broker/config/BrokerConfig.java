@@ -1,5 +1,6 @@
 package io.sluice.broker.config;
 
+import io.sluice.broker.group.GroupConfig;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -45,7 +46,8 @@ public record BrokerConfig(
     long logFlushIntervalMs,
     long logFlushIntervalMessages,
     long logFlushOffsetCheckpointIntervalMs,
-    int messageMaxBytes) {
+    int messageMaxBytes,
+    GroupConfig groups) {
 
   public BrokerConfig {
     logDirs = List.copyOf(logDirs);
@@ -132,7 +134,8 @@ public record BrokerConfig(
         v.longValue(ConfigKey.LOG_FLUSH_INTERVAL_MS),
         v.longValue(ConfigKey.LOG_FLUSH_INTERVAL_MESSAGES),
         v.longValue(ConfigKey.LOG_FLUSH_OFFSET_CHECKPOINT_INTERVAL_MS),
-        v.integer(ConfigKey.MESSAGE_MAX_BYTES));
+        v.integer(ConfigKey.MESSAGE_MAX_BYTES),
+        v.groups());
   }
 
   /** The address clients are told to use: the advertised listener, else the bound one. */
@@ -201,6 +204,19 @@ public record BrokerConfig(
         return Endpoint.parse(items.get(0));
       } catch (IllegalArgumentException e) {
         throw bad(key, e.getMessage());
+      }
+    }
+
+    GroupConfig groups() {
+      try {
+        return GroupConfig.defaults()
+            .withInitialRebalanceDelayMs(integer(ConfigKey.GROUP_INITIAL_REBALANCE_DELAY_MS))
+            .withSessionTimeoutRange(
+                integer(ConfigKey.GROUP_MIN_SESSION_TIMEOUT_MS),
+                integer(ConfigKey.GROUP_MAX_SESSION_TIMEOUT_MS))
+            .withMaxSize(integer(ConfigKey.GROUP_MAX_SIZE));
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException("invalid group configuration: " + e.getMessage());
       }
     }
 

@@ -116,7 +116,18 @@ public enum ConfigKey {
       1,
       "How often the recovery-point checkpoint is written."),
   MESSAGE_MAX_BYTES(
-      "message.max.bytes", "1048588", Type.INT, 61, "Largest record batch a producer may send.");
+      "message.max.bytes", "1048588", Type.INT, 61, "Largest record batch a producer may send."),
+  GROUP_INITIAL_REBALANCE_DELAY_MS(
+      "group.initial.rebalance.delay.ms",
+      "50",
+      Type.INT,
+      0,
+      "How long a group coming out of Empty waits for more members before its first generation."),
+  GROUP_MIN_SESSION_TIMEOUT_MS(
+      "group.min.session.timeout.ms", "6000", Type.INT, 1, "Smallest session timeout allowed."),
+  GROUP_MAX_SESSION_TIMEOUT_MS(
+      "group.max.session.timeout.ms", "1800000", Type.INT, 1, "Largest session timeout allowed."),
+  GROUP_MAX_SIZE("group.max.size", "2147483647", Type.INT, 1, "Members of one group at most.");
 
   /** How a value is parsed. */
   enum Type {

@@ -1,6 +1,7 @@
 package io.sluice.broker.handler;
 
 import io.sluice.broker.config.BrokerConfig;
+import io.sluice.broker.group.GroupCoordinator;
 import io.sluice.broker.storage.LogManager;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -27,7 +28,8 @@ public final class HandlerRegistry {
   /**
    * Every handler of a broker: the data path (Produce, Fetch, ListOffsets, InitProducerId), topic
    * administration (Metadata, CreateTopics, DeleteTopics), committed offsets (FindCoordinator,
-   * OffsetCommit, OffsetFetch), and ApiVersions advertising exactly these.
+   * OffsetCommit, OffsetFetch), consumer groups (JoinGroup, SyncGroup, Heartbeat, LeaveGroup,
+   * ListGroups, DescribeGroups), and ApiVersions advertising exactly these.
    *
    * @param stateDir where broker state outside the logs lives (the producer-id block)
    */
@@ -36,6 +38,7 @@ public final class HandlerRegistry {
       LogManager logs,
       BrokerNode node,
       CommittedOffsets offsets,
+      GroupCoordinator groups,
       Path stateDir) {
     Topics topics = new Topics(logs);
     List<ApiHandler> handlers =
@@ -45,12 +48,18 @@ public final class HandlerRegistry {
                 new FetchHandler(topics, config, new FetchWaiters()),
                 new ListOffsetsHandler(topics),
                 new MetadataHandler(config, node, topics),
-                new OffsetCommitHandler(offsets),
+                new OffsetCommitHandler(offsets, groups),
                 new OffsetFetchHandler(offsets),
                 new FindCoordinatorHandler(node),
                 new CreateTopicsHandler(config, topics),
                 new DeleteTopicsHandler(topics),
-                new InitProducerIdHandler(new ProducerIds(stateDir))));
+                new InitProducerIdHandler(new ProducerIds(stateDir)),
+                new JoinGroupHandler(groups),
+                new SyncGroupHandler(groups),
+                new HeartbeatHandler(groups),
+                new LeaveGroupHandler(groups),
+                new ListGroupsHandler(groups),
+                new DescribeGroupsHandler(groups)));
     handlers.add(new ApiVersionsHandler(handlers));
     return new HandlerRegistry(handlers);
   }

@@ -1,5 +1,6 @@
 package io.sluice.broker.handler;
 
+import io.sluice.broker.group.GroupCoordinator;
 import io.sluice.broker.storage.TopicPartition;
 import io.sluice.protocol.ApiKey;
 import io.sluice.protocol.Errors;
@@ -9,33 +10,32 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Stores committed offsets for consumers that commit without group membership (generation -1 and no
- * member id, as {@code assign()} consumers do); Kafka accepts these for groups with no members.
- * Until the group coordinator exists there are no members, so a commit that claims a generation
- * gets {@code UNKNOWN_MEMBER_ID}. Answered once the commit is durable.
+ * Stores committed offsets once the group coordinator has checked the commit: a member's commit
+ * must name the group's current generation, and a commit without membership (generation -1 and no
+ * member id, as {@code assign()} consumers send) is accepted only for a group with no members, as
+ * in Kafka. Answered once the commit is durable.
  */
 final class OffsetCommitHandler extends VersionedHandler {
   /** Kafka's default {@code offset.metadata.max.bytes}. */
   static final int MAX_METADATA_LENGTH = 4096;
 
   private final CommittedOffsets offsets;
+  private final GroupCoordinator groups;
 
-  OffsetCommitHandler(CommittedOffsets offsets) {
+  OffsetCommitHandler(CommittedOffsets offsets, GroupCoordinator groups) {
     // v10 addresses topics by id, which this broker does not track yet.
     super(ApiKey.OFFSET_COMMIT, 2, 9);
     this.offsets = offsets;
+    this.groups = groups;
   }
 
   @Override
   public void handle(Request request, Responder responder) {
     short version = request.version();
     OffsetCommitRequest req = OffsetCommitRequest.read(request.reader(), version);
-    Errors requestError = Errors.NONE;
-    if (req.groupId() == null || req.groupId().isEmpty()) {
-      requestError = Errors.INVALID_GROUP_ID;
-    } else if (req.generationIdOrMemberEpoch() >= 0) {
-      requestError = Errors.UNKNOWN_MEMBER_ID;
-    }
+    Errors requestError =
+        groups.validateOffsetCommit(
+            req.groupId(), req.memberId(), req.groupInstanceId(), req.generationIdOrMemberEpoch());
     OffsetCommitResponse response = new OffsetCommitResponse();
     Map<TopicPartition, CommittedOffsets.Committed> accepted = new HashMap<>();
     for (OffsetCommitRequest.OffsetCommitRequestTopic topic : req.topics()) {

@@ -1,0 +1,336 @@
+package io.sluice.broker.group;
+
+import io.sluice.protocol.Errors;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The group coordinator of the classic consumer-group protocol: JoinGroup, SyncGroup, Heartbeat,
+ * LeaveGroup, ListGroups, DescribeGroups, and the generation check of OffsetCommit. Handlers call
+ * it with decoded requests; answers that must wait (JoinGroup until the rebalance completes,
+ * SyncGroup until the leader's assignment is stored) are futures, completed on a timer or writer
+ * thread or on another connection's thread: nothing ever blocks waiting for them. Errors are
+ * Kafka's codes in Kafka's order of checks, and a rejected request leaves its group unchanged.
+ *
+ * <p>Thread safety: all methods may be called from any thread. Each group has one lock (its {@link
+ * Group} monitor); no method holds two, and futures are completed after the lock is released.
+ * Timers run on the {@link Scheduler}, durable writes on the {@link GroupStore}'s writer. Groups
+ * are created by JoinGroup and never removed while the coordinator runs; an empty group keeps its
+ * generation (and, in the offset store, its offsets).
+ *
+ * <p>Restart: each group's last settled generation is loaded from the store. A group that had
+ * members is Stable again with the same members and assignments, each with a fresh session; the
+ * members that reconnect and heartbeat carry on, the others time out and are rebalanced away.
+ */
+public final class GroupCoordinator implements AutoCloseable {
+  private final Map<String, Group> groups = new ConcurrentHashMap<>();
+  private final Rebalancer rebalancer;
+  private final Joiner joiner;
+  private final Scheduler scheduler;
+  private final GroupStore store;
+
+  /** Takes ownership of {@code scheduler} and {@code store}: {@link #close} closes both. */
+  public GroupCoordinator(GroupConfig config, Scheduler scheduler, GroupStore store) {
+    this.scheduler = scheduler;
+    this.store = store;
+    this.rebalancer = new Rebalancer(config, scheduler, store);
+    this.joiner = new Joiner(rebalancer);
+    for (GroupSnapshot snapshot : store.groups()) {
+      Group group = Group.restore(snapshot);
+      groups.put(group.groupId, group);
+      rebalancer.run(
+          group,
+          () -> {
+            for (Member member : group.members.values()) {
+              rebalancer.touch(group, member);
+            }
+          });
+    }
+  }
+
+  /** A coordinator keeping its groups in {@code dir}, with a timer thread of its own. */
+  public static GroupCoordinator open(GroupConfig config, Path dir) {
+    return new GroupCoordinator(config, new ExecutorScheduler(), GroupStore.open(dir));
+  }
+
+  /** JoinGroup; the future completes when the member's place in a generation is settled. */
+  public CompletableFuture<JoinResult> join(JoinRequest request) {
+    CompletableFuture<JoinResult> future = new CompletableFuture<>();
+    Errors invalid = joiner.validate(request);
+    if (invalid != null) {
+      future.complete(JoinResult.error(invalid, request.memberId()));
+      return future;
+    }
+    Group group =
+        request.memberId().isEmpty()
+            ? groups.computeIfAbsent(request.groupId(), Group::new)
+            : groups.get(request.groupId());
+    if (group == null) {
+      future.complete(JoinResult.error(Errors.UNKNOWN_MEMBER_ID, request.memberId()));
+      return future;
+    }
+    rebalancer.run(group, () -> joiner.join(group, request, future));
+    return future;
+  }
+
+  /** SyncGroup; the future completes once the leader's assignment for the generation is stored. */
+  public CompletableFuture<SyncResult> sync(SyncRequest request) {
+    CompletableFuture<SyncResult> future = new CompletableFuture<>();
+    Group group = groups.get(request.groupId());
+    if (group == null) {
+      future.complete(SyncResult.error(Errors.UNKNOWN_MEMBER_ID));
+      return future;
+    }
+    rebalancer.run(group, () -> sync(group, request, future));
+    return future;
+  }
+
+  private void sync(Group group, SyncRequest request, CompletableFuture<SyncResult> future) {
+    Errors error =
+        validateMember(
+            group, request.memberId(), request.groupInstanceId(), request.generationId());
+    if (error == Errors.NONE
+        && ((request.protocolType() != null && !request.protocolType().equals(group.protocolType))
+            || (request.protocolName() != null
+                && !request.protocolName().equals(group.protocolName)))) {
+      error = Errors.INCONSISTENT_GROUP_PROTOCOL;
+    }
+    if (error == Errors.NONE) {
+      switch (group.state) {
+        case EMPTY -> error = Errors.UNKNOWN_MEMBER_ID;
+        case PREPARING_REBALANCE -> error = Errors.REBALANCE_IN_PROGRESS;
+        case DEAD -> error = Errors.COORDINATOR_NOT_AVAILABLE;
+        default -> {}
+      }
+    }
+    if (error != Errors.NONE) {
+      SyncResult result = SyncResult.error(error);
+      group.defer(() -> future.complete(result));
+      return;
+    }
+    Member member = group.member(request.memberId());
+    rebalancer.touch(group, member);
+    if (group.isIn(GroupState.STABLE)) {
+      SyncResult result = rebalancer.syncResult(group, member);
+      group.defer(() -> future.complete(result));
+      return;
+    }
+    rebalancer.failSync(group, member, Errors.REBALANCE_IN_PROGRESS);
+    member.awaitingSync = future;
+    if (member.memberId.equals(group.leaderId) && !group.assignmentReceived) {
+      group.assignmentReceived = true;
+      for (Member each : group.members.values()) {
+        byte[] assignment = request.assignments().get(each.memberId);
+        each.assignment = assignment == null ? new byte[0] : assignment;
+      }
+      rebalancer.storeAssignment(group);
+    }
+  }
+
+  /** Heartbeat: keeps the session alive and tells the member whether a rebalance is on. */
+  public Errors heartbeat(
+      String groupId, String memberId, String groupInstanceId, int generationId) {
+    Group group = groups.get(groupId);
+    if (group == null) {
+      return Errors.UNKNOWN_MEMBER_ID;
+    }
+    return rebalancer.call(
+        group,
+        () -> {
+          Errors error = validateMember(group, memberId, groupInstanceId, generationId);
+          if (error != Errors.NONE) {
+            return error;
+          }
+          rebalancer.touch(group, group.member(memberId));
+          return switch (group.state) {
+            case PREPARING_REBALANCE -> Errors.REBALANCE_IN_PROGRESS;
+            case EMPTY -> Errors.UNKNOWN_MEMBER_ID;
+            default -> Errors.NONE;
+          };
+        });
+  }
+
+  /** Kafka's member checks, in Kafka's order. Requires the group's lock. */
+  private static Errors validateMember(
+      Group group, String memberId, String groupInstanceId, int generationId) {
+    if (group.isIn(GroupState.DEAD)) {
+      return Errors.COORDINATOR_NOT_AVAILABLE;
+    }
+    if (group.isStaticMemberFenced(memberId, groupInstanceId)) {
+      return Errors.FENCED_INSTANCE_ID;
+    }
+    if (!group.has(memberId)) {
+      return Errors.UNKNOWN_MEMBER_ID;
+    }
+    if (generationId != group.generationId) {
+      return Errors.ILLEGAL_GENERATION;
+    }
+    return Errors.NONE;
+  }
+
+  /** LeaveGroup: removes the named members (answered per member) and rebalances the rest. */
+  public LeaveResult leave(String groupId, List<MemberIdentity> leaving) {
+    Group group = groups.get(groupId);
+    if (group == null) {
+      List<LeaveResult.MemberLeft> out = new ArrayList<>();
+      for (MemberIdentity identity : leaving) {
+        out.add(new LeaveResult.MemberLeft(identity, Errors.UNKNOWN_MEMBER_ID));
+      }
+      return new LeaveResult(Errors.NONE, out);
+    }
+    return rebalancer.call(group, () -> leave(group, leaving));
+  }
+
+  private LeaveResult leave(Group group, List<MemberIdentity> leaving) {
+    if (group.isIn(GroupState.DEAD)) {
+      return new LeaveResult(Errors.COORDINATOR_NOT_AVAILABLE, List.of());
+    }
+    List<LeaveResult.MemberLeft> out = new ArrayList<>();
+    for (MemberIdentity identity : leaving) {
+      out.add(new LeaveResult.MemberLeft(identity, leaveOne(group, identity)));
+    }
+    return new LeaveResult(Errors.NONE, out);
+  }
+
+  private Errors leaveOne(Group group, MemberIdentity identity) {
+    String memberId = identity.memberId();
+    if (identity.groupInstanceId() != null) {
+      String holder = group.staticMembers.get(identity.groupInstanceId());
+      if (holder == null) {
+        return Errors.UNKNOWN_MEMBER_ID;
+      }
+      if (!memberId.isEmpty() && !memberId.equals(holder)) {
+        return Errors.FENCED_INSTANCE_ID;
+      }
+      memberId = holder;
+    } else if (group.pendingMembers.remove(memberId)) {
+      rebalancer.tryCompleteJoin(group);
+      return Errors.NONE;
+    }
+    Member member = group.member(memberId);
+    if (member == null) {
+      return Errors.UNKNOWN_MEMBER_ID;
+    }
+    rebalancer.removeAndRebalance(group, member);
+    return Errors.NONE;
+  }
+
+  /**
+   * The generation check of OffsetCommit, as Kafka does it: commits without membership (generation
+   * below 0, no member id) are accepted for groups without members; a member's commit must name the
+   * current generation, and none is accepted while the generation's assignment is not settled.
+   */
+  public Errors validateOffsetCommit(
+      String groupId, String memberId, String groupInstanceId, int generationId) {
+    if (groupId == null || groupId.isEmpty()) {
+      return Errors.INVALID_GROUP_ID;
+    }
+    Group group = groups.get(groupId);
+    if (group == null) {
+      return generationId < 0 ? Errors.NONE : Errors.ILLEGAL_GENERATION;
+    }
+    String member = memberId == null ? "" : memberId;
+    return rebalancer.call(
+        group,
+        () -> {
+          if (group.isIn(GroupState.DEAD)) {
+            return Errors.COORDINATOR_NOT_AVAILABLE;
+          }
+          if (generationId >= 0 || !member.isEmpty() || groupInstanceId != null) {
+            Errors error = validateMember(group, member, groupInstanceId, generationId);
+            if (error != Errors.NONE) {
+              return error;
+            }
+            if (group.isIn(GroupState.COMPLETING_REBALANCE)) {
+              return Errors.REBALANCE_IN_PROGRESS;
+            }
+            rebalancer.touch(group, group.member(member));
+            return Errors.NONE;
+          }
+          return group.members.isEmpty() ? Errors.NONE : Errors.UNKNOWN_MEMBER_ID;
+        });
+  }
+
+  /** ListGroups: every group this coordinator knows, in no particular order. */
+  public List<GroupOverview> listGroups() {
+    List<GroupOverview> out = new ArrayList<>(groups.size());
+    for (Group group : groups.values()) {
+      out.add(
+          rebalancer.call(
+              group,
+              () ->
+                  new GroupOverview(
+                      group.groupId,
+                      group.protocolType == null ? "" : group.protocolType,
+                      group.state)));
+    }
+    return out;
+  }
+
+  /** DescribeGroups for one group; an unknown group is Dead with no members, as in Kafka. */
+  public GroupDescription describe(String groupId) {
+    Group group = groups.get(groupId);
+    if (group == null) {
+      return new GroupDescription(groupId, GroupState.DEAD, "", "", List.of());
+    }
+    return rebalancer.call(group, () -> describe(group));
+  }
+
+  private static GroupDescription describe(Group group) {
+    boolean stable = group.isIn(GroupState.STABLE);
+    List<GroupDescription.DescribedMember> members = new ArrayList<>();
+    for (Member member : group.members.values()) {
+      byte[] metadata = stable ? member.metadata(group.protocolName) : null;
+      members.add(
+          new GroupDescription.DescribedMember(
+              member.memberId,
+              member.groupInstanceId,
+              member.clientId,
+              member.clientHost,
+              metadata == null ? new byte[0] : metadata,
+              stable ? member.assignment : new byte[0]));
+    }
+    return new GroupDescription(
+        group.groupId,
+        group.state,
+        group.protocolType == null ? "" : group.protocolType,
+        stable ? group.protocolName : "",
+        members);
+  }
+
+  /** The group's state, or null if unknown (for tests and tools). */
+  public GroupState state(String groupId) {
+    Group group = groups.get(groupId);
+    return group == null ? null : rebalancer.call(group, () -> group.state);
+  }
+
+  /** The group's generation, or -1 if unknown. */
+  public int generation(String groupId) {
+    Group group = groups.get(groupId);
+    return group == null ? -1 : rebalancer.call(group, () -> group.generationId);
+  }
+
+  /** Checks every group's invariants (see {@link Group}); for tests. */
+  void checkInvariants() {
+    for (Group group : groups.values()) {
+      rebalancer.run(group, group::checkInvariants);
+    }
+  }
+
+  /**
+   * Answers every waiting request with {@code NOT_COORDINATOR} (clients look the coordinator up
+   * again), stops the timers, and writes what is not yet written.
+   */
+  @Override
+  public void close() {
+    scheduler.close();
+    for (Group group : groups.values()) {
+      rebalancer.run(group, () -> rebalancer.failAll(group, Errors.NOT_COORDINATOR));
+    }
+    store.close();
+  }
+}

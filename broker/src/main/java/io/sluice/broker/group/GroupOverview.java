@@ -1,0 +1,4 @@
+package io.sluice.broker.group;
+
+/** One line of ListGroups. */
+public record GroupOverview(String groupId, String protocolType, GroupState state) {}

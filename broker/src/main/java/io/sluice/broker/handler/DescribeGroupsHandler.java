@@ -1,0 +1,56 @@
+package io.sluice.broker.handler;
+
+import io.sluice.broker.group.GroupCoordinator;
+import io.sluice.broker.group.GroupDescription;
+import io.sluice.broker.group.GroupState;
+import io.sluice.protocol.ApiKey;
+import io.sluice.protocol.Errors;
+import io.sluice.protocol.message.DescribeGroupsRequest;
+import io.sluice.protocol.message.DescribeGroupsResponse;
+
+/**
+ * DescribeGroups: state, protocol, and members (with metadata and assignment once Stable). An
+ * unknown group is Dead with no members; from v6 it also carries {@code GROUP_ID_NOT_FOUND}
+ * (KIP-1043).
+ */
+final class DescribeGroupsHandler extends VersionedHandler {
+  private final GroupCoordinator coordinator;
+
+  DescribeGroupsHandler(GroupCoordinator coordinator) {
+    super(ApiKey.DESCRIBE_GROUPS, 0, 6);
+    this.coordinator = coordinator;
+  }
+
+  @Override
+  public void handle(Request request, Responder responder) {
+    short version = request.version();
+    DescribeGroupsRequest req = DescribeGroupsRequest.read(request.reader(), version);
+    DescribeGroupsResponse response = new DescribeGroupsResponse();
+    for (String groupId : req.groups()) {
+      GroupDescription description = coordinator.describe(groupId);
+      DescribeGroupsResponse.DescribedGroup out =
+          new DescribeGroupsResponse.DescribedGroup()
+              .setGroupId(groupId)
+              .setGroupState(description.state().displayName())
+              .setProtocolType(description.protocolType())
+              .setProtocolData(description.protocolName());
+      if (description.state() == GroupState.DEAD && version >= 6) {
+        out.setErrorCode(Errors.GROUP_ID_NOT_FOUND.code())
+            .setErrorMessage("Group " + groupId + " not found.");
+      }
+      for (GroupDescription.DescribedMember member : description.members()) {
+        out.members()
+            .add(
+                new DescribeGroupsResponse.DescribedGroupMember()
+                    .setMemberId(member.memberId())
+                    .setGroupInstanceId(member.groupInstanceId())
+                    .setClientId(member.clientId())
+                    .setClientHost(member.clientHost())
+                    .setMemberMetadata(member.metadata())
+                    .setMemberAssignment(member.assignment()));
+      }
+      response.groups().add(out);
+    }
+    responder.respond(response, version);
+  }
+}
