@@ -80,8 +80,9 @@ class ConsumerGroupIT {
 
   @Test
   void mixedGroup_kafkaAndSluiceMembers_shareAndCommitToLogEnd() throws Exception {
-    // One kafka-clients member keeps Kafka's default [range, cooperative-sticky]: the group
-    // agrees on range, the one protocol every member lists.
+    // kafka-clients leads first and assigns to Sluice's consumers; after it leaves, another
+    // member leads. One kafka-clients member keeps Kafka's default [range, cooperative-sticky]:
+    // the group agrees on range, the one protocol every member lists.
     scenario("mixed-group", kafka("range"), sluice("range"), kafka("default"), sluice("range"));
   }
 
@@ -95,10 +96,16 @@ class ConsumerGroupIT {
         new GroupMember.Kafka(name, bootstrap, group, TOPIC, strategy, received);
   }
 
-  /** Members 0-2 start, member 0 leaves, member 3 joins late; records flow throughout. */
+  /**
+   * Member 0 starts (and leads), members 1-2 join, member 0 leaves (another leads), member 3 joins
+   * late; records flow throughout.
+   */
   private void scenario(String group, MemberFactory... factories) throws Exception {
     List<GroupMember> members = new ArrayList<>();
-    for (int i = 0; i < 3; i++) {
+    // The first member alone forms the first generation, so it leads the ones that follow.
+    members.add(start(factories[0], "m0", group));
+    awaitShared(members);
+    for (int i = 1; i < 3; i++) {
       members.add(start(factories[i], "m" + i, group));
     }
     produce();
