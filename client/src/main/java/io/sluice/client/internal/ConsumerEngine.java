@@ -90,27 +90,9 @@ public final class ConsumerEngine {
             : new GroupMembership(
                 GroupSettings.of(config),
                 groupRequests,
-                new MembershipHost(),
+                new GroupMembership.Host(this::assign, this::positions, this::commit),
                 System::currentTimeMillis,
                 true);
-  }
-
-  /** What group membership does to this consumer: assign, read positions, commit. */
-  private final class MembershipHost implements GroupMembership.Host {
-    @Override
-    public void assign(Collection<TopicPartition> partitions) {
-      ConsumerEngine.this.assign(partitions);
-    }
-
-    @Override
-    public Map<TopicPartition, Long> positions() {
-      return ConsumerEngine.this.positions();
-    }
-
-    @Override
-    public CompletableFuture<Void> commit(Map<TopicPartition, Long> offsets) {
-      return ConsumerEngine.this.commit(offsets);
-    }
   }
 
   /** Joins the group and reads the partitions it assigns (see {@link GroupMembership}). */

@@ -112,12 +112,16 @@ public final class ConsumerProtocol {
           "consumer protocol bytes too short: length=" + (bytes == null ? -1 : bytes.length));
     }
     ByteBuf buf = Unpooled.wrappedBuffer(bytes);
-    short version = buf.readShort();
-    if (version < 0) {
-      throw new ProtocolException(
-          Errors.INCONSISTENT_GROUP_PROTOCOL, "consumer protocol version=" + version + " < 0");
+    try {
+      short version = buf.readShort();
+      if (version < 0) {
+        throw new ProtocolException(
+            Errors.INCONSISTENT_GROUP_PROTOCOL, "consumer protocol version=" + version + " < 0");
+      }
+      return reader.apply(new WireReader(buf), (short) Math.min(version, highest));
+    } finally {
+      buf.release();
     }
-    return reader.apply(new WireReader(buf), (short) Math.min(version, highest));
   }
 
   private static Map<String, List<Integer>> byTopic(List<TopicPartition> partitions) {

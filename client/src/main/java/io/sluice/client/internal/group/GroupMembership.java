@@ -13,7 +13,9 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,16 +44,17 @@ public final class GroupMembership implements AutoCloseable {
   /** How often a pattern subscription looks for new or deleted matching topics. */
   static final long PATTERN_RECHECK_MS = 3_000;
 
-  /** The consumer side of membership; called on the application thread. */
-  public interface Host {
-    /** Replaces the consumer's partitions (empty while joining). */
-    void assign(Collection<TopicPartition> partitions);
-
-    /** The positions to commit: every assigned partition that has one. */
-    Map<TopicPartition, Long> positions();
-
-    CompletableFuture<Void> commit(Map<TopicPartition, Long> offsets);
-  }
+  /**
+   * The consumer side of membership, called on the application thread.
+   *
+   * @param assign replaces the consumer's partitions (empty while joining)
+   * @param positions the positions to commit: every assigned partition that has one
+   * @param commit commits offsets, completing when the coordinator answered
+   */
+  public record Host(
+      java.util.function.Consumer<Collection<TopicPartition>> assign,
+      Supplier<Map<TopicPartition, Long>> positions,
+      Function<Map<TopicPartition, Long>, CompletableFuture<Void>> commit) {}
 
   private static final ConsumerRebalanceListener NO_LISTENER =
       new ConsumerRebalanceListener() {
@@ -195,7 +198,7 @@ public final class GroupMembership implements AutoCloseable {
         state.generation().generationId(),
         state.memberId(),
         owned);
-    host.assign(owned);
+    host.assign().accept(owned);
     listener.onPartitionsAssigned(owned);
   }
 
@@ -224,7 +227,7 @@ public final class GroupMembership implements AutoCloseable {
     List<TopicPartition> previous = owned;
     if (state.lost()) {
       owned = List.of();
-      host.assign(List.of());
+      host.assign().accept(List.of());
       if (!previous.isEmpty()) {
         listener.onPartitionsLost(previous);
       }
@@ -237,18 +240,18 @@ public final class GroupMembership implements AutoCloseable {
       listener.onPartitionsRevoked(previous);
     }
     owned = List.of();
-    host.assign(List.of());
+    host.assign().accept(List.of());
   }
 
   /** Commits the positions of {@code partitions}, logging (not throwing) a failure, as Kafka. */
   private void commitQuietly(List<TopicPartition> partitions) {
-    Map<TopicPartition, Long> positions = host.positions();
+    Map<TopicPartition, Long> positions = host.positions().get();
     positions.keySet().retainAll(partitions);
     if (positions.isEmpty()) {
       return;
     }
     try {
-      Await.get(host.commit(positions), settings.requestTimeoutMs());
+      Await.get(host.commit().apply(positions), settings.requestTimeoutMs());
     } catch (SluiceClientException e) {
       LOG.warn(
           "commit of group '{}' before rebalance failed: {}", settings.groupId(), e.getMessage());
@@ -260,9 +263,10 @@ public final class GroupMembership implements AutoCloseable {
       return;
     }
     nextAutoCommitMs = now + settings.autoCommitIntervalMs();
-    Map<TopicPartition, Long> positions = host.positions();
+    Map<TopicPartition, Long> positions = host.positions().get();
     if (!positions.isEmpty()) {
-      host.commit(positions)
+      host.commit()
+          .apply(positions)
           .whenComplete(
               (ok, e) -> {
                 if (e != null) {

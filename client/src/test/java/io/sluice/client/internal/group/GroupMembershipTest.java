@@ -35,26 +35,18 @@ class GroupMembershipTest {
   private long now = 1_000;
 
   private final GroupMembership.Host host =
-      new GroupMembership.Host() {
-        @Override
-        public void assign(Collection<TopicPartition> partitions) {
-          events.add("assign " + partitions);
-          positions.keySet().retainAll(partitions);
-          partitions.forEach(tp -> positions.putIfAbsent(tp, 0L));
-        }
-
-        @Override
-        public Map<TopicPartition, Long> positions() {
-          return new LinkedHashMap<>(positions);
-        }
-
-        @Override
-        public CompletableFuture<Void> commit(Map<TopicPartition, Long> offsets) {
-          commits.add(Map.copyOf(offsets));
-          events.add("commit " + offsets);
-          return CompletableFuture.completedFuture(null);
-        }
-      };
+      new GroupMembership.Host(
+          partitions -> {
+            events.add("assign " + partitions);
+            positions.keySet().retainAll(partitions);
+            partitions.forEach(tp -> positions.putIfAbsent(tp, 0L));
+          },
+          () -> new LinkedHashMap<>(positions),
+          offsets -> {
+            commits.add(Map.copyOf(offsets));
+            events.add("commit " + offsets);
+            return CompletableFuture.completedFuture(null);
+          });
 
   private final ConsumerRebalanceListener listener =
       new ConsumerRebalanceListener() {
