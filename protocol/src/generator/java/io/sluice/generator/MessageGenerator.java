@@ -314,7 +314,8 @@ public final class MessageGenerator {
     }
 
     static String setter(String jsonName) {
-      return "set" + jsonName;
+      // A few schema fields start in lower case (CreateTopics' timeoutMs, validateOnly).
+      return "set" + Character.toUpperCase(jsonName.charAt(0)) + jsonName.substring(1);
     }
 
     static String constant(String camel) {

@@ -8,6 +8,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -320,12 +321,14 @@ public final class Log {
       io.fsyncDirectory(directory);
     }
     Long firstKey = segments.floorKey(from);
+    long lowest = firstKey == null ? segments.firstKey() : firstKey;
+    long highest = target.segment().baseOffset;
+    // The range is empty when only the directory changed (a roll after the last flush starts a
+    // segment above the captured end) or when retention removed the captured segment since.
     NavigableMap<Long, LogSegment> range =
-        segments.subMap(
-            firstKey == null ? segments.firstKey() : firstKey,
-            true,
-            target.segment().baseOffset,
-            true);
+        lowest <= highest
+            ? segments.subMap(lowest, true, highest, true)
+            : Collections.emptyNavigableMap();
     for (LogSegment segment : range.values()) {
       if (segment.tryRetain()) {
         try {

@@ -40,7 +40,7 @@ public final class AdminRequests {
                         .setNumPartitions(partitions)
                         .setReplicationFactor((short) 1)
                         .setConfigs(settings)))
-            .settimeoutMs((int) timeoutMs); // the schema spells this field in lower case
+            .setTimeoutMs((int) timeoutMs);
     return connections
         .anyConnection()
         .thenCompose(
