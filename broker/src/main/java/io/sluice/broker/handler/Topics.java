@@ -9,6 +9,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /**
@@ -23,24 +26,41 @@ import java.util.regex.Pattern;
  * <p>Thread safety: readers take no lock (one volatile read); creation and deletion are serialized
  * by this object's monitor, so that two clients creating the same topic get one success and one
  * {@code TOPIC_ALREADY_EXISTS}. The monitor is held while the log manager creates or deletes
- * directories (see {@code docs/locks.md}).
+ * directories (see {@code docs/locks.md}). That disk work (directory creation, index preallocation,
+ * fsyncs) runs on the admin executor given at construction, never on an event loop: handlers call
+ * {@link #create} and {@link #delete} inside {@link #administer}.
  */
 final class Topics {
   private static final Pattern LEGAL = Pattern.compile("[a-zA-Z0-9._-]+");
   private static final int MAX_NAME_LENGTH = 249;
 
   private final LogManager logs;
+  private final Executor admin;
 
   /** Topic to partition count; replaced whole, under this object's monitor. */
   private volatile Map<String, Integer> published;
 
+  /** Topics whose administration runs on the calling thread (tests). */
   Topics(LogManager logs) {
+    this(logs, Runnable::run);
+  }
+
+  Topics(LogManager logs, Executor admin) {
     this.logs = logs;
+    this.admin = admin;
     Map<String, Integer> counts = new HashMap<>();
     for (String topic : logs.topics()) {
       counts.put(topic, logs.partitionCount(topic));
     }
     this.published = Map.copyOf(counts);
+  }
+
+  /**
+   * Runs topic administration on the admin executor. The future completes there; a handler answers
+   * through its {@code Responder}, which hops back to the connection's event loop.
+   */
+  <T> CompletableFuture<T> administer(Supplier<T> work) {
+    return CompletableFuture.supplyAsync(work, admin);
   }
 
   /** Kafka's topic-name rules: 1..249 of {@code [a-zA-Z0-9._-]}, not "." or "..". */
