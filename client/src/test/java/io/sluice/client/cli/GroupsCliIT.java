@@ -10,7 +10,6 @@ import io.sluice.client.Producer;
 import io.sluice.client.ProducerConfig;
 import io.sluice.client.ProducerRecord;
 import io.sluice.client.TopicPartition;
-import io.sluice.client.testing.GroupSupport;
 import io.sluice.client.testing.TestBroker;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -31,7 +30,6 @@ class GroupsCliIT {
   @BeforeEach
   void start() throws Exception {
     broker = TestBroker.start();
-    GroupSupport.assumeGroupApis(broker.bootstrap());
     broker.createTopic("clicks", 2);
     try (Producer producer =
         new Producer(ProducerConfig.builder().bootstrapServers(broker.bootstrap()).build())) {

@@ -8,7 +8,6 @@ import io.sluice.client.Producer;
 import io.sluice.client.ProducerConfig;
 import io.sluice.client.ProducerRecord;
 import io.sluice.client.TopicPartition;
-import io.sluice.client.testing.GroupSupport;
 import io.sluice.client.testing.TestBroker;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -47,7 +46,6 @@ class ConsumerGroupIT {
   @BeforeEach
   void start() {
     broker = TestBroker.start();
-    GroupSupport.assumeGroupApis(broker.bootstrap());
     broker.createTopic(TOPIC, PARTITIONS);
   }
 
