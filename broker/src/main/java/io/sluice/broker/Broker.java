@@ -32,6 +32,7 @@ public final class Broker implements AutoCloseable {
   private final LogManager logs;
   private final CommittedOffsets offsets;
   private final GroupCoordinator groups;
+  private final HandlerRegistry handlers;
   private final SluiceServer server;
   private final Endpoint advertised;
   private boolean closed;
@@ -41,12 +42,14 @@ public final class Broker implements AutoCloseable {
       LogManager logs,
       CommittedOffsets offsets,
       GroupCoordinator groups,
+      HandlerRegistry handlers,
       SluiceServer server,
       Endpoint advertised) {
     this.config = config;
     this.logs = logs;
     this.offsets = offsets;
     this.groups = groups;
+    this.handlers = handlers;
     this.server = server;
     this.advertised = advertised;
   }
@@ -69,12 +72,12 @@ public final class Broker implements AutoCloseable {
     LogManager logs = LogManager.open(logConfig(config), clock);
     CommittedOffsets offsets = null;
     GroupCoordinator groups = null;
+    HandlerRegistry handlers = null;
     try {
       offsets = CommittedOffsets.open(stateDir);
       groups = GroupCoordinator.open(config.groups(), stateDir);
       BrokerNode node = new BrokerNode(config.nodeId(), clusterId);
-      HandlerRegistry handlers =
-          HandlerRegistry.forBroker(config, logs, node, offsets, groups, stateDir);
+      handlers = HandlerRegistry.forBroker(config, logs, node, offsets, groups, stateDir);
       SluiceServer server = SluiceServer.start(config, handlers);
       Endpoint advertised = config.advertised(server.localAddress().getPort());
       node.advertise(advertised);
@@ -84,8 +87,11 @@ public final class Broker implements AutoCloseable {
           server.localAddress(),
           advertised,
           config.logDirs());
-      return new Broker(config, logs, offsets, groups, server, advertised);
+      return new Broker(config, logs, offsets, groups, handlers, server, advertised);
     } catch (RuntimeException e) {
+      if (handlers != null) {
+        handlers.close();
+      }
       if (groups != null) {
         groups.close();
       }
@@ -135,7 +141,11 @@ public final class Broker implements AutoCloseable {
     return server.usesEpoll();
   }
 
-  /** Clean shutdown: stop serving, then write the committed offsets, then close the logs. */
+  /**
+   * Clean shutdown: stop serving (close every connection, stop the event loops), let a topic
+   * creation or deletion in progress finish, write the committed offsets and the groups, then close
+   * the logs.
+   */
   @Override
   public synchronized void close() {
     if (closed) {
@@ -147,6 +157,7 @@ public final class Broker implements AutoCloseable {
       server.close();
     } finally {
       try {
+        handlers.close();
         groups.close();
         offsets.close();
       } finally {

@@ -1,6 +1,6 @@
 package io.sluice.broker;
 
-import io.sluice.broker.handler.DurableFile;
+import io.sluice.broker.storage.DurableFile;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.StringWriter;

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.regex.Pattern;
 
 /**
  * Reads records from assigned partitions. Positions start at the group's committed offset when
@@ -16,6 +17,11 @@ import java.util.concurrent.CompletableFuture;
  * friends move them. {@link #poll} returns what is buffered and keeps the next fetches in flight
  * while the application processes it. Every received batch is CRC-checked; a corrupt one fails
  * {@code poll} with a {@link SluiceClientException} naming the partition and offset.
+ *
+ * <p>With {@link #subscribe}, the consumer is a member of group {@code group.id}: the group's
+ * leader assigns the partitions ({@code range} or {@code roundrobin}, as Kafka's consumer does),
+ * and a rebalance revokes and reassigns them, telling a {@link ConsumerRebalanceListener}. {@link
+ * #close} commits (with {@code enable.auto.commit}) and leaves the group.
  *
  * <p>Not thread-safe: one thread uses a consumer, as with Kafka's.
  */
@@ -28,7 +34,42 @@ public final class Consumer implements AutoCloseable {
 
   /** Reads exactly these partitions from now on (replacing any earlier assignment). */
   public void assign(Collection<TopicPartition> partitions) {
+    if (engine.subscribed()) {
+      throw new IllegalStateException("assign() on a subscribed consumer: unsubscribe() first");
+    }
     engine.assign(partitions);
+  }
+
+  /**
+   * Joins group {@code group.id} and reads the partitions of {@code topics} the group assigns to
+   * this consumer; {@link #poll} runs the membership (joins, heartbeats' findings, rebalances).
+   */
+  public void subscribe(Collection<String> topics) {
+    subscribe(topics, null);
+  }
+
+  /** As {@link #subscribe(Collection)}, telling {@code listener} of every rebalance. */
+  public void subscribe(Collection<String> topics, ConsumerRebalanceListener listener) {
+    engine.subscribe(topics, null, listener);
+  }
+
+  /**
+   * Subscribes to every topic whose whole name matches {@code pattern} (internal topics excluded),
+   * rechecked every few seconds: a new matching topic causes a rebalance.
+   */
+  public void subscribe(Pattern pattern) {
+    subscribe(pattern, null);
+  }
+
+  public void subscribe(Pattern pattern, ConsumerRebalanceListener listener) {
+    engine.subscribe(null, pattern, listener);
+  }
+
+  /**
+   * Leaves the group (after committing, with {@code enable.auto.commit}) and drops the partitions.
+   */
+  public void unsubscribe() {
+    engine.unsubscribe();
   }
 
   public Set<TopicPartition> assignment() {

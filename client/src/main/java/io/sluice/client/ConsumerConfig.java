@@ -1,5 +1,6 @@
 package io.sluice.client;
 
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -14,6 +15,15 @@ import java.util.Map;
  * @param maxPartitionFetchBytes {@code max.partition.fetch.bytes}: bytes per partition per fetch
  * @param maxPollRecords {@code max.poll.records}: records returned by one poll
  * @param checkCrcs {@code check.crcs}: verify each received batch's CRC32C (on by default)
+ * @param enableAutoCommit {@code enable.auto.commit}: a subscribed consumer commits its positions
+ *     every {@code auto.commit.interval.ms}, before a rebalance and on close
+ * @param sessionTimeoutMs {@code session.timeout.ms}: the coordinator expels a member silent longer
+ * @param heartbeatIntervalMs {@code heartbeat.interval.ms}: below the session timeout
+ * @param maxPollIntervalMs {@code max.poll.interval.ms}: the rebalance timeout, and the longest
+ *     pause between polls before the member leaves its group
+ * @param partitionAssignmentStrategy {@code partition.assignment.strategy}: {@code range}, {@code
+ *     roundrobin} (or Kafka's class names of them), in order of preference
+ * @param groupInstanceId {@code group.instance.id}: a static member's id, or null
  */
 public record ConsumerConfig(
     String bootstrapServers,
@@ -27,7 +37,14 @@ public record ConsumerConfig(
     int maxPollRecords,
     long requestTimeoutMs,
     long retryBackoffMs,
-    boolean checkCrcs) {
+    boolean checkCrcs,
+    boolean enableAutoCommit,
+    int autoCommitIntervalMs,
+    int sessionTimeoutMs,
+    int heartbeatIntervalMs,
+    int maxPollIntervalMs,
+    List<String> partitionAssignmentStrategy,
+    String groupInstanceId) {
 
   public ConsumerConfig {
     ConfigChecks.require(
@@ -48,6 +65,14 @@ public record ConsumerConfig(
     ConfigChecks.require(maxPollRecords > 0, "max.poll.records", maxPollRecords);
     ConfigChecks.require(requestTimeoutMs > fetchMaxWaitMs, "request.timeout.ms", requestTimeoutMs);
     ConfigChecks.require(retryBackoffMs >= 0, "retry.backoff.ms", retryBackoffMs);
+    partitionAssignmentStrategy =
+        GroupConfigChecks.validate(
+            autoCommitIntervalMs,
+            sessionTimeoutMs,
+            heartbeatIntervalMs,
+            maxPollIntervalMs,
+            groupInstanceId,
+            partitionAssignmentStrategy);
   }
 
   public static Builder builder() {
@@ -68,6 +93,13 @@ public record ConsumerConfig(
     private long requestTimeoutMs = 30_000;
     private long retryBackoffMs = 100;
     private boolean checkCrcs = true;
+    private boolean enableAutoCommit = true;
+    private int autoCommitIntervalMs = 5_000;
+    private int sessionTimeoutMs = 45_000;
+    private int heartbeatIntervalMs = 3_000;
+    private int maxPollIntervalMs = 300_000;
+    private List<String> partitionAssignmentStrategy = List.of("range");
+    private String groupInstanceId;
 
     private Builder() {}
 
@@ -131,6 +163,41 @@ public record ConsumerConfig(
       return this;
     }
 
+    public Builder enableAutoCommit(boolean value) {
+      this.enableAutoCommit = value;
+      return this;
+    }
+
+    public Builder autoCommitIntervalMs(int value) {
+      this.autoCommitIntervalMs = value;
+      return this;
+    }
+
+    public Builder sessionTimeoutMs(int value) {
+      this.sessionTimeoutMs = value;
+      return this;
+    }
+
+    public Builder heartbeatIntervalMs(int value) {
+      this.heartbeatIntervalMs = value;
+      return this;
+    }
+
+    public Builder maxPollIntervalMs(int value) {
+      this.maxPollIntervalMs = value;
+      return this;
+    }
+
+    public Builder partitionAssignmentStrategy(List<String> value) {
+      this.partitionAssignmentStrategy = value;
+      return this;
+    }
+
+    public Builder groupInstanceId(String value) {
+      this.groupInstanceId = value;
+      return this;
+    }
+
     /** Applies settings given by their Kafka key names; an unknown key fails. */
     public Builder properties(Map<String, String> properties) {
       properties.forEach(this::set);
@@ -152,6 +219,14 @@ public record ConsumerConfig(
         case "request.timeout.ms" -> requestTimeoutMs = ConfigChecks.parseLong(key, value);
         case "retry.backoff.ms" -> retryBackoffMs = ConfigChecks.parseLong(key, value);
         case "check.crcs" -> checkCrcs = ConfigChecks.parseBoolean(key, value);
+        case "enable.auto.commit" -> enableAutoCommit = ConfigChecks.parseBoolean(key, value);
+        case "auto.commit.interval.ms" -> autoCommitIntervalMs = ConfigChecks.parseInt(key, value);
+        case "session.timeout.ms" -> sessionTimeoutMs = ConfigChecks.parseInt(key, value);
+        case "heartbeat.interval.ms" -> heartbeatIntervalMs = ConfigChecks.parseInt(key, value);
+        case "max.poll.interval.ms" -> maxPollIntervalMs = ConfigChecks.parseInt(key, value);
+        case "partition.assignment.strategy" ->
+            partitionAssignmentStrategy = GroupConfigChecks.parseList(value);
+        case "group.instance.id" -> groupInstanceId = value;
         default -> throw new IllegalArgumentException("unknown consumer setting " + key);
       }
     }
@@ -169,7 +244,14 @@ public record ConsumerConfig(
           maxPollRecords,
           requestTimeoutMs,
           retryBackoffMs,
-          checkCrcs);
+          checkCrcs,
+          enableAutoCommit,
+          autoCommitIntervalMs,
+          sessionTimeoutMs,
+          heartbeatIntervalMs,
+          maxPollIntervalMs,
+          partitionAssignmentStrategy,
+          groupInstanceId);
     }
   }
 }

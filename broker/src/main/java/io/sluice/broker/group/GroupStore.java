@@ -1,13 +1,11 @@
 package io.sluice.broker.group;
 
+import io.sluice.broker.storage.DurableFile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -24,9 +22,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Durable group metadata: the last {@link GroupSnapshot} of every group, in one checkpoint file
- * that is rewritten whole (temp file, fsync, rename, fsync the directory), so that a crash leaves
- * the old file or the new one, never a torn one. Groups change at rebalances only, so rewriting
- * everything is cheap; saves that arrive while a write runs share the next write.
+ * that is rewritten whole ({@link DurableFile}: temp file, fsync, rename, fsync the directory), so
+ * that a crash leaves the old file or the new one, never a torn one. Groups change at rebalances
+ * only, so rewriting everything is cheap; saves that arrive while a write runs share the next
+ * write.
  *
  * <p>A checkpoint that fails its CRC is moved aside to {@code <name>.corrupt} and reported at WARN;
  * the broker starts with no groups. Losing group metadata costs one rebalance per group (its
@@ -128,7 +127,7 @@ public final class GroupStore implements AutoCloseable {
     // Read the version before the snapshot: the file then holds at least that version.
     byte[] bytes = GroupCheckpointFormat.encode(new ArrayList<>(groups.values()));
     try {
-      write(bytes);
+      DurableFile.replace(file, bytes);
     } catch (IOException e) {
       log.error("cannot write group checkpoint {}", file, e);
       throw new UncheckedIOException("cannot write " + file, e);
@@ -163,27 +162,6 @@ public final class GroupStore implements AutoCloseable {
       log.info("loaded {} groups with {} members from {}", loaded.size(), members, file);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + file, e);
-    }
-  }
-
-  private void write(byte[] bytes) throws IOException {
-    Path temp = file.resolveSibling(FILE_NAME + ".tmp");
-    try (FileChannel channel =
-        FileChannel.open(
-            temp,
-            StandardOpenOption.CREATE,
-            StandardOpenOption.WRITE,
-            StandardOpenOption.TRUNCATE_EXISTING)) {
-      ByteBuffer buffer = ByteBuffer.wrap(bytes);
-      while (buffer.hasRemaining()) {
-        channel.write(buffer);
-      }
-      channel.force(true);
-    }
-    Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    try (FileChannel dir =
-        FileChannel.open(file.toAbsolutePath().getParent(), StandardOpenOption.READ)) {
-      dir.force(true);
     }
   }
 }

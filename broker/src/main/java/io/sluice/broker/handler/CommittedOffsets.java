@@ -1,5 +1,6 @@
 package io.sluice.broker.handler;
 
+import io.sluice.broker.storage.DurableFile;
 import io.sluice.broker.storage.TopicPartition;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;

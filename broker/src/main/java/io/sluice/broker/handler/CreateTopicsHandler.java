@@ -3,13 +3,15 @@ package io.sluice.broker.handler;
 import io.sluice.broker.config.BrokerConfig;
 import io.sluice.protocol.ApiKey;
 import io.sluice.protocol.Errors;
+import io.sluice.protocol.SluiceException;
 import io.sluice.protocol.message.CreateTopicsRequest;
 import io.sluice.protocol.message.CreateTopicsResponse;
 import java.util.ArrayList;
 
 /**
  * Creates topics. One broker means a replication factor of 1 (or -1, "the default"); explicit
- * replica assignments and per-topic configs are refused rather than silently ignored.
+ * replica assignments and per-topic configs are refused rather than silently ignored. The topics
+ * are created on the topic-admin thread ({@link Topics#administer}), not on the event loop.
  */
 final class CreateTopicsHandler extends VersionedHandler {
   /**
@@ -31,6 +33,14 @@ final class CreateTopicsHandler extends VersionedHandler {
   public void handle(Request request, Responder responder) {
     short version = request.version();
     CreateTopicsRequest req = CreateTopicsRequest.read(request.reader(), version);
+    topics
+        .administer(() -> create(req))
+        .whenComplete(
+            (response, failure) ->
+                responder.respond(response != null ? response : failed(req, failure), version));
+  }
+
+  private CreateTopicsResponse create(CreateTopicsRequest req) {
     CreateTopicsResponse response = new CreateTopicsResponse();
     for (CreateTopicsRequest.CreatableTopic topic : req.topics()) {
       int partitions = topic.numPartitions() == -1 ? config.numPartitions() : topic.numPartitions();
@@ -51,7 +61,11 @@ final class CreateTopicsHandler extends VersionedHandler {
         error = Errors.INVALID_CONFIG;
         message = "per-topic configs are not supported yet";
       } else {
-        error = topics.create(topic.name(), partitions, req.validateOnly());
+        try {
+          error = topics.create(topic.name(), partitions, req.validateOnly());
+        } catch (SluiceException e) {
+          error = e.error();
+        }
         if (error != Errors.NONE) {
           message = error + ": topic '" + topic.name() + "' partitions=" + partitions;
         }
@@ -64,6 +78,21 @@ final class CreateTopicsHandler extends VersionedHandler {
       }
       response.topics().add(out);
     }
-    responder.respond(response, version);
+    return response;
+  }
+
+  /** Every topic failed: the admin thread threw something other than a storage error. */
+  private static CreateTopicsResponse failed(CreateTopicsRequest req, Throwable failure) {
+    CreateTopicsResponse response = new CreateTopicsResponse();
+    for (CreateTopicsRequest.CreatableTopic topic : req.topics()) {
+      response
+          .topics()
+          .add(
+              new CreateTopicsResponse.CreatableTopicResult()
+                  .setName(topic.name())
+                  .setErrorCode(Errors.UNKNOWN_SERVER_ERROR.code())
+                  .setErrorMessage(String.valueOf(failure)));
+    }
+    return response;
   }
 }

@@ -7,7 +7,10 @@ import io.sluice.protocol.message.DeleteTopicsResponse;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Deletes topics by name. Deletion by topic id (v6) answers {@code UNKNOWN_TOPIC_ID}. */
+/**
+ * Deletes topics by name, on the topic-admin thread ({@link Topics#administer}). Deletion by topic
+ * id (v6) answers {@code UNKNOWN_TOPIC_ID}.
+ */
 final class DeleteTopicsHandler extends VersionedHandler {
   private final Topics topics;
 
@@ -28,14 +31,30 @@ final class DeleteTopicsHandler extends VersionedHandler {
     } else {
       names.addAll(req.topicNames());
     }
+    topics
+        .administer(() -> delete(names, null))
+        .whenComplete(
+            (response, failure) ->
+                responder.respond(response != null ? response : delete(names, failure), version));
+  }
+
+  /** Deletes the topics; with a {@code failure}, only reports it for each of them. */
+  private DeleteTopicsResponse delete(List<String> names, Throwable failure) {
     DeleteTopicsResponse response = new DeleteTopicsResponse();
     for (String name : names) {
       DeleteTopicsResponse.DeletableTopicResult out =
           new DeleteTopicsResponse.DeletableTopicResult().setName(name);
-      Errors error = name == null ? Errors.UNKNOWN_TOPIC_ID : topics.delete(name);
+      Errors error;
+      if (failure != null) {
+        error = Errors.UNKNOWN_SERVER_ERROR;
+      } else if (name == null) {
+        error = Errors.UNKNOWN_TOPIC_ID;
+      } else {
+        error = topics.delete(name);
+      }
       out.setErrorCode(error.code());
       response.responses().add(out);
     }
-    responder.respond(response, version);
+    return response;
   }
 }

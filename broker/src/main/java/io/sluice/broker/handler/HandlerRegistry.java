@@ -6,12 +6,25 @@ import io.sluice.broker.storage.LogManager;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 
-/** The handler for each API key this broker serves. Immutable once built; shared by connections. */
-public final class HandlerRegistry {
+/**
+ * The handler for each API key this broker serves. Immutable once built; shared by connections.
+ * Owns the {@code sluice-topic-admin} thread that creates and deletes topics off the event loops;
+ * {@link #close} stops it once the server no longer dispatches requests.
+ */
+public final class HandlerRegistry implements AutoCloseable {
   private final ApiHandler[] byKey;
+  private final ExecutorService topicAdmin;
 
   public HandlerRegistry(List<ApiHandler> handlers) {
+    this(handlers, null);
+  }
+
+  private HandlerRegistry(List<ApiHandler> handlers, ExecutorService topicAdmin) {
+    this.topicAdmin = topicAdmin;
     int max = 0;
     for (ApiHandler handler : handlers) {
       max = Math.max(max, handler.apiKey().id());
@@ -40,7 +53,14 @@ public final class HandlerRegistry {
       CommittedOffsets offsets,
       GroupCoordinator groups,
       Path stateDir) {
-    Topics topics = new Topics(logs);
+    ExecutorService topicAdmin =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "sluice-topic-admin");
+              t.setDaemon(true);
+              return t;
+            });
+    Topics topics = new Topics(logs, topicAdmin);
     List<ApiHandler> handlers =
         new ArrayList<>(
             List.of(
@@ -61,11 +81,25 @@ public final class HandlerRegistry {
                 new ListGroupsHandler(groups),
                 new DescribeGroupsHandler(groups)));
     handlers.add(new ApiVersionsHandler(handlers));
-    return new HandlerRegistry(handlers);
+    return new HandlerRegistry(handlers, topicAdmin);
   }
 
   /** The handler for an API key id, or null if this broker does not serve it. */
   public ApiHandler forKey(int id) {
     return id >= 0 && id < byKey.length ? byKey[id] : null;
+  }
+
+  /** Lets a topic creation or deletion in progress finish, then stops the admin thread. */
+  @Override
+  public void close() {
+    if (topicAdmin == null) {
+      return;
+    }
+    topicAdmin.shutdown();
+    try {
+      topicAdmin.awaitTermination(30, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 }

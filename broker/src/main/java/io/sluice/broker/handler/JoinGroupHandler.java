@@ -37,7 +37,7 @@ final class JoinGroupHandler extends VersionedHandler {
             req.memberId(),
             req.groupInstanceId(),
             request.clientId(),
-            "",
+            request.clientHost(),
             req.sessionTimeoutMs(),
             version == 0 ? req.sessionTimeoutMs() : req.rebalanceTimeoutMs(),
             req.protocolType(),

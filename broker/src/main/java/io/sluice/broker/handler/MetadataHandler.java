@@ -4,6 +4,7 @@ import io.sluice.broker.config.BrokerConfig;
 import io.sluice.broker.config.Endpoint;
 import io.sluice.protocol.ApiKey;
 import io.sluice.protocol.Errors;
+import io.sluice.protocol.SluiceException;
 import io.sluice.protocol.message.MetadataRequest;
 import io.sluice.protocol.message.MetadataResponse;
 import java.util.ArrayList;
@@ -13,8 +14,10 @@ import java.util.TreeSet;
 /**
  * Describes this one-broker cluster: the broker leads every partition, with itself as the only
  * replica. A requested topic that does not exist is created with {@code num.partitions} partitions
- * when {@code auto.create.topics.enable} and the request allow it. Topic ids are not tracked yet
- * (the zero UUID), which is why versions that address topics by id are not advertised.
+ * when {@code auto.create.topics.enable} and the request allow it; such a request is answered from
+ * the topic-admin thread ({@link Topics#administer}), so that the creation's disk work stays off
+ * the event loop, and every other request right away. Topic ids are not tracked yet (the zero
+ * UUID), which is why versions that address topics by id are not advertised.
  */
 final class MetadataHandler extends VersionedHandler {
   private final BrokerConfig config;
@@ -33,6 +36,27 @@ final class MetadataHandler extends VersionedHandler {
   public void handle(Request request, Responder responder) {
     short version = request.version();
     MetadataRequest req = MetadataRequest.read(request.reader(), version);
+    // v0 asks for every topic with an empty list, v1+ with a null one.
+    boolean all = req.topics() == null || (version == 0 && req.topics().isEmpty());
+    boolean autoCreate =
+        !all && config.autoCreateTopics() && (version < 4 || req.allowAutoTopicCreation());
+    boolean creates =
+        autoCreate
+            && req.topics().stream()
+                .anyMatch(t -> Topics.isValidName(t.name()) && !topics.exists(t.name()));
+    if (creates) {
+      topics
+          .administer(() -> describe(req, all, true))
+          .whenComplete(
+              (response, failure) ->
+                  responder.respond(
+                      response != null ? response : describe(req, all, false), version));
+    } else {
+      responder.respond(describe(req, all, false), version);
+    }
+  }
+
+  private MetadataResponse describe(MetadataRequest req, boolean all, boolean autoCreate) {
     Endpoint self = node.advertised();
     MetadataResponse response =
         new MetadataResponse()
@@ -45,8 +69,6 @@ final class MetadataHandler extends VersionedHandler {
                             .setNodeId(node.nodeId())
                             .setHost(self.host())
                             .setPort(self.port()))));
-    // v0 asks for every topic with an empty list, v1+ with a null one.
-    boolean all = req.topics() == null || (version == 0 && req.topics().isEmpty());
     List<String> names = new ArrayList<>();
     if (all) {
       names.addAll(new TreeSet<>(topics.all()));
@@ -55,13 +77,11 @@ final class MetadataHandler extends VersionedHandler {
         names.add(topic.name());
       }
     }
-    boolean autoCreate = config.autoCreateTopics() && (version < 4 || req.allowAutoTopicCreation());
     List<MetadataResponse.MetadataResponseTopic> out = new ArrayList<>(names.size());
     for (String name : names) {
-      out.add(describe(name, autoCreate && !all));
+      out.add(describe(name, autoCreate));
     }
-    response.setTopics(out);
-    responder.respond(response, version);
+    return response.setTopics(out);
   }
 
   private MetadataResponse.MetadataResponseTopic describe(String name, boolean autoCreate) {
@@ -71,7 +91,11 @@ final class MetadataHandler extends VersionedHandler {
       return topic.setErrorCode(Errors.INVALID_TOPIC_EXCEPTION.code());
     }
     if (!topics.exists(name) && autoCreate) {
-      topics.create(name, config.numPartitions(), false);
+      try {
+        topics.create(name, config.numPartitions(), false);
+      } catch (SluiceException e) {
+        return topic.setErrorCode(e.error().code());
+      }
     }
     int count = topics.partitionCount(name);
     if (count == 0) {

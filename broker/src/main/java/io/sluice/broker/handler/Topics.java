@@ -4,23 +4,63 @@ import io.sluice.broker.storage.Log;
 import io.sluice.broker.storage.LogManager;
 import io.sluice.broker.storage.TopicPartition;
 import io.sluice.protocol.Errors;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /**
- * Creates and deletes topics on behalf of Metadata (auto-creation), CreateTopics and DeleteTopics.
- * Creation and deletion are serialized by this object's lock so that two clients creating the same
- * topic get one success and one {@code TOPIC_ALREADY_EXISTS}.
+ * Creates and deletes topics on behalf of Metadata (auto-creation), CreateTopics and DeleteTopics,
+ * and tells the handlers which topics exist.
+ *
+ * <p>Invariant: a reader sees a topic either not at all or with all its partitions. The handlers
+ * read {@link #published}, an immutable map from topic to partition count, never the log manager's
+ * partition map, which gains one partition at a time while a topic is being created. A topic is
+ * published after its last partition's log exists and unpublished before its first log is closed.
+ *
+ * <p>Thread safety: readers take no lock (one volatile read); creation and deletion are serialized
+ * by this object's monitor, so that two clients creating the same topic get one success and one
+ * {@code TOPIC_ALREADY_EXISTS}. The monitor is held while the log manager creates or deletes
+ * directories (see {@code docs/locks.md}). That disk work (directory creation, index preallocation,
+ * fsyncs) runs on the admin executor given at construction, never on an event loop: handlers call
+ * {@link #create} and {@link #delete} inside {@link #administer}.
  */
 final class Topics {
   private static final Pattern LEGAL = Pattern.compile("[a-zA-Z0-9._-]+");
   private static final int MAX_NAME_LENGTH = 249;
 
   private final LogManager logs;
+  private final Executor admin;
 
+  /** Topic to partition count; replaced whole, under this object's monitor. */
+  private volatile Map<String, Integer> published;
+
+  /** Topics whose administration runs on the calling thread (tests). */
   Topics(LogManager logs) {
+    this(logs, Runnable::run);
+  }
+
+  Topics(LogManager logs, Executor admin) {
     this.logs = logs;
+    this.admin = admin;
+    Map<String, Integer> counts = new HashMap<>();
+    for (String topic : logs.topics()) {
+      counts.put(topic, logs.partitionCount(topic));
+    }
+    this.published = Map.copyOf(counts);
+  }
+
+  /**
+   * Runs topic administration on the admin executor. The future completes there; a handler answers
+   * through its {@code Responder}, which hops back to the connection's event loop.
+   */
+  <T> CompletableFuture<T> administer(Supplier<T> work) {
+    return CompletableFuture.supplyAsync(work, admin);
   }
 
   /** Kafka's topic-name rules: 1..249 of {@code [a-zA-Z0-9._-]}, not "." or "..". */
@@ -38,22 +78,24 @@ final class Topics {
    * partition numbers that cannot exist: the lookup never throws on client input).
    */
   Optional<Log> log(String topic, int partition) {
-    if (partition < 0 || !isValidName(topic)) {
+    if (partition < 0 || partition >= partitionCount(topic)) {
       return Optional.empty();
     }
     return logs.log(new TopicPartition(topic, partition));
   }
 
+  /** The published topics, sorted. */
   Set<String> all() {
-    return logs.topics();
+    return new TreeSet<>(published.keySet());
   }
 
+  /** The topic's partition count, 0 if it does not exist (or is not fully created yet). */
   int partitionCount(String topic) {
-    return logs.partitionCount(topic);
+    return topic == null ? 0 : published.getOrDefault(topic, 0);
   }
 
   boolean exists(String topic) {
-    return logs.partitionCount(topic) > 0;
+    return partitionCount(topic) > 0;
   }
 
   /** Creates a topic with {@code partitions} partitions; NONE or the reason it was not. */
@@ -71,6 +113,7 @@ final class Topics {
       for (int p = 0; p < partitions; p++) {
         logs.createLog(new TopicPartition(topic, p));
       }
+      publish(topic, partitions);
     }
     return Errors.NONE;
   }
@@ -79,7 +122,19 @@ final class Topics {
     if (!exists(topic)) {
       return Errors.UNKNOWN_TOPIC_OR_PARTITION;
     }
+    publish(topic, 0);
     logs.deleteTopic(topic);
     return Errors.NONE;
+  }
+
+  /** Requires this object's monitor. A count of 0 removes the topic. */
+  private void publish(String topic, int partitions) {
+    Map<String, Integer> next = new HashMap<>(published);
+    if (partitions == 0) {
+      next.remove(topic);
+    } else {
+      next.put(topic, partitions);
+    }
+    published = Map.copyOf(next);
   }
 }

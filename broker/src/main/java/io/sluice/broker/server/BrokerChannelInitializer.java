@@ -2,6 +2,7 @@ package io.sluice.broker.server;
 
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
+import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.sluice.broker.config.BrokerConfig;
@@ -15,8 +16,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The per-connection pipeline: idle timeout, frame decoder (4-byte size, at most {@code
  * socket.request.max.bytes}; a negative or oversized size closes the connection before anything is
- * allocated for it), request decoder, dispatcher. Also enforces {@code max.connections}. Shared by
- * all connections; thread-safe.
+ * allocated for it), request decoder, dispatcher. Also enforces {@code max.connections} and adds
+ * every connection to the server's group, which shutdown closes. Shared by all connections;
+ * thread-safe.
  */
 final class BrokerChannelInitializer extends ChannelInitializer<SocketChannel> {
   private static final Logger log = LoggerFactory.getLogger(BrokerChannelInitializer.class);
@@ -26,9 +28,12 @@ final class BrokerChannelInitializer extends ChannelInitializer<SocketChannel> {
   private final ResponseFrameWriter frames;
   private final ServerStats stats;
   private final AtomicInteger connections = new AtomicInteger();
+  private final ChannelGroup openChannels;
 
-  BrokerChannelInitializer(BrokerConfig config, HandlerRegistry handlers, ServerStats stats) {
+  BrokerChannelInitializer(
+      BrokerConfig config, HandlerRegistry handlers, ServerStats stats, ChannelGroup openChannels) {
     this.config = config;
+    this.openChannels = openChannels;
     this.handlers = handlers;
     this.stats = stats;
     this.frames = new ResponseFrameWriter(config.fetchZeroCopy(), stats);
@@ -36,6 +41,7 @@ final class BrokerChannelInitializer extends ChannelInitializer<SocketChannel> {
 
   @Override
   protected void initChannel(SocketChannel channel) {
+    openChannels.add(channel);
     int open = connections.incrementAndGet();
     channel.closeFuture().addListener(f -> connections.decrementAndGet());
     if (open > config.maxConnections()) {

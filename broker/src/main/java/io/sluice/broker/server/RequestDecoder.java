@@ -43,6 +43,7 @@ final class RequestDecoder extends MessageToMessageDecoder<ByteBuf> {
             header.requestApiVersion(),
             header.correlationId(),
             header.clientId(),
+            ctx.channel().remoteAddress(),
             frame.retainedSlice()));
   }
 }

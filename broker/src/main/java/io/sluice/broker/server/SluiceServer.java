@@ -10,10 +10,13 @@ import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.ServerSocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import io.sluice.broker.config.BrokerConfig;
 import io.sluice.broker.handler.HandlerRegistry;
 import java.net.InetSocketAddress;
@@ -25,6 +28,15 @@ import org.slf4j.LoggerFactory;
  * The Netty server: one acceptor thread, {@code num.network.threads} event loops (epoll where the
  * native transport loads, NIO elsewhere) that decode, append, slice fetches and write. Started by
  * {@link #start}, stopped by {@link #close}; thread-safe.
+ *
+ * <p>Implementation notes: shutdown closes every client connection itself, through {@link
+ * #connections}, before it stops the event loops. Stopping a Netty 4.2 event loop does not reliably
+ * close its channels: the loop closes them ({@code IoHandler.prepareToDestroy}) only if it sees the
+ * shutdown at the top of an iteration, and with a quiet period of 0 a shutdown requested while the
+ * loop is running a task (an OffsetCommit answer handed over by the checkpoint thread, an acks=all
+ * answer from the flusher) lets the loop exit at the bottom of that iteration without closing
+ * anything. The sockets then stayed open with no thread serving them, and clients noticed only at
+ * their request timeout.
  */
 public final class SluiceServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SluiceServer.class);
@@ -32,6 +44,7 @@ public final class SluiceServer implements AutoCloseable {
   private final EventLoopGroup acceptor;
   private final EventLoopGroup workers;
   private final Channel serverChannel;
+  private final ChannelGroup connections;
   private final ServerStats stats;
   private final boolean epoll;
 
@@ -39,11 +52,13 @@ public final class SluiceServer implements AutoCloseable {
       EventLoopGroup acceptor,
       EventLoopGroup workers,
       Channel serverChannel,
+      ChannelGroup connections,
       ServerStats stats,
       boolean epoll) {
     this.acceptor = acceptor;
     this.workers = workers;
     this.serverChannel = serverChannel;
+    this.connections = connections;
     this.stats = stats;
     this.epoll = epoll;
   }
@@ -56,6 +71,9 @@ public final class SluiceServer implements AutoCloseable {
             1, new DefaultThreadFactory("sluice-acceptor"), ioHandlerFactory());
     EventLoopGroup workers = newWorkerGroup(config);
     ServerStats stats = new ServerStats();
+    // stayClosed: a connection accepted just before shutdown is closed as soon as it is added.
+    ChannelGroup connections =
+        new DefaultChannelGroup("sluice-connections", GlobalEventExecutor.INSTANCE, true);
     try {
       ServerBootstrap bootstrap =
           new ServerBootstrap()
@@ -68,7 +86,7 @@ public final class SluiceServer implements AutoCloseable {
                   ChannelOption.WRITE_BUFFER_WATER_MARK,
                   new WriteBufferWaterMark(
                       config.writeBufferLowBytes(), config.writeBufferHighBytes()))
-              .childHandler(new BrokerChannelInitializer(config, handlers, stats));
+              .childHandler(new BrokerChannelInitializer(config, handlers, stats, connections));
       if (config.socketSendBufferBytes() > 0) {
         bootstrap.childOption(ChannelOption.SO_SNDBUF, config.socketSendBufferBytes());
       }
@@ -82,7 +100,7 @@ public final class SluiceServer implements AutoCloseable {
               : new InetSocketAddress(host, config.listener().port());
       Channel channel = bootstrap.bind(address).syncUninterruptibly().channel();
       log.info("listening on {} ({} transport)", channel.localAddress(), epoll ? "epoll" : "nio");
-      return new SluiceServer(acceptor, workers, channel, stats, epoll);
+      return new SluiceServer(acceptor, workers, channel, connections, stats, epoll);
     } catch (RuntimeException e) {
       acceptor.shutdownGracefully(0, 1, TimeUnit.SECONDS);
       workers.shutdownGracefully(0, 1, TimeUnit.SECONDS);
@@ -121,13 +139,15 @@ public final class SluiceServer implements AutoCloseable {
   }
 
   /**
-   * Stops accepting, then stops the event loops, which closes every connection; returns once no
-   * request is being served any more.
+   * Stops accepting, closes every connection (responses not yet written are dropped; the client
+   * sees the disconnect and retries elsewhere or later), then stops the event loops; returns once
+   * no request is being served any more.
    */
   @Override
   public void close() {
     serverChannel.close().syncUninterruptibly();
     acceptor.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    connections.close().awaitUninterruptibly();
     workers.shutdownGracefully(0, 5, TimeUnit.SECONDS).syncUninterruptibly();
     log.info("stopped listening on {}", serverChannel.localAddress());
   }

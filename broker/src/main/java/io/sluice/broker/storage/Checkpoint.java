@@ -1,13 +1,10 @@
 package io.sluice.broker.storage;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,9 +21,9 @@ import java.util.TreeMap;
  * clicks 3 0
  * </pre>
  *
- * Written atomically: a temp file, fsync, rename over the old file, fsync of the directory. A crash
- * leaves the old file or the new one, never a torn one; a torn temp file is ignored and removed.
- * Stateless and thread-safe; callers serialize writes to one file.
+ * Written atomically by {@link DurableFile}: a temp file, fsync, rename over the old file, fsync of
+ * the directory. A crash leaves the old file or the new one, never a torn one; a torn temp file is
+ * ignored and removed. Stateless and thread-safe; callers serialize writes to one file.
  */
 final class Checkpoint {
   private Checkpoint() {}
@@ -37,21 +34,7 @@ final class Checkpoint {
     Map<String, Long> sorted = new TreeMap<>();
     offsets.forEach((tp, offset) -> sorted.put(tp.topic() + " " + tp.partition(), offset));
     sorted.forEach((key, offset) -> text.append(key).append(' ').append(offset).append('\n'));
-    Path temp = file.resolveSibling(file.getFileName() + LogFiles.TEMP_SUFFIX);
-    try (FileChannel ch =
-        io.open(
-            temp,
-            StandardOpenOption.CREATE,
-            StandardOpenOption.WRITE,
-            StandardOpenOption.TRUNCATE_EXISTING)) {
-      ByteBuffer bytes = ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.UTF_8));
-      while (bytes.hasRemaining()) {
-        ch.write(bytes);
-      }
-      ch.force(true);
-    }
-    io.move(temp, file);
-    io.fsyncDirectory(file.getParent());
+    DurableFile.replace(io, file, text.toString().getBytes(StandardCharsets.UTF_8));
   }
 
   /** Reads a checkpoint; a missing file is empty, a malformed one is an IOException. */

@@ -22,7 +22,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -41,13 +40,7 @@ class ConsumerGroupRestartIT {
 
   @TempDir Path dataDir;
 
-  /**
-   * A member whose requests time out after 5 s instead of 30 s. A broker that shuts down sometimes
-   * leaves a client connection open without answering it (seen with {@code Broker.close()} after an
-   * OffsetCommit, independently of groups); the client notices only by request timeout, and with
-   * the default 30 s its session expires first. 20 s sessions and 5 s request timeouts keep this
-   * test about the group, not about that.
-   */
+  /** A member with 20 s sessions, so that the restart does not expire it. */
   private static GroupClients.TrackedConsumer member(
       String name,
       String bootstrap,
@@ -55,7 +48,6 @@ class ConsumerGroupRestartIT {
       Map<TopicPartition, String> owners,
       AtomicInteger overlaps) {
     Properties props = GroupClients.consumer(bootstrap, GROUP, 20_000, HEARTBEAT_MS);
-    props.put(ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000");
     return new GroupClients.TrackedConsumer(name, props, TOPIC, consumed, owners, overlaps);
   }
 

@@ -26,7 +26,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The official Admin client lists and describes a live group (ListGroups, DescribeGroups). */
+/**
+ * The official Admin client lists and describes a live group (ListGroups, DescribeGroups), with
+ * each member's client host.
+ */
 class GroupAdminIT {
   @TempDir Path dataDir;
 
@@ -75,6 +78,8 @@ class GroupAdminIT {
         Set<TopicPartition> assigned = new HashSet<>();
         for (MemberDescription member : description.members()) {
           assertEquals(2, member.assignment().topicPartitions().size());
+          // Kafka reports the member's address as InetAddress.toString() of the connection's peer.
+          assertEquals("/127.0.0.1", member.host(), member.consumerId());
           assigned.addAll(member.assignment().topicPartitions());
         }
         assertEquals(4, assigned.size());

@@ -4,12 +4,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sluice.client.Consumer;
 import io.sluice.client.ConsumerConfig;
+import io.sluice.client.ConsumerRebalanceListener;
 import io.sluice.client.ConsumerRecord;
 import io.sluice.client.ConsumerRecords;
 import io.sluice.client.Header;
+import io.sluice.client.SluiceClientException;
 import io.sluice.client.TopicPartition;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,8 +25,8 @@ import picocli.CommandLine.Option;
 /**
  * {@code sluice consume}: prints records of a topic, from the beginning, an offset or the end (or a
  * group's committed offsets), as text or JSON lines. Stops after {@code --max-messages} or when
- * nothing arrived for {@code --idle-timeout-ms}; with {@code --group} it commits what it printed
- * before exiting.
+ * nothing arrived for {@code --idle-timeout-ms}; with {@code --group} it joins the group (unless a
+ * partition or offset is named) and commits what it printed.
  */
 @Command(
     name = "consume",
@@ -56,7 +59,10 @@ final class ConsumeCommand implements Callable<Integer> {
   @Option(
       names = "--group",
       paramLabel = "GROUP",
-      description = "Start at the group's committed offsets and commit on exit.")
+      description =
+          "Join consumer group GROUP: read the partitions it assigns, from its committed offsets,"
+              + " and commit what was printed. With --partition or --offset, read outside the"
+              + " group's membership, still committing to it.")
   String group;
 
   @Option(names = "--max-messages", paramLabel = "N", description = "Stop after N records.")
@@ -98,25 +104,19 @@ final class ConsumeCommand implements Callable<Integer> {
             .bootstrapServers(common.bootstrapServer)
             .clientId("sluice-cli")
             .groupId(group)
+            .enableAutoCommit(false)
             .autoOffsetReset(start.fromBeginning ? "earliest" : "latest")
             .requestTimeoutMs(Math.max(common.timeoutMs, 1000))
             .build();
     ObjectMapper mapper = new ObjectMapper();
     long printed = 0;
     try (Consumer consumer = new Consumer(config)) {
-      List<TopicPartition> partitions =
-          partition != null
-              ? List.of(new TopicPartition(topic, partition))
-              : consumer.partitionsFor(topic);
-      consumer.assign(partitions);
-      if (start.offset != null) {
-        partitions.forEach(tp -> consumer.seek(tp, start.offset));
-      } else if (start.fromBeginning && group == null) {
-        consumer.seekToBeginning(partitions);
-      } else if (group == null) {
-        consumer.seekToEnd(partitions);
+      if (group != null && partition == null && start.offset == null) {
+        // A member of the group: shares the topic with the group's other consumers.
+        consumer.subscribe(List.of(topic), new CommitOnRevoke(consumer, terminal));
+      } else {
+        assign(consumer);
       }
-      partitions.forEach(consumer::position); // resolve now: "the end" means the end at start
       long lastRecord = System.nanoTime();
       while (maxMessages == null || printed < maxMessages) {
         ConsumerRecords records = consumer.poll(Duration.ofMillis(200));
@@ -147,6 +147,42 @@ final class ConsumeCommand implements Callable<Integer> {
     }
     terminal.err().printf("consumed %d records from %s%n", printed, topic);
     return ExitCode.OK;
+  }
+
+  /** Outside the group's membership: the named partition, or all, at the asked position. */
+  private void assign(Consumer consumer) {
+    List<TopicPartition> partitions =
+        partition != null
+            ? List.of(new TopicPartition(topic, partition))
+            : consumer.partitionsFor(topic);
+    consumer.assign(partitions);
+    if (start.offset != null) {
+      partitions.forEach(tp -> consumer.seek(tp, start.offset));
+    } else if (start.fromBeginning && group == null) {
+      consumer.seekToBeginning(partitions);
+    } else if (group == null) {
+      consumer.seekToEnd(partitions);
+    }
+    partitions.forEach(consumer::position); // resolve now: "the end" means the end at start
+  }
+
+  /**
+   * Commits what was printed before the group takes partitions away. A failed commit is reported,
+   * not fatal: the records are then read again by the partitions' next owner (at least once).
+   */
+  private record CommitOnRevoke(Consumer consumer, Terminal terminal)
+      implements ConsumerRebalanceListener {
+    @Override
+    public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+      try {
+        consumer.commitSync();
+      } catch (SluiceClientException e) {
+        terminal.err().println("warning: commit before rebalance failed: " + e.getMessage());
+      }
+    }
+
+    @Override
+    public void onPartitionsAssigned(Collection<TopicPartition> partitions) {}
   }
 
   private String text(ConsumerRecord r) {

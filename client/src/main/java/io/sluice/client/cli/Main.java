@@ -28,6 +28,7 @@ import picocli.CommandLine.Spec;
       TopicsCommand.class,
       ProduceCommand.class,
       ConsumeCommand.class,
+      GroupsCommand.class,
       PerfCommand.class,
       BenchCommand.class,
       CommandLine.HelpCommand.class

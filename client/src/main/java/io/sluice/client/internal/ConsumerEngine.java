@@ -1,10 +1,13 @@
 package io.sluice.client.internal;
 
 import io.sluice.client.ConsumerConfig;
+import io.sluice.client.ConsumerRebalanceListener;
 import io.sluice.client.ConsumerRecord;
 import io.sluice.client.ConsumerRecords;
 import io.sluice.client.SluiceClientException;
 import io.sluice.client.TopicPartition;
+import io.sluice.client.internal.group.GroupMembership;
+import io.sluice.client.internal.group.GroupSettings;
 import io.sluice.protocol.Errors;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -18,6 +21,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 
 /**
  * The machinery behind {@code Consumer}: positions, pipelined fetches, offset resets and commits.
@@ -38,6 +42,8 @@ public final class ConsumerEngine {
   private final OffsetLookup offsets;
   private final Fetcher fetcher;
   private final OffsetCommitter committer;
+  private final GroupRequests groupRequests;
+  private final GroupMembership membership;
   private final Map<TopicPartition, PartitionState> assigned = new LinkedHashMap<>();
   private final LinkedBlockingQueue<Completion> completions = new LinkedBlockingQueue<>();
 
@@ -77,6 +83,42 @@ public final class ConsumerEngine {
             config.checkCrcs());
     this.committer =
         config.groupId() == null ? null : new OffsetCommitter(connections, config.groupId());
+    this.groupRequests = committer == null ? null : new GroupRequests(config, metadata, committer);
+    this.membership =
+        committer == null
+            ? null
+            : new GroupMembership(
+                GroupSettings.of(config),
+                groupRequests,
+                new GroupMembership.Host(this::assign, this::positions, this::commit),
+                System::currentTimeMillis,
+                true);
+  }
+
+  /** Joins the group and reads the partitions it assigns (see {@link GroupMembership}). */
+  public void subscribe(Collection<String> topics, Pattern pattern, ConsumerRebalanceListener l) {
+    if (membership == null) {
+      throw new IllegalStateException("subscribe needs group.id in the consumer config");
+    }
+    if (!membership.subscribed() && !assigned.isEmpty()) {
+      throw new IllegalStateException("subscribe after assign(): call assign(List.of()) first");
+    }
+    if (pattern != null) {
+      membership.subscribe(pattern, l);
+    } else {
+      membership.subscribe(topics, l);
+    }
+  }
+
+  public boolean subscribed() {
+    return membership != null && membership.subscribed();
+  }
+
+  public void unsubscribe() {
+    if (membership != null) {
+      membership.unsubscribe();
+    }
+    assigned.clear();
   }
 
   public void assign(Collection<TopicPartition> partitions) {
@@ -150,6 +192,9 @@ public final class ConsumerEngine {
   public ConsumerRecords poll(Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (true) {
+      if (subscribed()) {
+        membership.poll();
+      }
       drainCompletions(0);
       resolvePositions();
       Map<TopicPartition, List<ConsumerRecord>> records = takeBuffered();
@@ -357,6 +402,15 @@ public final class ConsumerEngine {
   }
 
   public void close() {
-    connections.close();
+    try {
+      if (membership != null) {
+        membership.close();
+      }
+    } finally {
+      if (groupRequests != null) {
+        groupRequests.close();
+      }
+      connections.close();
+    }
   }
 }

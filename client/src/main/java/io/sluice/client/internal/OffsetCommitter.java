@@ -20,22 +20,32 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * Commits and looks up a group's offsets at the group coordinator (found with FindCoordinator).
- * Commits are "simple" ones, outside group membership: generation -1 and an empty member id, as
- * Kafka's consumer sends for {@code assign()}ed partitions.
+ * Commits carry the member's generation and id while the consumer is in a group (the coordinator
+ * rejects others then); outside one they are "simple" commits, generation -1 and an empty member
+ * id, as Kafka's consumer sends for {@code assign()}ed partitions.
  *
- * <p>Thread-safe: the coordinator id is a volatile cache, reset on a coordinator error.
+ * <p>Thread-safe: the coordinator id and the member identity are volatile.
  */
 final class OffsetCommitter {
   private final NodeConnections connections;
   private final String groupId;
   private volatile int coordinator = Integer.MIN_VALUE;
+  private volatile Identity identity = new Identity(-1, "", null);
+
+  private record Identity(int generationId, String memberId, String groupInstanceId) {}
 
   OffsetCommitter(NodeConnections connections, String groupId) {
     this.connections = connections;
     this.groupId = groupId;
   }
 
+  /** The member identity commits carry from now on (set by group membership). */
+  void identity(int generationId, String memberId, String groupInstanceId) {
+    identity = new Identity(generationId, memberId, groupInstanceId);
+  }
+
   CompletableFuture<Void> commit(Map<TopicPartition, Long> offsets) {
+    Identity member = identity;
     Map<String, List<OffsetCommitRequest.OffsetCommitRequestPartition>> byTopic =
         new LinkedHashMap<>();
     offsets.forEach(
@@ -57,8 +67,9 @@ final class OffsetCommitter {
     OffsetCommitRequest request =
         new OffsetCommitRequest()
             .setGroupId(groupId)
-            .setGenerationIdOrMemberEpoch(-1)
-            .setMemberId("")
+            .setGenerationIdOrMemberEpoch(member.generationId())
+            .setMemberId(member.memberId())
+            .setGroupInstanceId(member.groupInstanceId())
             .setTopics(topics);
     return coordinator()
         .thenCompose(
