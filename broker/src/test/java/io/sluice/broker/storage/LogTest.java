@@ -151,7 +151,7 @@ class LogTest {
   @Test
   void append_batchLargerThanMaxMessageBytes_isRejectedWithMessageTooLarge() {
     manager.close();
-    manager = LogManager.open(smallConfig(dir).withMaxMessageBytes(200), clock);
+    manager = LogManager.open(smallConfig(dir).toBuilder().maxMessageBytes(200).build(), clock);
     log = manager.log(TP).orElseThrow();
     SluiceException e =
         assertThrows(SluiceException.class, () -> log.append(TestBatches.sized("x", 400, 1000)));
