@@ -118,7 +118,8 @@ final class LogReader {
       }
       try {
         int maxPosition = segment == end.segment() ? end.position() : segment.size();
-        TimestampOffset found = SegmentReader.offsetForTimestamp(segment, timestamp, maxPosition);
+        TimestampOffset found =
+            SegmentReader.offsetForTimestamp(segment, timestamp, maxPosition, log.maxBatchBytes());
         if (found != null) {
           return found;
         }

@@ -56,10 +56,11 @@ final class SegmentReader {
    * The first record whose timestamp is at least {@code ts}, or null: the time index gives a start,
    * the log is scanned forward for the first batch whose max timestamp is that late, and that
    * batch's records are walked. A compressed batch answers with its base offset and max timestamp
-   * (its records are opaque here), as does a batch whose records do not parse.
+   * (its records are opaque here), as does a batch whose records do not parse or whose length is
+   * above {@code maxBatchBytes} (a damaged length must not size a heap buffer).
    */
-  static TimestampOffset offsetForTimestamp(LogSegment segment, long ts, int maxPosition)
-      throws IOException {
+  static TimestampOffset offsetForTimestamp(
+      LogSegment segment, long ts, int maxPosition, int maxBatchBytes) throws IOException {
     if (segment.maxTimestamp() < ts) {
       return null;
     }
@@ -72,17 +73,22 @@ final class SegmentReader {
         return null;
       }
       if (header.maxTimestamp() >= ts) {
-        return recordForTimestamp(segment, position, header, ts, maxPosition);
+        return recordForTimestamp(segment, position, header, ts, maxPosition, maxBatchBytes);
       }
       position += header.sizeInBytes();
     }
   }
 
   private static TimestampOffset recordForTimestamp(
-      LogSegment segment, int position, BatchHeader header, long ts, int maxPosition)
+      LogSegment segment,
+      int position,
+      BatchHeader header,
+      long ts,
+      int maxPosition,
+      int maxBatchBytes)
       throws IOException {
     TimestampOffset batchAnswer = new TimestampOffset(header.baseOffset(), header.maxTimestamp());
-    if (position + header.sizeInBytes() > maxPosition) {
+    if (header.sizeInBytes() > maxBatchBytes || position + header.sizeInBytes() > maxPosition) {
       return batchAnswer;
     }
     ByteBuffer buf = ByteBuffer.allocate(header.sizeInBytes());

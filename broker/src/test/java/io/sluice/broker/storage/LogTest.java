@@ -229,6 +229,20 @@ class LogTest {
     assertEquals(new TimestampOffset(3, 300), log.offsetForTimestamp(250));
   }
 
+  @Test
+  void offsetForTimestamp_batchOverMaxBatchBytes_answersBatchWithoutReadingRecords()
+      throws IOException {
+    log.append(timestamped(Compression.NONE, 1000, 2000, 3000)); // offsets 0-2
+    LogSegment segment = log.segments().firstEntry().getValue();
+    assertEquals(
+        new TimestampOffset(1, 2000),
+        SegmentReader.offsetForTimestamp(segment, 1500, segment.size(), 1 << 20));
+    // A length above the limit (a damaged one, say) must not size a heap buffer.
+    assertEquals(
+        new TimestampOffset(0, 3000),
+        SegmentReader.offsetForTimestamp(segment, 1500, segment.size(), 61));
+  }
+
   private static ByteBuffer timestamped(Compression compression, long... timestamps) {
     SimpleRecord[] records = new SimpleRecord[timestamps.length];
     for (int i = 0; i < timestamps.length; i++) {
