@@ -8,18 +8,18 @@ import java.util.List;
 import org.slf4j.LoggerFactory;
 
 /** Collects the events of one logger (and its children) at WARN and above, for assertions. */
-final class LogCapture implements AutoCloseable {
+public final class LogCapture implements AutoCloseable {
   private final Logger logger;
   private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
 
-  LogCapture(String loggerName) {
+  public LogCapture(String loggerName) {
     logger = (Logger) LoggerFactory.getLogger(loggerName);
     appender.start();
     logger.addAppender(appender);
   }
 
   /** Formatted messages of WARN and ERROR events so far. */
-  List<String> warnings() {
+  public List<String> warnings() {
     synchronized (appender.list) {
       return appender.list.stream()
           .filter(e -> e.getLevel().isGreaterOrEqual(Level.WARN))

@@ -12,6 +12,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -90,6 +91,11 @@ public final class CommittedOffsets implements AutoCloseable {
   public Map<TopicPartition, Committed> committed(String group) {
     Map<TopicPartition, Committed> offsets = groups.get(group);
     return offsets == null ? Map.of() : Map.copyOf(offsets);
+  }
+
+  /** Every group that has committed offsets (a snapshot). */
+  public Set<String> groupIds() {
+    return Set.copyOf(groups.keySet());
   }
 
   /** Writes a last checkpoint and stops the writer thread. */

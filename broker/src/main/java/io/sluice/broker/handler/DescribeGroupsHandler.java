@@ -7,18 +7,22 @@ import io.sluice.protocol.ApiKey;
 import io.sluice.protocol.Errors;
 import io.sluice.protocol.message.DescribeGroupsRequest;
 import io.sluice.protocol.message.DescribeGroupsResponse;
+import java.util.List;
 
 /**
- * DescribeGroups: state, protocol, and members (with metadata and assignment once Stable). An
- * unknown group is Dead with no members; from v6 it also carries {@code GROUP_ID_NOT_FOUND}
- * (KIP-1043).
+ * DescribeGroups: state, protocol, and members (with metadata and assignment once Stable). A group
+ * the coordinator does not know but that has committed offsets (consumers that {@code assign()} and
+ * commit without joining) is Empty with no members, as in Kafka. Any other unknown group is Dead
+ * with no members; from v6 it also carries {@code GROUP_ID_NOT_FOUND} (KIP-1043).
  */
 final class DescribeGroupsHandler extends VersionedHandler {
   private final GroupCoordinator coordinator;
+  private final CommittedOffsets offsets;
 
-  DescribeGroupsHandler(GroupCoordinator coordinator) {
+  DescribeGroupsHandler(GroupCoordinator coordinator, CommittedOffsets offsets) {
     super(ApiKey.DESCRIBE_GROUPS, 0, 6);
     this.coordinator = coordinator;
+    this.offsets = offsets;
   }
 
   @Override
@@ -28,6 +32,11 @@ final class DescribeGroupsHandler extends VersionedHandler {
     DescribeGroupsResponse response = new DescribeGroupsResponse();
     for (String groupId : req.groups()) {
       GroupDescription description = coordinator.describe(groupId);
+      if (description.state() == GroupState.DEAD && !offsets.committed(groupId).isEmpty()) {
+        // Kafka keeps such a group in its coordinator (created by the commit); here only the
+        // offset store knows it, so it is described as the empty group Kafka would show.
+        description = new GroupDescription(groupId, GroupState.EMPTY, "", "", List.of());
+      }
       DescribeGroupsResponse.DescribedGroup out =
           new DescribeGroupsResponse.DescribedGroup()
               .setGroupId(groupId)

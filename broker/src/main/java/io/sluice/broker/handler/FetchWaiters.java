@@ -1,57 +1,65 @@
 package io.sluice.broker.handler;
 
 import io.sluice.broker.storage.Log;
-import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Parked fetches by partition log, woken by appends. Each {@link Log} gets one append listener, the
- * first time a fetch parks on it; the listener runs on the appending thread and only calls the
- * parked fetches' wake-ups, which schedule a retry on their own event loops. A deleted topic's
- * {@link Log} object is never appended to again, so its listener simply never fires; its (empty)
- * entry stays in the map, one per deleted partition, which is the known cost of not racing listener
- * removal against appends. Thread-safe.
+ * Parked fetches by partition log, woken by appends. A {@link Log} has an entry (and one append
+ * listener) exactly while at least one fetch is parked on it: the first fetch to park adds both,
+ * the last to leave removes both. So a deleted topic's logs leave no entry behind once their parked
+ * fetches have answered (at the latest at their {@code max.wait.ms}), and a log's listener list
+ * does not grow with the number of times fetches parked on it.
+ *
+ * <p>The listener runs on the appending thread and only calls the parked fetches' wake-ups, which
+ * schedule a retry on their own event loops. Thread-safe: the map is guarded by its own monitor,
+ * held briefly; under it only the log's (lock-free for appenders) listener list is touched, so that
+ * an entry and its listener are added and removed together.
  */
 final class FetchWaiters {
-  private final Map<Log, Set<Runnable>> waiting =
-      Collections.synchronizedMap(new IdentityHashMap<>());
+  /** One log's parked fetches and the listener that wakes them. */
+  private record Entry(Set<Runnable> wakes, Runnable listener) {}
+
+  private final Map<Log, Entry> waiting = new IdentityHashMap<>();
 
   /**
    * Runs {@code wake} (on the appending thread) after each append to {@code log}, until removed.
    */
   void park(Log log, Runnable wake) {
-    boolean first;
-    Set<Runnable> set;
     synchronized (waiting) {
-      set = waiting.get(log);
-      first = set == null;
-      if (first) {
-        set = ConcurrentHashMap.newKeySet();
-        waiting.put(log, set);
+      Entry entry = waiting.get(log);
+      if (entry == null) {
+        Set<Runnable> wakes = ConcurrentHashMap.newKeySet();
+        entry = new Entry(wakes, () -> wakeAll(wakes));
+        waiting.put(log, entry);
+        log.addAppendListener(entry.listener());
       }
-    }
-    set.add(wake);
-    if (first) {
-      log.addAppendListener(() -> wakeAll(log));
+      entry.wakes().add(wake);
     }
   }
 
   void unpark(Log log, Runnable wake) {
-    Set<Runnable> set = waiting.get(log);
-    if (set != null) {
-      set.remove(wake);
+    synchronized (waiting) {
+      Entry entry = waiting.get(log);
+      if (entry != null && entry.wakes().remove(wake) && entry.wakes().isEmpty()) {
+        waiting.remove(log);
+        log.removeAppendListener(entry.listener());
+      }
     }
   }
 
-  private void wakeAll(Log log) {
-    Set<Runnable> set = waiting.get(log);
-    if (set != null) {
-      for (Runnable wake : set) {
-        wake.run();
-      }
+  /** How many logs have parked fetches (for tests). */
+  int parkedLogs() {
+    synchronized (waiting) {
+      return waiting.size();
+    }
+  }
+
+  private static void wakeAll(Set<Runnable> wakes) {
+    for (Runnable wake : wakes) {
+      wake.run();
     }
   }
 }

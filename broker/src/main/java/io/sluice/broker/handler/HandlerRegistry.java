@@ -78,8 +78,8 @@ public final class HandlerRegistry implements AutoCloseable {
                 new SyncGroupHandler(groups),
                 new HeartbeatHandler(groups),
                 new LeaveGroupHandler(groups),
-                new ListGroupsHandler(groups),
-                new DescribeGroupsHandler(groups)));
+                new ListGroupsHandler(groups, offsets),
+                new DescribeGroupsHandler(groups, offsets)));
     handlers.add(new ApiVersionsHandler(handlers));
     return new HandlerRegistry(handlers, topicAdmin);
   }

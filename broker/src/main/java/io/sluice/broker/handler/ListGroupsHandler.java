@@ -2,23 +2,31 @@ package io.sluice.broker.handler;
 
 import io.sluice.broker.group.GroupCoordinator;
 import io.sluice.broker.group.GroupOverview;
+import io.sluice.broker.group.GroupState;
 import io.sluice.protocol.ApiKey;
 import io.sluice.protocol.message.ListGroupsRequest;
 import io.sluice.protocol.message.ListGroupsResponse;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * ListGroups: every group, filtered by state (v4+) and type (v5+; all groups here are {@code
- * classic}), both case-insensitively as Kafka does.
+ * classic}), both case-insensitively as Kafka does. Groups that only have committed offsets (never
+ * joined) are listed as Empty with no protocol type, as Kafka lists them.
  */
 final class ListGroupsHandler extends VersionedHandler {
   static final String GROUP_TYPE = "classic";
 
   private final GroupCoordinator coordinator;
+  private final CommittedOffsets offsets;
 
-  ListGroupsHandler(GroupCoordinator coordinator) {
+  ListGroupsHandler(GroupCoordinator coordinator, CommittedOffsets offsets) {
     super(ApiKey.LIST_GROUPS, 0, 5);
     this.coordinator = coordinator;
+    this.offsets = offsets;
   }
 
   @Override
@@ -26,7 +34,15 @@ final class ListGroupsHandler extends VersionedHandler {
     short version = request.version();
     ListGroupsRequest req = ListGroupsRequest.read(request.reader(), version);
     ListGroupsResponse response = new ListGroupsResponse();
-    for (GroupOverview group : coordinator.listGroups()) {
+    List<GroupOverview> groups = new ArrayList<>(coordinator.listGroups());
+    Set<String> known = new HashSet<>();
+    groups.forEach(group -> known.add(group.groupId()));
+    for (String groupId : offsets.groupIds()) {
+      if (!known.contains(groupId)) {
+        groups.add(new GroupOverview(groupId, "", GroupState.EMPTY));
+      }
+    }
+    for (GroupOverview group : groups) {
       if (matches(req, group)) {
         response
             .groups()

@@ -1,6 +1,7 @@
 package io.sluice.broker.handler;
 
 import io.sluice.broker.storage.Log;
+import io.sluice.broker.storage.TimestampOffset;
 import io.sluice.protocol.ApiKey;
 import io.sluice.protocol.Errors;
 import io.sluice.protocol.message.ListOffsetsRequest;
@@ -8,8 +9,8 @@ import io.sluice.protocol.message.ListOffsetsResponse;
 
 /**
  * Answers earliest (-2), latest (-1) and by-timestamp lookups. A by-timestamp answer carries the
- * requested timestamp, not the found record's (the storage index gives the offset only); clients
- * use the offset.
+ * offset and timestamp of the first record whose timestamp is at least the target, as Kafka's; for
+ * a compressed batch (records not decompressed) the batch's base offset and max timestamp.
  */
 final class ListOffsetsHandler extends VersionedHandler {
   static final long LATEST = -1;
@@ -58,8 +59,8 @@ final class ListOffsetsHandler extends VersionedHandler {
     } else if (timestamp < 0) {
       out.setErrorCode(Errors.UNSUPPORTED_VERSION.code());
     } else {
-      long offset = log.offsetForTimestamp(timestamp);
-      out.setTimestamp(offset < 0 ? -1 : timestamp).setOffset(offset);
+      TimestampOffset found = log.offsetForTimestamp(timestamp);
+      out.setTimestamp(found.timestamp()).setOffset(found.offset());
     }
   }
 }

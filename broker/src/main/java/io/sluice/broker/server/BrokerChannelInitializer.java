@@ -10,25 +10,23 @@ import io.sluice.broker.handler.HandlerRegistry;
 import io.sluice.protocol.codec.FrameDecoder;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The per-connection pipeline: idle timeout, frame decoder (4-byte size, at most {@code
  * socket.request.max.bytes}; a negative or oversized size closes the connection before anything is
- * allocated for it), request decoder, dispatcher. Also enforces {@code max.connections} and adds
- * every connection to the server's group, which shutdown closes. Shared by all connections;
- * thread-safe.
+ * allocated for it), request decoder, dispatcher. Also enforces {@code max.connections} (rejections
+ * logged through {@link RejectionLog}) and adds every connection to the server's group, which
+ * shutdown closes. Shared by all connections; thread-safe.
  */
 final class BrokerChannelInitializer extends ChannelInitializer<SocketChannel> {
-  private static final Logger log = LoggerFactory.getLogger(BrokerChannelInitializer.class);
-
   private final BrokerConfig config;
   private final HandlerRegistry handlers;
   private final ResponseFrameWriter frames;
   private final ServerStats stats;
   private final AtomicInteger connections = new AtomicInteger();
   private final ChannelGroup openChannels;
+  private final RejectionLog rejections =
+      new RejectionLog(System::nanoTime, RejectionLog.DEFAULT_INTERVAL_NANOS);
 
   BrokerChannelInitializer(
       BrokerConfig config, HandlerRegistry handlers, ServerStats stats, ChannelGroup openChannels) {
@@ -46,10 +44,7 @@ final class BrokerChannelInitializer extends ChannelInitializer<SocketChannel> {
     channel.closeFuture().addListener(f -> connections.decrementAndGet());
     if (open > config.maxConnections()) {
       stats.connectionRejected();
-      log.warn(
-          "closing connection from {}: max.connections={} reached",
-          channel.remoteAddress(),
-          config.maxConnections());
+      rejections.rejected(channel.remoteAddress(), config.maxConnections());
       channel.close();
       return;
     }

@@ -280,8 +280,11 @@ public final class Log {
     return flush.flushedOffset();
   }
 
-  /** The first offset of the first batch whose max timestamp is at least {@code ts}; -1 if none. */
-  public long offsetForTimestamp(long timestamp) {
+  /**
+   * The offset and timestamp of the first record whose timestamp is at least {@code timestamp}
+   * ({@link TimestampOffset#NONE} if none; batch-granular for compressed batches).
+   */
+  public TimestampOffset offsetForTimestamp(long timestamp) {
     return LogReader.offsetForTimestamp(this, timestamp);
   }
 

@@ -75,115 +75,124 @@ public record LogConfig(
 
   /** Kafka's defaults (and Sluice's flush interval) over the given log directories. */
   public static LogConfig defaults(List<Path> logDirs) {
-    return new LogConfig(
-        logDirs,
-        1 << 30,
-        7 * DAY_MS,
-        7 * DAY_MS,
-        -1,
-        4096,
-        10 * 1024 * 1024,
-        1000,
-        Long.MAX_VALUE,
-        5 * 60 * 1000L,
-        60_000,
-        1024 * 1024 + 12);
+    return builder(logDirs).build();
   }
 
-  public LogConfig withSegmentBytes(int value) {
-    return new LogConfig(
-        logDirs,
-        value,
-        rollMs,
-        retentionMs,
-        retentionBytes,
-        indexIntervalBytes,
-        indexSizeMaxBytes,
-        flushIntervalMs,
-        flushIntervalMessages,
-        retentionCheckIntervalMs,
-        checkpointIntervalMs,
-        maxMessageBytes);
+  /** A builder preset with {@link #defaults}; nothing is validated before {@link Builder#build}. */
+  public static Builder builder(List<Path> logDirs) {
+    return new Builder(logDirs);
   }
 
-  public LogConfig withRollMs(long value) {
-    return new LogConfig(
-        logDirs,
-        segmentBytes,
-        value,
-        retentionMs,
-        retentionBytes,
-        indexIntervalBytes,
-        indexSizeMaxBytes,
-        flushIntervalMs,
-        flushIntervalMessages,
-        retentionCheckIntervalMs,
-        checkpointIntervalMs,
-        maxMessageBytes);
+  /** A builder preset with this configuration's values. */
+  public Builder toBuilder() {
+    Builder b = new Builder(logDirs);
+    b.segmentBytes = segmentBytes;
+    b.rollMs = rollMs;
+    b.retentionMs = retentionMs;
+    b.retentionBytes = retentionBytes;
+    b.indexIntervalBytes = indexIntervalBytes;
+    b.indexSizeMaxBytes = indexSizeMaxBytes;
+    b.flushIntervalMs = flushIntervalMs;
+    b.flushIntervalMessages = flushIntervalMessages;
+    b.retentionCheckIntervalMs = retentionCheckIntervalMs;
+    b.checkpointIntervalMs = checkpointIntervalMs;
+    b.maxMessageBytes = maxMessageBytes;
+    return b;
   }
 
-  public LogConfig withRetention(long ms, long bytes) {
-    return new LogConfig(
-        logDirs,
-        segmentBytes,
-        rollMs,
-        ms,
-        bytes,
-        indexIntervalBytes,
-        indexSizeMaxBytes,
-        flushIntervalMs,
-        flushIntervalMessages,
-        retentionCheckIntervalMs,
-        checkpointIntervalMs,
-        maxMessageBytes);
-  }
+  /**
+   * Collects settings for one {@link LogConfig}; {@link #build} validates them all at once.
+   *
+   * <p>Not thread-safe: a builder belongs to the thread that fills it.
+   */
+  public static final class Builder {
+    private final List<Path> logDirs;
+    private int segmentBytes = 1 << 30;
+    private long rollMs = 7 * DAY_MS;
+    private long retentionMs = 7 * DAY_MS;
+    private long retentionBytes = -1;
+    private int indexIntervalBytes = 4096;
+    private int indexSizeMaxBytes = 10 * 1024 * 1024;
+    private long flushIntervalMs = 1000;
+    private long flushIntervalMessages = Long.MAX_VALUE;
+    private long retentionCheckIntervalMs = 5 * 60 * 1000L;
+    private long checkpointIntervalMs = 60_000;
+    private int maxMessageBytes = 1024 * 1024 + 12;
 
-  public LogConfig withIndex(int intervalBytes, int sizeMaxBytes) {
-    return new LogConfig(
-        logDirs,
-        segmentBytes,
-        rollMs,
-        retentionMs,
-        retentionBytes,
-        intervalBytes,
-        sizeMaxBytes,
-        flushIntervalMs,
-        flushIntervalMessages,
-        retentionCheckIntervalMs,
-        checkpointIntervalMs,
-        maxMessageBytes);
-  }
+    private Builder(List<Path> logDirs) {
+      this.logDirs = logDirs;
+    }
 
-  public LogConfig withFlush(long intervalMs, long intervalMessages) {
-    return new LogConfig(
-        logDirs,
-        segmentBytes,
-        rollMs,
-        retentionMs,
-        retentionBytes,
-        indexIntervalBytes,
-        indexSizeMaxBytes,
-        intervalMs,
-        intervalMessages,
-        retentionCheckIntervalMs,
-        checkpointIntervalMs,
-        maxMessageBytes);
-  }
+    public Builder segmentBytes(int value) {
+      this.segmentBytes = value;
+      return this;
+    }
 
-  public LogConfig withMaxMessageBytes(int value) {
-    return new LogConfig(
-        logDirs,
-        segmentBytes,
-        rollMs,
-        retentionMs,
-        retentionBytes,
-        indexIntervalBytes,
-        indexSizeMaxBytes,
-        flushIntervalMs,
-        flushIntervalMessages,
-        retentionCheckIntervalMs,
-        checkpointIntervalMs,
-        value);
+    public Builder rollMs(long value) {
+      this.rollMs = value;
+      return this;
+    }
+
+    public Builder retentionMs(long value) {
+      this.retentionMs = value;
+      return this;
+    }
+
+    public Builder retentionBytes(long value) {
+      this.retentionBytes = value;
+      return this;
+    }
+
+    public Builder indexIntervalBytes(int value) {
+      this.indexIntervalBytes = value;
+      return this;
+    }
+
+    public Builder indexSizeMaxBytes(int value) {
+      this.indexSizeMaxBytes = value;
+      return this;
+    }
+
+    public Builder flushIntervalMs(long value) {
+      this.flushIntervalMs = value;
+      return this;
+    }
+
+    public Builder flushIntervalMessages(long value) {
+      this.flushIntervalMessages = value;
+      return this;
+    }
+
+    public Builder retentionCheckIntervalMs(long value) {
+      this.retentionCheckIntervalMs = value;
+      return this;
+    }
+
+    public Builder checkpointIntervalMs(long value) {
+      this.checkpointIntervalMs = value;
+      return this;
+    }
+
+    public Builder maxMessageBytes(int value) {
+      this.maxMessageBytes = value;
+      return this;
+    }
+
+    public LogConfig build() {
+      return new LogConfig(
+          logDirs,
+          segmentBytes,
+          rollMs,
+          retentionMs,
+          retentionBytes,
+          indexIntervalBytes,
+          indexSizeMaxBytes,
+          flushIntervalMs,
+          flushIntervalMessages,
+          retentionCheckIntervalMs,
+          checkpointIntervalMs,
+          maxMessageBytes);
+    }
   }
 
   private static void require(boolean ok, String key, long value, String rule) {

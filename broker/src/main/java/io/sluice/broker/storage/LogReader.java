@@ -110,7 +110,7 @@ final class LogReader {
     return new FileSlice(segment, found.position(), served);
   }
 
-  static long offsetForTimestamp(Log log, long timestamp) {
+  static TimestampOffset offsetForTimestamp(Log log, long timestamp) {
     Log.End end = log.end();
     for (LogSegment segment : log.segments().values()) {
       if (segment.maxTimestamp() < timestamp || !segment.tryRetain()) {
@@ -118,9 +118,10 @@ final class LogReader {
       }
       try {
         int maxPosition = segment == end.segment() ? end.position() : segment.size();
-        long offset = SegmentReader.offsetForTimestamp(segment, timestamp, maxPosition);
-        if (offset >= 0) {
-          return offset;
+        TimestampOffset found =
+            SegmentReader.offsetForTimestamp(segment, timestamp, maxPosition, log.maxBatchBytes());
+        if (found != null) {
+          return found;
         }
       } catch (IOException e) {
         throw new SluiceException(
@@ -131,6 +132,6 @@ final class LogReader {
         segment.release();
       }
     }
-    return -1;
+    return TimestampOffset.NONE;
   }
 }

@@ -293,11 +293,7 @@ final class LogSegment {
 
   /** Seals the segment: a final time index entry, indexes trimmed and forced. Lock held. */
   void onRoll() throws IOException {
-    if (maxTimestamp >= 0) {
-      timeIndex.maybeAppend(maxTimestamp, offsetOfMaxTimestamp);
-    }
-    offsetIndex.trimToValidSize();
-    timeIndex.trimToValidSize();
+    sealIndexes();
   }
 
   /** Makes an opened segment appendable again: indexes at full preallocated size. */
@@ -319,12 +315,7 @@ final class LogSegment {
    * segment whose batch sizes chain; CRCs are checked when the batches are read).
    */
   void rebuildIndexes(int maxBatchBytes) throws IOException {
-    offsetIndex.truncateToEntries(0);
-    timeIndex.truncateToEntries(0);
-    offsetIndex.resize(indexSizeMaxBytes);
-    timeIndex.resize(indexSizeMaxBytes);
-    maxTimestamp = -1;
-    bytesSinceLastIndexEntry = 0;
+    clearIndexes();
     int position = 0;
     long lastIndexed = baseOffset - 1;
     BatchHeader header;
@@ -337,11 +328,7 @@ final class LogSegment {
       }
       position += header.sizeInBytes();
     }
-    if (maxTimestamp >= 0) {
-      timeIndex.maybeAppend(maxTimestamp, offsetOfMaxTimestamp);
-    }
-    offsetIndex.trimToValidSize();
-    timeIndex.trimToValidSize();
+    sealIndexes();
   }
 
   /**
@@ -349,23 +336,33 @@ final class LogSegment {
    * by recovery; the caller truncates at {@code scan.validBytes()} if needed.
    */
   SegmentScan recover(int maxBatchBytes) throws IOException {
+    clearIndexes();
+    SegmentScan scan = SegmentScan.scan(this, maxBatchBytes, this::indexBatch);
+    if (scan.validBytes() < size) {
+      truncateTo(scan.validBytes());
+    }
+    verifiedUpTo = scan.validBytes();
+    sealIndexes();
+    return scan;
+  }
+
+  /** Empties both indexes, at full size, for {@link #indexBatch} to fill from the start. */
+  private void clearIndexes() throws IOException {
     offsetIndex.truncateToEntries(0);
     timeIndex.truncateToEntries(0);
     offsetIndex.resize(indexSizeMaxBytes);
     timeIndex.resize(indexSizeMaxBytes);
     maxTimestamp = -1;
     bytesSinceLastIndexEntry = 0;
-    SegmentScan scan = SegmentScan.scan(this, maxBatchBytes, this::indexBatch);
-    if (scan.validBytes() < size) {
-      truncateTo(scan.validBytes());
-    }
-    verifiedUpTo = scan.validBytes();
+  }
+
+  /** Adds the pending time index entry and trims both indexes to their entries. */
+  private void sealIndexes() throws IOException {
     if (maxTimestamp >= 0) {
       timeIndex.maybeAppend(maxTimestamp, offsetOfMaxTimestamp);
     }
     offsetIndex.trimToValidSize();
     timeIndex.trimToValidSize();
-    return scan;
   }
 
   void setCreatedMs(long ms) {

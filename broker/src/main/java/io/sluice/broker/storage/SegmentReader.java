@@ -1,5 +1,9 @@
 package io.sluice.broker.storage;
 
+import io.sluice.protocol.SluiceException;
+import io.sluice.protocol.record.CompressionType;
+import io.sluice.protocol.record.Record;
+import io.sluice.protocol.record.RecordBatch;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import org.slf4j.Logger;
@@ -48,10 +52,17 @@ final class SegmentReader {
     }
   }
 
-  /** The base offset of the first batch whose max timestamp is at least {@code ts}, or -1. */
-  static long offsetForTimestamp(LogSegment segment, long ts, int maxPosition) throws IOException {
+  /**
+   * The first record whose timestamp is at least {@code ts}, or null: the time index gives a start,
+   * the log is scanned forward for the first batch whose max timestamp is that late, and that
+   * batch's records are walked. A compressed batch answers with its base offset and max timestamp
+   * (its records are opaque here), as does a batch whose records do not parse or whose length is
+   * above {@code maxBatchBytes} (a damaged length must not size a heap buffer).
+   */
+  static TimestampOffset offsetForTimestamp(
+      LogSegment segment, long ts, int maxPosition, int maxBatchBytes) throws IOException {
     if (segment.maxTimestamp() < ts) {
-      return -1;
+      return null;
     }
     TimeIndex.Entry entry = segment.timeIndex.lookup(ts);
     LogSegment.Found found = translateOffset(segment, entry.offset(), maxPosition);
@@ -59,13 +70,49 @@ final class SegmentReader {
     while (true) {
       BatchHeader header = segment.readHeader(position, maxPosition);
       if (header == null || header.sizeInBytes() < BatchHeader.HEADER_SIZE) {
-        return -1;
+        return null;
       }
       if (header.maxTimestamp() >= ts) {
-        return header.baseOffset();
+        return recordForTimestamp(segment, position, header, ts, maxPosition, maxBatchBytes);
       }
       position += header.sizeInBytes();
     }
+  }
+
+  private static TimestampOffset recordForTimestamp(
+      LogSegment segment,
+      int position,
+      BatchHeader header,
+      long ts,
+      int maxPosition,
+      int maxBatchBytes)
+      throws IOException {
+    TimestampOffset batchAnswer = new TimestampOffset(header.baseOffset(), header.maxTimestamp());
+    if (header.sizeInBytes() > maxBatchBytes || position + header.sizeInBytes() > maxPosition) {
+      return batchAnswer;
+    }
+    ByteBuffer buf = ByteBuffer.allocate(header.sizeInBytes());
+    segment.readFully(buf, position);
+    buf.flip();
+    try {
+      RecordBatch batch = RecordBatch.at(buf, 0);
+      if (batch.compressionType() != CompressionType.NONE) {
+        return batchAnswer;
+      }
+      for (Record record : batch) {
+        if (record.timestamp() >= ts) {
+          return new TimestampOffset(record.offset(), record.timestamp());
+        }
+      }
+    } catch (SluiceException e) {
+      // InvalidRecordException included: the batch is damaged; fetches of it fail their own way.
+      LOG.warn(
+          "records of the batch at {} position {} do not parse: {}",
+          segment.logPath,
+          position,
+          e.getMessage());
+    }
+    return batchAnswer;
   }
 
   /**

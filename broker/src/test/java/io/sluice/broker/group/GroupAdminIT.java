@@ -20,6 +20,8 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.GroupListing;
 import org.apache.kafka.clients.admin.MemberDescription;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.GroupState;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
@@ -28,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The official Admin client lists and describes a live group (ListGroups, DescribeGroups), with
- * each member's client host.
+ * each member's client host, and a group that only committed offsets (Empty, no members).
  */
 class GroupAdminIT {
   @TempDir Path dataDir;
@@ -88,6 +90,41 @@ class GroupAdminIT {
         b.close();
       }
       assertEquals(0, overlaps.get());
+    }
+  }
+
+  @Test
+  @Timeout(60)
+  void describeAndList_groupWithOnlyCommittedOffsets_emptyWithNoMembers() throws Exception {
+    try (EmbeddedBroker broker = EmbeddedBroker.start(dataDir, Map.of())) {
+      String bootstrap = broker.bootstrapServers();
+      GroupClients.createTopic(bootstrap, "ledger", 2);
+      TopicPartition tp = new TopicPartition("ledger", 1);
+      try (KafkaConsumer<byte[], byte[]> consumer =
+          new KafkaConsumer<>(GroupClients.consumer(bootstrap, "assigner", 10_000, 500))) {
+        consumer.assign(List.of(tp));
+        consumer.commitSync(Map.of(tp, new OffsetAndMetadata(7)));
+      }
+      Properties props = new Properties();
+      props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+      try (Admin admin = Admin.create(props)) {
+        ConsumerGroupDescription description =
+            admin.describeConsumerGroups(List.of("assigner")).all().get().get("assigner");
+        assertEquals("assigner", description.groupId());
+        assertEquals(GroupState.EMPTY, description.groupState());
+        assertEquals(0, description.members().size());
+        assertEquals("", description.partitionAssignor());
+
+        Collection<GroupListing> groups = admin.listGroups().all().get();
+        assertEquals(1, groups.size());
+        GroupListing listing = groups.iterator().next();
+        assertEquals("assigner", listing.groupId());
+        assertEquals(GroupState.EMPTY, listing.groupState().orElseThrow());
+
+        Map<TopicPartition, OffsetAndMetadata> committed =
+            admin.listConsumerGroupOffsets("assigner").partitionsToOffsetAndMetadata().get();
+        assertEquals(Map.of(tp, new OffsetAndMetadata(7)), committed);
+      }
     }
   }
 }

@@ -25,7 +25,8 @@ class FlushPolicyTest {
 
   @Test
   void flushIntervalMs_unflushedDataOlderThanInterval_isFlushedWithoutWaiters() throws Exception {
-    LogManager manager = LogManager.open(smallConfig(dir).withFlush(10_000, Long.MAX_VALUE), clock);
+    LogManager manager =
+        LogManager.open(smallConfig(dir).toBuilder().flushIntervalMs(10_000).build(), clock);
     Log log = manager.createLog(TP);
     log.append(TestBatches.batch("a", 3, 1000));
     Thread.sleep(100);
@@ -38,7 +39,13 @@ class FlushPolicyTest {
 
   @Test
   void flushIntervalMessages_reached_flushesWithoutWaiters() throws Exception {
-    LogManager manager = LogManager.open(smallConfig(dir).withFlush(Long.MAX_VALUE, 5), clock);
+    LogManager manager =
+        LogManager.open(
+            smallConfig(dir).toBuilder()
+                .flushIntervalMs(Long.MAX_VALUE)
+                .flushIntervalMessages(5)
+                .build(),
+            clock);
     Log log = manager.createLog(TP);
     log.append(TestBatches.batch("a", 3, 1000));
     Thread.sleep(100);

@@ -23,7 +23,8 @@ class LogConcurrencyTest {
 
   @Test
   void append_fromFourThreadsWithAcksAll_offsetsUniqueContiguousAndBytesIntact() throws Exception {
-    LogConfig config = StorageTestSupport.smallConfig(dir).withSegmentBytes(64 * 1024);
+    LogConfig config =
+        StorageTestSupport.smallConfig(dir).toBuilder().segmentBytes(64 * 1024).build();
     LogManager manager = LogManager.open(config, new MutableClock(1_700_000_000_000L));
     Log log = manager.createLog(TP);
     Map<Long, byte[]> byOffset = new ConcurrentHashMap<>();

@@ -28,11 +28,18 @@ class LogConfigTest {
   @Test
   void invalidValue_isRejectedNamingKafkasKeyAndTheValue() {
     IllegalArgumentException e =
-        assertThrows(IllegalArgumentException.class, () -> defaults.withSegmentBytes(100));
+        assertThrows(
+            IllegalArgumentException.class, () -> defaults.toBuilder().segmentBytes(100).build());
     assertTrue(e.getMessage().contains("log.segment.bytes=100"), e.getMessage());
-    e = assertThrows(IllegalArgumentException.class, () -> defaults.withRetention(-5, -1));
+    e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> defaults.toBuilder().retentionMs(-5).retentionBytes(-1).build());
     assertTrue(e.getMessage().contains("log.retention.ms=-5"), e.getMessage());
-    e = assertThrows(IllegalArgumentException.class, () -> defaults.withFlush(0, 1));
+    e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> defaults.toBuilder().flushIntervalMs(0).flushIntervalMessages(1).build());
     assertTrue(e.getMessage().contains("log.flush.interval.ms=0"), e.getMessage());
     assertThrows(IllegalArgumentException.class, () -> LogConfig.defaults(List.of()));
   }

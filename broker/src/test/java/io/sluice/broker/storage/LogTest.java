@@ -19,8 +19,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
+import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.record.internal.FileRecords;
+import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.RecordBatch;
+import org.apache.kafka.common.record.internal.SimpleRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -151,7 +154,7 @@ class LogTest {
   @Test
   void append_batchLargerThanMaxMessageBytes_isRejectedWithMessageTooLarge() {
     manager.close();
-    manager = LogManager.open(smallConfig(dir).withMaxMessageBytes(200), clock);
+    manager = LogManager.open(smallConfig(dir).toBuilder().maxMessageBytes(200).build(), clock);
     log = manager.log(TP).orElseThrow();
     SluiceException e =
         assertThrows(SluiceException.class, () -> log.append(TestBatches.sized("x", 400, 1000)));
@@ -200,11 +203,52 @@ class LogTest {
     for (int i = 0; i < 50; i++) {
       log.append(TestBatches.sized("t" + i, 300, 10_000 + i * 10L));
     }
-    assertEquals(0, log.offsetForTimestamp(0));
-    assertEquals(0, log.offsetForTimestamp(10_000));
-    assertEquals(21, log.offsetForTimestamp(10_205));
-    assertEquals(49, log.offsetForTimestamp(10_490));
-    assertEquals(-1, log.offsetForTimestamp(10_491));
+    assertEquals(0, log.offsetForTimestamp(0).offset());
+    assertEquals(0, log.offsetForTimestamp(10_000).offset());
+    assertEquals(21, log.offsetForTimestamp(10_205).offset());
+    assertEquals(49, log.offsetForTimestamp(10_490).offset());
+    assertEquals(-1, log.offsetForTimestamp(10_491).offset());
+  }
+
+  @Test
+  void offsetForTimestamp_recordsWithIncreasingTimestamps_returnsExactRecordAndItsTimestamp() {
+    log.append(TestBatches.batch("a", 2, 100)); // offsets 0-1 at 100
+    log.append(timestamped(Compression.NONE, 1000, 2000, 3000, 4000, 5000)); // offsets 2-6
+    assertEquals(new TimestampOffset(0, 100), log.offsetForTimestamp(50));
+    assertEquals(new TimestampOffset(2, 1000), log.offsetForTimestamp(101));
+    assertEquals(new TimestampOffset(4, 3000), log.offsetForTimestamp(2500));
+    assertEquals(new TimestampOffset(4, 3000), log.offsetForTimestamp(3000));
+    assertEquals(new TimestampOffset(6, 5000), log.offsetForTimestamp(4001));
+    assertEquals(TimestampOffset.NONE, log.offsetForTimestamp(5001));
+  }
+
+  @Test
+  void offsetForTimestamp_compressedBatch_returnsBaseOffsetAndMaxTimestamp() {
+    log.append(TestBatches.batch("a", 3, 10)); // offsets 0-2
+    log.append(timestamped(Compression.gzip().build(), 100, 200, 300)); // offsets 3-5
+    assertEquals(new TimestampOffset(3, 300), log.offsetForTimestamp(250));
+  }
+
+  @Test
+  void offsetForTimestamp_batchOverMaxBatchBytes_answersBatchWithoutReadingRecords()
+      throws IOException {
+    log.append(timestamped(Compression.NONE, 1000, 2000, 3000)); // offsets 0-2
+    LogSegment segment = log.segments().firstEntry().getValue();
+    assertEquals(
+        new TimestampOffset(1, 2000),
+        SegmentReader.offsetForTimestamp(segment, 1500, segment.size(), 1 << 20));
+    // A length above the limit (a damaged one, say) must not size a heap buffer.
+    assertEquals(
+        new TimestampOffset(0, 3000),
+        SegmentReader.offsetForTimestamp(segment, 1500, segment.size(), 61));
+  }
+
+  private static ByteBuffer timestamped(Compression compression, long... timestamps) {
+    SimpleRecord[] records = new SimpleRecord[timestamps.length];
+    for (int i = 0; i < timestamps.length; i++) {
+      records[i] = new SimpleRecord(timestamps[i], new byte[] {(byte) i}, new byte[] {(byte) i});
+    }
+    return MemoryRecords.withRecords(compression, records).buffer();
   }
 
   @Test

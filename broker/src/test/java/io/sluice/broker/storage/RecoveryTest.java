@@ -264,7 +264,7 @@ class RecoveryTest {
       LogSegment first = log.segments().firstEntry().getValue();
       assertNull(first.offsetIndex.sanityCheck(first.size(), first.readNextOffset() - 1));
       assertTrue(first.offsetIndex.entries() > 0, "rebuilt after damage " + d);
-      assertEquals(1010, log.offsetForTimestamp(1010) + 1000);
+      assertEquals(1010, log.offsetForTimestamp(1010).offset() + 1000);
       manager.close();
     }
   }

@@ -31,7 +31,7 @@ class RetentionCrashTest {
   private record Setup(LogManager manager, Log log, List<byte[]> stored) {}
 
   private Setup fill(Path dir, FileIo io) throws Exception {
-    LogConfig config = smallConfig(dir).withRetention(-1, 20_000);
+    LogConfig config = smallConfig(dir).toBuilder().retentionMs(-1).retentionBytes(20_000).build();
     LogManager manager = LogManager.open(config, clock, io);
     Log log = manager.createLog(TP);
     List<byte[]> stored = new ArrayList<>();
@@ -66,7 +66,9 @@ class RetentionCrashTest {
       FaultyFileIo.Loss loss = FaultyFileIo.Loss.values()[n % 3];
       io.simulatePowerLoss(new Random(n), loss);
 
-      LogManager manager = LogManager.open(smallConfig(dir).withRetention(-1, 20_000), clock);
+      LogManager manager =
+          LogManager.open(
+              smallConfig(dir).toBuilder().retentionMs(-1).retentionBytes(20_000).build(), clock);
       try {
         Log log = manager.log(TP).orElseThrow();
         long start = log.logStartOffset();

@@ -61,7 +61,9 @@ class RetentionTest {
 
   @Test
   void retention_byTime_deletesExpiredSealedSegmentsOldestFirstNeverTheActive() throws IOException {
-    manager = LogManager.open(smallConfig(dir).withRetention(60_000, -1), clock);
+    manager =
+        LogManager.open(
+            smallConfig(dir).toBuilder().retentionMs(60_000).retentionBytes(-1).build(), clock);
     Log log = manager.createLog(TP);
     long now = clock.millis();
     fill(log, 40, now - 120_000); // old records
@@ -92,7 +94,9 @@ class RetentionTest {
 
   @Test
   void retention_bySize_keepsTheNewestSegmentsWithinTheLimit() {
-    manager = LogManager.open(smallConfig(dir).withRetention(-1, 40_000), clock);
+    manager =
+        LogManager.open(
+            smallConfig(dir).toBuilder().retentionMs(-1).retentionBytes(40_000).build(), clock);
     Log log = manager.createLog(TP);
     fill(log, 200, clock.millis());
     manager.runRetention();
@@ -106,7 +110,9 @@ class RetentionTest {
   @Test
   void retention_segmentLeasedByReader_staysReadableUntilReleasedThenClosesAndUnlinks()
       throws IOException {
-    manager = LogManager.open(smallConfig(dir).withRetention(1, -1), clock);
+    manager =
+        LogManager.open(
+            smallConfig(dir).toBuilder().retentionMs(1).retentionBytes(-1).build(), clock);
     Log log = manager.createLog(TP);
     List<byte[]> stored = fill(log, 40, clock.millis());
     clock.advance(1000);
@@ -142,7 +148,9 @@ class RetentionTest {
   @Test
   void retention_concurrentWithReadersAndAppends_readersSeeRightBytesOrOutOfRange()
       throws Exception {
-    manager = LogManager.open(smallConfig(dir).withRetention(-1, 30_000), clock);
+    manager =
+        LogManager.open(
+            smallConfig(dir).toBuilder().retentionMs(-1).retentionBytes(30_000).build(), clock);
     Log log = manager.createLog(TP);
     List<byte[]> stored = java.util.Collections.synchronizedList(new ArrayList<>());
     stored.addAll(fill(log, 60, clock.millis()));

@@ -60,7 +60,7 @@ class StorageBenchmark {
   }
 
   private static LogConfig config(Path dir, long flushMs) {
-    return LogConfig.defaults(List.of(dir)).withFlush(flushMs, Long.MAX_VALUE);
+    return LogConfig.builder(List.of(dir)).flushIntervalMs(flushMs).build();
   }
 
   private static double median(List<Double> values) {
@@ -285,7 +285,7 @@ class StorageBenchmark {
   @Test
   void recoveryScan_megabytesPerSecond() throws IOException {
     Path dir = freshDir();
-    LogConfig config = config(dir, Long.MAX_VALUE).withSegmentBytes(64 << 20);
+    LogConfig config = config(dir, Long.MAX_VALUE).toBuilder().segmentBytes(64 << 20).build();
     LogManager manager = LogManager.open(config, Clock.systemUTC());
     Log log = manager.createLog(TP);
     ByteBuffer batch = batch(16, 1000);

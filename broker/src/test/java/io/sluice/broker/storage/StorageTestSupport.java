@@ -15,10 +15,13 @@ final class StorageTestSupport {
 
   /** Small segments and dense indexes so that tests exercise rolls and index lookups. */
   static LogConfig smallConfig(Path dir) {
-    return LogConfig.defaults(List.of(dir))
-        .withSegmentBytes(16 * 1024)
-        .withIndex(256, 4096)
-        .withFlush(Long.MAX_VALUE, Long.MAX_VALUE);
+    return LogConfig.builder(List.of(dir))
+        .segmentBytes(16 * 1024)
+        .indexIntervalBytes(256)
+        .indexSizeMaxBytes(4096)
+        .flushIntervalMs(Long.MAX_VALUE)
+        .flushIntervalMessages(Long.MAX_VALUE)
+        .build();
   }
 
   /** Reads a slice's bytes through its channel, then releases it. */

@@ -1,7 +1,5 @@
 package io.sluice.client.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sluice.client.Admin;
 import io.sluice.client.SluiceClientException;
 import io.sluice.protocol.Errors;
@@ -50,25 +48,5 @@ final class PerfCommand {
       timer.shutdownNow();
       timer.awaitTermination(1, TimeUnit.SECONDS);
     };
-  }
-
-  static void printSummary(
-      Terminal terminal,
-      boolean json,
-      LatencyReport.Summary summary,
-      String verb,
-      Map<String, Object> extra)
-      throws Exception {
-    if (json) {
-      ObjectMapper mapper = new ObjectMapper();
-      ObjectNode node = summary.json(mapper);
-      extra.forEach((k, v) -> node.set(k, mapper.valueToTree(v)));
-      terminal.out().println(mapper.writeValueAsString(node));
-    } else {
-      StringBuilder line = new StringBuilder(summary.text(verb));
-      extra.forEach((k, v) -> line.append(", ").append(k).append(' ').append(v));
-      terminal.out().println(line);
-    }
-    terminal.out().flush();
   }
 }

@@ -25,6 +25,7 @@ import picocli.CommandLine.Option;
 final class PerfConsume implements Callable<Integer> {
   private final Terminal terminal;
   @Mixin CommonOptions common;
+  @Mixin PerfOutput output;
 
   @Option(
       names = {"--topic", "-t"},
@@ -50,9 +51,6 @@ final class PerfConsume implements Callable<Integer> {
       description = "Consumer settings by Kafka name.")
   Map<String, String> properties = new LinkedHashMap<>();
 
-  @Option(names = "--json", description = "Print the summary as JSON (progress goes to stderr).")
-  boolean json;
-
   PerfConsume(Terminal terminal) {
     this.terminal = terminal;
   }
@@ -72,8 +70,7 @@ final class PerfConsume implements Callable<Integer> {
     LatencyReport report = new LatencyReport(System::nanoTime);
     long firstRecordNanos = -1;
     try (Consumer consumer = new Consumer(config);
-        AutoCloseable progress =
-            PerfCommand.progressEverySecond(report, json ? terminal.err() : terminal.out())) {
+        AutoCloseable progress = output.progressEverySecond(terminal, report)) {
       List<TopicPartition> partitions = consumer.partitionsFor(topic);
       consumer.assign(partitions);
       consumer.seekToBeginning(partitions);
@@ -98,7 +95,7 @@ final class PerfConsume implements Callable<Integer> {
     }
     Map<String, Object> extra = new LinkedHashMap<>();
     extra.put("firstRecordMs", firstRecordNanos < 0 ? -1 : firstRecordNanos / 1e6);
-    PerfCommand.printSummary(terminal, json, report.summary(), "received", extra);
+    output.printSummary(terminal, report.summary(), "received", extra);
     return report.records() >= numRecords ? ExitCode.OK : ExitCode.FAILED;
   }
 }

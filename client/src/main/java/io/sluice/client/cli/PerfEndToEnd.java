@@ -29,6 +29,8 @@ import picocli.CommandLine.Option;
 final class PerfEndToEnd implements Callable<Integer> {
   private final Terminal terminal;
   @Mixin CommonOptions common;
+  @Mixin AcksOption acks;
+  @Mixin PerfOutput output;
 
   @Option(
       names = {"--topic", "-t"},
@@ -55,19 +57,10 @@ final class PerfEndToEnd implements Callable<Integer> {
   long throughput;
 
   @Option(
-      names = "--acks",
-      defaultValue = "all",
-      description = "0, 1 or all (default: ${DEFAULT-VALUE}).")
-  String acks;
-
-  @Option(
       names = "--linger-ms",
       defaultValue = "0",
       description = "linger.ms (default: ${DEFAULT-VALUE}).")
   long lingerMs;
-
-  @Option(names = "--json", description = "Print the summary as JSON (progress goes to stderr).")
-  boolean json;
 
   PerfEndToEnd(Terminal terminal) {
     this.terminal = terminal;
@@ -81,7 +74,7 @@ final class PerfEndToEnd implements Callable<Integer> {
     }
     PerfCommand.ensureTopic(common, topic, 1);
     ProducerConfig producerConfig =
-        ProduceCommand.config(common, acks, Map.of("linger.ms", Long.toString(lingerMs)));
+        ProduceCommand.config(common, acks.value, Map.of("linger.ms", Long.toString(lingerMs)));
     ConsumerConfig consumerConfig =
         ConsumerConfig.builder()
             .bootstrapServers(common.bootstrapServer)
@@ -93,8 +86,7 @@ final class PerfEndToEnd implements Callable<Integer> {
     AtomicReference<Exception> failure = new AtomicReference<>();
     try (Consumer consumer = new Consumer(consumerConfig);
         Producer producer = new Producer(producerConfig);
-        AutoCloseable progress =
-            PerfCommand.progressEverySecond(report, json ? terminal.err() : terminal.out())) {
+        AutoCloseable progress = output.progressEverySecond(terminal, report)) {
       List<TopicPartition> partitions = consumer.partitionsFor(topic);
       consumer.assign(partitions);
       consumer.seekToEnd(partitions);
@@ -115,7 +107,7 @@ final class PerfEndToEnd implements Callable<Integer> {
       }
       sending.join(common.timeoutMs);
     }
-    PerfCommand.printSummary(terminal, json, report.summary(), "round trips", Map.of());
+    output.printSummary(terminal, report.summary(), "round trips", Map.of());
     if (failure.get() != null) {
       terminal.err().println("error: " + Main.describe(failure.get()));
       return ExitCode.FAILED;

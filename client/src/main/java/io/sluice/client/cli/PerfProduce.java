@@ -25,6 +25,8 @@ import picocli.CommandLine.Option;
 final class PerfProduce implements Callable<Integer> {
   private final Terminal terminal;
   @Mixin CommonOptions common;
+  @Mixin AcksOption acks;
+  @Mixin PerfOutput output;
 
   @Option(
       names = {"--topic", "-t"},
@@ -51,12 +53,6 @@ final class PerfProduce implements Callable<Integer> {
   long throughput;
 
   @Option(
-      names = "--acks",
-      defaultValue = "all",
-      description = "0, 1 or all (default: ${DEFAULT-VALUE}).")
-  String acks;
-
-  @Option(
       names = "--batch-size",
       defaultValue = "16384",
       description = "batch.size in bytes (default: ${DEFAULT-VALUE}).")
@@ -80,9 +76,6 @@ final class PerfProduce implements Callable<Integer> {
       description = "Other producer settings by Kafka name.")
   Map<String, String> properties = new LinkedHashMap<>();
 
-  @Option(names = "--json", description = "Print the summary as JSON (progress goes to stderr).")
-  boolean json;
-
   PerfProduce(Terminal terminal) {
     this.terminal = terminal;
   }
@@ -98,7 +91,7 @@ final class PerfProduce implements Callable<Integer> {
     Map<String, String> settings = new LinkedHashMap<>(properties);
     settings.put("batch.size", Integer.toString(batchSize));
     settings.put("linger.ms", Long.toString(lingerMs));
-    ProducerConfig config = ProduceCommand.config(common, acks, settings);
+    ProducerConfig config = ProduceCommand.config(common, acks.value, settings);
     byte[] payload = new byte[recordSize];
     new Random(0).nextBytes(payload);
     LatencyReport report = new LatencyReport(System::nanoTime);
@@ -106,8 +99,7 @@ final class PerfProduce implements Callable<Integer> {
     AtomicReference<Exception> firstFailure = new AtomicReference<>();
     Throttle throttle = new Throttle(throughput);
     try (Producer producer = new Producer(config);
-        AutoCloseable progress =
-            PerfCommand.progressEverySecond(report, json ? terminal.err() : terminal.out())) {
+        AutoCloseable progress = output.progressEverySecond(terminal, report)) {
       for (long i = 0; i < numRecords; i++) {
         long sentAt = System.nanoTime();
         producer.send(
@@ -124,8 +116,7 @@ final class PerfProduce implements Callable<Integer> {
       }
       producer.flush();
     }
-    PerfCommand.printSummary(
-        terminal, json, report.summary(), "sent", Map.of("failed", failures.get()));
+    output.printSummary(terminal, report.summary(), "sent", Map.of("failed", failures.get()));
     if (failures.get() > 0) {
       terminal
           .err()

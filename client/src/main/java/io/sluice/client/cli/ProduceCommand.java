@@ -29,6 +29,7 @@ import picocli.CommandLine.Option;
 final class ProduceCommand implements Callable<Integer> {
   private final Terminal terminal;
   @Mixin CommonOptions common;
+  @Mixin AcksOption acks;
 
   @Option(
       names = {"--topic", "-t"},
@@ -52,12 +53,6 @@ final class ProduceCommand implements Callable<Integer> {
   Long count;
 
   @Option(
-      names = "--acks",
-      defaultValue = "all",
-      description = "0, 1 or all (default: ${DEFAULT-VALUE}).")
-  String acks;
-
-  @Option(
       names = "--property",
       paramLabel = "KEY=VALUE",
       description = "Producer setting by Kafka name, e.g. linger.ms=10 (repeatable).")
@@ -69,7 +64,7 @@ final class ProduceCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    ProducerConfig config = config(common, acks, properties);
+    ProducerConfig config = config(common, acks.value, properties);
     long sent = 0;
     List<CompletableFuture<RecordMetadata>> futures = new ArrayList<>();
     try (Producer producer = new Producer(config)) {

@@ -43,15 +43,7 @@ public final class AdminRequests {
             .setTimeoutMs((int) timeoutMs);
     return connections
         .anyConnection()
-        .thenCompose(
-            c -> {
-              short version = c.requireVersion(ApiKey.CREATE_TOPICS);
-              return c.send(
-                  ApiKey.CREATE_TOPICS,
-                  version,
-                  request,
-                  r -> CreateTopicsResponse.read(r, version));
-            })
+        .thenCompose(c -> c.send(ApiKey.CREATE_TOPICS, request, CreateTopicsResponse::read))
         .thenAccept(
             response -> {
               for (CreateTopicsResponse.CreatableTopicResult t : response.topics()) {
@@ -65,15 +57,7 @@ public final class AdminRequests {
         new DeleteTopicsRequest().setTopicNames(List.of(name)).setTimeoutMs((int) timeoutMs);
     return connections
         .anyConnection()
-        .thenCompose(
-            c -> {
-              short version = c.requireVersion(ApiKey.DELETE_TOPICS);
-              return c.send(
-                  ApiKey.DELETE_TOPICS,
-                  version,
-                  request,
-                  r -> DeleteTopicsResponse.read(r, version));
-            })
+        .thenCompose(c -> c.send(ApiKey.DELETE_TOPICS, request, DeleteTopicsResponse::read))
         .thenAccept(
             response -> {
               for (DeleteTopicsResponse.DeletableTopicResult t : response.responses()) {

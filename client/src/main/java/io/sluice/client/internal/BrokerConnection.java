@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
@@ -151,6 +152,16 @@ final class BrokerConnection {
           null);
     }
     return v;
+  }
+
+  /**
+   * Sends a request at the version agreed for {@code api}, failing if there is none; {@code parser}
+   * reads the response at that version. The future completes on the I/O thread.
+   */
+  <R> CompletableFuture<R> send(
+      ApiKey api, ApiMessage body, BiFunction<WireReader, Short, R> parser) {
+    short version = requireVersion(api);
+    return send(api, version, body, r -> parser.apply(r, version));
   }
 
   /**

@@ -31,12 +31,7 @@ final class CoordinatorLookup {
   /** Sends {@code request} at the version agreed with the coordinator. */
   <R> CompletableFuture<R> send(
       ApiKey api, ApiMessage request, BiFunction<WireReader, Short, R> parser) {
-    return connection()
-        .thenCompose(
-            c -> {
-              short v = c.requireVersion(api);
-              return c.send(api, v, request, r -> parser.apply(r, v));
-            });
+    return connection().thenCompose(c -> c.send(api, request, parser));
   }
 
   /** Forgets the coordinator (after NOT_COORDINATOR or a broken connection). */

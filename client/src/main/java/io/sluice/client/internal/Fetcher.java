@@ -85,11 +85,8 @@ final class Fetcher {
     return connections
         .connection(leader)
         .thenCompose(
-            c -> {
-              short v = c.requireVersion(ApiKey.FETCH);
-              return c.send(
-                  ApiKey.FETCH, v, request, r -> decode(FetchResponse.read(r, v), offsets));
-            });
+            c ->
+                c.send(ApiKey.FETCH, request, (r, v) -> decode(FetchResponse.read(r, v), offsets)));
   }
 
   private List<FetchedPartition> decode(FetchResponse response, Map<TopicPartition, Long> asked) {

@@ -36,14 +36,7 @@ public final class GroupAdminRequests {
     return connections
         .anyConnection()
         .thenCompose(
-            c -> {
-              short v = c.requireVersion(ApiKey.LIST_GROUPS);
-              return c.send(
-                  ApiKey.LIST_GROUPS,
-                  v,
-                  new ListGroupsRequest(),
-                  r -> ListGroupsResponse.read(r, v));
-            })
+            c -> c.send(ApiKey.LIST_GROUPS, new ListGroupsRequest(), ListGroupsResponse::read))
         .thenApply(
             response -> {
               check(Errors.forCode(response.errorCode()), "list groups", null);

@@ -4,8 +4,6 @@ import io.sluice.client.SluiceClientException;
 import io.sluice.client.TopicPartition;
 import io.sluice.protocol.ApiKey;
 import io.sluice.protocol.Errors;
-import io.sluice.protocol.message.FindCoordinatorRequest;
-import io.sluice.protocol.message.FindCoordinatorResponse;
 import io.sluice.protocol.message.OffsetCommitRequest;
 import io.sluice.protocol.message.OffsetCommitResponse;
 import io.sluice.protocol.message.OffsetFetchRequest;
@@ -24,19 +22,19 @@ import java.util.concurrent.CompletableFuture;
  * rejects others then); outside one they are "simple" commits, generation -1 and an empty member
  * id, as Kafka's consumer sends for {@code assign()}ed partitions.
  *
- * <p>Thread-safe: the coordinator id and the member identity are volatile.
+ * <p>Thread-safe: the member identity is volatile; {@link CoordinatorLookup} caches the
+ * coordinator.
  */
 final class OffsetCommitter {
-  private final NodeConnections connections;
   private final String groupId;
-  private volatile int coordinator = Integer.MIN_VALUE;
+  private final CoordinatorLookup coordinator;
   private volatile Identity identity = new Identity(-1, "", null);
 
   private record Identity(int generationId, String memberId, String groupInstanceId) {}
 
   OffsetCommitter(NodeConnections connections, String groupId) {
-    this.connections = connections;
     this.groupId = groupId;
+    this.coordinator = new CoordinatorLookup(connections, groupId);
   }
 
   /** The member identity commits carry from now on (set by group membership). */
@@ -71,12 +69,8 @@ final class OffsetCommitter {
             .setMemberId(member.memberId())
             .setGroupInstanceId(member.groupInstanceId())
             .setTopics(topics);
-    return coordinator()
-        .thenCompose(
-            c -> {
-              short v = c.requireVersion(ApiKey.OFFSET_COMMIT);
-              return c.send(ApiKey.OFFSET_COMMIT, v, request, r -> OffsetCommitResponse.read(r, v));
-            })
+    return coordinator
+        .send(ApiKey.OFFSET_COMMIT, request, OffsetCommitResponse::read)
         .thenAccept(
             response -> {
               for (OffsetCommitResponse.OffsetCommitResponseTopic t : response.topics()) {
@@ -104,12 +98,8 @@ final class OffsetCommitter {
                     .setName(name)
                     .setPartitionIndexes(list)));
     OffsetFetchRequest request = new OffsetFetchRequest().setGroupId(groupId).setTopics(topics);
-    return coordinator()
-        .thenCompose(
-            c -> {
-              short v = c.requireVersion(ApiKey.OFFSET_FETCH);
-              return c.send(ApiKey.OFFSET_FETCH, v, request, r -> OffsetFetchResponse.read(r, v));
-            })
+    return coordinator
+        .send(ApiKey.OFFSET_FETCH, request, OffsetFetchResponse::read)
         .thenApply(
             response -> {
               check(Errors.forCode(response.errorCode()), null, "fetch committed offsets of");
@@ -132,7 +122,7 @@ final class OffsetCommitter {
       return;
     }
     if (error == Errors.NOT_COORDINATOR || error == Errors.COORDINATOR_NOT_AVAILABLE) {
-      coordinator = Integer.MIN_VALUE;
+      coordinator.reset();
     }
     throw new SluiceClientException(
         error,
@@ -145,51 +135,5 @@ final class OffsetCommitter {
             + (tp == null ? "" : " for " + tp)
             + ": "
             + error);
-  }
-
-  private CompletableFuture<BrokerConnection> coordinator() {
-    int known = coordinator;
-    if (known != Integer.MIN_VALUE) {
-      return connections.connection(known);
-    }
-    return connections
-        .anyConnection()
-        .thenCompose(
-            c -> {
-              short v = c.requireVersion(ApiKey.FIND_COORDINATOR);
-              FindCoordinatorRequest request = new FindCoordinatorRequest().setKeyType((byte) 0);
-              if (v >= 4) {
-                request.setCoordinatorKeys(List.of(groupId));
-              } else {
-                request.setKey(groupId);
-              }
-              return c.send(
-                      ApiKey.FIND_COORDINATOR, v, request, r -> FindCoordinatorResponse.read(r, v))
-                  .thenApply(response -> toNode(response, v));
-            })
-        .thenCompose(
-            node -> {
-              connections.addNode(node);
-              coordinator = node.id();
-              return connections.connection(node.id());
-            });
-  }
-
-  private Node toNode(FindCoordinatorResponse response, short version) {
-    Errors error;
-    Node node;
-    if (version >= 4) {
-      FindCoordinatorResponse.Coordinator c = response.coordinators().get(0);
-      error = Errors.forCode(c.errorCode());
-      node = new Node(c.nodeId(), c.host(), c.port());
-    } else {
-      error = Errors.forCode(response.errorCode());
-      node = new Node(response.nodeId(), response.host(), response.port());
-    }
-    if (error != Errors.NONE) {
-      throw new SluiceClientException(
-          error, null, "no coordinator for group '" + groupId + "': " + error);
-    }
-    return node;
   }
 }

@@ -210,18 +210,13 @@ final class Sender implements Runnable {
               connections
                   .anyConnection()
                   .thenCompose(
-                      c -> {
-                        short v = c.requireVersion(ApiKey.INIT_PRODUCER_ID);
-                        InitProducerIdRequest request =
-                            new InitProducerIdRequest()
-                                .setTransactionalId(null)
-                                .setTransactionTimeoutMs(Integer.MAX_VALUE);
-                        return c.send(
-                            ApiKey.INIT_PRODUCER_ID,
-                            v,
-                            request,
-                            r -> InitProducerIdResponse.read(r, v));
-                      }),
+                      c ->
+                          c.send(
+                              ApiKey.INIT_PRODUCER_ID,
+                              new InitProducerIdRequest()
+                                  .setTransactionalId(null)
+                                  .setTransactionTimeoutMs(Integer.MAX_VALUE),
+                              InitProducerIdResponse::read)),
               requestTimeoutMs);
       Errors error = Errors.forCode(response.errorCode());
       if (error != Errors.NONE) {
