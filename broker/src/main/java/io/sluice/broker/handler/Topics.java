@@ -12,7 +12,6 @@ import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.Supplier;
-import java.util.regex.Pattern;
 
 /**
  * Creates and deletes topics on behalf of Metadata (auto-creation), CreateTopics and DeleteTopics,
@@ -31,7 +30,6 @@ import java.util.regex.Pattern;
  * {@link #create} and {@link #delete} inside {@link #administer}.
  */
 final class Topics {
-  private static final Pattern LEGAL = Pattern.compile("[a-zA-Z0-9._-]+");
   private static final int MAX_NAME_LENGTH = 249;
 
   private final LogManager logs;
@@ -70,7 +68,26 @@ final class Topics {
         && name.length() <= MAX_NAME_LENGTH
         && !name.equals(".")
         && !name.equals("..")
-        && LEGAL.matcher(name).matches();
+        && hasLegalCharacters(name);
+  }
+
+  // A loop rather than a regex: this runs for every topic of every produce and fetch request,
+  // where the regex showed up in profiles at 2-6% of broker samples.
+  private static boolean hasLegalCharacters(String name) {
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
+      boolean legal =
+          (c >= 'a' && c <= 'z')
+              || (c >= 'A' && c <= 'Z')
+              || (c >= '0' && c <= '9')
+              || c == '.'
+              || c == '_'
+              || c == '-';
+      if (!legal) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**

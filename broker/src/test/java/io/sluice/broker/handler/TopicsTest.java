@@ -153,4 +153,25 @@ class TopicsTest {
       assertTrue(reopened.log("events", 5).isEmpty());
     }
   }
+
+  @Test
+  void isValidName_kafkaRules_acceptsLegalAndRejectsTheRest() {
+    for (String legal : List.of("a", "orders", "Orders.v2", "my_topic-1", "x".repeat(249), "...")) {
+      org.junit.jupiter.api.Assertions.assertTrue(Topics.isValidName(legal), legal);
+    }
+    for (String illegal :
+        java.util.Arrays.asList(
+            null,
+            "",
+            ".",
+            "..",
+            "x".repeat(250),
+            "with space",
+            "slash/topic",
+            "é",
+            "tab\t",
+            "a:b")) {
+      org.junit.jupiter.api.Assertions.assertFalse(Topics.isValidName(illegal), illegal);
+    }
+  }
 }
