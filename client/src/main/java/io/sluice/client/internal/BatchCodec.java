@@ -4,23 +4,18 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.sluice.client.ConsumerRecord;
 import io.sluice.client.Header;
-import io.sluice.client.SluiceClientException;
 import io.sluice.client.TopicPartition;
-import io.sluice.protocol.Errors;
-import io.sluice.protocol.record.CompressionType;
 import io.sluice.protocol.record.Record;
 import io.sluice.protocol.record.RecordBatch;
 import io.sluice.protocol.record.RecordBatchBuilder;
-import io.sluice.protocol.record.RecordBatchReader;
-import io.sluice.protocol.record.TimestampType;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Between the client's records and RecordBatch v2 bytes, over the protocol module's builder and
- * view: one batch per produced partition batch; the batches of a fetched partition back to records,
- * each batch's CRC checked, a trailing partial batch left for the next fetch.
+ * view: one batch per produced partition batch; a fetched record back to the application's copy
+ * ({@link CompletedFetch} walks the fetched batches).
  *
  * <p>Stateless and thread-safe.
  */
@@ -67,89 +62,22 @@ final class BatchCodec {
     return wire;
   }
 
-  /** The records of one fetched partition, and where the next fetch of it starts. */
-  record Decoded(List<ConsumerRecord> records, long nextOffset, int completeBatches) {}
-
   /**
-   * Decodes the complete batches of {@code bytes}, dropping records below {@code fetchOffset} (a
-   * batch may start before the offset asked for) and control batches (transaction markers).
+   * The application's copy of record {@code r}: key, value and header values copied into {@code
+   * byte[]}, so it outlives the fetched bytes.
    *
-   * @throws SluiceClientException {@code CORRUPT_MESSAGE} naming the partition and offset when a
-   *     batch fails its CRC or format check
+   * @param timestampType 0 for CreateTime, 1 for LogAppendTime (the batch's)
    */
-  static Decoded decode(TopicPartition tp, ByteBuffer bytes, long fetchOffset, boolean checkCrcs) {
-    RecordBatchReader reader = new RecordBatchReader(bytes);
-    List<ConsumerRecord> records = new ArrayList<>();
-    long next = fetchOffset;
-    int batches = 0;
-    RecordBatch batch;
-    while ((batch = nextBatch(reader, tp)) != null) {
-      batches++;
-      if (checkCrcs) {
-        try {
-          batch.validate();
-        } catch (RuntimeException e) {
-          throw new SluiceClientException(
-              Errors.CORRUPT_MESSAGE,
-              tp,
-              "corrupt record batch in "
-                  + tp
-                  + " at offset "
-                  + batch.baseOffset()
-                  + ": "
-                  + e.getMessage(),
-              false,
-              e);
-        }
-      }
-      next = Math.max(next, batch.nextOffset());
-      if (batch.isControlBatch()) {
-        continue;
-      }
-      if (batch.compressionType() != CompressionType.NONE) {
-        throw new SluiceClientException(
-            Errors.UNSUPPORTED_COMPRESSION_TYPE,
-            tp,
-            tp
-                + " at offset "
-                + batch.baseOffset()
-                + " holds a "
-                + batch.compressionType()
-                + " batch; this client reads uncompressed batches only",
-            false,
-            null);
-      }
-      int type = batch.timestampType() == TimestampType.LOG_APPEND_TIME ? 1 : 0;
-      for (Record r : batch) {
-        if (r.offset() < fetchOffset) {
-          continue;
-        }
-        records.add(
-            new ConsumerRecord(
-                tp.topic(),
-                tp.partition(),
-                r.offset(),
-                r.timestamp(),
-                type,
-                copy(r.key()),
-                copy(r.value()),
-                headers(r)));
-      }
-    }
-    return new Decoded(records, next, batches);
-  }
-
-  private static RecordBatch nextBatch(RecordBatchReader reader, TopicPartition tp) {
-    try {
-      return reader.next();
-    } catch (RuntimeException e) {
-      throw new SluiceClientException(
-          Errors.CORRUPT_MESSAGE,
-          tp,
-          "corrupt fetch data for " + tp + ": " + e.getMessage(),
-          false,
-          e);
-    }
+  static ConsumerRecord toConsumerRecord(TopicPartition tp, Record r, int timestampType) {
+    return new ConsumerRecord(
+        tp.topic(),
+        tp.partition(),
+        r.offset(),
+        r.timestamp(),
+        timestampType,
+        copy(r.key()),
+        copy(r.value()),
+        headers(r));
   }
 
   private static List<Header> headers(Record r) {
@@ -168,7 +96,7 @@ final class BatchCodec {
       return null;
     }
     byte[] bytes = new byte[buffer.remaining()];
-    buffer.duplicate().get(bytes);
+    buffer.get(buffer.position(), bytes);
     return bytes;
   }
 }

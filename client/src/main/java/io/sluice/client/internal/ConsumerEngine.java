@@ -10,7 +10,6 @@ import io.sluice.client.internal.group.GroupMembership;
 import io.sluice.client.internal.group.GroupSettings;
 import io.sluice.protocol.Errors;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -19,7 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
@@ -27,40 +25,24 @@ import java.util.regex.Pattern;
  * The machinery behind {@code Consumer}: positions, pipelined fetches, offset resets and commits.
  * Not API.
  *
- * <p>Pipelining: a partition is fetched again as soon as it has no fetch in flight and fewer
- * buffered records than {@code max.poll.records}, which is usually right after a poll handed its
- * records to the application, so the next records travel while the application works. Memory is
- * bounded by about one fetch response plus {@code max.poll.records} per partition.
+ * <p>Fetching is the {@link FetchPipeline}'s: the I/O thread only receives and checks batches;
+ * {@code poll} decodes records from the completed fetches while the next fetch of each partition
+ * travels. At most two fetches per partition exist at a time (one being consumed, one in flight or
+ * arrived), so memory is bounded by about {@code 2 x max.partition.fetch.bytes} per partition.
  *
  * <p>Thread safety: like Kafka's consumer, not thread-safe; one application thread calls it. Fetch
- * answers arrive on the I/O thread only through a blocking queue.
+ * answers arrive on the I/O thread only through the pipeline's queue.
  */
 public final class ConsumerEngine {
   private final ConsumerConfig config;
   private final NodeConnections connections;
   private final MetadataCache metadata;
   private final OffsetLookup offsets;
-  private final Fetcher fetcher;
+  private final FetchPipeline pipeline;
+  private final Map<TopicPartition, PartitionState> assigned;
   private final OffsetCommitter committer;
   private final GroupRequests groupRequests;
   private final GroupMembership membership;
-  private final Map<TopicPartition, PartitionState> assigned = new LinkedHashMap<>();
-  private final LinkedBlockingQueue<Completion> completions = new LinkedBlockingQueue<>();
-
-  private static final class PartitionState {
-    long fetchPosition = -1;
-    long resetTo = OffsetLookup.LATEST;
-    boolean needsPosition = true;
-    boolean useCommitted = true;
-    boolean explicitReset;
-    boolean inFlight;
-    long retryAtMs;
-    final ArrayDeque<ConsumerRecord> buffer = new ArrayDeque<>();
-  }
-
-  /** A fetch answer (or failure) for the partitions of one request. */
-  private record Completion(
-      Map<TopicPartition, Long> asked, List<Fetcher.FetchedPartition> fetched, Throwable error) {}
 
   public ConsumerEngine(ConsumerConfig config) {
     this.config = config;
@@ -73,7 +55,7 @@ public final class ConsumerEngine {
             "sluice-consumer-io");
     this.metadata = new MetadataCache(connections);
     this.offsets = new OffsetLookup(connections, metadata);
-    this.fetcher =
+    Fetcher fetcher =
         new Fetcher(
             connections,
             config.fetchMaxWaitMs(),
@@ -81,6 +63,12 @@ public final class ConsumerEngine {
             config.fetchMaxBytes(),
             config.maxPartitionFetchBytes(),
             config.checkCrcs());
+    this.pipeline =
+        new FetchPipeline(
+            FetchPipeline.source(fetcher, metadata),
+            config.retryBackoffMs(),
+            !"none".equals(config.autoOffsetReset()));
+    this.assigned = pipeline.assigned();
     this.committer =
         config.groupId() == null ? null : new OffsetCommitter(connections, config.groupId());
     this.groupRequests = committer == null ? null : new GroupRequests(config, metadata, committer);
@@ -118,14 +106,11 @@ public final class ConsumerEngine {
     if (membership != null) {
       membership.unsubscribe();
     }
-    assigned.clear();
+    pipeline.assign(List.of(), this::initialState);
   }
 
   public void assign(Collection<TopicPartition> partitions) {
-    assigned.keySet().retainAll(Set.copyOf(partitions));
-    for (TopicPartition tp : partitions) {
-      assigned.computeIfAbsent(tp, k -> initialState());
-    }
+    pipeline.assign(partitions, this::initialState);
   }
 
   private PartitionState initialState() {
@@ -156,16 +141,13 @@ public final class ConsumerEngine {
     if (offset < 0) {
       throw new IllegalArgumentException("offset=" + offset + " must be >= 0 for " + tp);
     }
-    PartitionState state = state(tp);
-    state.buffer.clear();
-    state.fetchPosition = offset;
-    state.needsPosition = false;
+    state(tp).seek(offset);
   }
 
   public void seekTo(Collection<TopicPartition> partitions, long timestamp) {
     for (TopicPartition tp : partitions) {
       PartitionState state = state(tp);
-      state.buffer.clear();
+      state.clearCompleted();
       state.needsPosition = true;
       state.useCommitted = false;
       state.explicitReset = true;
@@ -178,7 +160,7 @@ public final class ConsumerEngine {
     if (state.needsPosition) {
       resolvePositions();
     }
-    return state.buffer.isEmpty() ? state.fetchPosition : state.buffer.peekFirst().offset();
+    return state.position;
   }
 
   private PartitionState state(TopicPartition tp) {
@@ -195,10 +177,10 @@ public final class ConsumerEngine {
       if (subscribed()) {
         membership.poll();
       }
-      drainCompletions(0);
+      pipeline.drainCompletions(0);
       resolvePositions();
-      Map<TopicPartition, List<ConsumerRecord>> records = takeBuffered();
-      sendFetches();
+      Map<TopicPartition, List<ConsumerRecord>> records = pipeline.collect(config.maxPollRecords());
+      pipeline.sendFetches();
       if (!records.isEmpty()) {
         return new ConsumerRecords(records);
       }
@@ -206,21 +188,9 @@ public final class ConsumerEngine {
       if (left <= 0) {
         return ConsumerRecords.EMPTY;
       }
-      drainCompletions(Math.min(TimeUnit.NANOSECONDS.toMillis(left) + 1, config.retryBackoffMs()));
+      pipeline.drainCompletions(
+          Math.min(TimeUnit.NANOSECONDS.toMillis(left) + 1, config.retryBackoffMs()));
     }
-  }
-
-  private Map<TopicPartition, List<ConsumerRecord>> takeBuffered() {
-    Map<TopicPartition, List<ConsumerRecord>> result = new LinkedHashMap<>();
-    int budget = config.maxPollRecords();
-    for (Map.Entry<TopicPartition, PartitionState> e : assigned.entrySet()) {
-      ArrayDeque<ConsumerRecord> buffer = e.getValue().buffer;
-      while (budget > 0 && !buffer.isEmpty()) {
-        result.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(buffer.pollFirst());
-        budget--;
-      }
-    }
-    return result;
   }
 
   /** Positions for partitions that need one: the committed offset, else the reset policy. */
@@ -238,7 +208,7 @@ public final class ConsumerEngine {
         state.useCommitted = false;
         Long offset = committed.get(tp);
         if (offset != null) {
-          state.fetchPosition = offset;
+          state.position = offset;
           state.needsPosition = false;
         }
       }
@@ -264,112 +234,10 @@ public final class ConsumerEngine {
           found.forEach(
               (tp, offset) -> {
                 PartitionState state = assigned.get(tp);
-                state.fetchPosition = offset;
+                state.position = offset;
                 state.needsPosition = false;
               });
         });
-  }
-
-  private void sendFetches() {
-    long now = System.currentTimeMillis();
-    Map<Integer, Map<TopicPartition, Long>> byLeader = new HashMap<>();
-    List<String> unknown = new ArrayList<>();
-    for (Map.Entry<TopicPartition, PartitionState> e : assigned.entrySet()) {
-      PartitionState state = e.getValue();
-      if (state.inFlight
-          || state.needsPosition
-          || state.retryAtMs > now
-          || state.buffer.size() >= config.maxPollRecords()) {
-        continue;
-      }
-      TopicInfo info = metadata.topic(e.getKey().topic());
-      int leader = info == null ? -1 : info.leader(e.getKey().partition());
-      if (leader < 0) {
-        unknown.add(e.getKey().topic());
-        continue;
-      }
-      byLeader
-          .computeIfAbsent(leader, k -> new LinkedHashMap<>())
-          .put(e.getKey(), state.fetchPosition);
-    }
-    if (!unknown.isEmpty()) {
-      metadata.refresh(unknown, false);
-    }
-    byLeader.forEach(
-        (leader, asked) -> {
-          asked.keySet().forEach(tp -> assigned.get(tp).inFlight = true);
-          fetcher
-              .fetch(leader, asked)
-              .whenComplete(
-                  (fetched, error) -> completions.add(new Completion(asked, fetched, error)));
-        });
-  }
-
-  private void drainCompletions(long waitMs) {
-    try {
-      Completion c =
-          waitMs > 0 ? completions.poll(waitMs, TimeUnit.MILLISECONDS) : completions.poll();
-      while (c != null) {
-        apply(c);
-        c = completions.poll();
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new SluiceClientException(Errors.UNKNOWN_SERVER_ERROR, null, "interrupted", false, e);
-    }
-  }
-
-  private void apply(Completion c) {
-    long now = System.currentTimeMillis();
-    for (TopicPartition tp : c.asked().keySet()) {
-      PartitionState state = assigned.get(tp);
-      if (state != null) {
-        state.inFlight = false;
-        if (c.error() != null) {
-          state.retryAtMs = now + config.retryBackoffMs();
-        }
-      }
-    }
-    if (c.error() != null) {
-      // Connection trouble: retried after the backoff, through fresh metadata (a new leader).
-      metadata.refresh(
-          c.asked().keySet().stream().map(TopicPartition::topic).distinct().toList(), false);
-      return;
-    }
-    SluiceClientException fatal = null;
-    for (Fetcher.FetchedPartition f : c.fetched()) {
-      PartitionState state = assigned.get(f.partition());
-      if (state == null || state.needsPosition || state.fetchPosition != f.fetchOffset()) {
-        continue; // unassigned or moved by a seek while the fetch was in flight
-      }
-      if (f.error() == Errors.NONE) {
-        state.buffer.addAll(f.decoded().records());
-        state.fetchPosition = f.decoded().nextOffset();
-      } else if (f.error() == Errors.OFFSET_OUT_OF_RANGE
-          && !"none".equals(config.autoOffsetReset())) {
-        state.needsPosition = true;
-      } else if (f.failure() == null && f.error().retriable()) {
-        state.retryAtMs = now + config.retryBackoffMs();
-        metadata.refresh(List.of(f.partition().topic()), false);
-      } else if (fatal == null) {
-        fatal =
-            f.failure() != null
-                ? f.failure()
-                : new SluiceClientException(
-                    f.error(),
-                    f.partition(),
-                    "fetch of "
-                        + f.partition()
-                        + " at offset "
-                        + f.fetchOffset()
-                        + " failed: "
-                        + f.error());
-        state.retryAtMs = now + config.retryBackoffMs();
-      }
-    }
-    if (fatal != null) {
-      throw fatal;
-    }
   }
 
   public CompletableFuture<Void> commit(Map<TopicPartition, Long> toCommit) {
@@ -410,7 +278,11 @@ public final class ConsumerEngine {
       if (groupRequests != null) {
         groupRequests.close();
       }
-      connections.close();
+      try {
+        connections.close();
+      } finally {
+        pipeline.close();
+      }
     }
   }
 }

@@ -17,9 +17,11 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Builds Fetch requests and turns answers into {@link FetchedPartition}s. Decoding runs on the I/O
- * thread while the frame is alive: records are copied out, CRCs checked, and the frame is released
- * when the parser returns, so no fetched bytes outlive their response.
+ * Builds Fetch requests and turns answers into {@link FetchedPartition}s. On the I/O thread, while
+ * the frame is alive, each partition's batches are checked (headers and CRC only, see {@link
+ * CompletedFetch#receive}) and a slice of the frame covering them is retained; the frame itself is
+ * released when the parser returns. Records are decoded later, on the application thread. Whoever
+ * receives the list owns the retained bytes and must release each {@link CompletedFetch}.
  *
  * <p>Thread-safe (stateless over thread-safe collaborators).
  */
@@ -31,13 +33,15 @@ final class Fetcher {
   private final int partitionMaxBytes;
   private final boolean checkCrcs;
 
-  /** The outcome of one partition of one fetch. {@code error} NONE or the partition's error. */
+  /**
+   * The outcome of one partition of one fetch: {@code error} is the broker's code for the
+   * partition; with NONE, {@code fetch} holds the records (and owns their bytes), else it is null.
+   */
   record FetchedPartition(
       TopicPartition partition,
       long fetchOffset,
-      BatchCodec.Decoded decoded,
+      CompletedFetch fetch,
       Errors error,
-      SluiceClientException failure,
       long highWatermark) {}
 
   Fetcher(
@@ -86,64 +90,56 @@ final class Fetcher {
         .connection(leader)
         .thenCompose(
             c ->
-                c.send(ApiKey.FETCH, request, (r, v) -> decode(FetchResponse.read(r, v), offsets)));
+                c.send(
+                    ApiKey.FETCH, request, (r, v) -> receive(FetchResponse.read(r, v), offsets)));
   }
 
-  private List<FetchedPartition> decode(FetchResponse response, Map<TopicPartition, Long> asked) {
+  /**
+   * Runs on the I/O thread while the frame is alive: each partition asked for becomes a {@link
+   * FetchedPartition}, whose {@link CompletedFetch} retains its checked bytes. If this throws, it
+   * has released whatever it retained.
+   */
+  private List<FetchedPartition> receive(FetchResponse response, Map<TopicPartition, Long> asked) {
     Errors top = Errors.forCode(response.errorCode());
     if (top != Errors.NONE) {
       throw new SluiceClientException(top, null, "fetch failed: " + top);
     }
     List<FetchedPartition> result = new ArrayList<>();
     Map<TopicPartition, Long> left = new HashMap<>(asked);
-    for (FetchResponse.FetchableTopicResponse t : response.responses()) {
-      for (FetchResponse.PartitionData p : t.partitions()) {
-        TopicPartition tp = new TopicPartition(t.topic(), p.partitionIndex());
-        Long offset = left.remove(tp);
-        if (offset == null) {
-          continue;
-        }
-        Errors error = Errors.forCode(p.errorCode());
-        if (error != Errors.NONE) {
-          result.add(new FetchedPartition(tp, offset, null, error, null, p.highWatermark()));
-          continue;
-        }
-        try {
-          BatchCodec.Decoded decoded =
-              BatchCodec.decode(tp, nioView(p.records()), offset, checkCrcs);
-          if (decoded.completeBatches() == 0
-              && size(p.records()) > 0
-              && size(p.records()) >= partitionMaxBytes) {
-            throw new SluiceClientException(
-                Errors.RECORD_LIST_TOO_LARGE,
-                tp,
-                "the batch at offset "
-                    + offset
-                    + " of "
-                    + tp
-                    + " is larger than max.partition.fetch.bytes="
-                    + partitionMaxBytes,
-                false,
-                null);
+    try {
+      for (FetchResponse.FetchableTopicResponse t : response.responses()) {
+        for (FetchResponse.PartitionData p : t.partitions()) {
+          TopicPartition tp = new TopicPartition(t.topic(), p.partitionIndex());
+          Long offset = left.remove(tp);
+          if (offset == null) {
+            continue; // not asked for, or a duplicate
           }
-          result.add(new FetchedPartition(tp, offset, decoded, error, null, p.highWatermark()));
-        } catch (SluiceClientException e) {
-          result.add(new FetchedPartition(tp, offset, null, e.error(), e, p.highWatermark()));
+          Errors error = Errors.forCode(p.errorCode());
+          CompletedFetch fetch =
+              error != Errors.NONE
+                  ? null
+                  : CompletedFetch.receive(
+                      tp, buf(p.records()), offset, checkCrcs, partitionMaxBytes);
+          result.add(new FetchedPartition(tp, offset, fetch, error, p.highWatermark()));
         }
       }
+    } catch (RuntimeException e) {
+      release(result);
+      throw e;
     }
     return result;
   }
 
-  private static int size(Records records) {
-    return records == null ? 0 : records.sizeInBytes();
+  /** Releases the bytes of every fetch in {@code fetched}. */
+  static void release(List<FetchedPartition> fetched) {
+    for (FetchedPartition f : fetched) {
+      if (f.fetch() != null) {
+        f.fetch().release();
+      }
+    }
   }
 
-  private static java.nio.ByteBuffer nioView(Records records) {
-    if (records == null) {
-      return java.nio.ByteBuffer.allocate(0);
-    }
-    ByteBuf buf = ((ByteBufRecords) records).buf();
-    return buf.nioBuffer(buf.readerIndex(), buf.readableBytes());
+  private static ByteBuf buf(Records records) {
+    return records == null ? null : ((ByteBufRecords) records).buf();
   }
 }
