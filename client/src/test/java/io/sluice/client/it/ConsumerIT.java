@@ -113,6 +113,35 @@ class ConsumerIT {
   }
 
   @Test
+  void poll_smallFetchesAndPolls_positionExactAfterEveryPollAndSeekBackReplays() throws Exception {
+    broker.createTopic("steps", 1);
+    produce("steps", 0, 0, 1000);
+    TopicPartition tp = new TopicPartition("steps", 0);
+    // About 2,000 bytes per fetch: many fetches, each used up over several polls of 7 records,
+    // with the next one prefetched meanwhile.
+    try (Consumer consumer =
+        new Consumer(config().maxPartitionFetchBytes(2000).maxPollRecords(7).build())) {
+      consumer.assign(List.of(tp));
+      consumer.seekToBeginning(List.of(tp));
+      long expected = 0;
+      while (expected < 400) {
+        for (ConsumerRecord r : consumer.poll(Duration.ofMillis(100))) {
+          assertEquals(expected++, r.offset());
+        }
+        assertEquals(expected, consumer.position(tp));
+      }
+      consumer.seek(tp, 10);
+      assertEquals(10, consumer.position(tp));
+      List<ConsumerRecord> replay = pollUntil(consumer, 990);
+      assertEquals(990, replay.size());
+      for (int i = 0; i < replay.size(); i++) {
+        assertEquals(10 + i, replay.get(i).offset());
+      }
+      assertEquals(1000, consumer.position(tp));
+    }
+  }
+
+  @Test
   void seekToEnd_thenProduce_onlyNewRecords() throws Exception {
     broker.createTopic("tail", 1);
     produce("tail", 0, 0, 20);
