@@ -7,6 +7,7 @@ import io.sluice.protocol.Errors;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,6 +31,11 @@ import java.util.function.Supplier;
  * (at least one batch), so the retained bytes are at most about {@code 2 x
  * max.partition.fetch.bytes} per partition, and {@code fetch.max.bytes} per request.
  *
+ * <p>One Fetch in flight per broker, as Kafka's consumer does: it asks for every partition that has
+ * room. Fetches pipelined on one connection would be answered in order, so a fetch parked at the
+ * broker for {@code fetch.max.wait.ms} (its partitions are at their end) would hold back the answer
+ * of every fetch behind it, for partitions that do have data.
+ *
  * <p>Ownership: every {@link CompletedFetch} is released by whoever drops it: a finished one by
  * itself, a stale answer (the partition was sought, reset, revoked or failed while it travelled)
  * when it arrives, the queued ones by {@link PartitionState#clearCompleted()} on seek, reset, error
@@ -47,12 +53,14 @@ final class FetchPipeline {
   private final boolean resetOnOutOfRange;
   private final Map<TopicPartition, PartitionState> assigned = new LinkedHashMap<>();
   private final LinkedBlockingQueue<Completion> completions = new LinkedBlockingQueue<>();
+  private final Set<Integer> busyLeaders = new HashSet<>();
   private final Object closeLock = new Object();
   private boolean closed;
   private int rotation;
 
   /** A fetch answer (or failure) for the partitions of one request, as they were when asked. */
   private record Completion(
+      int leader,
       Map<TopicPartition, PartitionState> asked,
       List<Fetcher.FetchedPartition> fetched,
       Throwable error) {
@@ -203,6 +211,9 @@ final class FetchPipeline {
         unknown.add(e.getKey().topic());
         continue;
       }
+      if (busyLeaders.contains(leader)) {
+        continue;
+      }
       byLeader.computeIfAbsent(leader, k -> new LinkedHashMap<>()).put(e.getKey(), state);
     }
     if (!unknown.isEmpty()) {
@@ -216,9 +227,11 @@ final class FetchPipeline {
                 state.inFlight = true;
                 offsets.put(tp, state.tailOffset());
               });
+          busyLeaders.add(leader);
           source
               .fetch(leader, offsets)
-              .whenComplete((fetched, error) -> deliver(new Completion(asked, fetched, error)));
+              .whenComplete(
+                  (fetched, error) -> deliver(new Completion(leader, asked, fetched, error)));
         });
   }
 
@@ -250,6 +263,7 @@ final class FetchPipeline {
 
   private void apply(Completion c) {
     long now = System.currentTimeMillis();
+    busyLeaders.remove(c.leader());
     for (PartitionState state : c.asked().values()) {
       state.inFlight = false;
       if (c.error() != null) {

@@ -120,6 +120,19 @@ class FetchPipelineTest {
   }
 
   @Test
+  void sendFetches_fetchInFlightToLeader_nextPartitionWaitsAndJoinsTheNextFetch() {
+    assign(TP);
+    pipeline.sendFetches();
+    pipeline.assign(List.of(TP, TP1), PartitionState::new);
+    pipeline.assigned().get(TP1).seek(0);
+    pipeline.sendFetches();
+    assertEquals(1, sent.size(), "one fetch per broker: a parked one would hold back the next");
+    answer(TP, 2);
+    assertEquals(List.of(0L, 1L), poll(10));
+    assertEquals(Map.of(TP, 2L, TP1, 0L), sent.peek().offsets());
+  }
+
+  @Test
   void collect_twoPartitions_firstPartitionRotatesAndPositionsExact() {
     assign(TP, TP1);
     pipeline.sendFetches();
