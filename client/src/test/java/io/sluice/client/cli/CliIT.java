@@ -188,6 +188,30 @@ class CliIT {
             "perf", "e2e", "--topic", "e", "--num-records", "200", "--throughput", "-1", "--json");
     assertEquals(0, e2e.exitCode(), e2e.err());
     assertEquals(200, new ObjectMapper().readTree(e2e.out()).get("records").asLong());
+
+    // The raw fetch reader counts exactly the records of both partitions, and their batch bytes.
+    CliRunner.Run fetch =
+        sluice(
+            "perf",
+            "fetch",
+            "--topic",
+            "p",
+            "--num-records",
+            "2000",
+            "--max-bytes",
+            "4KiB",
+            "--json");
+    assertEquals(0, fetch.exitCode(), fetch.err());
+    JsonNode fetched = new ObjectMapper().readTree(fetch.out());
+    assertEquals(2000, fetched.get("records").asLong());
+    long bytes = fetched.get("bytes").asLong();
+    assertTrue(
+        bytes > 200_000 && bytes < 300_000, "batch bytes of 2,000 100-byte records: " + bytes);
+
+    CliRunner.Run tooMany =
+        sluice(
+            "perf", "fetch", "--topic", "p", "--num-records", "2001", "--idle-timeout-ms", "300");
+    assertEquals(ExitCode.FAILED, tooMany.exitCode(), tooMany.err());
   }
 
   @Test
@@ -195,7 +219,7 @@ class CliIT {
     String[][] commands = {
       {}, {"topics"}, {"topics", "create"}, {"topics", "list"}, {"topics", "describe"},
       {"topics", "delete"}, {"produce"}, {"consume"}, {"perf"}, {"perf", "produce"},
-      {"perf", "consume"}, {"perf", "e2e"}, {"bench"}, {"bench", "zerocopy"}
+      {"perf", "consume"}, {"perf", "e2e"}, {"perf", "fetch"}, {"bench"}, {"bench", "zerocopy"}
     };
     for (String[] command : commands) {
       String[] args = new String[command.length + 1];
