@@ -230,11 +230,14 @@ class SluiceTools:
             "first_record_ms": float(pick(document, "firstRecordMs", default=-1)),
         }
 
-    def fetch(self, bootstrap, topic, records, record_size):
-        """`perf fetch`: Fetch requests of 8 MiB, batch headers and CRCs checked, no decoding."""
+    def fetch(self, bootstrap, topic, records, record_size, passes=5):
+        """`perf fetch`: Fetch requests of 8 MiB, batch headers and CRCs checked, no decoding.
+
+        The topic is read `passes` times so that the measurement is long enough to be warm (one
+        pass over 1 GiB takes about half a second at the ceiling)."""
         document = self._json([
             "perf", "fetch", "--bootstrap-server", bootstrap, "--topic", topic,
-            "--num-records", str(records),
+            "--num-records", str(records * passes), "--passes", str(passes),
         ])
         records_s = float(pick(document, "recordsPerSec"))
         return {

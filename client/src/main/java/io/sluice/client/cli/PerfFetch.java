@@ -87,6 +87,16 @@ final class PerfFetch implements Callable<Integer> {
   boolean checkCrcs;
 
   @Option(
+      names = "--passes",
+      defaultValue = "1",
+      description = {
+        "Read the topic this many times: on reaching every partition's high watermark, start",
+        "again from the first offsets, so that a small topic gives a long, warm measurement",
+        "(default: ${DEFAULT-VALUE})."
+      })
+  int passes;
+
+  @Option(
       names = "--idle-timeout-ms",
       defaultValue = "10000",
       description = "Stop when nothing arrives for this long (default: ${DEFAULT-VALUE}).")
@@ -103,7 +113,13 @@ final class PerfFetch implements Callable<Integer> {
       throw new IllegalArgumentException(
           "--max-bytes must be between 1KiB and 2GiB, got " + maxBytes);
     }
-    Map<TopicPartition, Long> positions = startOffsets();
+    if (passes < 1) {
+      throw new IllegalArgumentException("--passes must be >= 1, got " + passes);
+    }
+    Map<TopicPartition, Long> starts = startOffsets();
+    Map<TopicPartition, Long> positions = new LinkedHashMap<>(starts);
+    Map<TopicPartition, Long> ends = new LinkedHashMap<>();
+    int pass = 1;
     LatencyReport report = new LatencyReport(System::nanoTime);
     InetSocketAddress address = address(common.bootstrapServer);
     try (SocketChannel channel = SocketChannel.open(address);
@@ -115,7 +131,11 @@ final class PerfFetch implements Callable<Integer> {
       while (report.records() < numRecords) {
         send(channel, ++correlationId, positions);
         frame = receive(channel, frame);
-        long records = account(frame, correlationId, positions, report);
+        long records = account(frame, correlationId, positions, ends, report);
+        if (pass < passes && reachedEnds(positions, ends)) {
+          positions.putAll(starts);
+          pass++;
+        }
         if (records > 0) {
           lastRecord = System.nanoTime();
         } else if (System.nanoTime() - lastRecord > idleTimeoutMs * 1_000_000L) {
@@ -145,6 +165,18 @@ final class PerfFetch implements Callable<Integer> {
       }
       return positions;
     }
+  }
+
+  /** Whether every partition's position reached the high watermark its last answer gave. */
+  private static boolean reachedEnds(
+      Map<TopicPartition, Long> positions, Map<TopicPartition, Long> ends) {
+    for (Map.Entry<TopicPartition, Long> e : positions.entrySet()) {
+      Long end = ends.get(e.getKey());
+      if (end == null || e.getValue() < end) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private void send(SocketChannel channel, int correlationId, Map<TopicPartition, Long> positions)
@@ -209,13 +241,15 @@ final class PerfFetch implements Callable<Integer> {
   }
 
   /**
-   * Checks one answer, moves the positions past its complete batches, and counts the records at or
-   * after each partition's position (a batch may start before it). Returns the records counted.
+   * Checks one answer, moves the positions past its complete batches, notes each partition's high
+   * watermark, and counts the records at or after each partition's position (a batch may start
+   * before it). Returns the records counted.
    */
   private long account(
       ByteBuffer frame,
       int correlationId,
       Map<TopicPartition, Long> positions,
+      Map<TopicPartition, Long> ends,
       LatencyReport report) {
     WireReader reader = new WireReader(Unpooled.wrappedBuffer(frame));
     int answered = Frames.readResponseHeader(ApiKey.FETCH, FETCH_VERSION, reader).correlationId();
@@ -260,6 +294,7 @@ final class PerfFetch implements Callable<Integer> {
           next = Math.max(next, batch.nextOffset());
         }
         positions.put(tp, next);
+        ends.put(tp, p.highWatermark());
       }
     }
     return counted;

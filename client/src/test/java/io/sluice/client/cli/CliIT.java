@@ -208,6 +208,12 @@ class CliIT {
     assertTrue(
         bytes > 200_000 && bytes < 300_000, "batch bytes of 2,000 100-byte records: " + bytes);
 
+    // Three passes over the same 2,000 records: 6,000 counted, none past the high watermark.
+    CliRunner.Run passes =
+        sluice("perf", "fetch", "--topic", "p", "--num-records", "6000", "--passes", "3", "--json");
+    assertEquals(0, passes.exitCode(), passes.err());
+    assertEquals(6000, new ObjectMapper().readTree(passes.out()).get("records").asLong());
+
     CliRunner.Run tooMany =
         sluice(
             "perf", "fetch", "--topic", "p", "--num-records", "2001", "--idle-timeout-ms", "300");
