@@ -54,7 +54,7 @@ def parse_args(argv):
     p.add_argument("--warmup-records", type=int, default=300_000,
                    help="1 KiB records produced and consumed before measuring (JIT warm-up)")
     p.add_argument("--latency-seconds", type=int, default=10)
-    p.add_argument("--e2e-records", type=int, default=2000)
+    p.add_argument("--e2e-records", type=int, default=5000)
     p.add_argument("--fanout-records", type=int, default=250_000,
                    help="1 KiB records each fan-out consumer reads (0 skips the matrix)")
     p.add_argument("--ceiling-mib", type=int, default=512, help="bench zerocopy file size")

@@ -18,7 +18,7 @@ SMALL = 100
 @dataclass(frozen=True)
 class Workload:
     id: str
-    kind: str  # produce | consume | latency | e2e
+    kind: str  # produce | consume | fetch | latency | e2e
     tool: str  # kafka | sluice (whose load tool runs it)
     size: int
     acks: str = "1"
@@ -31,6 +31,8 @@ class Workload:
         size = "1KiB" if self.size == KIB else "%dB" % self.size
         if self.kind == "consume":
             return "consume %s %dp (%s tool)" % (size, self.partitions, self.tool)
+        if self.kind == "fetch":
+            return "fetch %s %dp (sluice perf fetch, no decoding)" % (size, self.partitions)
         if self.kind == "latency":
             return "produce %s acks=%s @20k/s (%s tool)" % (size, self.acks, self.tool)
         if self.kind == "e2e":
@@ -46,6 +48,14 @@ def _produce(tool, size, acks, partitions, suites=("quick", "full")):
 def _consume(tool, source):
     return Workload(
         "consume-%s-from-%s" % (tool, source.id), "consume", tool, source.size,
+        partitions=source.partitions, reads=source.id, suites=source.suites,
+    )
+
+
+def _fetch(source):
+    """`sluice perf fetch`: the broker's fetch path with a reader that does not decode records."""
+    return Workload(
+        "fetch-sluice-from-%s" % source.id, "fetch", "sluice", source.size,
         partitions=source.partitions, reads=source.id, suites=source.suites,
     )
 
@@ -74,6 +84,8 @@ def workloads():
         _consume("sluice", by_id["produce-kafka-1024-acks1-p1"]),
         _consume("sluice", by_id["produce-kafka-1024-acks1-p3"]),
         _consume("sluice", by_id["produce-kafka-100-acks1-p1"]),
+        _fetch(by_id["produce-kafka-1024-acks1-p1"]),
+        _fetch(by_id["produce-kafka-1024-acks1-p3"]),
     ]
     latency = [
         Workload("latency-kafka-1024-acks1", "latency", "kafka", KIB, "1"),
@@ -107,11 +119,13 @@ def execute(workload, broker, tools, settings, topics, run_index):
         metrics = tool.produce(bootstrap, topic, count, workload.size, workload.acks)
         topics[workload.id] = (topic, metrics["records"])
         return metrics, metrics["records"] * workload.size
-    if workload.kind == "consume":
+    if workload.kind in ("consume", "fetch"):
         if workload.reads not in topics:
             raise RuntimeError("its source workload %s did not run" % workload.reads)
         topic, count = topics[workload.reads]
-        if workload.tool == "kafka":
+        if workload.kind == "fetch":
+            metrics = tool.fetch(bootstrap, topic, count, workload.size)
+        elif workload.tool == "kafka":
             group = "bench-%s-r%d" % (workload.id, run_index)
             metrics = tool.consume(bootstrap, topic, count, workload.size, group)
         else:

@@ -25,6 +25,8 @@ METRICS = {
                 ("cpu_all_s_per_gb", "CPU s/GB incl. JIT"),
                 ("client_cpu_s_per_gb", "load tool CPU s/GB (incl. its JVM start)"), ("gc_count", "GCs"),
                 ("gc_pause_ms", "GC pause ms")],
+    "fetch": [("records_s", "records/s"), ("mib_s", "MiB/s"), ("cpu_s_per_gb", "CPU s/GB"),
+              ("gc_count", "GCs")],
     "latency": [("lat_p50_ms", "p50 ms"), ("lat_p99_ms", "p99 ms"), ("lat_p999_ms", "p99.9 ms"),
                 ("cpu_s_per_gb", "CPU s/GB")],
     "e2e": [("e2e_p50_ms", "e2e p50 ms"), ("e2e_p99_ms", "e2e p99 ms"),
@@ -119,6 +121,7 @@ def targets(rows):
     p1 = "produce-kafka-1024-acks1-p1"
     consume = "consume-kafka-from-" + p1
     sluice_consume = median(rows, "sluice", "consume-sluice-from-" + p1, "mib_s")
+    sluice_fetch = median(rows, "sluice", "fetch-sluice-from-" + p1, "mib_s")
     ceiling = median(rows, "sluice", "ceiling", "socket_transfer_to_mib_s")
 
     def fanout_cpu(mode):
@@ -141,6 +144,8 @@ def targets(rows):
         _target("consume records/s (Kafka tool), ratio", r(consume, "records_s"), 1.0, True),
         _target("`sluice perf consume` / transferTo ceiling",
                 None if not (sluice_consume and ceiling) else sluice_consume / ceiling, 0.7, True),
+        _target("(supplement) `sluice perf fetch`, no decoding / transferTo ceiling",
+                None if not (sluice_fetch and ceiling) else sluice_fetch / ceiling, 0.7, True),
         _target("consume records/s (kafka-clients assign(), 1 consumer), ratio",
                 r("fanout-zerocopy-1", "records_s"), 1.0, True),
         _target("broker CPU s/GB consumed (Kafka tool), ratio", r(consume, "cpu_s_per_gb"), 0.5,

@@ -192,7 +192,7 @@ class KafkaTools:
 
 
 class SluiceTools:
-    """`bin/sluice perf produce|consume|e2e` and `bin/sluice bench zerocopy`, all with --json."""
+    """`bin/sluice perf produce|consume|fetch|e2e` and `bin/sluice bench zerocopy`, with --json."""
 
     def __init__(self, repo_dir, log):
         self.script = str(Path(repo_dir) / "bin" / "sluice")
@@ -228,6 +228,22 @@ class SluiceTools:
             "records_s": records_s,
             "mib_s": records_s * record_size / MIB,
             "first_record_ms": float(pick(document, "firstRecordMs", default=-1)),
+        }
+
+    def fetch(self, bootstrap, topic, records, record_size, passes=5):
+        """`perf fetch`: Fetch requests of 8 MiB, batch headers and CRCs checked, no decoding.
+
+        The topic is read `passes` times so that the measurement is long enough to be warm (one
+        pass over 1 GiB takes about half a second at the ceiling)."""
+        document = self._json([
+            "perf", "fetch", "--bootstrap-server", bootstrap, "--topic", topic,
+            "--num-records", str(records * passes), "--passes", str(passes),
+        ])
+        records_s = float(pick(document, "recordsPerSec"))
+        return {
+            "records": int(pick(document, "records", default=records)),
+            "records_s": records_s,
+            "mib_s": records_s * record_size / MIB,
         }
 
     def end_to_end(self, bootstrap, topic, records, record_size, acks):

@@ -10,7 +10,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchlib import jfr, kafkawire, procstats, report, tools  # noqa: E402
+from benchlib import jfr, kafkawire, plan, procstats, report, tools  # noqa: E402
 
 PRODUCER_OUTPUT = """\
 49156 records sent, 9823.3 records/sec (9.59 MB/sec), 2023.4 ms avg latency, 2914.0 ms max latency.
@@ -188,6 +188,27 @@ class ReportTest(unittest.TestCase):
         self.assertIn("| produce 1 KiB acks=1 records/s (Kafka tool), ratio | 2.00 | >= 1.50 | met |",
                       lines)
         self.assertIn("| broker CPU s/GB produced, ratio | 0.17 | <= 0.25 | met |", lines)
+
+    def test_targets_fetchAgainstCeiling_fractionReported(self):
+        rows = self.ROWS + [
+            {"run": 1, "broker": "sluice", "workload": "ceiling",
+             "socket_transfer_to_mib_s": 2000.0},
+            {"run": 1, "broker": "sluice", "workload": "fetch-sluice-from-produce-kafka-1024-acks1-p1",
+             "mib_s": 1600.0},
+        ]
+        lines = report.targets(rows)
+        self.assertIn("| (supplement) `sluice perf fetch`, no decoding / transferTo ceiling | 0.80 "
+                      "| >= 0.70 | met |", lines)
+
+
+class PlanTest(unittest.TestCase):
+    def test_fetchWorkloads_readTheKafkaToolTopics_afterThem(self):
+        ids = [w.id for w in plan.selected("quick")]
+        for partitions in (1, 3):
+            source = "produce-kafka-1024-acks1-p%d" % partitions
+            fetch = "fetch-sluice-from-" + source
+            self.assertIn(fetch, ids)
+            self.assertLess(ids.index(source), ids.index(fetch))
 
 
 if __name__ == "__main__":

@@ -50,6 +50,12 @@ final class LatencyReport {
     bytes += size;
   }
 
+  /** Accounts {@code count} records of {@code size} bytes in all, without latencies. */
+  void count(long count, long size) {
+    records += count;
+    bytes += size;
+  }
+
   long records() {
     return records;
   }

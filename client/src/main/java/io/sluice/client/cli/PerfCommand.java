@@ -11,12 +11,14 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 
-/** {@code sluice perf produce|consume|e2e}: load generators with HdrHistogram latency reports. */
+/**
+ * {@code sluice perf produce|consume|e2e|fetch}: load generators with HdrHistogram latency reports.
+ */
 @Command(
     name = "perf",
     mixinStandardHelpOptions = true,
     description = "Measure throughput and latency against a broker.",
-    subcommands = {PerfProduce.class, PerfConsume.class, PerfEndToEnd.class})
+    subcommands = {PerfProduce.class, PerfConsume.class, PerfEndToEnd.class, PerfFetch.class})
 final class PerfCommand {
   private PerfCommand() {}
 

@@ -67,35 +67,43 @@ final class PerfConsume implements Callable<Integer> {
             .properties(properties)
             .build();
     long start = System.nanoTime();
-    LatencyReport report = new LatencyReport(System::nanoTime);
     long firstRecordNanos = -1;
-    try (Consumer consumer = new Consumer(config);
-        AutoCloseable progress = output.progressEverySecond(terminal, report)) {
+    LatencyReport report;
+    LatencyReport.Summary summary;
+    try (Consumer consumer = new Consumer(config)) {
       List<TopicPartition> partitions = consumer.partitionsFor(topic);
       consumer.assign(partitions);
       consumer.seekToBeginning(partitions);
-      long lastRecord = System.nanoTime();
-      while (report.records() < numRecords) {
-        ConsumerRecords records = consumer.poll(Duration.ofMillis(100));
-        if (records.isEmpty()) {
-          if (System.nanoTime() - lastRecord > idleTimeoutMs * 1_000_000L) {
-            break;
+      // The rate is that of fetching: its clock starts once the positions are known (metadata and
+      // offset lookups done), as Kafka's consumer tool leaves its group join out of its rate.
+      partitions.forEach(consumer::position);
+      report = new LatencyReport(System::nanoTime);
+      try (AutoCloseable progress = output.progressEverySecond(terminal, report)) {
+        long lastRecord = System.nanoTime();
+        while (report.records() < numRecords) {
+          ConsumerRecords records = consumer.poll(Duration.ofMillis(100));
+          if (records.isEmpty()) {
+            if (System.nanoTime() - lastRecord > idleTimeoutMs * 1_000_000L) {
+              break;
+            }
+            continue;
           }
-          continue;
-        }
-        lastRecord = System.nanoTime();
-        if (firstRecordNanos < 0) {
-          firstRecordNanos = lastRecord - start;
-        }
-        for (ConsumerRecord r : records) {
-          report.count(
-              (r.value() == null ? 0 : r.value().length) + (r.key() == null ? 0 : r.key().length));
+          lastRecord = System.nanoTime();
+          if (firstRecordNanos < 0) {
+            firstRecordNanos = lastRecord - start;
+          }
+          for (ConsumerRecord r : records) {
+            report.count(
+                (r.value() == null ? 0 : r.value().length)
+                    + (r.key() == null ? 0 : r.key().length));
+          }
         }
       }
+      summary = report.summary(); // before close(): the rate is that of reading
     }
     Map<String, Object> extra = new LinkedHashMap<>();
     extra.put("firstRecordMs", firstRecordNanos < 0 ? -1 : firstRecordNanos / 1e6);
-    output.printSummary(terminal, report.summary(), "received", extra);
+    output.printSummary(terminal, summary, "received", extra);
     return report.records() >= numRecords ? ExitCode.OK : ExitCode.FAILED;
   }
 }

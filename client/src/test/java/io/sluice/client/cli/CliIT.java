@@ -188,6 +188,36 @@ class CliIT {
             "perf", "e2e", "--topic", "e", "--num-records", "200", "--throughput", "-1", "--json");
     assertEquals(0, e2e.exitCode(), e2e.err());
     assertEquals(200, new ObjectMapper().readTree(e2e.out()).get("records").asLong());
+
+    // The raw fetch reader counts exactly the records of both partitions, and their batch bytes.
+    CliRunner.Run fetch =
+        sluice(
+            "perf",
+            "fetch",
+            "--topic",
+            "p",
+            "--num-records",
+            "2000",
+            "--max-bytes",
+            "4KiB",
+            "--json");
+    assertEquals(0, fetch.exitCode(), fetch.err());
+    JsonNode fetched = new ObjectMapper().readTree(fetch.out());
+    assertEquals(2000, fetched.get("records").asLong());
+    long bytes = fetched.get("bytes").asLong();
+    assertTrue(
+        bytes > 200_000 && bytes < 300_000, "batch bytes of 2,000 100-byte records: " + bytes);
+
+    // Three passes over the same 2,000 records: 6,000 counted, none past the high watermark.
+    CliRunner.Run passes =
+        sluice("perf", "fetch", "--topic", "p", "--num-records", "6000", "--passes", "3", "--json");
+    assertEquals(0, passes.exitCode(), passes.err());
+    assertEquals(6000, new ObjectMapper().readTree(passes.out()).get("records").asLong());
+
+    CliRunner.Run tooMany =
+        sluice(
+            "perf", "fetch", "--topic", "p", "--num-records", "2001", "--idle-timeout-ms", "300");
+    assertEquals(ExitCode.FAILED, tooMany.exitCode(), tooMany.err());
   }
 
   @Test
@@ -195,7 +225,7 @@ class CliIT {
     String[][] commands = {
       {}, {"topics"}, {"topics", "create"}, {"topics", "list"}, {"topics", "describe"},
       {"topics", "delete"}, {"produce"}, {"consume"}, {"perf"}, {"perf", "produce"},
-      {"perf", "consume"}, {"perf", "e2e"}, {"bench"}, {"bench", "zerocopy"}
+      {"perf", "consume"}, {"perf", "e2e"}, {"perf", "fetch"}, {"bench"}, {"bench", "zerocopy"}
     };
     for (String[] command : commands) {
       String[] args = new String[command.length + 1];
