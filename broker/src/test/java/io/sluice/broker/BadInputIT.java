@@ -12,6 +12,7 @@ import io.sluice.protocol.message.ApiVersionsRequest;
 import io.sluice.protocol.message.ApiVersionsResponse;
 import io.sluice.protocol.message.MetadataRequest;
 import io.sluice.protocol.wire.WireReader;
+import io.sluice.testing.RecordingLeakDetector;
 import java.nio.ByteBuffer;
 import java.util.Map;
 import java.util.Random;
@@ -27,11 +28,9 @@ import org.junit.jupiter.api.Test;
 class BadInputIT {
   private static final int MAX_FRAME = 64 * 1024;
   private static EmbeddedBroker broker;
-  private static LeakGuard leakGuard;
 
   @BeforeAll
   static void start() {
-    leakGuard = new LeakGuard();
     broker =
         EmbeddedBroker.start(
             Map.of(
@@ -44,8 +43,7 @@ class BadInputIT {
   @AfterAll
   static void stop() throws Exception {
     broker.close();
-    assertEquals(java.util.List.of(), leakGuard.leaks());
-    leakGuard.close();
+    assertEquals(java.util.List.of(), RecordingLeakDetector.collect());
   }
 
   /** After every case, a fresh connection still gets a correct ApiVersions answer. */
