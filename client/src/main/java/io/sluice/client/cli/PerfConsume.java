@@ -26,24 +26,7 @@ final class PerfConsume implements Callable<Integer> {
   private final Terminal terminal;
   @Mixin CommonOptions common;
   @Mixin PerfOutput output;
-
-  @Option(
-      names = {"--topic", "-t"},
-      defaultValue = "perf",
-      description = "Topic (default: ${DEFAULT-VALUE}).")
-  String topic;
-
-  @Option(
-      names = "--num-records",
-      defaultValue = "100000",
-      description = "Stop after this many records (default: ${DEFAULT-VALUE}).")
-  long numRecords;
-
-  @Option(
-      names = "--idle-timeout-ms",
-      defaultValue = "10000",
-      description = "Stop when nothing arrives for this long (default: ${DEFAULT-VALUE}).")
-  long idleTimeoutMs;
+  @Mixin ReadOptions read;
 
   @Option(
       names = "--property",
@@ -71,7 +54,7 @@ final class PerfConsume implements Callable<Integer> {
     LatencyReport report;
     LatencyReport.Summary summary;
     try (Consumer consumer = new Consumer(config)) {
-      List<TopicPartition> partitions = consumer.partitionsFor(topic);
+      List<TopicPartition> partitions = consumer.partitionsFor(read.topic);
       consumer.assign(partitions);
       consumer.seekToBeginning(partitions);
       // The rate is that of fetching: its clock starts once the positions are known (metadata and
@@ -80,10 +63,10 @@ final class PerfConsume implements Callable<Integer> {
       report = new LatencyReport(System::nanoTime);
       try (AutoCloseable progress = output.progressEverySecond(terminal, report)) {
         long lastRecord = System.nanoTime();
-        while (report.records() < numRecords) {
+        while (report.records() < read.numRecords) {
           ConsumerRecords records = consumer.poll(Duration.ofMillis(100));
           if (records.isEmpty()) {
-            if (System.nanoTime() - lastRecord > idleTimeoutMs * 1_000_000L) {
+            if (read.idleSince(lastRecord)) {
               break;
             }
             continue;
@@ -104,6 +87,6 @@ final class PerfConsume implements Callable<Integer> {
     Map<String, Object> extra = new LinkedHashMap<>();
     extra.put("firstRecordMs", firstRecordNanos < 0 ? -1 : firstRecordNanos / 1e6);
     output.printSummary(terminal, summary, "received", extra);
-    return report.records() >= numRecords ? ExitCode.OK : ExitCode.FAILED;
+    return read.exitCode(report.records());
   }
 }

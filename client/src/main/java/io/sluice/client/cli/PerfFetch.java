@@ -56,18 +56,7 @@ final class PerfFetch implements Callable<Integer> {
   private final Terminal terminal;
   @Mixin CommonOptions common;
   @Mixin PerfOutput output;
-
-  @Option(
-      names = {"--topic", "-t"},
-      defaultValue = "perf",
-      description = "Topic (default: ${DEFAULT-VALUE}).")
-  String topic;
-
-  @Option(
-      names = "--num-records",
-      defaultValue = "100000",
-      description = "Stop after this many records (default: ${DEFAULT-VALUE}).")
-  long numRecords;
+  @Mixin ReadOptions read;
 
   @Option(
       names = "--max-bytes",
@@ -96,12 +85,6 @@ final class PerfFetch implements Callable<Integer> {
       })
   int passes;
 
-  @Option(
-      names = "--idle-timeout-ms",
-      defaultValue = "10000",
-      description = "Stop when nothing arrives for this long (default: ${DEFAULT-VALUE}).")
-  long idleTimeoutMs;
-
   PerfFetch(Terminal terminal) {
     this.terminal = terminal;
   }
@@ -128,7 +111,7 @@ final class PerfFetch implements Callable<Integer> {
       ByteBuffer frame = ByteBuffer.allocateDirect((int) maxBytes + (1 << 16));
       long lastRecord = System.nanoTime();
       int correlationId = 0;
-      while (report.records() < numRecords) {
+      while (report.records() < read.numRecords) {
         send(channel, ++correlationId, positions);
         frame = receive(channel, frame);
         long records = account(frame, correlationId, positions, ends, report);
@@ -138,13 +121,13 @@ final class PerfFetch implements Callable<Integer> {
         }
         if (records > 0) {
           lastRecord = System.nanoTime();
-        } else if (System.nanoTime() - lastRecord > idleTimeoutMs * 1_000_000L) {
+        } else if (read.idleSince(lastRecord)) {
           break;
         }
       }
     }
     output.printSummary(terminal, report.summary(), "fetched", Map.of());
-    return report.records() >= numRecords ? ExitCode.OK : ExitCode.FAILED;
+    return read.exitCode(report.records());
   }
 
   /** The first offset of every partition, found the way a consumer finds it. */
@@ -156,7 +139,7 @@ final class PerfFetch implements Callable<Integer> {
             .requestTimeoutMs(common.timeoutMs)
             .build();
     try (Consumer consumer = new Consumer(config)) {
-      List<TopicPartition> partitions = consumer.partitionsFor(topic);
+      List<TopicPartition> partitions = consumer.partitionsFor(read.topic);
       consumer.assign(partitions);
       consumer.seekToBeginning(partitions);
       Map<TopicPartition, Long> positions = new LinkedHashMap<>();
@@ -198,7 +181,8 @@ final class PerfFetch implements Callable<Integer> {
             .setSessionId(0)
             .setSessionEpoch(-1)
             .setTopics(
-                List.of(new FetchRequest.FetchTopic().setTopic(topic).setPartitions(partitions)));
+                List.of(
+                    new FetchRequest.FetchTopic().setTopic(read.topic).setPartitions(partitions)));
     RequestHeader header =
         new RequestHeader()
             .setRequestApiKey(ApiKey.FETCH.id())
