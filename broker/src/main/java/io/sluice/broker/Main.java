@@ -16,6 +16,13 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
+    // Netty's JFR allocation events would initialise the Flight Recorder's event metadata on the
+    // first pooled allocation, about 0.1 s added to the first request after every start
+    // (docs/performance.md). Off unless asked for with -Dio.netty.jfr.enabled=true; set before any
+    // Netty class reads it.
+    if (System.getProperty("io.netty.jfr.enabled") == null) {
+      System.setProperty("io.netty.jfr.enabled", "false");
+    }
     BrokerConfig config;
     try {
       config = parse(args);
