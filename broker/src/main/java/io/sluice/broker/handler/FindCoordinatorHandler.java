@@ -9,11 +9,18 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * This broker coordinates every group. Transaction coordinators (key type 1) do not exist: {@code
- * COORDINATOR_NOT_AVAILABLE}.
+ * This broker coordinates every group. Transactions are not implemented, so a transactional id (key
+ * type 1) gets {@code INVALID_REQUEST} with a message saying so: an error kafka-clients treats as
+ * fatal, so {@code initTransactions()} fails at once with that message. ({@code
+ * COORDINATOR_NOT_AVAILABLE}, answered before, is retriable: the client retried until {@code
+ * max.block.ms}, 60 s, and then timed out without a reason.)
  */
 final class FindCoordinatorHandler extends VersionedHandler {
   private static final byte GROUP = 0;
+
+  static final String TRANSACTIONS_NOT_SUPPORTED =
+      "transactions are not supported by this broker (Sluice); remove transactional.id"
+          + " (an idempotent producer needs none)";
 
   private final BrokerNode node;
 
@@ -26,11 +33,15 @@ final class FindCoordinatorHandler extends VersionedHandler {
   public void handle(Request request, Responder responder) {
     short version = request.version();
     FindCoordinatorRequest req = FindCoordinatorRequest.read(request.reader(), version);
-    Errors error = req.keyType() == GROUP ? Errors.NONE : Errors.COORDINATOR_NOT_AVAILABLE;
+    Errors error = req.keyType() == GROUP ? Errors.NONE : Errors.INVALID_REQUEST;
+    String message = error == Errors.NONE ? null : TRANSACTIONS_NOT_SUPPORTED;
     Endpoint self = node.advertised();
     FindCoordinatorResponse response = new FindCoordinatorResponse();
     if (version < 4) {
       response.setErrorCode(error.code());
+      if (version >= 1) {
+        response.setErrorMessage(message);
+      }
       if (error == Errors.NONE) {
         response.setNodeId(node.nodeId()).setHost(self.host()).setPort(self.port());
       } else {
@@ -40,7 +51,10 @@ final class FindCoordinatorHandler extends VersionedHandler {
       List<FindCoordinatorResponse.Coordinator> coordinators = new ArrayList<>();
       for (String key : req.coordinatorKeys()) {
         FindCoordinatorResponse.Coordinator out =
-            new FindCoordinatorResponse.Coordinator().setKey(key).setErrorCode(error.code());
+            new FindCoordinatorResponse.Coordinator()
+                .setKey(key)
+                .setErrorCode(error.code())
+                .setErrorMessage(message);
         if (error == Errors.NONE) {
           out.setNodeId(node.nodeId()).setHost(self.host()).setPort(self.port());
         } else {
