@@ -2,10 +2,10 @@ package io.sluice.broker;
 
 import io.sluice.broker.config.BrokerConfig;
 import io.sluice.broker.config.Endpoint;
+import io.sluice.broker.group.CommittedOffsets;
 import io.sluice.broker.group.GroupCoordinator;
-import io.sluice.broker.handler.BrokerNode;
-import io.sluice.broker.handler.CommittedOffsets;
 import io.sluice.broker.handler.HandlerRegistry;
+import io.sluice.broker.metadata.BrokerNode;
 import io.sluice.broker.server.ServerStats;
 import io.sluice.broker.server.SluiceServer;
 import io.sluice.broker.storage.LogConfig;

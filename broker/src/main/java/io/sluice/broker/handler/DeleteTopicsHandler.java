@@ -1,5 +1,6 @@
 package io.sluice.broker.handler;
 
+import io.sluice.broker.metadata.Topics;
 import io.sluice.protocol.ApiKey;
 import io.sluice.protocol.Errors;
 import io.sluice.protocol.message.DeleteTopicsRequest;

@@ -1,6 +1,8 @@
 package io.sluice.broker.handler;
 
 import io.sluice.broker.config.BrokerConfig;
+import io.sluice.broker.metadata.Topics;
+import io.sluice.broker.purgatory.FetchWaiters;
 import io.sluice.broker.storage.FileSlice;
 import io.sluice.broker.storage.Log;
 import io.sluice.protocol.ApiKey;

@@ -1,6 +1,7 @@
 package io.sluice.broker.handler;
 
 import io.sluice.broker.config.Endpoint;
+import io.sluice.broker.metadata.BrokerNode;
 import io.sluice.protocol.ApiKey;
 import io.sluice.protocol.Errors;
 import io.sluice.protocol.message.FindCoordinatorRequest;

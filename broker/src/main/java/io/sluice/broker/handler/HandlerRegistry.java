@@ -1,7 +1,12 @@
 package io.sluice.broker.handler;
 
 import io.sluice.broker.config.BrokerConfig;
+import io.sluice.broker.group.CommittedOffsets;
 import io.sluice.broker.group.GroupCoordinator;
+import io.sluice.broker.metadata.BrokerNode;
+import io.sluice.broker.metadata.ProducerIds;
+import io.sluice.broker.metadata.Topics;
+import io.sluice.broker.purgatory.FetchWaiters;
 import io.sluice.broker.storage.LogManager;
 import java.nio.file.Path;
 import java.util.ArrayList;

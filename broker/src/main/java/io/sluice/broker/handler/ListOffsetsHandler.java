@@ -1,5 +1,6 @@
 package io.sluice.broker.handler;
 
+import io.sluice.broker.metadata.Topics;
 import io.sluice.broker.storage.Log;
 import io.sluice.broker.storage.TimestampOffset;
 import io.sluice.protocol.ApiKey;

@@ -2,6 +2,8 @@ package io.sluice.broker.handler;
 
 import io.sluice.broker.config.BrokerConfig;
 import io.sluice.broker.config.Endpoint;
+import io.sluice.broker.metadata.BrokerNode;
+import io.sluice.broker.metadata.Topics;
 import io.sluice.protocol.ApiKey;
 import io.sluice.protocol.Errors;
 import io.sluice.protocol.SluiceException;

@@ -1,5 +1,7 @@
 package io.sluice.broker.handler;
 
+import io.sluice.broker.group.CommittedOffsets;
+import io.sluice.broker.metadata.Topics;
 import io.sluice.broker.storage.TopicPartition;
 import io.sluice.protocol.ApiKey;
 import io.sluice.protocol.Errors;

@@ -1,6 +1,7 @@
 package io.sluice.broker.handler;
 
 import io.netty.buffer.ByteBuf;
+import io.sluice.broker.metadata.Topics;
 import io.sluice.broker.storage.AppendResult;
 import io.sluice.broker.storage.Log;
 import io.sluice.protocol.ApiKey;

@@ -7,6 +7,8 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.util.concurrent.EventExecutor;
 import io.sluice.broker.config.BrokerConfig;
+import io.sluice.broker.metadata.BrokerNode;
+import io.sluice.broker.metadata.Topics;
 import io.sluice.broker.storage.LogConfig;
 import io.sluice.broker.storage.LogManager;
 import io.sluice.protocol.ApiKey;

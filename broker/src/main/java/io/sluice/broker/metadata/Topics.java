@@ -1,4 +1,4 @@
-package io.sluice.broker.handler;
+package io.sluice.broker.metadata;
 
 import io.sluice.broker.storage.Log;
 import io.sluice.broker.storage.LogManager;
@@ -29,7 +29,7 @@ import java.util.function.Supplier;
  * fsyncs) runs on the admin executor given at construction, never on an event loop: handlers call
  * {@link #create} and {@link #delete} inside {@link #administer}.
  */
-final class Topics {
+public final class Topics {
   private static final int MAX_NAME_LENGTH = 249;
 
   private final LogManager logs;
@@ -39,11 +39,11 @@ final class Topics {
   private volatile Map<String, Integer> published;
 
   /** Topics whose administration runs on the calling thread (tests). */
-  Topics(LogManager logs) {
+  public Topics(LogManager logs) {
     this(logs, Runnable::run);
   }
 
-  Topics(LogManager logs, Executor admin) {
+  public Topics(LogManager logs, Executor admin) {
     this.logs = logs;
     this.admin = admin;
     Map<String, Integer> counts = new HashMap<>();
@@ -57,12 +57,12 @@ final class Topics {
    * Runs topic administration on the admin executor. The future completes there; a handler answers
    * through its {@code Responder}, which hops back to the connection's event loop.
    */
-  <T> CompletableFuture<T> administer(Supplier<T> work) {
+  public <T> CompletableFuture<T> administer(Supplier<T> work) {
     return CompletableFuture.supplyAsync(work, admin);
   }
 
   /** Kafka's topic-name rules: 1..249 of {@code [a-zA-Z0-9._-]}, not "." or "..". */
-  static boolean isValidName(String name) {
+  public static boolean isValidName(String name) {
     return name != null
         && !name.isEmpty()
         && name.length() <= MAX_NAME_LENGTH
@@ -94,7 +94,7 @@ final class Topics {
    * The log of a partition named by a client, or empty if it does not exist (including names and
    * partition numbers that cannot exist: the lookup never throws on client input).
    */
-  Optional<Log> log(String topic, int partition) {
+  public Optional<Log> log(String topic, int partition) {
     if (partition < 0 || partition >= partitionCount(topic)) {
       return Optional.empty();
     }
@@ -102,21 +102,21 @@ final class Topics {
   }
 
   /** The published topics, sorted. */
-  Set<String> all() {
+  public Set<String> all() {
     return new TreeSet<>(published.keySet());
   }
 
   /** The topic's partition count, 0 if it does not exist (or is not fully created yet). */
-  int partitionCount(String topic) {
+  public int partitionCount(String topic) {
     return topic == null ? 0 : published.getOrDefault(topic, 0);
   }
 
-  boolean exists(String topic) {
+  public boolean exists(String topic) {
     return partitionCount(topic) > 0;
   }
 
   /** Creates a topic with {@code partitions} partitions; NONE or the reason it was not. */
-  synchronized Errors create(String topic, int partitions, boolean validateOnly) {
+  public synchronized Errors create(String topic, int partitions, boolean validateOnly) {
     if (!isValidName(topic)) {
       return Errors.INVALID_TOPIC_EXCEPTION;
     }
@@ -135,7 +135,7 @@ final class Topics {
     return Errors.NONE;
   }
 
-  synchronized Errors delete(String topic) {
+  public synchronized Errors delete(String topic) {
     if (!exists(topic)) {
       return Errors.UNKNOWN_TOPIC_OR_PARTITION;
     }

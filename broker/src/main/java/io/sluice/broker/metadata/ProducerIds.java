@@ -1,4 +1,4 @@
-package io.sluice.broker.handler;
+package io.sluice.broker.metadata;
 
 import io.sluice.broker.storage.DurableFile;
 import java.io.IOException;
@@ -15,7 +15,7 @@ import java.nio.file.Path;
  * <p>File format, {@code producer-id-block} in the first log directory: one big-endian int64, the
  * first id not yet reserved.
  */
-final class ProducerIds {
+public final class ProducerIds {
   static final String FILE_NAME = "producer-id-block";
   private static final long BLOCK = 1000;
 
@@ -23,7 +23,7 @@ final class ProducerIds {
   private long next;
   private long reservedEnd;
 
-  ProducerIds(Path dir) {
+  public ProducerIds(Path dir) {
     this.file = dir.resolve(FILE_NAME);
     try {
       long start = Files.exists(file) ? ByteBuffer.wrap(Files.readAllBytes(file)).getLong() : 0;
@@ -34,7 +34,7 @@ final class ProducerIds {
     }
   }
 
-  synchronized long nextId() {
+  public synchronized long nextId() {
     if (next == reservedEnd) {
       reserve(reservedEnd + BLOCK);
     }
