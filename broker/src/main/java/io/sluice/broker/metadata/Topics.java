@@ -4,6 +4,7 @@ import io.sluice.broker.storage.Log;
 import io.sluice.broker.storage.LogManager;
 import io.sluice.broker.storage.TopicPartition;
 import io.sluice.protocol.Errors;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -11,34 +12,32 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.function.Supplier;
 
 /**
- * Creates and deletes topics on behalf of Metadata (auto-creation), CreateTopics and DeleteTopics,
- * and tells the handlers which topics exist.
+ * The single-node mode's topics: the {@link TopicAdmin} that creates and deletes the partitions'
+ * logs in this broker's log directories, and the registry of which topics exist that {@link
+ * SingleNodeMetadata} reads.
  *
- * <p>Invariant: a reader sees a topic either not at all or with all its partitions. The handlers
- * read {@link #published}, an immutable map from topic to partition count, never the log manager's
+ * <p>Invariant: a reader sees a topic either not at all or with all its partitions. Readers see
+ * {@link #published}, an immutable map from topic to partition count, never the log manager's
  * partition map, which gains one partition at a time while a topic is being created. A topic is
  * published after its last partition's log exists and unpublished before its first log is closed.
  *
  * <p>Thread safety: readers take no lock (one volatile read); creation and deletion are serialized
  * by this object's monitor, so that two clients creating the same topic get one success and one
  * {@code TOPIC_ALREADY_EXISTS}. The monitor is held while the log manager creates or deletes
- * directories (see {@code docs/locks.md}). That disk work (directory creation, index preallocation,
- * fsyncs) runs on the admin executor given at construction, never on an event loop: handlers call
- * {@link #create} and {@link #delete} inside {@link #administer}.
+ * directories (see {@code docs/locks.md}). {@link #createTopic} and {@link #deleteTopic} run that
+ * disk work (directory creation, index preallocation, fsyncs) on the admin executor given at
+ * construction (owned by the broker), never on the caller's thread.
  */
-public final class Topics {
-  private static final int MAX_NAME_LENGTH = 249;
-
+public final class Topics implements TopicAdmin {
   private final LogManager logs;
   private final Executor admin;
 
   /** Topic to partition count; replaced whole, under this object's monitor. */
   private volatile Map<String, Integer> published;
 
-  /** Topics whose administration runs on the calling thread (tests). */
+  /** Topics whose asynchronous administration runs on the calling thread (tests). */
   public Topics(LogManager logs) {
     this(logs, Runnable::run);
   }
@@ -53,46 +52,19 @@ public final class Topics {
     this.published = Map.copyOf(counts);
   }
 
-  /**
-   * Runs topic administration on the admin executor. The future completes there; a handler answers
-   * through its {@code Responder}, which hops back to the connection's event loop.
-   */
-  public <T> CompletableFuture<T> administer(Supplier<T> work) {
-    return CompletableFuture.supplyAsync(work, admin);
+  @Override
+  public CompletableFuture<Errors> createTopic(String topic, int partitions, boolean validateOnly) {
+    return CompletableFuture.supplyAsync(() -> create(topic, partitions, validateOnly), admin);
   }
 
-  /** Kafka's topic-name rules: 1..249 of {@code [a-zA-Z0-9._-]}, not "." or "..". */
-  public static boolean isValidName(String name) {
-    return name != null
-        && !name.isEmpty()
-        && name.length() <= MAX_NAME_LENGTH
-        && !name.equals(".")
-        && !name.equals("..")
-        && hasLegalCharacters(name);
-  }
-
-  // A loop rather than a regex: this runs for every topic of every produce and fetch request,
-  // where the regex showed up in profiles at 2-6% of broker samples.
-  private static boolean hasLegalCharacters(String name) {
-    for (int i = 0; i < name.length(); i++) {
-      char c = name.charAt(i);
-      boolean legal =
-          (c >= 'a' && c <= 'z')
-              || (c >= 'A' && c <= 'Z')
-              || (c >= '0' && c <= '9')
-              || c == '.'
-              || c == '_'
-              || c == '-';
-      if (!legal) {
-        return false;
-      }
-    }
-    return true;
+  @Override
+  public CompletableFuture<Errors> deleteTopic(String topic) {
+    return CompletableFuture.supplyAsync(() -> delete(topic), admin);
   }
 
   /**
-   * The log of a partition named by a client, or empty if it does not exist (including names and
-   * partition numbers that cannot exist: the lookup never throws on client input).
+   * The log of a published partition, or empty if it does not exist (including names and partition
+   * numbers that cannot exist: the lookup never throws on client input).
    */
   public Optional<Log> log(String topic, int partition) {
     if (partition < 0 || partition >= partitionCount(topic)) {
@@ -101,9 +73,9 @@ public final class Topics {
     return logs.log(new TopicPartition(topic, partition));
   }
 
-  /** The published topics, sorted. */
+  /** The published topics, sorted; immutable. */
   public Set<String> all() {
-    return new TreeSet<>(published.keySet());
+    return Collections.unmodifiableSortedSet(new TreeSet<>(published.keySet()));
   }
 
   /** The topic's partition count, 0 if it does not exist (or is not fully created yet). */
@@ -115,9 +87,12 @@ public final class Topics {
     return partitionCount(topic) > 0;
   }
 
-  /** Creates a topic with {@code partitions} partitions; NONE or the reason it was not. */
+  /**
+   * Creates a topic with {@code partitions} partitions on the calling thread; NONE or the reason it
+   * was not. Throws {@code SluiceException(KAFKA_STORAGE_ERROR)} if a log cannot be created.
+   */
   public synchronized Errors create(String topic, int partitions, boolean validateOnly) {
-    if (!isValidName(topic)) {
+    if (!TopicNames.isValid(topic)) {
       return Errors.INVALID_TOPIC_EXCEPTION;
     }
     if (partitions < 1) {
@@ -135,6 +110,7 @@ public final class Topics {
     return Errors.NONE;
   }
 
+  /** Deletes a topic on the calling thread; NONE or UNKNOWN_TOPIC_OR_PARTITION. */
   public synchronized Errors delete(String topic) {
     if (!exists(topic)) {
       return Errors.UNKNOWN_TOPIC_OR_PARTITION;
