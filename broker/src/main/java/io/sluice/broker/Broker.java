@@ -13,7 +13,6 @@ import io.sluice.broker.metadata.Topics;
 import io.sluice.broker.purgatory.FetchWaiters;
 import io.sluice.broker.server.ServerStats;
 import io.sluice.broker.server.SluiceServer;
-import io.sluice.broker.storage.LogConfig;
 import io.sluice.broker.storage.LogManager;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -80,7 +79,7 @@ public final class Broker implements AutoCloseable {
     }
     // The logs come first: opening them locks every log directory, so that nothing in a
     // directory another broker holds (meta.properties included) is read or written.
-    LogManager logs = LogManager.open(logConfig(config), clock);
+    LogManager logs = LogManager.open(config.log(), clock);
     CommittedOffsets offsets = null;
     GroupCoordinator groups = null;
     ExecutorService metadataAdmin = null;
@@ -145,24 +144,6 @@ public final class Broker implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-  }
-
-  static LogConfig logConfig(BrokerConfig config) {
-    return new LogConfig(
-        config.logDirs(),
-        config.logSegmentBytes(),
-        config.logRollMs(),
-        config.logRetentionMs(),
-        config.logRetentionBytes(),
-        config.logIndexIntervalBytes(),
-        config.logIndexSizeMaxBytes(),
-        config.logFlushIntervalMs(),
-        config.logFlushIntervalMessages(),
-        config.logRetentionCheckIntervalMs(),
-        config.logFlushOffsetCheckpointIntervalMs(),
-        config.messageMaxBytes(),
-        config.messageTimestampAfterMaxMs(),
-        config.messageTimestampBeforeMaxMs());
   }
 
   public BrokerConfig config() {
