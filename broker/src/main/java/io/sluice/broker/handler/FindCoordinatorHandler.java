@@ -1,6 +1,7 @@
 package io.sluice.broker.handler;
 
-import io.sluice.broker.config.Endpoint;
+import io.sluice.broker.metadata.BrokerAddress;
+import io.sluice.broker.metadata.ClusterMetadata;
 import io.sluice.protocol.ApiKey;
 import io.sluice.protocol.Errors;
 import io.sluice.protocol.message.FindCoordinatorRequest;
@@ -9,11 +10,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * This broker coordinates every group. Transactions are not implemented, so a transactional id (key
- * type 1) gets {@code INVALID_REQUEST} with a message saying so: an error kafka-clients treats as
- * fatal, so {@code initTransactions()} fails at once with that message. ({@code
- * COORDINATOR_NOT_AVAILABLE}, answered before, is retriable: the client retried until {@code
- * max.block.ms}, 60 s, and then timed out without a reason.)
+ * This broker coordinates every group: the answer is this broker's address as {@link
+ * ClusterMetadata} lists it. Transactions are not implemented, so a transactional id (key type 1)
+ * gets {@code INVALID_REQUEST} with a message saying so: an error kafka-clients treats as fatal, so
+ * {@code initTransactions()} fails at once with that message. ({@code COORDINATOR_NOT_AVAILABLE},
+ * answered before, is retriable: the client retried until {@code max.block.ms}, 60 s, and then
+ * timed out without a reason.)
  */
 final class FindCoordinatorHandler extends VersionedHandler {
   private static final byte GROUP = 0;
@@ -22,20 +24,26 @@ final class FindCoordinatorHandler extends VersionedHandler {
       "transactions are not supported by this broker (Sluice); remove transactional.id"
           + " (an idempotent producer needs none)";
 
-  private final BrokerNode node;
+  private final ClusterMetadata metadata;
 
-  FindCoordinatorHandler(BrokerNode node) {
+  FindCoordinatorHandler(ClusterMetadata metadata) {
     super(ApiKey.FIND_COORDINATOR, 0, 6);
-    this.node = node;
+    this.metadata = metadata;
   }
 
   @Override
   public void handle(Request request, Responder responder) {
     short version = request.version();
     FindCoordinatorRequest req = FindCoordinatorRequest.read(request.reader(), version);
-    Errors error = req.keyType() == GROUP ? Errors.NONE : Errors.INVALID_REQUEST;
-    String message = error == Errors.NONE ? null : TRANSACTIONS_NOT_SUPPORTED;
-    Endpoint self = node.advertised();
+    BrokerAddress self = metadata.broker(metadata.localNodeId()).orElse(null);
+    Errors error;
+    String message = null;
+    if (req.keyType() != GROUP) {
+      error = Errors.INVALID_REQUEST;
+      message = TRANSACTIONS_NOT_SUPPORTED;
+    } else {
+      error = self != null ? Errors.NONE : Errors.COORDINATOR_NOT_AVAILABLE;
+    }
     FindCoordinatorResponse response = new FindCoordinatorResponse();
     if (version < 4) {
       response.setErrorCode(error.code());
@@ -43,7 +51,7 @@ final class FindCoordinatorHandler extends VersionedHandler {
         response.setErrorMessage(message);
       }
       if (error == Errors.NONE) {
-        response.setNodeId(node.nodeId()).setHost(self.host()).setPort(self.port());
+        response.setNodeId(self.nodeId()).setHost(self.host()).setPort(self.port());
       } else {
         response.setNodeId(-1).setHost("").setPort(-1);
       }
@@ -56,7 +64,7 @@ final class FindCoordinatorHandler extends VersionedHandler {
                 .setErrorCode(error.code())
                 .setErrorMessage(message);
         if (error == Errors.NONE) {
-          out.setNodeId(node.nodeId()).setHost(self.host()).setPort(self.port());
+          out.setNodeId(self.nodeId()).setHost(self.host()).setPort(self.port());
         } else {
           out.setNodeId(-1).setHost("").setPort(-1);
         }
