@@ -2,6 +2,7 @@ package io.sluice.broker;
 
 import io.sluice.broker.config.BrokerConfig;
 import io.sluice.broker.config.ConfigException;
+import io.sluice.protocol.SluiceException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -58,8 +59,8 @@ public final class Main {
     Broker broker;
     try {
       broker = Broker.start(config);
-    } catch (UncheckedIOException e) {
-      // The listener or a log directory: the message names the address or the path.
+    } catch (UncheckedIOException | SluiceException e) {
+      // The listener or a log directory (in use, unreadable): the message names it.
       System.err.println("sluice-broker: " + e.getMessage());
       System.exit(1);
       return;
