@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sluice.protocol.ApiKey;
 import io.sluice.protocol.message.ApiVersionsRequest;
+import io.sluice.testing.ExpectedLogs;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -15,6 +16,8 @@ import org.junit.jupiter.api.Test;
 class ConnectionLimitIT {
   @Test
   void connect_overMaxConnections_extraClosedOthersServed() throws Exception {
+    ExpectedLogs.expect(
+        "WARN", "io.sluice.broker.server.RejectionLog", "max.connections=2 reached");
     try (EmbeddedBroker broker = EmbeddedBroker.start(Map.of("max.connections", "2"));
         RawConnection first = new RawConnection(broker.broker().localAddress());
         RawConnection second = new RawConnection(broker.broker().localAddress())) {
