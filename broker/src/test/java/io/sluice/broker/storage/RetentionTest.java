@@ -24,7 +24,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Retention by time and size, and TESTING.md item 11 (retention under an active reader). */
+/**
+ * Retention by time and size, and failure 11 of docs/testing.md (retention under an active reader).
+ */
 class RetentionTest {
   @TempDir Path dir;
   final MutableClock clock = new MutableClock(1_700_000_000_000L);
