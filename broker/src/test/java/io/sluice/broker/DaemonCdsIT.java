@@ -33,7 +33,7 @@ class DaemonCdsIT {
   void jarRebuiltUnderRunningBroker_newArchive_noJvmWarning() throws Exception {
     Assumptions.assumeTrue(
         DaemonProcess.packaged(), "needs the packaged broker (runs after mvn package)");
-    Path jar = copyInstallation();
+    Path jar = DaemonProcess.copyInstallation(home);
     DaemonProcess daemon = new DaemonProcess(home, dataDir, stateDir);
     try {
       // 1. no archive yet: this run writes one at its clean stop; meanwhile the jar is rebuilt.
@@ -71,29 +71,6 @@ class DaemonCdsIT {
     }
   }
 
-  /** The script, the packaged broker and its configuration files, copied under {@link #home}. */
-  private Path copyInstallation() throws IOException {
-    Path project = DaemonProcess.PROJECT;
-    copy(project.resolve("bin/sluice-broker"), home.resolve("bin/sluice-broker"));
-    copyDir(project.resolve("broker/src/main/dist"), home.resolve("broker/src/main/dist"));
-    copyDir(project.resolve("broker/target/lib"), home.resolve("broker/target/lib"));
-    copyDir(project.resolve("config"), home.resolve("config"));
-    Path jar = null;
-    try (Stream<Path> files = Files.list(project.resolve("broker/target"))) {
-      for (Path file : files.toList()) {
-        String name = file.getFileName().toString();
-        if (name.startsWith("sluice-broker-")
-            && name.endsWith(".jar")
-            && !name.matches(".*-(tests|sources|javadoc)\\.jar")) {
-          jar = home.resolve("broker/target").resolve(name);
-          copy(file, jar);
-        }
-      }
-    }
-    assertTrue(jar != null, "no broker jar in broker/target");
-    return jar;
-  }
-
   /** What a rebuild does to the jar as the JVM sees it: a new file with a new modification time. */
   private static void rebuild(Path jar) throws IOException {
     Path rebuilt = jar.resolveSibling(jar.getFileName() + ".new");
@@ -123,20 +100,5 @@ class DaemonCdsIT {
       }
     }
     assertEquals(List.of(), cds);
-  }
-
-  private static void copy(Path from, Path to) throws IOException {
-    Files.createDirectories(to.getParent());
-    Files.copy(from, to, StandardCopyOption.COPY_ATTRIBUTES);
-  }
-
-  private static void copyDir(Path from, Path to) throws IOException {
-    try (Stream<Path> files = Files.list(from)) {
-      for (Path file : files.toList()) {
-        if (Files.isRegularFile(file)) {
-          copy(file, to.resolve(file.getFileName().toString()));
-        }
-      }
-    }
   }
 }

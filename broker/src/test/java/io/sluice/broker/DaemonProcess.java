@@ -6,10 +6,14 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * The broker daemon started as users start it, through {@code bin/sluice-broker}, on a free port
@@ -39,6 +43,7 @@ final class DaemonProcess {
   }
 
   private final Path home;
+  private final Map<String, String> environment = new HashMap<>();
   private final Path dataDir;
   private final Path stateDir;
   private final int port;
@@ -54,6 +59,12 @@ final class DaemonProcess {
     this.port = freePort();
   }
 
+  /** Sets an environment variable for every later script call (overrides the defaults). */
+  DaemonProcess withEnvironment(String name, String value) {
+    environment.put(name, value);
+    return this;
+  }
+
   /** A port nothing listens on right now. */
   static int freePort() throws IOException {
     try (ServerSocket socket = new ServerSocket(0)) {
@@ -65,6 +76,49 @@ final class DaemonProcess {
   static boolean packaged() {
     return Files.isExecutable(SCRIPT)
         && Files.isDirectory(PROJECT.resolve("broker").resolve("target").resolve("lib"));
+  }
+
+  /**
+   * Copies the script, the packaged broker and its configuration files under {@code home} (no
+   * sources: the copy never rebuilds), for tests that change the jars or the sources under the
+   * script; returns the copied broker jar.
+   */
+  static Path copyInstallation(Path home) throws IOException {
+    Path jar = null;
+    copy(SCRIPT, home.resolve("bin/sluice-broker"));
+    copyDir(PROJECT.resolve("broker/src/main/dist"), home.resolve("broker/src/main/dist"));
+    copyDir(PROJECT.resolve("broker/target/lib"), home.resolve("broker/target/lib"));
+    copyDir(PROJECT.resolve("config"), home.resolve("config"));
+    try (Stream<Path> files = Files.list(PROJECT.resolve("broker/target"))) {
+      for (Path file : files.toList()) {
+        String name = file.getFileName().toString();
+        if (name.startsWith("sluice-broker-")
+            && name.endsWith(".jar")
+            && !name.matches(".*-(tests|sources|javadoc)\\.jar")) {
+          jar = home.resolve("broker/target").resolve(name);
+          copy(file, jar);
+        }
+      }
+    }
+    if (jar == null) {
+      throw new IllegalStateException("no broker jar in broker/target");
+    }
+    return jar;
+  }
+
+  private static void copy(Path from, Path to) throws IOException {
+    Files.createDirectories(to.getParent());
+    Files.copy(from, to, StandardCopyOption.COPY_ATTRIBUTES);
+  }
+
+  private static void copyDir(Path from, Path to) throws IOException {
+    try (Stream<Path> files = Files.list(from)) {
+      for (Path file : files.toList()) {
+        if (Files.isRegularFile(file)) {
+          copy(file, to.resolve(file.getFileName().toString()));
+        }
+      }
+    }
   }
 
   int port() {
@@ -162,6 +216,10 @@ final class DaemonProcess {
     builder.environment().put("SLUICE_LOG_DIR", stateDir.resolve("logs").toString());
     builder.environment().put("SLUICE_RUN_DIR", runDir().toString());
     builder.environment().put("SLUICE_HEAP_OPTS", "-Xmx512m");
+    // The build under test is the one to run: a source edited while the suite runs must not make
+    // the script start a nested Maven build (DaemonRebuildIT tests the rebuild with a stub).
+    builder.environment().put("SLUICE_REBUILD", "never");
+    builder.environment().putAll(environment);
     return runToEnd(builder, String.join(" ", args));
   }
 
