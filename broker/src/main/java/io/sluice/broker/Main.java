@@ -2,17 +2,37 @@ package io.sluice.broker;
 
 import io.sluice.broker.config.BrokerConfig;
 import io.sluice.broker.config.ConfigException;
+import io.sluice.protocol.SluiceException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The daemon: {@code Main [--config server.properties] [--override key=value]...}. Starts a broker
  * and runs until SIGTERM/SIGINT, which trigger a clean shutdown. Exit status 2 for a configuration
- * error (the message names the key), 1 for any other startup failure.
+ * error (the message names the key), 1 for any other startup failure (one line on stderr, e.g.
+ * {@code sluice-broker: cannot listen on 127.0.0.1:9092: Address already in use}; the JVM exits
+ * even though storage threads were started), 0 after {@code --help}.
  */
 public final class Main {
+  private static final Logger log = LoggerFactory.getLogger(Main.class);
+
+  static final String USAGE =
+      """
+      usage: sluice-broker [--config FILE] [--override key=value]...
+        --config FILE           broker configuration (Kafka's server.properties format)
+        --override key=value    sets one configuration key, over the file; repeatable
+        --help                  this text
+      Runs until SIGTERM or SIGINT (clean shutdown). Exit status: 1 if it cannot start (the
+      message names the address or directory), 2 for a bad argument or configuration.
+      See docs/configuration.md for the keys.
+      """;
+
   private Main() {}
 
   public static void main(String[] args) {
@@ -22,6 +42,11 @@ public final class Main {
     // Netty class reads it.
     if (System.getProperty("io.netty.jfr.enabled") == null) {
       System.setProperty("io.netty.jfr.enabled", "false");
+    }
+    if (Arrays.asList(args).contains("--help") || Arrays.asList(args).contains("-h")) {
+      System.out.print(USAGE);
+      System.exit(0);
+      return;
     }
     BrokerConfig config;
     try {
@@ -34,9 +59,14 @@ public final class Main {
     Broker broker;
     try {
       broker = Broker.start(config);
-    } catch (RuntimeException e) {
+    } catch (UncheckedIOException | SluiceException e) {
+      // The listener or a log directory (in use, unreadable): the message names it.
+      System.err.println("sluice-broker: " + e.getMessage());
+      System.exit(1);
+      return;
+    } catch (Throwable e) { // also an undeclared checked exception: the JVM must exit
+      log.error("cannot start", e);
       System.err.println("sluice-broker: cannot start: " + e);
-      e.printStackTrace(System.err);
       System.exit(1);
       return;
     }
@@ -80,7 +110,9 @@ public final class Main {
         overrides.put(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());
       } else {
         throw new IllegalArgumentException(
-            "unknown argument '" + arg + "' (usage: [--config FILE] [--override key=value]...)");
+            "unknown argument '"
+                + arg
+                + "' (usage: [--config FILE] [--override key=value]..., --help)");
       }
     }
     return file == null ? BrokerConfig.from(overrides) : BrokerConfig.load(file, overrides);

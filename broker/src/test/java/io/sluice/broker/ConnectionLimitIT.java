@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sluice.protocol.ApiKey;
 import io.sluice.protocol.message.ApiVersionsRequest;
+import io.sluice.testing.ExpectedLogs;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.Map;
@@ -20,6 +21,8 @@ import org.junit.jupiter.api.Test;
 class ConnectionLimitIT {
   @Test
   void connect_overMaxConnections_extraClosedOthersServed() throws Exception {
+    ExpectedLogs.expect(
+        "WARN", "io.sluice.broker.server.RejectionLog", "max.connections=2 reached");
     try (EmbeddedBroker broker = EmbeddedBroker.start(Map.of("max.connections", "2"));
         RawConnection first = new RawConnection(broker.broker().localAddress());
         RawConnection second = new RawConnection(broker.broker().localAddress())) {
@@ -42,6 +45,7 @@ class ConnectionLimitIT {
   @Test
   void connect_overMaxConnectionsPerIp_extraFromThatAddressClosedOtherAddressServed()
       throws Exception {
+    ExpectedLogs.expect("WARN", "io.sluice.broker.server.RejectionLog", "max.connections.per.ip=");
     InetAddress one = InetAddress.getByName("127.0.0.1");
     InetAddress two = InetAddress.getByName("127.0.0.2");
     try (EmbeddedBroker broker =
@@ -97,6 +101,7 @@ class ConnectionLimitIT {
 
   @Test
   void connect_perIpOverrides_zeroRefusesThatAddressOnly() throws Exception {
+    ExpectedLogs.expect("WARN", "io.sluice.broker.server.RejectionLog", "max.connections.per.ip=");
     try (EmbeddedBroker broker =
         EmbeddedBroker.start(
             Map.of(

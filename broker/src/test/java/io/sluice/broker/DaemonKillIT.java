@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -42,10 +41,8 @@ class DaemonKillIT {
 
   @Test
   void kill9MidLoad_restart_everyAcknowledgedRecordReadBack() throws Exception {
-    Assumptions.assumeTrue(Files.isExecutable(DaemonProcess.SCRIPT), "needs bin/sluice-broker");
     Assumptions.assumeTrue(
-        Files.isDirectory(DaemonProcess.PROJECT.resolve("broker/target/lib")),
-        "needs the packaged broker (runs after mvn package)");
+        DaemonProcess.packaged(), "needs the packaged broker (runs after mvn package)");
     DaemonProcess daemon = new DaemonProcess(dataDir, stateDir);
     // offset -> value of every acknowledged record, over all cycles
     Map<Long, byte[]> acked = new ConcurrentHashMap<>();

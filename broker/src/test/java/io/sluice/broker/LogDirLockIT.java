@@ -65,6 +65,8 @@ class LogDirLockIT {
       DaemonProcess second = new DaemonProcess(dataDir, otherStateDir);
       IllegalStateException refused = assertThrows(IllegalStateException.class, second::start);
       String out = refused.getMessage();
+      // One line from the broker's Main, printed by the script as soon as the JVM is gone.
+      assertTrue(out.contains("sluice-broker: log directory "), out);
       assertTrue(out.contains(dataDir.toAbsolutePath().normalize().toString()), out);
       assertTrue(out.contains("is in use by another broker (pid " + pid + ")"), out);
       // The first daemon is unaffected: still alive and accepting connections.

@@ -19,6 +19,8 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.sluice.broker.config.BrokerConfig;
 import io.sluice.broker.handler.HandlerRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -98,7 +100,7 @@ public final class SluiceServer implements AutoCloseable {
           host.isEmpty()
               ? new InetSocketAddress(config.listener().port())
               : new InetSocketAddress(host, config.listener().port());
-      Channel channel = bootstrap.bind(address).syncUninterruptibly().channel();
+      Channel channel = bind(bootstrap, address);
       log.info("listening on {} ({} transport)", channel.localAddress(), epoll ? "epoll" : "nio");
       return new SluiceServer(acceptor, workers, channel, connections, stats, epoll);
     } catch (RuntimeException e) {
@@ -106,6 +108,36 @@ public final class SluiceServer implements AutoCloseable {
       workers.shutdownGracefully(0, 1, TimeUnit.SECONDS);
       throw e;
     }
+  }
+
+  /**
+   * Binds the listener. Netty rethrows a failed bind as the checked {@link IOException} it got
+   * (undeclared); it comes out of here as an {@link UncheckedIOException} whose message names the
+   * address and the reason in one line, e.g. {@code cannot listen on 127.0.0.1:9092: Address
+   * already in use}.
+   */
+  private static Channel bind(ServerBootstrap bootstrap, InetSocketAddress address) {
+    try {
+      return bootstrap.bind(address).syncUninterruptibly().channel();
+    } catch (Exception e) {
+      if (e instanceof IOException io) {
+        throw new UncheckedIOException(
+            "cannot listen on " + hostPort(address) + ": " + reason(io), io);
+      }
+      throw e;
+    }
+  }
+
+  private static String hostPort(InetSocketAddress address) {
+    String host = address.getHostString();
+    return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + address.getPort();
+  }
+
+  /** The system's reason without Netty's prefix ({@code bind(..) failed with error(-98): }). */
+  private static String reason(IOException e) {
+    String message = String.valueOf(e.getMessage());
+    int colon = message.lastIndexOf(": ");
+    return colon >= 0 ? message.substring(colon + 2) : message;
   }
 
   /** Event loops of the configured size and the best transport available. */

@@ -1,5 +1,6 @@
 package io.sluice.broker.group;
 
+import io.sluice.testing.Await;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Collection;
@@ -74,16 +75,9 @@ final class GroupClients {
     }
   }
 
-  /** Waits up to {@code timeout} for {@code condition}; false if it never held. */
-  static boolean await(Duration timeout, BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (System.nanoTime() < deadline) {
-      if (condition.getAsBoolean()) {
-        return true;
-      }
-      Thread.sleep(20);
-    }
-    return condition.getAsBoolean();
+  /** Waits up to {@code timeout} for {@code condition}; false if it never held ({@link Await}). */
+  static boolean await(Duration timeout, BooleanSupplier condition) {
+    return Await.holds(timeout, condition);
   }
 
   private static void join(Thread thread) {

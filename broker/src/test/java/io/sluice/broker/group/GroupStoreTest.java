@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sluice.testing.ExpectedLogs;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -79,6 +80,7 @@ class GroupStoreTest {
 
   @Test
   void open_corruptCheckpoint_movedAsideAndStartsEmpty() throws Exception {
+    ExpectedLogs.warn(GroupStore.class, "is unreadable");
     try (GroupStore store = GroupStore.open(dir)) {
       store.save(snapshot("a", 1)).get();
     }

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sluice.protocol.Errors;
+import io.sluice.testing.ExpectedLogs;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -151,6 +152,8 @@ class SyncAndHeartbeatTest {
   @Test
   void sync_storeFails_coordinatorNotAvailableAndGroupRebalances(@TempDir Path other)
       throws Exception {
+    ExpectedLogs.error(GroupStore.class, "cannot write group checkpoint");
+    ExpectedLogs.error(Rebalancer.class, "storing group metadata failed");
     Path vanishing = Files.createDirectory(other.resolve("state"));
     try (GroupHarness failing = new GroupHarness(vanishing)) {
       List<JoinResult> members = failing.formGroup(2);

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sluice.broker.LogCapture;
+import io.sluice.testing.ExpectedLogs;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -18,6 +19,7 @@ class RejectionLogTest {
 
   @Test
   void rejected_floodOfConnections_firstLoggedThenOneReportPerIntervalWithCount() {
+    ExpectedLogs.Expectation reports = ExpectedLogs.warn(RejectionLog.class, "max.connections=3");
     RejectionLog rejections = new RejectionLog(() -> now, INTERVAL);
     try (LogCapture capture = new LogCapture(RejectionLog.class.getName())) {
       for (int i = 0; i < 500; i++) {
@@ -44,5 +46,6 @@ class RejectionLogTest {
           capture.warnings().get(2).endsWith("max.connections=3 reached"),
           "a lone rejection after a quiet interval is logged as the first one was");
     }
+    assertEquals(3, reports.count(), reports.messages().toString());
   }
 }

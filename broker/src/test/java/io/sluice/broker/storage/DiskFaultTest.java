@@ -13,6 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sluice.protocol.Errors;
 import io.sluice.protocol.SluiceException;
+import io.sluice.testing.ExpectedLogs;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,7 +23,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** failure-catalogue item (docs/storage.md, Tests) 10: disk full and failed fsync. */
+/** Failure 10 of docs/testing.md: disk full and failed fsync. */
 class DiskFaultTest {
   @TempDir Path dir;
   final MutableClock clock = new MutableClock(1_700_000_000_000L);
@@ -58,6 +59,7 @@ class DiskFaultTest {
 
   @Test
   void flush_fsyncFails_takesDirectoryOfflineAndNeverAcks() throws Exception {
+    ExpectedLogs.error(LogDirectory.class, "is offline after an I/O failure");
     FaultyFileIo io = new FaultyFileIo();
     LogManager manager = LogManager.open(smallConfig(dir), clock, io);
     Log log = manager.createLog(TP);
@@ -96,6 +98,7 @@ class DiskFaultTest {
 
   @Test
   void close_whenFinalFlushFails_writesNoCleanMarker() {
+    ExpectedLogs.error(LogDirectory.class, "is offline after an I/O failure");
     FaultyFileIo io = new FaultyFileIo();
     LogManager manager = LogManager.open(smallConfig(dir), clock, io);
     Log log = manager.createLog(TP);

@@ -5,6 +5,7 @@ import static io.sluice.broker.storage.StorageTestSupport.smallConfig;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sluice.testing.Await;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -16,11 +17,8 @@ class FlushPolicyTest {
   @TempDir Path dir;
   final MutableClock clock = new MutableClock(1_700_000_000_000L);
 
-  private static void awaitFlushed(Log log, long offset) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-    while (log.flushedOffset() < offset && System.nanoTime() < deadline) {
-      Thread.sleep(5);
-    }
+  private static void awaitFlushed(Log log, long offset) {
+    Await.until("flushed up to offset " + offset, () -> log.flushedOffset() >= offset);
   }
 
   @Test

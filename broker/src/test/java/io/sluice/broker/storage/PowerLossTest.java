@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sluice.testing.ExpectedLogs;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -20,10 +21,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * failure-catalogue item (docs/storage.md, Tests) 2: a simulated power loss at every fsync point of
- * a short produce run. With {@code acks=all} (wait for the flush) nothing acknowledged is lost;
- * with {@code acks=1} the loss is confined to data after the last completed flush and the log ends
- * on a batch boundary. In both cases what survives is a prefix of what was sent, byte for byte.
+ * Failure 2 of docs/testing.md: a simulated power loss at every fsync point of a short produce run.
+ * With {@code acks=all} (wait for the flush) nothing acknowledged is lost; with {@code acks=1} the
+ * loss is confined to data after the last completed flush and the log ends on a batch boundary. In
+ * both cases what survives is a prefix of what was sent, byte for byte.
  */
 class PowerLossTest {
   private static final int BATCHES = 24; // about 34 KB: the 16 KiB segments roll twice
@@ -109,16 +110,24 @@ class PowerLossTest {
 
   @Test
   void powerLoss_atEveryFsyncPoint_acksAll_losesNothingAcknowledged() throws Exception {
+    ExpectedLogs.error(LogDirectory.class, "is offline after an I/O failure");
+    ExpectedLogs.warn(LogLoader.class, "recovery: ").optional();
+    ExpectedLogs.warn(LogLoader.class, ": deleting segment ").optional();
     powerLossAtEverySyncPoint(true);
   }
 
   @Test
   void powerLoss_atEveryFsyncPoint_acksOne_losesOnlyUnflushedSuffix() throws Exception {
+    ExpectedLogs.error(LogDirectory.class, "is offline after an I/O failure");
+    ExpectedLogs.warn(LogLoader.class, "recovery: ").optional();
+    ExpectedLogs.warn(LogLoader.class, ": deleting segment ").optional();
     powerLossAtEverySyncPoint(false);
   }
 
   @Test
   void powerLoss_withoutAnyFsync_keepsAPrefixEndingOnABatchBoundary() throws IOException {
+    ExpectedLogs.warn(LogLoader.class, "recovery: ").optional();
+    ExpectedLogs.warn(LogLoader.class, ": deleting segment ").optional();
     Path dir = root.resolve("nosync");
     FaultyFileIo io = new FaultyFileIo();
     LogManager manager = LogManager.open(smallConfig(dir), clock, io);

@@ -13,6 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sluice.protocol.Errors;
 import io.sluice.protocol.SluiceException;
+import io.sluice.testing.ExpectedLogs;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -27,8 +28,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * failure-catalogue items (docs/storage.md, Tests) 3 (torn tail), 4 (crash in
- * roll/retention/checkpoint), 5 (index), 6 (bits).
+ * Failures 3 (torn tail), 4 (crash in roll/retention/checkpoint), 5 (index), 6 (bits) of
+ * docs/testing.md.
  */
 class RecoveryTest {
   @TempDir Path dir;
@@ -73,6 +74,9 @@ class RecoveryTest {
   @Test
   void recover_tornTailAtEveryByteOfLastBatch_truncatesToPreviousBatchAndAppendsContinue()
       throws IOException {
+    ExpectedLogs.warn(LogLoader.class, "truncated batch");
+    ExpectedLogs.warn(LogLoader.class, "a batch header needs");
+    ExpectedLogs.warn(LogLoader.class, ": deleting segment ").optional();
     List<byte[]> stored = writeAndCrash(6, 150);
     Path file = activeLogFile();
     byte[] full = Files.readAllBytes(file);
@@ -93,6 +97,9 @@ class RecoveryTest {
   @Test
   void recover_zerosOrRandomBytesAfterLastBatch_truncatesThemAndKeepsEveryBatch()
       throws IOException {
+    ExpectedLogs.warn(LogLoader.class, "outside [");
+    ExpectedLogs.warn(LogLoader.class, "a batch header needs");
+    ExpectedLogs.warn(LogLoader.class, "truncated batch").optional();
     List<byte[]> stored = writeAndCrash(5, 200);
     Path file = activeLogFile();
     byte[] full = Files.readAllBytes(file);
@@ -119,6 +126,8 @@ class RecoveryTest {
 
   @Test
   void recover_corruptBatchInMiddle_truncatesThereAndDropsLaterSegments() throws IOException {
+    ExpectedLogs.warn(LogLoader.class, ": deleting segment ");
+    ExpectedLogs.warn(LogLoader.class, "computed=");
     List<byte[]> stored = writeAndCrash(60, 700);
     Path first = partitionDir().resolve(LogFiles.logName(0));
     byte[] bytes = Files.readAllBytes(first);
@@ -169,6 +178,7 @@ class RecoveryTest {
   @Test
   void reopen_afterCrashBetweenRetentionCheckpointAndRename_finishesTheDeletion()
       throws IOException {
+    ExpectedLogs.warn(LogLoader.class, ": deleting segment ");
     List<byte[]> stored = writeAndCrash(60, 700);
     LogManager manager = reopen();
     Log log = manager.log(TP).orElseThrow();
@@ -191,6 +201,7 @@ class RecoveryTest {
 
   @Test
   void reopen_withTornCheckpointTempAndDamagedCheckpoint_ignoresThemAndScans() throws IOException {
+    ExpectedLogs.warn(LogDirectory.class, "ignoring unreadable checkpoint");
     List<byte[]> stored = writeAndCrash(20, 500);
     Files.write(
         dir.resolve(LogFiles.RECOVERY_POINT_CHECKPOINT + ".tmp"), "0\n3\norders 0".getBytes());
@@ -235,6 +246,7 @@ class RecoveryTest {
   @Test
   void reopen_indexesDeletedZeroedGarbageOrPastEof_rebuildsAndEveryOffsetReadable()
       throws IOException {
+    ExpectedLogs.warn(LogLoader.class, "rebuilding its indexes");
     List<byte[]> stored = writeAndCloseCleanly(100);
     Path index = partitionDir().resolve(LogFiles.indexName(0));
     Path timeIndex = partitionDir().resolve(LogFiles.timeIndexName(0));
@@ -276,6 +288,7 @@ class RecoveryTest {
 
   @Test
   void reopen_orphanIndex_isDeleted() throws IOException {
+    ExpectedLogs.warn(LogLoader.class, "deleting orphan index");
     writeAndCloseCleanly(3);
     Path orphan = partitionDir().resolve(LogFiles.indexName(12345));
     Files.write(orphan, new byte[16]);
@@ -287,6 +300,7 @@ class RecoveryTest {
   @Test
   void read_bitFlipInSealedSegment_isAlwaysDetectedAndOtherBatchesStayReadable()
       throws IOException {
+    ExpectedLogs.error(SegmentReader.class, "corrupt batch in ");
     List<byte[]> stored = writeAndCloseCleanly(60);
     Path first = partitionDir().resolve(LogFiles.logName(0));
     byte[] original = Files.readAllBytes(first);
@@ -336,6 +350,8 @@ class RecoveryTest {
 
   @Test
   void read_bitFlipInBaseOffsetOfSealedBatch_isDetectedByContinuity() throws IOException {
+    ExpectedLogs.error(SegmentReader.class, "expected=");
+    ExpectedLogs.warn(SegmentReader.class, "does not match the log");
     List<byte[]> stored = writeAndCloseCleanly(60);
     Path first = partitionDir().resolve(LogFiles.logName(0));
     byte[] original = Files.readAllBytes(first);

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sluice.testing.ExpectedLogs;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,11 +19,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * failure-catalogue item (docs/storage.md, Tests) 4 for retention: a power loss at every sync point
- * of a retention pass (the log-start checkpoint's temp file, rename and directory fsync, the
- * renames to .deleted and their directory fsync). After the restart the log starts at the old or
- * the new log start, never earlier than a start that was made durable, and every offset from there
- * to the end reads back byte for byte.
+ * Failure 4 of docs/testing.md for retention: a power loss at every sync point of a retention pass
+ * (the log-start checkpoint's temp file, rename and directory fsync, the renames to .deleted and
+ * their directory fsync). After the restart the log starts at the old or the new log start, never
+ * earlier than a start that was made durable, and every offset from there to the end reads back
+ * byte for byte.
  */
 class RetentionCrashTest {
   @TempDir Path root;
@@ -46,6 +47,10 @@ class RetentionCrashTest {
 
   @Test
   void powerLoss_atEverySyncPointOfRetention_logStartOldOrNewAndDataIntact() throws Exception {
+    ExpectedLogs.error(LogDirectory.class, "is offline after an I/O failure");
+    ExpectedLogs.warn(LogLoader.class, ": deleting segment ").optional();
+    ExpectedLogs.warn(LogLoader.class, "deleting orphan index").optional();
+    ExpectedLogs.warn(LogLoader.class, "recovery: ").optional();
     FaultyFileIo probe = new FaultyFileIo();
     Setup probeRun = fill(root.resolve("probe"), probe);
     int before = probe.syncCount();

@@ -25,8 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Retention by time and size, and failure-catalogue item (docs/storage.md, Tests) 11 (retention
- * under an active reader).
+ * Retention by time and size, and failure 11 of docs/testing.md (retention under an active reader).
  */
 class RetentionTest {
   @TempDir Path dir;

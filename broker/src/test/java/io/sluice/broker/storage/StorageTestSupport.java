@@ -1,9 +1,11 @@
 package io.sluice.broker.storage;
 
+import io.sluice.testing.Await;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
@@ -25,20 +27,9 @@ final class StorageTestSupport {
         .build();
   }
 
-  /** Polls {@code condition} every millisecond until it holds; fails after 30 s. */
+  /** Waits until {@code condition} holds; fails naming {@code what} after 30 s ({@link Await}). */
   static void await(String what, BooleanSupplier condition) {
-    long deadline = System.nanoTime() + 30_000_000_000L;
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting until " + what);
-      }
-      try {
-        Thread.sleep(1);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError("interrupted waiting until " + what, e);
-      }
-    }
+    Await.until(what, Duration.ofSeconds(30), condition);
   }
 
   /** Reads a slice's bytes through its channel, then releases it. */
