@@ -53,6 +53,7 @@ public record BrokerConfig(
     int messageMaxBytes,
     long messageTimestampAfterMaxMs,
     long messageTimestampBeforeMaxMs,
+    int logSegmentIdleFilesMax,
     GroupConfig groups) {
 
   public BrokerConfig {
@@ -154,6 +155,7 @@ public record BrokerConfig(
         v.integer(ConfigKey.MESSAGE_MAX_BYTES),
         v.longValue(ConfigKey.MESSAGE_TIMESTAMP_AFTER_MAX_MS),
         v.longValue(ConfigKey.MESSAGE_TIMESTAMP_BEFORE_MAX_MS),
+        v.integer(ConfigKey.LOG_SEGMENT_IDLE_FILES_MAX),
         v.groups());
   }
 
