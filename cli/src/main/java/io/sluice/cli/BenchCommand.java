@@ -25,8 +25,8 @@ final class BenchCommand {
       name = "zerocopy",
       mixinStandardHelpOptions = true,
       description = {
-        "Copies a file by a read/write loop and by FileChannel.transferTo (sendfile),",
-        "file-to-file and file-to-socket over loopback, and compares median time,",
+        "Compare copying a file by read/write and by transferTo (sendfile).",
+        "Copies file-to-file and file-to-socket over loopback, and compares median time,",
         "throughput and process CPU time."
       })
   static final class ZeroCopy implements Callable<Integer> {
@@ -62,6 +62,13 @@ final class BenchCommand {
     @Override
     public Integer call() throws Exception {
       Path dir = directory != null ? directory : Path.of(System.getProperty("java.io.tmpdir"));
+      if (!java.nio.file.Files.isDirectory(dir)) {
+        throw new IllegalArgumentException(
+            "--dir " + dir + " is not a directory: give an existing directory to write into");
+      }
+      if (!java.nio.file.Files.isWritable(dir)) {
+        throw new IllegalArgumentException("--dir " + dir + " is not writable");
+      }
       List<Result> results = new ZeroCopyBenchmark(size, runs, dir).run();
       if (json) {
         printJson(results);

@@ -17,6 +17,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -109,44 +112,107 @@ final class ConsumeCommand implements Callable<Integer> {
             .requestTimeoutMs(Math.max(common.timeoutMs, 1000))
             .build();
     ObjectMapper mapper = new ObjectMapper();
-    long printed = 0;
-    try (Consumer<byte[], byte[]> consumer = new Consumer<>(config)) {
-      if (group != null && partition == null && start.offset == null) {
-        // A member of the group: shares the topic with the group's other consumers.
-        consumer.subscribe(List.of(topic), new CommitOnRevoke(consumer, terminal));
-      } else {
-        assign(consumer);
-      }
-      long lastRecord = System.nanoTime();
-      while (maxMessages == null || printed < maxMessages) {
-        ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(200));
-        for (TopicPartition tp : records.partitions()) {
-          for (ConsumerRecord<byte[], byte[]> r : records.records(tp)) {
-            if (maxMessages != null && printed >= maxMessages) {
-              consumer.seek(tp, r.offset()); // so that a commit covers only what was printed
-              break;
-            }
-            terminal.out().println("json".equals(format) ? json(mapper, r) : text(r));
-            printed++;
-          }
-        }
-        terminal.out().flush();
-        if (!records.isEmpty()) {
-          lastRecord = System.nanoTime();
-        } else if (idleTimeoutMs != null
-            && System.nanoTime() - lastRecord > idleTimeoutMs * 1_000_000L) {
-          break;
-        }
-        if (group != null && !records.isEmpty()) {
-          consumer.commitSync();
-        }
-      }
-      if (group != null) {
-        consumer.commitSync();
+    AtomicBoolean stop = new AtomicBoolean();
+    CountDownLatch finished = new CountDownLatch(1);
+    // Ctrl-C (SIGINT) or SIGTERM: stop reading, commit what was printed, leave the group and print
+    // the summary before the JVM goes (the hook waits for that, a bounded time).
+    Thread hook =
+        new Thread(
+            () -> {
+              stop.set(true);
+              try {
+                finished.await(Math.max(common.timeoutMs, 1000) + 5000, TimeUnit.MILLISECONDS);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            },
+            "sluice-consume-stop");
+    Runtime.getRuntime().addShutdownHook(hook);
+    try {
+      long printed;
+      try (Consumer<byte[], byte[]> consumer = new Consumer<>(config)) {
+        printed = read(consumer, mapper, stop);
+      } // close() leaves the group, before the summary says we are done
+      terminal.err().printf("consumed %d records from %s%n", printed, topic);
+      terminal.err().flush();
+    } finally {
+      finished.countDown();
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException shuttingDown) {
+        // the hook is running: it returns once finished is counted down
       }
     }
-    terminal.err().printf("consumed %d records from %s%n", printed, topic);
     return ExitCode.OK;
+  }
+
+  /** Commits of a group's offsets are batched: at most one per this many ms while reading. */
+  static final long COMMIT_INTERVAL_MS = 1000;
+
+  /**
+   * Reads and prints until the count, the idle timeout or {@code stop}; returns what it printed.
+   */
+  private long read(Consumer<byte[], byte[]> consumer, ObjectMapper mapper, AtomicBoolean stop)
+      throws Exception {
+    long printed = 0;
+    boolean member = group != null && partition == null && start.offset == null;
+    if (member) {
+      // A member of the group: shares the topic with the group's other consumers.
+      consumer.subscribe(List.of(topic), new CommitOnRevoke(consumer, terminal));
+    } else {
+      assign(consumer);
+    }
+    long started = System.nanoTime();
+    // The idle timer starts once this consumer has partitions: a group join is not idleness.
+    long lastRecord = member ? -1 : started;
+    long lastCommit = System.nanoTime();
+    boolean uncommitted = false;
+    while (!stop.get() && (maxMessages == null || printed < maxMessages)) {
+      ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(200));
+      for (TopicPartition tp : records.partitions()) {
+        for (ConsumerRecord<byte[], byte[]> r : records.records(tp)) {
+          if (maxMessages != null && printed >= maxMessages) {
+            consumer.seek(tp, r.offset()); // so that a commit covers only what was printed
+            break;
+          }
+          terminal.out().println("json".equals(format) ? json(mapper, r) : text(r));
+          printed++;
+        }
+      }
+      terminal.out().flush();
+      long now = System.nanoTime();
+      if (lastRecord < 0) {
+        if (!consumer.assignment().isEmpty()) {
+          lastRecord = now;
+        } else if (now - started > Math.max(common.timeoutMs, 1000) * 1_000_000L) {
+          throw new IllegalStateException(
+              "group "
+                  + group
+                  + " assigned no partition of "
+                  + topic
+                  + " to this consumer in "
+                  + common.timeoutMs
+                  + " ms");
+        }
+      }
+      if (!records.isEmpty()) {
+        lastRecord = now;
+        uncommitted = group != null;
+      } else if (idleTimeoutMs != null
+          && lastRecord >= 0
+          && now - lastRecord > idleTimeoutMs * 1_000_000L) {
+        break;
+      }
+      if (uncommitted && now - lastCommit >= COMMIT_INTERVAL_MS * 1_000_000L) {
+        consumer.commitSync();
+        lastCommit = now;
+        uncommitted = false;
+      }
+    }
+    if (group != null) {
+      consumer.commitSync();
+    }
+    return printed;
   }
 
   /** Outside the group's membership: the named partition, or all, at the asked position. */

@@ -80,6 +80,11 @@ final class GroupsCommand {
       try (GroupAdmin admin = admin(common)) {
         GroupAdmin.GroupDescription d = admin.describeGroup(group);
         Map<TopicPartition, Long> committed = admin.committedOffsets(group);
+        if ("Dead".equals(d.state()) && d.members().isEmpty() && committed.isEmpty()) {
+          // What a coordinator answers for a group it does not know; Kafka's tool says so too.
+          terminal.err().printf("error: Consumer group '%s' does not exist.%n", group);
+          return ExitCode.FAILED;
+        }
         Map<TopicPartition, GroupAdmin.MemberDescription> owner = new HashMap<>();
         TreeSet<TopicPartition> partitions = new TreeSet<>(BY_TOPIC_AND_PARTITION);
         partitions.addAll(committed.keySet());

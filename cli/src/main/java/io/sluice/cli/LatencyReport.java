@@ -87,8 +87,16 @@ final class LatencyReport {
 
   /** The final figures; call once, after the last {@link #record}. */
   Summary summary() {
+    return summary(nanoClock.getAsLong());
+  }
+
+  /**
+   * The final figures of a run that ended at {@code endNanos} (a reading of the clock): a run that
+   * stopped because nothing more arrived ends at its last record, not after the wait.
+   */
+  Summary summary(long endNanos) {
     total.add(recorder.getIntervalHistogram());
-    double seconds = Math.max(1e-9, (nanoClock.getAsLong() - startNanos) / 1e9);
+    double seconds = Math.max(1e-9, (endNanos - startNanos) / 1e9);
     boolean hasLatency = total.getTotalCount() > 0;
     return new Summary(
         records,

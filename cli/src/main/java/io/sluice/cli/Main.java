@@ -5,6 +5,8 @@ import io.sluice.protocol.Errors;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeoutException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -31,6 +33,7 @@ import picocli.CommandLine.Spec;
       GroupsCommand.class,
       PerfCommand.class,
       BenchCommand.class,
+      CompletionCommand.class,
       CommandLine.HelpCommand.class
     },
     footer = {
@@ -44,11 +47,18 @@ public final class Main implements Runnable {
       description = "Print stack traces of errors.")
   boolean verbose;
 
+  @Option(
+      names = {"--bootstrap-server", "-b"},
+      paramLabel = "HOST:PORT",
+      description = "Broker for the command that follows (same as giving it after the command).")
+  String bootstrapServer;
+
   @Spec CommandSpec spec;
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "missing command");
+    throw new CommandLine.ParameterException(
+        spec.commandLine(), "missing command (topics, produce, consume, groups, perf, bench...)");
   }
 
   public static void main(String[] args) {
@@ -67,6 +77,8 @@ public final class Main implements Runnable {
     CommandLine commandLine = new CommandLine(new Main(), new Factory(terminal));
     commandLine.setOut(terminal.out());
     commandLine.setErr(terminal.err());
+    commandLine.setExecutionStrategy(Main::executeChecked);
+    commandLine.setParameterExceptionHandler(Main::usageError);
     commandLine.setExecutionExceptionHandler(
         (exception, failed, parseResult) -> {
           terminal.err().println("error: " + describe(exception));
@@ -82,6 +94,111 @@ public final class Main implements Runnable {
     return code;
   }
 
+  /**
+   * Runs the command the line names, after handing a {@code -b} given before it to its options and,
+   * for a command that talks to a broker, checking that one accepts connections (a refused
+   * connection fails at once with exit code 3 instead of after {@code --timeout-ms}).
+   */
+  private static int executeChecked(ParseResult parseResult) {
+    Integer help = CommandLine.executeHelpRequest(parseResult);
+    if (help != null) {
+      return help;
+    }
+    ParseResult leaf = parseResult;
+    while (leaf.subcommand() != null) {
+      leaf = leaf.subcommand();
+    }
+    CommonOptions common = commonOptions(leaf.commandSpec());
+    if (common != null) {
+      String early = parseResult.matchedOptionValue("--bootstrap-server", null);
+      if (early != null && !leaf.hasMatchedOption("--bootstrap-server")) {
+        common.bootstrapServer = early;
+      }
+      try {
+        BrokerProbe.check(common.bootstrapServer, common.timeoutMs);
+      } catch (RuntimeException e) {
+        throw new CommandLine.ExecutionException(leaf.commandSpec().commandLine(), "", e);
+      }
+    } else if (parseResult.hasMatchedOption("--bootstrap-server") && leaf != parseResult) {
+      throw new CommandLine.ParameterException(
+          leaf.commandSpec().commandLine(),
+          "'" + leaf.commandSpec().qualifiedName() + "' does not talk to a broker: drop -b");
+    }
+    return new CommandLine.RunLast().execute(parseResult);
+  }
+
+  private static CommonOptions commonOptions(CommandSpec spec) {
+    for (CommandSpec mixin : spec.mixins().values()) {
+      if (mixin.userObject() instanceof CommonOptions common) {
+        return common;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * A wrong command line: one line saying what was wrong (with picocli's suggestion for a typo) and
+   * where the usage is, instead of the whole usage text.
+   */
+  private static int usageError(CommandLine.ParameterException e, String[] args) {
+    CommandLine failed = e.getCommandLine();
+    StringBuilder line = new StringBuilder("error: ").append(e.getMessage());
+    if (e instanceof CommandLine.UnmatchedArgumentException unmatched
+        && !unmatched.getUnmatched().isEmpty()) {
+      List<String> suggestions = suggest(unmatched.getUnmatched().get(0), failed.getCommandSpec());
+      if (!suggestions.isEmpty()) {
+        line.append(" (did you mean '").append(String.join("' or '", suggestions)).append("'?)");
+      }
+    }
+    line.append("; see '").append(failed.getCommandSpec().qualifiedName()).append(" --help'");
+    failed.getErr().println(line);
+    failed.getErr().flush();
+    return ExitCode.USAGE;
+  }
+
+  /**
+   * The subcommands (or, for {@code -x}, the options) of {@code spec} within a small edit distance
+   * of {@code typed}, counting a swap of two neighbours as one edit ({@code lsit} is one from
+   * {@code list}).
+   */
+  static List<String> suggest(String typed, CommandSpec spec) {
+    List<String> candidates = new ArrayList<>();
+    if (typed.startsWith("-")) {
+      spec.options().forEach(o -> candidates.addAll(List.of(o.names())));
+    } else {
+      candidates.addAll(spec.subcommands().keySet());
+    }
+    int allowed = Math.max(1, typed.length() / 3);
+    return candidates.stream()
+        .filter(c -> editDistance(typed, c) <= allowed)
+        .distinct()
+        .sorted()
+        .toList();
+  }
+
+  private static int editDistance(String a, String b) {
+    int[][] d = new int[a.length() + 1][b.length() + 1];
+    for (int i = 0; i <= a.length(); i++) {
+      d[i][0] = i;
+    }
+    for (int j = 0; j <= b.length(); j++) {
+      d[0][j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      for (int j = 1; j <= b.length(); j++) {
+        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+        d[i][j] = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost);
+        if (i > 1
+            && j > 1
+            && a.charAt(i - 1) == b.charAt(j - 2)
+            && a.charAt(i - 2) == b.charAt(j - 1)) {
+          d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+        }
+      }
+    }
+    return d[a.length()][b.length()];
+  }
+
   private static boolean verbose(ParseResult parseResult) {
     for (ParseResult p = parseResult; p != null; p = p.subcommand()) {
       if (p.hasMatchedOption("--verbose")) {
@@ -93,6 +210,9 @@ public final class Main implements Runnable {
 
   static int exitCode(Throwable exception) {
     Throwable cause = unwrap(exception);
+    if (cause instanceof BrokerProbe.UnreachableException) {
+      return ExitCode.UNREACHABLE;
+    }
     if (cause instanceof IllegalArgumentException) {
       return ExitCode.USAGE;
     }
@@ -115,7 +235,8 @@ public final class Main implements Runnable {
   private static Throwable unwrap(Throwable exception) {
     Throwable cause = exception;
     while ((cause instanceof java.util.concurrent.ExecutionException
-            || cause instanceof java.util.concurrent.CompletionException)
+            || cause instanceof java.util.concurrent.CompletionException
+            || cause instanceof CommandLine.ExecutionException)
         && cause.getCause() != null) {
       cause = cause.getCause();
     }

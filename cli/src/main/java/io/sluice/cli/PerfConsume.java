@@ -21,7 +21,7 @@ import picocli.CommandLine.Option;
 @Command(
     name = "consume",
     mixinStandardHelpOptions = true,
-    description = "Consumer<byte[], byte[]> throughput from the beginning of a topic.")
+    description = "Consumer throughput from the beginning of a topic.")
 final class PerfConsume implements Callable<Integer> {
   private final Terminal terminal;
   @Mixin CommonOptions common;
@@ -31,7 +31,7 @@ final class PerfConsume implements Callable<Integer> {
   @Option(
       names = "--property",
       paramLabel = "KEY=VALUE",
-      description = "Consumer<byte[], byte[]> settings by Kafka name.")
+      description = "Consumer settings by Kafka name.")
   Map<String, String> properties = new LinkedHashMap<>();
 
   PerfConsume(Terminal terminal) {
@@ -61,8 +61,8 @@ final class PerfConsume implements Callable<Integer> {
       // offset lookups done), as Kafka's consumer tool leaves its group join out of its rate.
       partitions.forEach(consumer::position);
       report = new LatencyReport(System::nanoTime);
+      long lastRecord = System.nanoTime();
       try (AutoCloseable progress = output.progressEverySecond(terminal, report)) {
-        long lastRecord = System.nanoTime();
         while (report.records() < read.numRecords) {
           ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(100));
           if (records.isEmpty()) {
@@ -82,11 +82,13 @@ final class PerfConsume implements Callable<Integer> {
           }
         }
       }
-      summary = report.summary(); // before close(): the rate is that of reading
+      // Before close(), and up to the last record if the topic ran dry: the rate is that of
+      // reading.
+      summary = report.summary(read.end(report.records(), lastRecord));
     }
     Map<String, Object> extra = new LinkedHashMap<>();
     extra.put("firstRecordMs", firstRecordNanos < 0 ? -1 : firstRecordNanos / 1e6);
     output.printSummary(terminal, summary, "received", extra);
-    return read.exitCode(report.records());
+    return read.exitCode(terminal, report.records());
   }
 }

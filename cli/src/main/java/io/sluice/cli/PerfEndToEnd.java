@@ -15,7 +15,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 /**
  * {@code sluice perf e2e}: one process produces and consumes; each record carries its send time
@@ -31,36 +30,7 @@ final class PerfEndToEnd implements Callable<Integer> {
   @Mixin CommonOptions common;
   @Mixin AcksOption acks;
   @Mixin PerfOutput output;
-
-  @Option(
-      names = {"--topic", "-t"},
-      defaultValue = "perf-e2e",
-      description = "Topic (default: ${DEFAULT-VALUE}).")
-  String topic;
-
-  @Option(
-      names = "--num-records",
-      defaultValue = "10000",
-      description = "Records (default: ${DEFAULT-VALUE}).")
-  long numRecords;
-
-  @Option(
-      names = "--record-size",
-      defaultValue = "1024",
-      description = "Value size, at least 8 (default: ${DEFAULT-VALUE}).")
-  int recordSize;
-
-  @Option(
-      names = "--throughput",
-      defaultValue = "1000",
-      description = "Records/s, -1 for unlimited (default: ${DEFAULT-VALUE}).")
-  long throughput;
-
-  @Option(
-      names = "--linger-ms",
-      defaultValue = "0",
-      description = "linger.ms (default: ${DEFAULT-VALUE}).")
-  long lingerMs;
+  @Mixin SendOptions send = new SendOptions("perf-e2e", 10000, 1024, 1000, 0);
 
   PerfEndToEnd(Terminal terminal) {
     this.terminal = terminal;
@@ -69,12 +39,13 @@ final class PerfEndToEnd implements Callable<Integer> {
   @Override
   @SuppressWarnings("try") // the progress printer is a resource only for its close()
   public Integer call() throws Exception {
-    if (recordSize < 8) {
-      throw new IllegalArgumentException("--record-size must be >= 8, got " + recordSize);
+    if (send.recordSize < 8) {
+      throw new IllegalArgumentException("--record-size must be >= 8, got " + send.recordSize);
     }
-    PerfCommand.ensureTopic(common, topic, 1);
+    PerfCommand.ensureTopic(common, send.topic, 1);
     ProducerConfig producerConfig =
-        ProduceCommand.config(common, acks.value, Map.of("linger.ms", Long.toString(lingerMs)));
+        ProduceCommand.config(
+            common, acks.value, Map.of("linger.ms", Long.toString(send.lingerMs)));
     ConsumerConfig consumerConfig =
         ConsumerConfig.builder()
             .bootstrapServers(common.bootstrapServer)
@@ -87,7 +58,7 @@ final class PerfEndToEnd implements Callable<Integer> {
     try (Consumer<byte[], byte[]> consumer = new Consumer<>(consumerConfig);
         Producer<byte[], byte[]> producer = new Producer<>(producerConfig);
         AutoCloseable progress = output.progressEverySecond(terminal, report)) {
-      List<TopicPartition> partitions = consumer.partitionsFor(topic);
+      List<TopicPartition> partitions = consumer.partitionsFor(send.topic);
       consumer.assign(partitions);
       consumer.seekToEnd(partitions);
       partitions.forEach(consumer::position);
@@ -95,10 +66,10 @@ final class PerfEndToEnd implements Callable<Integer> {
       sending.setDaemon(true);
       sending.start();
       long lastRecord = System.nanoTime();
-      while (report.records() < numRecords && failure.get() == null) {
+      while (report.records() < send.numRecords && failure.get() == null) {
         for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
           long now = System.nanoTime();
-          report.record(recordSize, now - ByteBuffer.wrap(r.value()).getLong());
+          report.record(send.recordSize, now - ByteBuffer.wrap(r.value()).getLong());
           lastRecord = now;
         }
         if (System.nanoTime() - lastRecord > common.timeoutMs * 1_000_000L) {
@@ -112,17 +83,17 @@ final class PerfEndToEnd implements Callable<Integer> {
       terminal.err().println("error: " + Main.describe(failure.get()));
       return ExitCode.FAILED;
     }
-    return report.records() >= numRecords ? ExitCode.OK : ExitCode.FAILED;
+    return report.records() >= send.numRecords ? ExitCode.OK : ExitCode.FAILED;
   }
 
   private void produce(Producer<byte[], byte[]> producer, AtomicReference<Exception> failure) {
-    PerfProduce.Throttle throttle = new PerfProduce.Throttle(throughput);
+    PerfProduce.Throttle throttle = new PerfProduce.Throttle(send.throughput);
     try {
-      for (long i = 0; i < numRecords && failure.get() == null; i++) {
-        byte[] value = new byte[recordSize];
+      for (long i = 0; i < send.numRecords && failure.get() == null; i++) {
+        byte[] value = new byte[send.recordSize];
         ByteBuffer.wrap(value).putLong(System.nanoTime());
         producer.send(
-            new ProducerRecord<>(topic, null, null, null, value, List.of()),
+            new ProducerRecord<>(send.topic, null, null, null, value, List.of()),
             (metadata, error) -> {
               if (error != null) {
                 failure.compareAndSet(null, error);

@@ -78,11 +78,10 @@ final class PerfFetch implements Callable<Integer> {
   @Option(
       names = "--passes",
       defaultValue = "1",
-      description = {
-        "Read the topic this many times: on reaching every partition's high watermark, start",
-        "again from the first offsets, so that a small topic gives a long, warm measurement",
-        "(default: ${DEFAULT-VALUE})."
-      })
+      description =
+          "Read the topic this many times: on reaching every partition's high watermark, start"
+              + " again from the first offsets, so that a small topic gives a long, warm"
+              + " measurement (default: ${DEFAULT-VALUE}).")
   int passes;
 
   PerfFetch(Terminal terminal) {
@@ -105,11 +104,11 @@ final class PerfFetch implements Callable<Integer> {
     int pass = 1;
     LatencyReport report = new LatencyReport(System::nanoTime);
     InetSocketAddress address = address(common.bootstrapServer);
+    long lastRecord = System.nanoTime();
     try (SocketChannel channel = SocketChannel.open(address);
         AutoCloseable progress = output.progressEverySecond(terminal, report)) {
       channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
       ByteBuffer frame = ByteBuffer.allocateDirect((int) maxBytes + (1 << 16));
-      long lastRecord = System.nanoTime();
       int correlationId = 0;
       while (report.records() < read.numRecords) {
         send(channel, ++correlationId, positions);
@@ -126,8 +125,9 @@ final class PerfFetch implements Callable<Integer> {
         }
       }
     }
-    output.printSummary(terminal, report.summary(), "fetched", Map.of());
-    return read.exitCode(report.records());
+    LatencyReport.Summary summary = report.summary(read.end(report.records(), lastRecord));
+    output.printSummary(terminal, summary, "fetched", Map.of());
+    return read.exitCode(terminal, report.records());
   }
 
   /** The first offset of every partition, found the way a consumer finds it. */

@@ -21,48 +21,19 @@ import picocli.CommandLine.Option;
 @Command(
     name = "produce",
     mixinStandardHelpOptions = true,
-    description = "Producer<byte[], byte[]> throughput and latency (send to acknowledgement).")
+    description = "Producer throughput and latency (send to acknowledgement).")
 final class PerfProduce implements Callable<Integer> {
   private final Terminal terminal;
   @Mixin CommonOptions common;
   @Mixin AcksOption acks;
   @Mixin PerfOutput output;
-
-  @Option(
-      names = {"--topic", "-t"},
-      defaultValue = "perf",
-      description = "Topic (default: ${DEFAULT-VALUE}).")
-  String topic;
-
-  @Option(
-      names = "--num-records",
-      defaultValue = "100000",
-      description = "Records to send (default: ${DEFAULT-VALUE}).")
-  long numRecords;
-
-  @Option(
-      names = "--record-size",
-      defaultValue = "1024",
-      description = "Value size in bytes (default: ${DEFAULT-VALUE}).")
-  int recordSize;
-
-  @Option(
-      names = "--throughput",
-      defaultValue = "-1",
-      description = "Target records/s, -1 for unlimited (default: ${DEFAULT-VALUE}).")
-  long throughput;
+  @Mixin SendOptions send = new SendOptions("perf", 100000, 1024, -1, 5);
 
   @Option(
       names = "--batch-size",
       defaultValue = "16384",
       description = "batch.size in bytes (default: ${DEFAULT-VALUE}).")
   int batchSize;
-
-  @Option(
-      names = "--linger-ms",
-      defaultValue = "5",
-      description = "linger.ms (default: ${DEFAULT-VALUE}).")
-  long lingerMs;
 
   @Option(
       names = "--partitions",
@@ -83,30 +54,34 @@ final class PerfProduce implements Callable<Integer> {
   @Override
   @SuppressWarnings("try") // the progress printer is a resource only for its close()
   public Integer call() throws Exception {
-    if (numRecords < 1 || recordSize < 0) {
+    if (send.numRecords < 1 || send.recordSize < 0) {
       throw new IllegalArgumentException(
-          "--num-records=" + numRecords + " --record-size=" + recordSize + " out of range");
+          "--num-records="
+              + send.numRecords
+              + " --record-size="
+              + send.recordSize
+              + " out of range");
     }
-    PerfCommand.ensureTopic(common, topic, partitions);
+    PerfCommand.ensureTopic(common, send.topic, partitions);
     Map<String, String> settings = new LinkedHashMap<>(properties);
     settings.put("batch.size", Integer.toString(batchSize));
-    settings.put("linger.ms", Long.toString(lingerMs));
+    settings.put("linger.ms", Long.toString(send.lingerMs));
     ProducerConfig config = ProduceCommand.config(common, acks.value, settings);
-    byte[] payload = new byte[recordSize];
+    byte[] payload = new byte[send.recordSize];
     new Random(0).nextBytes(payload);
     LatencyReport report = new LatencyReport(System::nanoTime);
     AtomicLong failures = new AtomicLong();
     AtomicReference<Exception> firstFailure = new AtomicReference<>();
-    Throttle throttle = new Throttle(throughput);
+    Throttle throttle = new Throttle(send.throughput);
     try (Producer<byte[], byte[]> producer = new Producer<>(config);
         AutoCloseable progress = output.progressEverySecond(terminal, report)) {
-      for (long i = 0; i < numRecords; i++) {
+      for (long i = 0; i < send.numRecords; i++) {
         long sentAt = System.nanoTime();
         producer.send(
-            new ProducerRecord<>(topic, null, null, null, payload, List.of()),
+            new ProducerRecord<>(send.topic, null, null, null, payload, List.of()),
             (metadata, error) -> {
               if (error == null) {
-                report.record(recordSize, System.nanoTime() - sentAt);
+                report.record(send.recordSize, System.nanoTime() - sentAt);
               } else {
                 failures.incrementAndGet();
                 firstFailure.compareAndSet(null, error);

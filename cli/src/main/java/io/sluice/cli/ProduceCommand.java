@@ -55,8 +55,7 @@ final class ProduceCommand implements Callable<Integer> {
   @Option(
       names = "--property",
       paramLabel = "KEY=VALUE",
-      description =
-          "Producer<byte[], byte[]> setting by Kafka name, e.g. linger.ms=10 (repeatable).")
+      description = "Producer setting by Kafka name, e.g. linger.ms=10 (repeatable).")
   Map<String, String> properties = new LinkedHashMap<>();
 
   ProduceCommand(Terminal terminal) {

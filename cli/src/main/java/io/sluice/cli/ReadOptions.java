@@ -30,8 +30,30 @@ final class ReadOptions {
     return System.nanoTime() - lastRecordNanos > idleTimeoutMs * 1_000_000L;
   }
 
-  /** The exit code of a run that read {@code records}: OK once the wanted count was reached. */
-  int exitCode(long records) {
-    return records >= numRecords ? ExitCode.OK : ExitCode.FAILED;
+  /**
+   * The end of the measurement: now when the wanted count was reached; when the run stopped because
+   * nothing more arrived, the time of the last record (the idle wait is not reading time).
+   */
+  long end(long records, long lastRecordNanos) {
+    return records >= numRecords ? System.nanoTime() : lastRecordNanos;
+  }
+
+  /**
+   * The exit code of a run that read {@code records}: OK once the wanted count was reached; else a
+   * line on stderr says what happened (the topic holds fewer records, most likely) and it is 1.
+   */
+  int exitCode(Terminal terminal, long records) {
+    if (records >= numRecords) {
+      return ExitCode.OK;
+    }
+    terminal
+        .err()
+        .printf(
+            "error: only %d of --num-records %d records arrived (nothing more for"
+                + " --idle-timeout-ms %d): does %s hold fewer? The figures above cover the %d"
+                + " read, up to the last one.%n",
+            records, numRecords, idleTimeoutMs, topic, records);
+    terminal.err().flush();
+    return ExitCode.FAILED;
   }
 }

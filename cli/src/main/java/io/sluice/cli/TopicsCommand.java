@@ -28,6 +28,31 @@ import picocli.CommandLine.Parameters;
     })
 final class TopicsCommand {
 
+  private static final java.util.regex.Pattern LEGAL_NAME =
+      java.util.regex.Pattern.compile("[a-zA-Z0-9._-]+");
+
+  /**
+   * Kafka's rule for topic names, checked before asking the broker so that the message can say
+   * which characters are legal. Whatever else the broker refuses (a reserved name, a collision) is
+   * its own one-line answer.
+   */
+  static void checkName(String topic) {
+    if (topic.isEmpty() || topic.equals(".") || topic.equals("..")) {
+      throw new IllegalArgumentException("topic name '" + topic + "' is not allowed");
+    }
+    if (topic.length() > 249) {
+      throw new IllegalArgumentException(
+          "topic name is " + topic.length() + " characters long; at most 249 are allowed");
+    }
+    if (!LEGAL_NAME.matcher(topic).matches()) {
+      throw new IllegalArgumentException(
+          "topic name '"
+              + topic
+              + "' has characters that are not allowed: use ASCII letters, digits, '.', '_' and"
+              + " '-'");
+    }
+  }
+
   private static Admin admin(CommonOptions common) {
     return new Admin(common.bootstrapServer, Duration.ofMillis(common.timeoutMs));
   }
@@ -61,6 +86,7 @@ final class TopicsCommand {
       if (partitions < 1) {
         throw new IllegalArgumentException("--partitions must be >= 1, got " + partitions);
       }
+      checkName(topic);
       try (Admin admin = admin(common)) {
         admin.createTopic(topic, partitions, configs);
       }
