@@ -26,6 +26,7 @@ final class LogDirectory {
   private final Set<Log> logs = ConcurrentHashMap.newKeySet();
   private final Flusher flusher;
   private volatile Throwable failure;
+  private volatile FlushObserver flushObserver = FlushObserver.NONE;
 
   LogDirectory(Path path, LogConfig config, java.time.Clock clock) {
     this.path = path;
@@ -34,6 +35,14 @@ final class LogDirectory {
 
   void start() {
     flusher.start();
+  }
+
+  FlushObserver flushObserver() {
+    return flushObserver;
+  }
+
+  void flushObserver(FlushObserver observer) {
+    this.flushObserver = observer;
   }
 
   void add(Log log) {
