@@ -6,16 +6,22 @@ import io.sluice.broker.group.GroupCoordinator;
 import io.sluice.broker.handler.BrokerNode;
 import io.sluice.broker.handler.CommittedOffsets;
 import io.sluice.broker.handler.HandlerRegistry;
+import io.sluice.broker.metrics.BrokerMetrics;
+import io.sluice.broker.metrics.BrokerSources;
+import io.sluice.broker.server.RequestObserver;
 import io.sluice.broker.server.ServerStats;
 import io.sluice.broker.server.SluiceServer;
 import io.sluice.broker.storage.LogConfig;
 import io.sluice.broker.storage.LogManager;
+import io.sluice.broker.storage.TopicPartition;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,6 +41,7 @@ public final class Broker implements AutoCloseable {
   private final HandlerRegistry handlers;
   private final SluiceServer server;
   private final Endpoint advertised;
+  private final BrokerMetrics metrics; // null when metrics.port is -1
   private boolean closed;
 
   private Broker(
@@ -44,7 +51,8 @@ public final class Broker implements AutoCloseable {
       GroupCoordinator groups,
       HandlerRegistry handlers,
       SluiceServer server,
-      Endpoint advertised) {
+      Endpoint advertised,
+      BrokerMetrics metrics) {
     this.config = config;
     this.logs = logs;
     this.offsets = offsets;
@@ -52,6 +60,7 @@ public final class Broker implements AutoCloseable {
     this.handlers = handlers;
     this.server = server;
     this.advertised = advertised;
+    this.metrics = metrics;
   }
 
   /** Starts a broker; on failure, whatever was opened is closed again. */
@@ -61,15 +70,29 @@ public final class Broker implements AutoCloseable {
 
   public static Broker start(BrokerConfig config, Clock clock) {
     Path stateDir = config.logDirs().get(0);
-    for (Path dir : config.logDirs()) {
-      try {
-        Files.createDirectories(dir);
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot create log directory " + dir, e);
+    // First, so that /health answers (and /ready says "not ready") during a long recovery.
+    BrokerMetrics metrics =
+        config.metricsEnabled()
+            ? BrokerMetrics.start(config.metricsHost(), config.metricsPort())
+            : null;
+    String clusterId;
+    LogManager logs;
+    try {
+      for (Path dir : config.logDirs()) {
+        try {
+          Files.createDirectories(dir);
+        } catch (IOException e) {
+          throw new UncheckedIOException("cannot create log directory " + dir, e);
+        }
       }
+      clusterId = BrokerMetadata.loadOrCreate(stateDir, config.nodeId());
+      logs = LogManager.open(logConfig(config), clock);
+    } catch (RuntimeException e) {
+      if (metrics != null) {
+        metrics.close();
+      }
+      throw e;
     }
-    String clusterId = BrokerMetadata.loadOrCreate(stateDir, config.nodeId());
-    LogManager logs = LogManager.open(logConfig(config), clock);
     CommittedOffsets offsets = null;
     GroupCoordinator groups = null;
     HandlerRegistry handlers = null;
@@ -78,17 +101,35 @@ public final class Broker implements AutoCloseable {
       groups = GroupCoordinator.open(config.groups(), stateDir);
       BrokerNode node = new BrokerNode(config.nodeId(), clusterId);
       handlers = HandlerRegistry.forBroker(config, logs, node, offsets, groups, stateDir);
-      SluiceServer server = SluiceServer.start(config, handlers);
+      if (metrics != null) {
+        logs.setFlushObserver(metrics.flushObserver());
+      }
+      SluiceServer server =
+          SluiceServer.start(
+              config, handlers, metrics == null ? RequestObserver.NONE : metrics.requestObserver());
       Endpoint advertised = config.advertised(server.localAddress().getPort());
       node.advertise(advertised);
+      if (metrics != null) {
+        CommittedOffsets committed = offsets;
+        metrics.brokerStarted(
+            new BrokerSources(
+                logs::logs,
+                () -> committedOffsets(committed),
+                server.stats(),
+                handlers::parkedFetches));
+        log.info("metrics, health and readiness on http://{}/", metrics.address());
+      }
       log.info(
           "Sluice broker {} started: listening on {}, advertised as {}, data in {}",
           config.nodeId(),
           server.localAddress(),
           advertised,
           config.logDirs());
-      return new Broker(config, logs, offsets, groups, handlers, server, advertised);
+      return new Broker(config, logs, offsets, groups, handlers, server, advertised, metrics);
     } catch (RuntimeException e) {
+      if (metrics != null) {
+        metrics.close();
+      }
       if (handlers != null) {
         handlers.close();
       }
@@ -101,6 +142,16 @@ public final class Broker implements AutoCloseable {
       logs.close();
       throw e;
     }
+  }
+
+  private static Map<String, Map<TopicPartition, Long>> committedOffsets(CommittedOffsets offsets) {
+    Map<String, Map<TopicPartition, Long>> all = new HashMap<>();
+    for (String group : offsets.groupIds()) {
+      Map<TopicPartition, Long> byPartition = new HashMap<>();
+      offsets.committed(group).forEach((tp, committed) -> byPartition.put(tp, committed.offset()));
+      all.put(group, byPartition);
+    }
+    return all;
   }
 
   static LogConfig logConfig(BrokerConfig config) {
@@ -133,6 +184,11 @@ public final class Broker implements AutoCloseable {
     return advertised.host() + ":" + advertised.port();
   }
 
+  /** The metrics endpoint's bound address, or null when {@code metrics.port} is -1. */
+  public InetSocketAddress metricsAddress() {
+    return metrics == null ? null : metrics.address();
+  }
+
   public ServerStats serverStats() {
     return server.stats();
   }
@@ -153,6 +209,9 @@ public final class Broker implements AutoCloseable {
     }
     closed = true;
     log.info("shutting down broker {}", config.nodeId());
+    if (metrics != null) {
+      metrics.shuttingDown();
+    }
     try {
       server.close();
     } finally {
@@ -161,7 +220,13 @@ public final class Broker implements AutoCloseable {
         groups.close();
         offsets.close();
       } finally {
-        logs.close();
+        try {
+          logs.close();
+        } finally {
+          if (metrics != null) {
+            metrics.close();
+          }
+        }
       }
     }
     log.info("broker {} shut down cleanly", config.nodeId());

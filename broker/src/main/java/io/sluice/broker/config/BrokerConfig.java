@@ -47,7 +47,9 @@ public record BrokerConfig(
     long logFlushIntervalMessages,
     long logFlushOffsetCheckpointIntervalMs,
     int messageMaxBytes,
-    GroupConfig groups) {
+    GroupConfig groups,
+    int metricsPort,
+    String metricsHost) {
 
   public BrokerConfig {
     logDirs = List.copyOf(logDirs);
@@ -135,7 +137,16 @@ public record BrokerConfig(
         v.longValue(ConfigKey.LOG_FLUSH_INTERVAL_MESSAGES),
         v.longValue(ConfigKey.LOG_FLUSH_OFFSET_CHECKPOINT_INTERVAL_MS),
         v.integer(ConfigKey.MESSAGE_MAX_BYTES),
-        v.groups());
+        v.groups(),
+        v.integer(ConfigKey.METRICS_PORT),
+        values.get(ConfigKey.METRICS_HOST).isEmpty()
+            ? listener.host()
+            : values.get(ConfigKey.METRICS_HOST));
+  }
+
+  /** Whether the metrics and health endpoint is on ({@code metrics.port} other than -1). */
+  public boolean metricsEnabled() {
+    return metricsPort >= 0;
   }
 
   /** The address clients are told to use: the advertised listener, else the bound one. */

@@ -18,13 +18,16 @@ import java.util.concurrent.TimeUnit;
 public final class HandlerRegistry implements AutoCloseable {
   private final ApiHandler[] byKey;
   private final ExecutorService topicAdmin;
+  private final FetchWaiters fetchWaiters;
 
   public HandlerRegistry(List<ApiHandler> handlers) {
-    this(handlers, null);
+    this(handlers, null, new FetchWaiters());
   }
 
-  private HandlerRegistry(List<ApiHandler> handlers, ExecutorService topicAdmin) {
+  private HandlerRegistry(
+      List<ApiHandler> handlers, ExecutorService topicAdmin, FetchWaiters fetchWaiters) {
     this.topicAdmin = topicAdmin;
+    this.fetchWaiters = fetchWaiters;
     int max = 0;
     for (ApiHandler handler : handlers) {
       max = Math.max(max, handler.apiKey().id());
@@ -61,11 +64,12 @@ public final class HandlerRegistry implements AutoCloseable {
               return t;
             });
     Topics topics = new Topics(logs, topicAdmin);
+    FetchWaiters fetchWaiters = new FetchWaiters();
     List<ApiHandler> handlers =
         new ArrayList<>(
             List.of(
                 new ProduceHandler(topics),
-                new FetchHandler(topics, config, new FetchWaiters()),
+                new FetchHandler(topics, config, fetchWaiters),
                 new ListOffsetsHandler(topics),
                 new MetadataHandler(config, node, topics),
                 new OffsetCommitHandler(offsets, groups),
@@ -81,7 +85,12 @@ public final class HandlerRegistry implements AutoCloseable {
                 new ListGroupsHandler(groups, offsets),
                 new DescribeGroupsHandler(groups, offsets)));
     handlers.add(new ApiVersionsHandler(handlers));
-    return new HandlerRegistry(handlers, topicAdmin);
+    return new HandlerRegistry(handlers, topicAdmin, fetchWaiters);
+  }
+
+  /** Fetch requests parked waiting for data (metrics). */
+  public int parkedFetches() {
+    return fetchWaiters.parkedFetches();
   }
 
   /** The handler for an API key id, or null if this broker does not serve it. */

@@ -9,7 +9,6 @@ import io.sluice.broker.config.BrokerConfig;
 import io.sluice.broker.handler.HandlerRegistry;
 import io.sluice.protocol.codec.FrameDecoder;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The per-connection pipeline: idle timeout, frame decoder (4-byte size, at most {@code
@@ -23,14 +22,19 @@ final class BrokerChannelInitializer extends ChannelInitializer<SocketChannel> {
   private final HandlerRegistry handlers;
   private final ResponseFrameWriter frames;
   private final ServerStats stats;
-  private final AtomicInteger connections = new AtomicInteger();
+  private final RequestObserver observer;
   private final ChannelGroup openChannels;
   private final RejectionLog rejections =
       new RejectionLog(System::nanoTime, RejectionLog.DEFAULT_INTERVAL_NANOS);
 
   BrokerChannelInitializer(
-      BrokerConfig config, HandlerRegistry handlers, ServerStats stats, ChannelGroup openChannels) {
+      BrokerConfig config,
+      HandlerRegistry handlers,
+      ServerStats stats,
+      ChannelGroup openChannels,
+      RequestObserver observer) {
     this.config = config;
+    this.observer = observer;
     this.openChannels = openChannels;
     this.handlers = handlers;
     this.stats = stats;
@@ -40,8 +44,8 @@ final class BrokerChannelInitializer extends ChannelInitializer<SocketChannel> {
   @Override
   protected void initChannel(SocketChannel channel) {
     openChannels.add(channel);
-    int open = connections.incrementAndGet();
-    channel.closeFuture().addListener(f -> connections.decrementAndGet());
+    int open = stats.connectionOpened();
+    channel.closeFuture().addListener(f -> stats.connectionClosed());
     if (open > config.maxConnections()) {
       stats.connectionRejected();
       rejections.rejected(channel.remoteAddress(), config.maxConnections());
@@ -55,6 +59,6 @@ final class BrokerChannelInitializer extends ChannelInitializer<SocketChannel> {
     pipeline.addLast("requestDecoder", new RequestDecoder(handlers));
     pipeline.addLast(
         "dispatcher",
-        new RequestDispatcher(handlers, frames, config.queuedMaxRequestsPerConnection()));
+        new RequestDispatcher(handlers, frames, config.queuedMaxRequestsPerConnection(), observer));
   }
 }
