@@ -75,7 +75,6 @@ public final class Broker implements AutoCloseable {
         config.metricsEnabled()
             ? BrokerMetrics.start(config.metricsHost(), config.metricsPort())
             : null;
-    String clusterId;
     LogManager logs;
     try {
       for (Path dir : config.logDirs()) {
@@ -85,7 +84,8 @@ public final class Broker implements AutoCloseable {
           throw new UncheckedIOException("cannot create log directory " + dir, e);
         }
       }
-      clusterId = BrokerMetadata.loadOrCreate(stateDir, config.nodeId());
+      // The logs come first: opening them locks every log directory, so that nothing in a
+      // directory another broker holds (meta.properties included) is read or written.
       logs = LogManager.open(logConfig(config), clock);
     } catch (RuntimeException e) {
       if (metrics != null) {
@@ -97,6 +97,7 @@ public final class Broker implements AutoCloseable {
     GroupCoordinator groups = null;
     HandlerRegistry handlers = null;
     try {
+      String clusterId = BrokerMetadata.loadOrCreate(stateDir, config.nodeId());
       offsets = CommittedOffsets.open(stateDir);
       groups = GroupCoordinator.open(config.groups(), stateDir);
       BrokerNode node = new BrokerNode(config.nodeId(), clusterId);
@@ -167,7 +168,9 @@ public final class Broker implements AutoCloseable {
         config.logFlushIntervalMessages(),
         config.logRetentionCheckIntervalMs(),
         config.logFlushOffsetCheckpointIntervalMs(),
-        config.messageMaxBytes());
+        config.messageMaxBytes(),
+        config.messageTimestampAfterMaxMs(),
+        config.messageTimestampBeforeMaxMs());
   }
 
   public BrokerConfig config() {
