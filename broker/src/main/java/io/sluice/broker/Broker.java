@@ -118,7 +118,10 @@ public final class Broker implements AutoCloseable {
                 () -> committedOffsets(committed),
                 server.stats(),
                 handlers::parkedFetches));
-        log.info("metrics, health and readiness on http://{}/", metrics.address());
+        log.info(
+            "metrics, health and readiness on http://{}:{}/",
+            metrics.address().getHostString(),
+            metrics.address().getPort());
       }
       log.info(
           "Sluice broker {} started: listening on {}, advertised as {}, data in {}",
