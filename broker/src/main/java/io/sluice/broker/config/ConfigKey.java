@@ -38,6 +38,18 @@ public enum ConfigKey {
       "Largest request frame accepted; a larger one closes the connection."),
   MAX_CONNECTIONS(
       "max.connections", "1000", Type.INT, 1, "Open client connections; more are closed at once."),
+  MAX_CONNECTIONS_PER_IP(
+      "max.connections.per.ip",
+      "2147483647",
+      Type.INT,
+      0,
+      "Open connections from one address; more from it are closed at once."),
+  MAX_CONNECTIONS_PER_IP_OVERRIDES(
+      "max.connections.per.ip.overrides",
+      "",
+      Type.STRING,
+      0,
+      "Per-address exceptions to max.connections.per.ip: host:count,host:count."),
   CONNECTIONS_MAX_IDLE_MS(
       "connections.max.idle.ms",
       "600000",

@@ -15,16 +15,16 @@ public final class ServerStats {
   private final LongAdder rejectedConnections = new LongAdder();
   private final AtomicInteger openConnections = new AtomicInteger();
 
-  /** Counts an accepted connection; returns how many are open now, this one included. */
-  int connectionOpened() {
-    return openConnections.incrementAndGet();
+  /** Counts an admitted connection (one within the connection limits). */
+  void connectionOpened() {
+    openConnections.incrementAndGet();
   }
 
   void connectionClosed() {
     openConnections.decrementAndGet();
   }
 
-  /** Connections accepted and not yet closed (those over max.connections count until closed). */
+  /** Connections admitted and not yet closed. */
   public int openConnections() {
     return openConnections.get();
   }
