@@ -46,18 +46,23 @@ final class MetadataHandler extends VersionedHandler {
                 .anyMatch(t -> Topics.isValidName(t.name()) && !topics.exists(t.name()));
     if (creates) {
       topics
-          .administer(() -> describe(req, all, true))
+          .administer(() -> describe(req, all, true, request.listenerName()))
           .whenComplete(
               (response, failure) ->
                   responder.respond(
-                      response != null ? response : describe(req, all, false), version));
+                      response != null
+                          ? response
+                          : describe(req, all, false, request.listenerName()),
+                      version));
     } else {
-      responder.respond(describe(req, all, false), version);
+      responder.respond(describe(req, all, false, request.listenerName()), version);
     }
   }
 
-  private MetadataResponse describe(MetadataRequest req, boolean all, boolean autoCreate) {
-    Endpoint self = node.advertised();
+  /** The answer, with this broker's address as the listener {@code listenerName} advertises it. */
+  private MetadataResponse describe(
+      MetadataRequest req, boolean all, boolean autoCreate, String listenerName) {
+    Endpoint self = node.advertised(listenerName);
     MetadataResponse response =
         new MetadataResponse()
             .setClusterId(node.clusterId())

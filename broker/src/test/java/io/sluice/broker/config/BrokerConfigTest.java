@@ -133,6 +133,70 @@ class BrokerConfigTest {
   }
 
   @Test
+  void listeners_severalNamedWithTheMap_eachAdvertisedOnItsOwn() {
+    BrokerConfig config =
+        BrokerConfig.from(
+            Map.of(
+                "listeners", "PLAINTEXT://0.0.0.0:19092, plaintext_host://0.0.0.0:9092",
+                "advertised.listeners", "PLAINTEXT://sluice:19092,PLAINTEXT_HOST://localhost:9092",
+                "listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,PLAINTEXT_HOST:PLAINTEXT"));
+    assertEquals(
+        List.of(
+            new Endpoint("PLAINTEXT", "0.0.0.0", 19092),
+            new Endpoint("PLAINTEXT_HOST", "0.0.0.0", 9092)),
+        config.listeners());
+    assertEquals(new Endpoint("PLAINTEXT", "0.0.0.0", 19092), config.listener());
+    assertEquals(new Endpoint("PLAINTEXT", "sluice", 19092), config.advertised("PLAINTEXT", 19092));
+    assertEquals(
+        new Endpoint("PLAINTEXT_HOST", "localhost", 9092), config.advertised("PLAINTEXT_HOST", 1));
+    assertEquals(new Endpoint("PLAINTEXT", "sluice", 19092), config.advertised(19092));
+  }
+
+  @Test
+  void listeners_withoutAdvertised_eachUsesItsHostAndBoundPort() {
+    BrokerConfig config =
+        BrokerConfig.from(
+            Map.of(
+                "listeners", "INTERNAL://127.0.0.2:0,EXTERNAL://0.0.0.0:0",
+                "advertised.listeners", "INTERNAL://internal.example:7000",
+                "listener.security.protocol.map", "INTERNAL:PLAINTEXT,EXTERNAL:PLAINTEXT"));
+    assertEquals(
+        new Endpoint("INTERNAL", "internal.example", 7000), config.advertised("INTERNAL", 41000));
+    assertEquals(
+        new Endpoint("EXTERNAL", "127.0.0.1", 41001), config.advertised("EXTERNAL", 41001));
+  }
+
+  @Test
+  void listeners_badCombinations_failNamingTheProblem() {
+    Map<List<String>, String> cases = new java.util.LinkedHashMap<>();
+    cases.put(List.of("listeners", "PLAINTEXT_HOST://:9092"), "has no entry in listener.security");
+    cases.put(List.of("listeners", "PLAINTEXT://:9092,PLAINTEXT://:9093"), "appears twice");
+    cases.put(
+        List.of("listeners", "PLAINTEXT://:9092,SSL://:9092"), "not supported (PLAINTEXT only)");
+    cases.put(
+        List.of(
+            "listeners",
+            "A://:9092,B://:9092",
+            "listener.security.protocol.map",
+            "A:PLAINTEXT,B:PLAINTEXT"),
+        "port 9092 is used by two listeners");
+    cases.put(List.of("advertised.listeners", "OTHER://host:9092"), "no listener named OTHER");
+    cases.put(
+        List.of("advertised.listeners", "PLAINTEXT://0.0.0.0:9092"), "not an address a client");
+    cases.put(List.of("listener.security.protocol.map", "PLAINTEXT"), "expected NAME:PROTOCOL");
+    cases.put(List.of("listener.security.protocol.map", "PLAINTEXT:TLS"), "unknown security");
+    for (Map.Entry<List<String>, String> c : cases.entrySet()) {
+      Map<String, String> raw = new java.util.HashMap<>();
+      for (int i = 0; i < c.getKey().size(); i += 2) {
+        raw.put(c.getKey().get(i), c.getKey().get(i + 1));
+      }
+      ConfigException e =
+          assertThrows(ConfigException.class, () -> BrokerConfig.from(raw), raw.toString());
+      assertTrue(e.getMessage().contains(c.getValue()), raw + ": " + e.getMessage());
+    }
+  }
+
+  @Test
   void shippedServerProperties_parsesWithoutOverrides() {
     Path shipped = Path.of("..", "config", "server.properties");
     BrokerConfig config = BrokerConfig.load(shipped, Map.of());
