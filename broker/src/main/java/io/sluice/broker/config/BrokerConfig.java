@@ -57,6 +57,7 @@ public record BrokerConfig(
     int messageMaxBytes,
     long messageTimestampAfterMaxMs,
     long messageTimestampBeforeMaxMs,
+    int logSegmentIdleFilesMax,
     GroupConfig groups,
     int metricsPort,
     String metricsHost) {
@@ -161,6 +162,7 @@ public record BrokerConfig(
         v.integer(ConfigKey.MESSAGE_MAX_BYTES),
         v.longValue(ConfigKey.MESSAGE_TIMESTAMP_AFTER_MAX_MS),
         v.longValue(ConfigKey.MESSAGE_TIMESTAMP_BEFORE_MAX_MS),
+        v.integer(ConfigKey.LOG_SEGMENT_IDLE_FILES_MAX),
         v.groups(),
         v.integer(ConfigKey.METRICS_PORT),
         values.get(ConfigKey.METRICS_HOST).isEmpty()

@@ -138,6 +138,12 @@ public enum ConfigKey {
       "How often the recovery-point checkpoint is written."),
   MESSAGE_MAX_BYTES(
       "message.max.bytes", "1048588", Type.INT, 61, "Largest record batch a producer may send."),
+  LOG_SEGMENT_IDLE_FILES_MAX(
+      "log.segment.idle.files.max",
+      "256",
+      Type.INT,
+      0,
+      "Sealed segment files kept open with no reader (all partitions); more are reopened on demand."),
   MESSAGE_TIMESTAMP_AFTER_MAX_MS(
       "message.timestamp.after.max.ms",
       "3600000",
