@@ -21,7 +21,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,7 +40,7 @@ public final class Broker implements AutoCloseable {
   private final GroupCoordinator groups;
   private final HandlerRegistry handlers;
   private final SluiceServer server;
-  private final Map<String, Endpoint> advertised; // by listener name, the first listener first
+  private final Endpoint advertised;
   private final BrokerMetrics metrics; // null when metrics.port is -1
   private boolean closed;
 
@@ -52,7 +51,7 @@ public final class Broker implements AutoCloseable {
       GroupCoordinator groups,
       HandlerRegistry handlers,
       SluiceServer server,
-      Map<String, Endpoint> advertised,
+      Endpoint advertised,
       BrokerMetrics metrics) {
     this.config = config;
     this.logs = logs;
@@ -109,14 +108,8 @@ public final class Broker implements AutoCloseable {
       SluiceServer server =
           SluiceServer.start(
               config, handlers, metrics == null ? RequestObserver.NONE : metrics.requestObserver());
-      Map<String, Endpoint> advertisedByListener = new LinkedHashMap<>();
-      server
-          .localAddresses()
-          .forEach(
-              (name, address) ->
-                  advertisedByListener.put(name, config.advertised(name, address.getPort())));
-      node.advertise(advertisedByListener);
-      Endpoint advertised = advertisedByListener.values().iterator().next();
+      Endpoint advertised = config.advertised(server.localAddress().getPort());
+      node.advertise(advertised);
       if (metrics != null) {
         CommittedOffsets committed = offsets;
         metrics.brokerStarted(
@@ -133,11 +126,10 @@ public final class Broker implements AutoCloseable {
       log.info(
           "Sluice broker {} started: listening on {}, advertised as {}, data in {}",
           config.nodeId(),
-          server.localAddresses().values(),
-          advertisedByListener.values(),
+          server.localAddress(),
+          advertised,
           config.logDirs());
-      return new Broker(
-          config, logs, offsets, groups, handlers, server, advertisedByListener, metrics);
+      return new Broker(config, logs, offsets, groups, handlers, server, advertised, metrics);
     } catch (RuntimeException e) {
       if (metrics != null) {
         metrics.close();
@@ -194,24 +186,9 @@ public final class Broker implements AutoCloseable {
     return server.localAddress();
   }
 
-  /** The address clients of the first listener are told to use, as {@code host:port}. */
+  /** The address clients are told to use, as {@code host:port}. */
   public String bootstrapServers() {
-    Endpoint first = advertised.values().iterator().next();
-    return first.host() + ":" + first.port();
-  }
-
-  /**
-   * The bound address of the listener named {@code listenerName} (the real port when it asked for
-   * port 0), as {@code host:port} to connect to: 127.0.0.1 for a listener on every interface.
-   */
-  public String bootstrapServers(String listenerName) {
-    InetSocketAddress bound = server.localAddresses().get(listenerName);
-    if (bound == null) {
-      throw new IllegalArgumentException("no listener named " + listenerName);
-    }
-    String host =
-        bound.getAddress().isAnyLocalAddress() ? "127.0.0.1" : bound.getAddress().getHostAddress();
-    return host + ":" + bound.getPort();
+    return advertised.host() + ":" + advertised.port();
   }
 
   /** The metrics endpoint's bound address, or null when {@code metrics.port} is -1. */

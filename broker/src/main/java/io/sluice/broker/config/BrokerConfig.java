@@ -10,14 +10,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumMap;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
-import java.util.Set;
 
 /**
  * The broker's configuration: typed, validated once at startup. Built from a {@code
@@ -26,8 +22,8 @@ import java.util.Set;
  */
 public record BrokerConfig(
     int nodeId,
-    List<Endpoint> listeners,
-    Map<String, Endpoint> advertisedListeners,
+    Endpoint listener,
+    Endpoint advertisedListener,
     List<Path> logDirs,
     int numPartitions,
     boolean autoCreateTopics,
@@ -64,8 +60,6 @@ public record BrokerConfig(
 
   public BrokerConfig {
     logDirs = List.copyOf(logDirs);
-    listeners = List.copyOf(listeners);
-    advertisedListeners = Map.copyOf(advertisedListeners);
     maxConnectionsPerIpOverrides = Map.copyOf(maxConnectionsPerIpOverrides);
     if (maxConnectionsPerIp == 0 && maxConnectionsPerIpOverrides.isEmpty()) {
       // As Kafka: a per-address limit of 0 refuses every client unless some address is excepted.
@@ -122,17 +116,18 @@ public record BrokerConfig(
       values.put(key, entry.getValue().trim());
     }
     Values v = new Values(values);
-    List<Endpoint> listeners = v.listeners();
-    Endpoint listener = listeners.get(0);
-    Map<String, Endpoint> advertisedListeners = v.advertisedListeners(listeners);
+    Endpoint listener = v.endpoint(ConfigKey.LISTENERS);
+    String advertised = values.get(ConfigKey.ADVERTISED_LISTENERS);
+    Endpoint advertisedListener =
+        advertised.isEmpty() ? null : v.endpoint(ConfigKey.ADVERTISED_LISTENERS);
     List<Path> dirs = new ArrayList<>();
     for (String dir : v.list(ConfigKey.LOG_DIRS)) {
       dirs.add(Path.of(dir));
     }
     return new BrokerConfig(
         v.integer(ConfigKey.NODE_ID),
-        listeners,
-        advertisedListeners,
+        listener,
+        advertisedListener,
         dirs,
         v.integer(ConfigKey.NUM_PARTITIONS),
         v.bool(ConfigKey.AUTO_CREATE_TOPICS_ENABLE),
@@ -175,43 +170,13 @@ public record BrokerConfig(
     return metricsPort >= 0;
   }
 
-  /** The first listener: the one {@code bootstrapServers()} of a broker names. */
-  public Endpoint listener() {
-    return listeners.get(0);
-  }
-
-  /**
-   * The address clients of the first listener are told to use: its advertised address, else the
-   * bound one.
-   */
+  /** The address clients are told to use: the advertised listener, else the bound one. */
   public Endpoint advertised(int boundPort) {
-    return advertised(listener().listenerName(), boundPort);
-  }
-
-  /**
-   * The address given to clients connected to listener {@code name}: its entry in {@code
-   * advertised.listeners}, else its own host (127.0.0.1 when it binds every interface) and the port
-   * it is bound to.
-   */
-  public Endpoint advertised(String name, int boundPort) {
-    Endpoint explicit = advertisedListeners.get(name);
-    if (explicit != null) {
-      return explicit;
+    if (advertisedListener != null) {
+      return advertisedListener;
     }
-    for (Endpoint bound : listeners) {
-      if (bound.listenerName().equals(name)) {
-        String host = isWildcard(bound.host()) ? "127.0.0.1" : bound.host();
-        return new Endpoint(name, host, boundPort);
-      }
-    }
-    throw new IllegalArgumentException("no listener named " + name);
-  }
-
-  private static boolean isWildcard(String host) {
-    return host.isEmpty()
-        || host.equals("0.0.0.0")
-        || host.equals("::")
-        || host.equals("0:0:0:0:0:0:0:0");
+    String host = listener.host().isEmpty() ? "127.0.0.1" : listener.host();
+    return new Endpoint(listener.protocol(), host, boundPort);
   }
 
   /** Typed, range-checked access to the raw strings; every failure names key and value. */
@@ -262,98 +227,16 @@ public record BrokerConfig(
       return items;
     }
 
-    List<Endpoint> endpoints(ConfigKey key) {
-      List<Endpoint> endpoints = new ArrayList<>();
-      Set<String> names = new HashSet<>();
-      for (String item : list(key)) {
-        Endpoint endpoint;
-        try {
-          endpoint = Endpoint.parse(item);
-        } catch (IllegalArgumentException e) {
-          throw bad(key, e.getMessage());
-        }
-        if (!names.add(endpoint.listenerName())) {
-          throw bad(key, "listener name " + endpoint.listenerName() + " appears twice");
-        }
-        endpoints.add(endpoint);
+    Endpoint endpoint(ConfigKey key) {
+      List<String> items = list(key);
+      if (items.size() != 1) {
+        throw bad(key, "exactly one listener is supported");
       }
-      return endpoints;
-    }
-
-    /** The listeners, each with a PLAINTEXT security protocol and a port of its own. */
-    List<Endpoint> listeners() {
-      List<Endpoint> listeners = endpoints(ConfigKey.LISTENERS);
-      Map<String, String> protocols = securityProtocols();
-      Set<Integer> ports = new HashSet<>();
-      for (Endpoint listener : listeners) {
-        String protocol = protocols.get(listener.listenerName());
-        if (protocol == null) {
-          throw bad(
-              ConfigKey.LISTENERS,
-              "listener "
-                  + listener.listenerName()
-                  + " has no entry in "
-                  + ConfigKey.LISTENER_SECURITY_PROTOCOL_MAP.key());
-        }
-        if (!protocol.equals("PLAINTEXT")) {
-          throw bad(
-              ConfigKey.LISTENERS,
-              "listener "
-                  + listener.listenerName()
-                  + " uses security protocol "
-                  + protocol
-                  + ", which is not supported (PLAINTEXT only)");
-        }
-        if (listener.port() != 0 && !ports.add(listener.port())) {
-          throw bad(ConfigKey.LISTENERS, "port " + listener.port() + " is used by two listeners");
-        }
+      try {
+        return Endpoint.parse(items.get(0));
+      } catch (IllegalArgumentException e) {
+        throw bad(key, e.getMessage());
       }
-      return listeners;
-    }
-
-    Map<String, Endpoint> advertisedListeners(List<Endpoint> listeners) {
-      if (raw.get(ConfigKey.ADVERTISED_LISTENERS).isEmpty()) {
-        return Map.of();
-      }
-      Set<String> names = new HashSet<>();
-      for (Endpoint listener : listeners) {
-        names.add(listener.listenerName());
-      }
-      Map<String, Endpoint> advertised = new LinkedHashMap<>();
-      for (Endpoint endpoint : endpoints(ConfigKey.ADVERTISED_LISTENERS)) {
-        if (!names.contains(endpoint.listenerName())) {
-          throw bad(
-              ConfigKey.ADVERTISED_LISTENERS,
-              "no listener named " + endpoint.listenerName() + " in " + ConfigKey.LISTENERS.key());
-        }
-        if (isWildcard(endpoint.host()) || endpoint.port() == 0) {
-          throw bad(
-              ConfigKey.ADVERTISED_LISTENERS,
-              endpoint + " is not an address a client can connect to");
-        }
-        advertised.put(endpoint.listenerName(), endpoint);
-      }
-      return advertised;
-    }
-
-    Map<String, String> securityProtocols() {
-      ConfigKey key = ConfigKey.LISTENER_SECURITY_PROTOCOL_MAP;
-      Map<String, String> protocols = new HashMap<>();
-      for (String item : list(key)) {
-        int colon = item.indexOf(':');
-        if (colon <= 0 || colon == item.length() - 1) {
-          throw bad(key, "expected NAME:PROTOCOL, got '" + item + "'");
-        }
-        String name = item.substring(0, colon).trim().toUpperCase(Locale.ROOT);
-        String protocol = item.substring(colon + 1).trim().toUpperCase(Locale.ROOT);
-        if (!Set.of("PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL").contains(protocol)) {
-          throw bad(key, "unknown security protocol " + protocol);
-        }
-        if (protocols.put(name, protocol) != null) {
-          throw bad(key, "listener name " + name + " appears twice");
-        }
-      }
-      return protocols;
     }
 
     /**

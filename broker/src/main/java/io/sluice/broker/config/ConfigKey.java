@@ -15,22 +15,13 @@ public enum ConfigKey {
       "PLAINTEXT://127.0.0.1:9092",
       Type.ENDPOINT,
       0,
-      "Comma-separated NAME://host:port addresses to listen on, one per listener name. An empty"
-          + " host binds every interface; port 0 picks a free port."),
+      "Address to listen on. An empty host binds every interface; port 0 picks a free port."),
   ADVERTISED_LISTENERS(
       "advertised.listeners",
       "",
       Type.STRING,
       0,
-      "NAME://host:port per listener, given to clients that connected to that listener. A listener"
-          + " without one: its own host (127.0.0.1 for every interface) and bound port."),
-  LISTENER_SECURITY_PROTOCOL_MAP(
-      "listener.security.protocol.map",
-      "PLAINTEXT:PLAINTEXT,SSL:SSL,SASL_PLAINTEXT:SASL_PLAINTEXT,SASL_SSL:SASL_SSL",
-      Type.STRING,
-      0,
-      "NAME:PROTOCOL pairs: the security protocol of each listener name (only PLAINTEXT is"
-          + " supported)."),
+      "Address given to clients in Metadata. Empty: the listener's host and bound port."),
   LOG_DIRS("log.dirs", "./data", Type.LIST, 0, "Comma-separated data directories."),
   NUM_PARTITIONS("num.partitions", "1", Type.INT, 1, "Partitions of an auto-created topic."),
   AUTO_CREATE_TOPICS_ENABLE(

@@ -1,12 +1,11 @@
 package io.sluice.broker.config;
 
 /**
- * One listener address in Kafka's {@code LISTENER_NAME://host:port} form. The name is a security
- * protocol ({@code PLAINTEXT}) or any name that {@code listener.security.protocol.map} maps to one
- * ({@code PLAINTEXT_HOST}, {@code INTERNAL}...). An empty host means every interface; port 0 means
- * "any free port" (the bound port is advertised).
+ * One listener address in Kafka's {@code SECURITY_PROTOCOL://host:port} form. Only {@code
+ * PLAINTEXT} exists so far. An empty host means every interface; port 0 means "any free port" (the
+ * bound port is advertised).
  */
-public record Endpoint(String listenerName, String host, int port) {
+public record Endpoint(String protocol, String host, int port) {
 
   public Endpoint {
     if (port < 0 || port > 65535) {
@@ -14,20 +13,17 @@ public record Endpoint(String listenerName, String host, int port) {
     }
   }
 
-  /**
-   * Parses {@code PLAINTEXT://127.0.0.1:9092}, {@code PLAINTEXT_HOST://:9092} or {@code [::1]:9092}
-   * (no name: {@code PLAINTEXT}). Names are upper-cased, as Kafka does.
-   */
+  /** Parses {@code PLAINTEXT://127.0.0.1:9092}, {@code PLAINTEXT://:9092} or {@code [::1]:9092}. */
   static Endpoint parse(String text) {
     String rest = text.trim();
-    String name = "PLAINTEXT";
+    String protocol = "PLAINTEXT";
     int scheme = rest.indexOf("://");
     if (scheme >= 0) {
-      name = rest.substring(0, scheme).toUpperCase(java.util.Locale.ROOT);
+      protocol = rest.substring(0, scheme);
       rest = rest.substring(scheme + 3);
     }
-    if (!name.matches("[A-Z0-9_]+")) {
-      throw new IllegalArgumentException("bad listener name '" + name + "' in '" + text + "'");
+    if (!protocol.equals("PLAINTEXT")) {
+      throw new IllegalArgumentException("protocol " + protocol + " is not supported (PLAINTEXT)");
     }
     int colon = rest.lastIndexOf(':');
     if (colon < 0) {
@@ -43,12 +39,12 @@ public record Endpoint(String listenerName, String host, int port) {
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("bad port in '" + text + "'");
     }
-    return new Endpoint(name, host, port);
+    return new Endpoint(protocol, host, port);
   }
 
   @Override
   public String toString() {
     String h = host.contains(":") ? "[" + host + "]" : host;
-    return listenerName + "://" + h + ":" + port;
+    return protocol + "://" + h + ":" + port;
   }
 }

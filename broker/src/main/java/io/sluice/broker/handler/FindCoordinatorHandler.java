@@ -27,7 +27,7 @@ final class FindCoordinatorHandler extends VersionedHandler {
     short version = request.version();
     FindCoordinatorRequest req = FindCoordinatorRequest.read(request.reader(), version);
     Errors error = req.keyType() == GROUP ? Errors.NONE : Errors.COORDINATOR_NOT_AVAILABLE;
-    Endpoint self = node.advertised(request.listenerName());
+    Endpoint self = node.advertised();
     FindCoordinatorResponse response = new FindCoordinatorResponse();
     if (version < 4) {
       response.setErrorCode(error.code());

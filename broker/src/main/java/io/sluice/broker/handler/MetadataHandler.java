@@ -46,23 +46,18 @@ final class MetadataHandler extends VersionedHandler {
                 .anyMatch(t -> Topics.isValidName(t.name()) && !topics.exists(t.name()));
     if (creates) {
       topics
-          .administer(() -> describe(req, all, true, request.listenerName()))
+          .administer(() -> describe(req, all, true))
           .whenComplete(
               (response, failure) ->
                   responder.respond(
-                      response != null
-                          ? response
-                          : describe(req, all, false, request.listenerName()),
-                      version));
+                      response != null ? response : describe(req, all, false), version));
     } else {
-      responder.respond(describe(req, all, false, request.listenerName()), version);
+      responder.respond(describe(req, all, false), version);
     }
   }
 
-  /** The answer, with this broker's address as the listener {@code listenerName} advertises it. */
-  private MetadataResponse describe(
-      MetadataRequest req, boolean all, boolean autoCreate, String listenerName) {
-    Endpoint self = node.advertised(listenerName);
+  private MetadataResponse describe(MetadataRequest req, boolean all, boolean autoCreate) {
+    Endpoint self = node.advertised();
     MetadataResponse response =
         new MetadataResponse()
             .setClusterId(node.clusterId())

@@ -29,7 +29,6 @@ final class BrokerChannelInitializer extends ChannelInitializer<SocketChannel> {
   private final ServerStats stats;
   private final ConnectionQuotas quotas;
   private final RequestObserver observer;
-  private final String listenerName;
   private final ChannelGroup openChannels;
   private final RejectionLog rejections =
       new RejectionLog(System::nanoTime, RejectionLog.DEFAULT_INTERVAL_NANOS);
@@ -41,17 +40,18 @@ final class BrokerChannelInitializer extends ChannelInitializer<SocketChannel> {
       HandlerRegistry handlers,
       ServerStats stats,
       ChannelGroup openChannels,
-      RequestObserver observer,
-      ConnectionQuotas quotas,
-      String listenerName) {
+      RequestObserver observer) {
     this.config = config;
     this.observer = observer;
-    this.quotas = quotas;
-    this.listenerName = listenerName;
     this.openChannels = openChannels;
     this.handlers = handlers;
     this.stats = stats;
     this.frames = new ResponseFrameWriter(config.fetchZeroCopy(), stats);
+    this.quotas =
+        new ConnectionQuotas(
+            config.maxConnections(),
+            config.maxConnectionsPerIp(),
+            config.maxConnectionsPerIpOverrides());
   }
 
   @Override
@@ -94,7 +94,7 @@ final class BrokerChannelInitializer extends ChannelInitializer<SocketChannel> {
     pipeline.addLast(
         "idle", new IdleStateHandler(0, 0, config.connectionsMaxIdleMs(), TimeUnit.MILLISECONDS));
     pipeline.addLast("frameDecoder", new FrameDecoder(config.socketRequestMaxBytes()));
-    pipeline.addLast("requestDecoder", new RequestDecoder(handlers, listenerName));
+    pipeline.addLast("requestDecoder", new RequestDecoder(handlers));
     pipeline.addLast(
         "dispatcher",
         new RequestDispatcher(handlers, frames, config.queuedMaxRequestsPerConnection(), observer));

@@ -22,17 +22,10 @@ import java.util.List;
  */
 final class RequestDecoder extends MessageToMessageDecoder<ByteBuf> {
   private final HandlerRegistry handlers;
-  private final String listenerName;
 
   RequestDecoder(HandlerRegistry handlers) {
-    this(handlers, null);
-  }
-
-  /** Decodes the requests of a connection to listener {@code listenerName}. */
-  RequestDecoder(HandlerRegistry handlers, String listenerName) {
     super(ByteBuf.class);
     this.handlers = handlers;
-    this.listenerName = listenerName;
   }
 
   @Override
@@ -51,7 +44,6 @@ final class RequestDecoder extends MessageToMessageDecoder<ByteBuf> {
             header.correlationId(),
             header.clientId(),
             ctx.channel().remoteAddress(),
-            frame.retainedSlice(),
-            listenerName));
+            frame.retainedSlice()));
   }
 }

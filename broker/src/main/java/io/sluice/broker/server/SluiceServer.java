@@ -18,11 +18,8 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.sluice.broker.config.BrokerConfig;
-import io.sluice.broker.config.Endpoint;
 import io.sluice.broker.handler.HandlerRegistry;
 import java.net.InetSocketAddress;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,7 +43,7 @@ public final class SluiceServer implements AutoCloseable {
 
   private final EventLoopGroup acceptor;
   private final EventLoopGroup workers;
-  private final Map<String, Channel> serverChannels;
+  private final Channel serverChannel;
   private final ChannelGroup connections;
   private final ServerStats stats;
   private final boolean epoll;
@@ -54,19 +51,19 @@ public final class SluiceServer implements AutoCloseable {
   private SluiceServer(
       EventLoopGroup acceptor,
       EventLoopGroup workers,
-      Map<String, Channel> serverChannels,
+      Channel serverChannel,
       ChannelGroup connections,
       ServerStats stats,
       boolean epoll) {
     this.acceptor = acceptor;
     this.workers = workers;
-    this.serverChannels = serverChannels;
+    this.serverChannel = serverChannel;
     this.connections = connections;
     this.stats = stats;
     this.epoll = epoll;
   }
 
-  /** Binds every listener and starts serving; fails if an address cannot be bound. */
+  /** Binds the listener and starts serving; fails if the address cannot be bound. */
   public static SluiceServer start(BrokerConfig config, HandlerRegistry handlers) {
     return start(config, handlers, RequestObserver.NONE);
   }
@@ -83,90 +80,39 @@ public final class SluiceServer implements AutoCloseable {
     // stayClosed: a connection accepted just before shutdown is closed as soon as it is added.
     ChannelGroup connections =
         new DefaultChannelGroup("sluice-connections", GlobalEventExecutor.INSTANCE, true);
-    // One count of connections over all listeners: max.connections is the broker's.
-    ConnectionQuotas quotas =
-        new ConnectionQuotas(
-            config.maxConnections(),
-            config.maxConnectionsPerIp(),
-            config.maxConnectionsPerIpOverrides());
-    Map<String, Channel> bound = new LinkedHashMap<>();
     try {
-      for (Endpoint listener : config.listeners()) {
-        Channel channel =
-            bootstrap(
-                    config,
-                    acceptor,
-                    workers,
-                    stats,
-                    connections,
-                    observer,
-                    quotas,
-                    handlers,
-                    listener)
-                .bind(bindAddress(listener))
-                .syncUninterruptibly()
-                .channel();
-        bound.put(listener.listenerName(), channel);
-        log.info(
-            "listening on {} for listener {} ({} transport)",
-            channel.localAddress(),
-            listener.listenerName(),
-            epoll ? "epoll" : "nio");
+      ServerBootstrap bootstrap =
+          new ServerBootstrap()
+              .group(acceptor, workers)
+              .channel(serverChannelClass())
+              .option(ChannelOption.SO_BACKLOG, 1024)
+              .option(ChannelOption.SO_REUSEADDR, true)
+              .childOption(ChannelOption.TCP_NODELAY, true)
+              .childOption(
+                  ChannelOption.WRITE_BUFFER_WATER_MARK,
+                  new WriteBufferWaterMark(
+                      config.writeBufferLowBytes(), config.writeBufferHighBytes()))
+              .childHandler(
+                  new BrokerChannelInitializer(config, handlers, stats, connections, observer));
+      if (config.socketSendBufferBytes() > 0) {
+        bootstrap.childOption(ChannelOption.SO_SNDBUF, config.socketSendBufferBytes());
       }
-      return new SluiceServer(acceptor, workers, bound, connections, stats, epoll);
+      if (config.socketReceiveBufferBytes() > 0) {
+        bootstrap.childOption(ChannelOption.SO_RCVBUF, config.socketReceiveBufferBytes());
+      }
+      String host = config.listener().host();
+      InetSocketAddress address =
+          host.isEmpty()
+              ? new InetSocketAddress(config.listener().port())
+              : new InetSocketAddress(host, config.listener().port());
+      Channel channel = bootstrap.bind(address).syncUninterruptibly().channel();
+      log.info("listening on {} ({} transport)", channel.localAddress(), epoll ? "epoll" : "nio");
+      return new SluiceServer(acceptor, workers, channel, connections, stats, epoll);
     } catch (RuntimeException e) {
-      for (Channel channel : bound.values()) {
-        channel.close().syncUninterruptibly();
-      }
       acceptor.shutdownGracefully(0, 1, TimeUnit.SECONDS);
       workers.shutdownGracefully(0, 1, TimeUnit.SECONDS);
       throw e;
     }
-  }
-
-  private static ServerBootstrap bootstrap(
-      BrokerConfig config,
-      EventLoopGroup acceptor,
-      EventLoopGroup workers,
-      ServerStats stats,
-      ChannelGroup connections,
-      RequestObserver observer,
-      ConnectionQuotas quotas,
-      HandlerRegistry handlers,
-      Endpoint listener) {
-    ServerBootstrap bootstrap =
-        new ServerBootstrap()
-            .group(acceptor, workers)
-            .channel(serverChannelClass())
-            .option(ChannelOption.SO_BACKLOG, 1024)
-            .option(ChannelOption.SO_REUSEADDR, true)
-            .childOption(ChannelOption.TCP_NODELAY, true)
-            .childOption(
-                ChannelOption.WRITE_BUFFER_WATER_MARK,
-                new WriteBufferWaterMark(
-                    config.writeBufferLowBytes(), config.writeBufferHighBytes()))
-            .childHandler(
-                new BrokerChannelInitializer(
-                    config,
-                    handlers,
-                    stats,
-                    connections,
-                    observer,
-                    quotas,
-                    listener.listenerName()));
-    if (config.socketSendBufferBytes() > 0) {
-      bootstrap.childOption(ChannelOption.SO_SNDBUF, config.socketSendBufferBytes());
-    }
-    if (config.socketReceiveBufferBytes() > 0) {
-      bootstrap.childOption(ChannelOption.SO_RCVBUF, config.socketReceiveBufferBytes());
-    }
-    return bootstrap;
-  }
-
-  private static InetSocketAddress bindAddress(Endpoint listener) {
-    return listener.host().isEmpty()
-        ? new InetSocketAddress(listener.port())
-        : new InetSocketAddress(listener.host(), listener.port());
   }
 
   /** Event loops of the configured size and the best transport available. */
@@ -187,17 +133,8 @@ public final class SluiceServer implements AutoCloseable {
     return Epoll.isAvailable() ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
   }
 
-  /** The first listener's bound address. */
   public InetSocketAddress localAddress() {
-    return (InetSocketAddress) serverChannels.values().iterator().next().localAddress();
-  }
-
-  /** Every listener's bound address by listener name, the first listener first. */
-  public Map<String, InetSocketAddress> localAddresses() {
-    Map<String, InetSocketAddress> addresses = new LinkedHashMap<>();
-    serverChannels.forEach(
-        (name, channel) -> addresses.put(name, (InetSocketAddress) channel.localAddress()));
-    return addresses;
+    return (InetSocketAddress) serverChannel.localAddress();
   }
 
   public ServerStats stats() {
@@ -215,12 +152,10 @@ public final class SluiceServer implements AutoCloseable {
    */
   @Override
   public void close() {
-    for (Channel channel : serverChannels.values()) {
-      channel.close().syncUninterruptibly();
-    }
+    serverChannel.close().syncUninterruptibly();
     acceptor.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     connections.close().awaitUninterruptibly();
     workers.shutdownGracefully(0, 5, TimeUnit.SECONDS).syncUninterruptibly();
-    log.info("stopped listening on {}", localAddresses().values());
+    log.info("stopped listening on {}", serverChannel.localAddress());
   }
 }
