@@ -2,7 +2,6 @@ package io.sluice.testcontainers;
 
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import java.time.Duration;
-import java.util.List;
 import java.util.Locale;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.wait.strategy.Wait;
@@ -19,11 +18,9 @@ import org.testcontainers.utility.DockerImageName;
  * props.put("bootstrap.servers", sluice.getBootstrapServers());
  * }</pre>
  *
- * <p>The broker has two listeners: {@code PLAINTEXT_HOST} on container port {@value #KAFKA_PORT},
- * advertised as the mapped port on {@link #getHost()} (for the test's JVM), and {@code BROKER} on
- * {@value #BROKER_PORT}, advertised under the container's first network alias or host name (for
- * other containers on the same network, {@link #getNetworkBootstrapServers()}). The mapped port is
- * known only once the container runs, so the container first waits for a start script, which {@link
+ * <p>The broker listens on container port {@value #KAFKA_PORT} and advertises the mapped port on
+ * {@link #getHost()}, the address the test's JVM reaches it under. The mapped port is known only
+ * once the container runs, so the container first waits for a start script, which {@link
  * #containerIsStarting} writes with the real address (the technique of Testcontainers' Kafka
  * module). The container counts as started when {@code /ready} on the metrics port answers 200: log
  * directories loaded, listeners bound.
@@ -38,9 +35,6 @@ public class SluiceContainer extends GenericContainer<SluiceContainer> {
   /** Container port of the listener the test's JVM reaches through a mapped port. */
   public static final int KAFKA_PORT = 9092;
 
-  /** Container port of the listener other containers on the network use. */
-  public static final int BROKER_PORT = 19092;
-
   /** Container port of {@code /metrics}, {@code /health} and {@code /ready}. */
   public static final int METRICS_PORT = 9644;
 
@@ -54,9 +48,7 @@ public class SluiceContainer extends GenericContainer<SluiceContainer> {
     super(image);
     image.assertCompatibleWith(DEFAULT_IMAGE_NAME);
     withExposedPorts(KAFKA_PORT, METRICS_PORT);
-    withBrokerConfig(
-        "listeners", "PLAINTEXT_HOST://0.0.0.0:" + KAFKA_PORT + ",BROKER://0.0.0.0:" + BROKER_PORT);
-    withBrokerConfig("listener.security.protocol.map", "PLAINTEXT_HOST:PLAINTEXT,BROKER:PLAINTEXT");
+    withBrokerConfig("listeners", "PLAINTEXT://0.0.0.0:" + KAFKA_PORT);
     withBrokerConfig("metrics.port", Integer.toString(METRICS_PORT));
     withBrokerConfig("group.initial.rebalance.delay.ms", "0");
     // The image's entry point runs any other command as given: wait for the start script.
@@ -81,11 +73,6 @@ public class SluiceContainer extends GenericContainer<SluiceContainer> {
     return getHost() + ":" + getMappedPort(KAFKA_PORT);
   }
 
-  /** {@code alias:port} for a client in another container on the same network. */
-  public String getNetworkBootstrapServers() {
-    return networkHost(getContainerInfo()) + ":" + BROKER_PORT;
-  }
-
   /** Base URL of the metrics and health endpoint, e.g. {@code http://localhost:32771}. */
   public String getMetricsUrl() {
     return "http://" + getHost() + ":" + getMappedPort(METRICS_PORT);
@@ -94,30 +81,17 @@ public class SluiceContainer extends GenericContainer<SluiceContainer> {
   @Override
   protected void containerIsStarting(InspectContainerResponse containerInfo) {
     super.containerIsStarting(containerInfo);
-    String script =
-        startScript(
-            getHost() + ":" + getMappedPort(KAFKA_PORT),
-            networkHost(containerInfo) + ":" + BROKER_PORT);
+    String script = startScript(getHost() + ":" + getMappedPort(KAFKA_PORT));
     copyFileToContainer(Transferable.of(script, 0755), START_SCRIPT);
   }
 
-  private String networkHost(InspectContainerResponse containerInfo) {
-    List<String> aliases = getNetworkAliases();
-    if (!aliases.isEmpty()) {
-      return aliases.get(0);
-    }
-    return containerInfo.getConfig().getHostName();
-  }
-
   /** The script that starts the broker with its listeners advertised at the real addresses. */
-  static String startScript(String hostAddress, String networkAddress) {
+  static String startScript(String hostAddress) {
     return "#!/usr/bin/env bash\n"
         + "export "
         + envName("advertised.listeners")
-        + "='PLAINTEXT_HOST://"
+        + "='PLAINTEXT://"
         + hostAddress
-        + ",BROKER://"
-        + networkAddress
         + "'\n"
         + "exec /opt/sluice/docker/sluice-entrypoint.sh run\n";
   }

@@ -92,12 +92,10 @@ class EntrypointTest {
   }
 
   @Test
-  void theStartScriptAdvertisesBothListeners() {
-    String script = SluiceContainer.startScript("localhost:32768", "sluice:19092");
+  void theStartScriptAdvertisesTheMappedPort() {
+    String script = SluiceContainer.startScript("localhost:32768");
     assertTrue(
-        script.contains(
-            "export SLUICE_ADVERTISED_LISTENERS="
-                + "'PLAINTEXT_HOST://localhost:32768,BROKER://sluice:19092'\n"),
+        script.contains("export SLUICE_ADVERTISED_LISTENERS='PLAINTEXT://localhost:32768'\n"),
         script);
     assertTrue(script.endsWith("exec /opt/sluice/docker/sluice-entrypoint.sh run\n"), script);
   }
