@@ -2,16 +2,20 @@ package io.sluice.broker;
 
 import io.sluice.broker.config.BrokerConfig;
 import io.sluice.broker.config.Endpoint;
+import io.sluice.broker.group.CommittedOffsets;
 import io.sluice.broker.group.GroupCoordinator;
-import io.sluice.broker.handler.BrokerNode;
-import io.sluice.broker.handler.CommittedOffsets;
 import io.sluice.broker.handler.HandlerRegistry;
+import io.sluice.broker.metadata.BrokerNode;
+import io.sluice.broker.metadata.ClusterMetadata;
+import io.sluice.broker.metadata.ProducerIds;
+import io.sluice.broker.metadata.SingleNodeMetadata;
+import io.sluice.broker.metadata.Topics;
 import io.sluice.broker.metrics.BrokerMetrics;
 import io.sluice.broker.metrics.BrokerSources;
+import io.sluice.broker.purgatory.FetchWaiters;
 import io.sluice.broker.server.RequestObserver;
 import io.sluice.broker.server.ServerStats;
 import io.sluice.broker.server.SluiceServer;
-import io.sluice.broker.storage.LogConfig;
 import io.sluice.broker.storage.LogManager;
 import io.sluice.broker.storage.TopicPartition;
 import java.io.IOException;
@@ -22,14 +26,19 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The composition root: opens the logs (recovering them), the committed offsets, the handlers and
- * the server, in that order, and closes them in reverse. {@link #close} is the clean shutdown: no
- * request is in progress when the logs close (flush, checkpoints, clean-shutdown marker).
- * Thread-safe; close is idempotent.
+ * The composition root: opens the logs (recovering them), the committed offsets, the groups, the
+ * metadata (with the {@code sluice-metadata-admin} thread that creates and deletes topics and
+ * reserves producer-id blocks), the handlers and the server, in that order, and closes them in
+ * reverse. It creates and owns the threads of the services it wires; handlers own none. {@link
+ * #close} is the clean shutdown: no request is in progress when the logs close (flush, checkpoints,
+ * clean-shutdown marker). Thread-safe; close is idempotent.
  */
 public final class Broker implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Broker.class);
@@ -38,7 +47,7 @@ public final class Broker implements AutoCloseable {
   private final LogManager logs;
   private final CommittedOffsets offsets;
   private final GroupCoordinator groups;
-  private final HandlerRegistry handlers;
+  private final ExecutorService metadataAdmin;
   private final SluiceServer server;
   private final Endpoint advertised;
   private final BrokerMetrics metrics; // null when metrics.port is -1
@@ -49,7 +58,7 @@ public final class Broker implements AutoCloseable {
       LogManager logs,
       CommittedOffsets offsets,
       GroupCoordinator groups,
-      HandlerRegistry handlers,
+      ExecutorService metadataAdmin,
       SluiceServer server,
       Endpoint advertised,
       BrokerMetrics metrics) {
@@ -57,10 +66,21 @@ public final class Broker implements AutoCloseable {
     this.logs = logs;
     this.offsets = offsets;
     this.groups = groups;
-    this.handlers = handlers;
+    this.metadataAdmin = metadataAdmin;
     this.server = server;
     this.advertised = advertised;
     this.metrics = metrics;
+  }
+
+  /** Every group's committed offsets, for the metrics (a snapshot). */
+  private static Map<String, Map<TopicPartition, Long>> committedOffsets(CommittedOffsets offsets) {
+    Map<String, Map<TopicPartition, Long>> all = new HashMap<>();
+    for (String group : offsets.groupIds()) {
+      Map<TopicPartition, Long> byPartition = new HashMap<>();
+      offsets.committed(group).forEach((tp, committed) -> byPartition.put(tp, committed.offset()));
+      all.put(group, byPartition);
+    }
+    return all;
   }
 
   /** Starts a broker; on failure, whatever was opened is closed again. */
@@ -86,7 +106,7 @@ public final class Broker implements AutoCloseable {
       }
       // The logs come first: opening them locks every log directory, so that nothing in a
       // directory another broker holds (meta.properties included) is read or written.
-      logs = LogManager.open(logConfig(config), clock);
+      logs = LogManager.open(config.log(), clock);
     } catch (RuntimeException e) {
       if (metrics != null) {
         metrics.close();
@@ -95,13 +115,26 @@ public final class Broker implements AutoCloseable {
     }
     CommittedOffsets offsets = null;
     GroupCoordinator groups = null;
-    HandlerRegistry handlers = null;
+    ExecutorService metadataAdmin = null;
     try {
       String clusterId = BrokerMetadata.loadOrCreate(stateDir, config.nodeId());
       offsets = CommittedOffsets.open(stateDir);
       groups = GroupCoordinator.open(config.groups(), stateDir);
+      metadataAdmin = newMetadataAdmin();
       BrokerNode node = new BrokerNode(config.nodeId(), clusterId);
-      handlers = HandlerRegistry.forBroker(config, logs, node, offsets, groups, stateDir);
+      Topics topics = new Topics(logs, metadataAdmin);
+      ClusterMetadata metadata = new SingleNodeMetadata(node, topics);
+      FetchWaiters fetchWaiters = new FetchWaiters();
+      HandlerRegistry handlers =
+          HandlerRegistry.forBroker(
+              config,
+              metadata,
+              topics,
+              logs,
+              fetchWaiters,
+              new ProducerIds(stateDir, metadataAdmin),
+              offsets,
+              groups);
       if (metrics != null) {
         logs.setFlushObserver(metrics.flushObserver());
       }
@@ -117,7 +150,7 @@ public final class Broker implements AutoCloseable {
                 logs::logs,
                 () -> committedOffsets(committed),
                 server.stats(),
-                handlers::parkedFetches));
+                fetchWaiters::parkedFetches));
         log.info(
             "metrics, health and readiness on http://{}:{}/",
             metrics.address().getHostString(),
@@ -129,13 +162,13 @@ public final class Broker implements AutoCloseable {
           server.localAddress(),
           advertised,
           config.logDirs());
-      return new Broker(config, logs, offsets, groups, handlers, server, advertised, metrics);
+      return new Broker(config, logs, offsets, groups, metadataAdmin, server, advertised, metrics);
     } catch (RuntimeException e) {
       if (metrics != null) {
         metrics.close();
       }
-      if (handlers != null) {
-        handlers.close();
+      if (metadataAdmin != null) {
+        stop(metadataAdmin);
       }
       if (groups != null) {
         groups.close();
@@ -148,33 +181,24 @@ public final class Broker implements AutoCloseable {
     }
   }
 
-  private static Map<String, Map<TopicPartition, Long>> committedOffsets(CommittedOffsets offsets) {
-    Map<String, Map<TopicPartition, Long>> all = new HashMap<>();
-    for (String group : offsets.groupIds()) {
-      Map<TopicPartition, Long> byPartition = new HashMap<>();
-      offsets.committed(group).forEach((tp, committed) -> byPartition.put(tp, committed.offset()));
-      all.put(group, byPartition);
-    }
-    return all;
+  /** One thread for metadata writes, so that none of them runs on an event loop. */
+  private static ExecutorService newMetadataAdmin() {
+    return Executors.newSingleThreadExecutor(
+        r -> {
+          Thread t = new Thread(r, "sluice-metadata-admin");
+          t.setDaemon(true);
+          return t;
+        });
   }
 
-  static LogConfig logConfig(BrokerConfig config) {
-    return new LogConfig(
-        config.logDirs(),
-        config.logSegmentBytes(),
-        config.logRollMs(),
-        config.logRetentionMs(),
-        config.logRetentionBytes(),
-        config.logIndexIntervalBytes(),
-        config.logIndexSizeMaxBytes(),
-        config.logFlushIntervalMs(),
-        config.logFlushIntervalMessages(),
-        config.logRetentionCheckIntervalMs(),
-        config.logFlushOffsetCheckpointIntervalMs(),
-        config.messageMaxBytes(),
-        config.messageTimestampAfterMaxMs(),
-        config.messageTimestampBeforeMaxMs(),
-        config.logSegmentIdleFilesMax());
+  /** Lets a topic creation or deletion in progress finish, then stops the thread. */
+  private static void stop(ExecutorService metadataAdmin) {
+    metadataAdmin.shutdown();
+    try {
+      metadataAdmin.awaitTermination(30, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   public BrokerConfig config() {
@@ -223,7 +247,7 @@ public final class Broker implements AutoCloseable {
       server.close();
     } finally {
       try {
-        handlers.close();
+        stop(metadataAdmin);
         groups.close();
         offsets.close();
       } finally {

@@ -13,6 +13,7 @@ import io.sluice.broker.handler.Responder;
 import io.sluice.protocol.ProtocolException;
 import io.sluice.protocol.SluiceException;
 import io.sluice.protocol.message.ApiMessage;
+import io.sluice.protocol.wire.FramePart;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
@@ -172,7 +173,7 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
     boolean wrote = false;
     while (!closed && !queue.isEmpty() && queue.peekFirst().parts != null && channel.isWritable()) {
       Slot slot = queue.pollFirst();
-      List<Object> parts = slot.parts;
+      List<FramePart> parts = slot.parts;
       slot.parts = null;
       for (int i = 0; i < parts.size(); i++) {
         Object message;
@@ -209,7 +210,7 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
   private final class Slot implements Responder {
     private final Request request;
     private final long startedNanos = System.nanoTime();
-    private List<Object> parts;
+    private List<FramePart> parts;
     private boolean responded;
 
     Slot(Request request) {
@@ -240,7 +241,12 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
       if (executor.inEventLoop()) {
         complete(null, (short) 0);
       } else {
-        executor.execute(() -> complete(null, (short) 0));
+        try {
+          executor.execute(() -> complete(null, (short) 0));
+        } catch (RejectedExecutionException e) {
+          // As in respond: the broker is shutting down and the connection is gone.
+          log.debug("dropping the completion of {}: event loop stopped", request.apiKey());
+        }
       }
     }
 
@@ -251,7 +257,7 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
       }
       responded = true;
       observer.completed(request.apiKey(), System.nanoTime() - startedNanos, body);
-      List<Object> built;
+      List<FramePart> built;
       try {
         built =
             body == null
