@@ -10,16 +10,22 @@ import io.sluice.broker.metadata.ClusterMetadata;
 import io.sluice.broker.metadata.ProducerIds;
 import io.sluice.broker.metadata.SingleNodeMetadata;
 import io.sluice.broker.metadata.Topics;
+import io.sluice.broker.metrics.BrokerMetrics;
+import io.sluice.broker.metrics.BrokerSources;
 import io.sluice.broker.purgatory.FetchWaiters;
+import io.sluice.broker.server.RequestObserver;
 import io.sluice.broker.server.ServerStats;
 import io.sluice.broker.server.SluiceServer;
 import io.sluice.broker.storage.LogManager;
+import io.sluice.broker.storage.TopicPartition;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -44,6 +50,7 @@ public final class Broker implements AutoCloseable {
   private final ExecutorService metadataAdmin;
   private final SluiceServer server;
   private final Endpoint advertised;
+  private final BrokerMetrics metrics; // null when metrics.port is -1
   private boolean closed;
 
   private Broker(
@@ -53,7 +60,8 @@ public final class Broker implements AutoCloseable {
       GroupCoordinator groups,
       ExecutorService metadataAdmin,
       SluiceServer server,
-      Endpoint advertised) {
+      Endpoint advertised,
+      BrokerMetrics metrics) {
     this.config = config;
     this.logs = logs;
     this.offsets = offsets;
@@ -61,6 +69,18 @@ public final class Broker implements AutoCloseable {
     this.metadataAdmin = metadataAdmin;
     this.server = server;
     this.advertised = advertised;
+    this.metrics = metrics;
+  }
+
+  /** Every group's committed offsets, for the metrics (a snapshot). */
+  private static Map<String, Map<TopicPartition, Long>> committedOffsets(CommittedOffsets offsets) {
+    Map<String, Map<TopicPartition, Long>> all = new HashMap<>();
+    for (String group : offsets.groupIds()) {
+      Map<TopicPartition, Long> byPartition = new HashMap<>();
+      offsets.committed(group).forEach((tp, committed) -> byPartition.put(tp, committed.offset()));
+      all.put(group, byPartition);
+    }
+    return all;
   }
 
   /** Starts a broker; on failure, whatever was opened is closed again. */
@@ -70,16 +90,29 @@ public final class Broker implements AutoCloseable {
 
   public static Broker start(BrokerConfig config, Clock clock) {
     Path stateDir = config.logDirs().get(0);
-    for (Path dir : config.logDirs()) {
-      try {
-        Files.createDirectories(dir);
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot create log directory " + dir, e);
+    // First, so that /health answers (and /ready says "not ready") during a long recovery.
+    BrokerMetrics metrics =
+        config.metricsEnabled()
+            ? BrokerMetrics.start(config.metricsHost(), config.metricsPort())
+            : null;
+    LogManager logs;
+    try {
+      for (Path dir : config.logDirs()) {
+        try {
+          Files.createDirectories(dir);
+        } catch (IOException e) {
+          throw new UncheckedIOException("cannot create log directory " + dir, e);
+        }
       }
+      // The logs come first: opening them locks every log directory, so that nothing in a
+      // directory another broker holds (meta.properties included) is read or written.
+      logs = LogManager.open(config.log(), clock);
+    } catch (RuntimeException e) {
+      if (metrics != null) {
+        metrics.close();
+      }
+      throw e;
     }
-    // The logs come first: opening them locks every log directory, so that nothing in a
-    // directory another broker holds (meta.properties included) is read or written.
-    LogManager logs = LogManager.open(config.log(), clock);
     CommittedOffsets offsets = null;
     GroupCoordinator groups = null;
     ExecutorService metadataAdmin = null;
@@ -91,27 +124,49 @@ public final class Broker implements AutoCloseable {
       BrokerNode node = new BrokerNode(config.nodeId(), clusterId);
       Topics topics = new Topics(logs, metadataAdmin);
       ClusterMetadata metadata = new SingleNodeMetadata(node, topics);
+      FetchWaiters fetchWaiters = new FetchWaiters();
       HandlerRegistry handlers =
           HandlerRegistry.forBroker(
               config,
               metadata,
               topics,
               logs,
-              new FetchWaiters(),
+              fetchWaiters,
               new ProducerIds(stateDir, metadataAdmin),
               offsets,
               groups);
-      SluiceServer server = SluiceServer.start(config, handlers);
+      if (metrics != null) {
+        logs.setFlushObserver(metrics.flushObserver());
+      }
+      SluiceServer server =
+          SluiceServer.start(
+              config, handlers, metrics == null ? RequestObserver.NONE : metrics.requestObserver());
       Endpoint advertised = config.advertised(server.localAddress().getPort());
       node.advertise(advertised);
+      if (metrics != null) {
+        CommittedOffsets committed = offsets;
+        metrics.brokerStarted(
+            new BrokerSources(
+                logs::logs,
+                () -> committedOffsets(committed),
+                server.stats(),
+                fetchWaiters::parkedFetches));
+        log.info(
+            "metrics, health and readiness on http://{}:{}/",
+            metrics.address().getHostString(),
+            metrics.address().getPort());
+      }
       log.info(
           "Sluice broker {} started: listening on {}, advertised as {}, data in {}",
           config.nodeId(),
           server.localAddress(),
           advertised,
           config.logDirs());
-      return new Broker(config, logs, offsets, groups, metadataAdmin, server, advertised);
+      return new Broker(config, logs, offsets, groups, metadataAdmin, server, advertised, metrics);
     } catch (RuntimeException e) {
+      if (metrics != null) {
+        metrics.close();
+      }
       if (metadataAdmin != null) {
         stop(metadataAdmin);
       }
@@ -160,6 +215,11 @@ public final class Broker implements AutoCloseable {
     return advertised.host() + ":" + advertised.port();
   }
 
+  /** The metrics endpoint's bound address, or null when {@code metrics.port} is -1. */
+  public InetSocketAddress metricsAddress() {
+    return metrics == null ? null : metrics.address();
+  }
+
   public ServerStats serverStats() {
     return server.stats();
   }
@@ -180,6 +240,9 @@ public final class Broker implements AutoCloseable {
     }
     closed = true;
     log.info("shutting down broker {}", config.nodeId());
+    if (metrics != null) {
+      metrics.shuttingDown();
+    }
     try {
       server.close();
     } finally {
@@ -188,7 +251,13 @@ public final class Broker implements AutoCloseable {
         groups.close();
         offsets.close();
       } finally {
-        logs.close();
+        try {
+          logs.close();
+        } finally {
+          if (metrics != null) {
+            metrics.close();
+          }
+        }
       }
     }
     log.info("broker {} shut down cleanly", config.nodeId());

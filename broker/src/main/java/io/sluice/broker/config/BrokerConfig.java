@@ -43,7 +43,9 @@ public record BrokerConfig(
     boolean fetchZeroCopy,
     int fetchMaxBytes,
     LogConfig log,
-    GroupConfig groups) {
+    GroupConfig groups,
+    int metricsPort,
+    String metricsHost) {
 
   public BrokerConfig {
     maxConnectionsPerIpOverrides = Map.copyOf(maxConnectionsPerIpOverrides);
@@ -131,7 +133,16 @@ public record BrokerConfig(
         v.bool(ConfigKey.FETCH_ZEROCOPY),
         v.integer(ConfigKey.FETCH_MAX_BYTES),
         v.log(),
-        v.groups());
+        v.groups(),
+        v.integer(ConfigKey.METRICS_PORT),
+        values.get(ConfigKey.METRICS_HOST).isEmpty()
+            ? listener.host()
+            : values.get(ConfigKey.METRICS_HOST));
+  }
+
+  /** Whether the metrics and health endpoint is on ({@code metrics.port} other than -1). */
+  public boolean metricsEnabled() {
+    return metricsPort >= 0;
   }
 
   /** The address clients are told to use: the advertised listener, else the bound one. */

@@ -157,7 +157,21 @@ public enum ConfigKey {
       "group.min.session.timeout.ms", "6000", Type.INT, 1, "Smallest session timeout allowed."),
   GROUP_MAX_SESSION_TIMEOUT_MS(
       "group.max.session.timeout.ms", "1800000", Type.INT, 1, "Largest session timeout allowed."),
-  GROUP_MAX_SIZE("group.max.size", "2147483647", Type.INT, 1, "Members of one group at most.");
+  GROUP_MAX_SIZE("group.max.size", "2147483647", Type.INT, 1, "Members of one group at most."),
+  METRICS_PORT(
+      "metrics.port",
+      "-1",
+      Type.INT,
+      -1,
+      "Port of the HTTP endpoint with /metrics (Prometheus), /health and /ready; -1: off, 0: any"
+          + " free port."),
+  METRICS_HOST(
+      "metrics.host",
+      "",
+      Type.STRING,
+      0,
+      "Address the metrics endpoint binds. Empty: the host of the first listener (every"
+          + " interface if that is empty).");
 
   /** How a value is parsed. */
   enum Type {

@@ -1,6 +1,7 @@
 package io.sluice.broker.purgatory;
 
 import io.sluice.broker.storage.Log;
+import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -48,6 +49,17 @@ public final class FetchWaiters {
         log.removeAppendListener(entry.listener());
       }
     }
+  }
+
+  /** How many fetch requests are parked (one parked on several partitions counts once). */
+  public int parkedFetches() {
+    Set<Runnable> distinct = Collections.newSetFromMap(new IdentityHashMap<>());
+    synchronized (waiting) {
+      for (Entry entry : waiting.values()) {
+        distinct.addAll(entry.wakes());
+      }
+    }
+    return distinct.size();
   }
 
   /** How many logs have parked fetches (for tests). */

@@ -28,6 +28,7 @@ final class BrokerChannelInitializer extends ChannelInitializer<SocketChannel> {
   private final ResponseFrameWriter frames;
   private final ServerStats stats;
   private final ConnectionQuotas quotas;
+  private final RequestObserver observer;
   private final ChannelGroup openChannels;
   private final RejectionLog rejections =
       new RejectionLog(System::nanoTime, RejectionLog.DEFAULT_INTERVAL_NANOS);
@@ -35,8 +36,13 @@ final class BrokerChannelInitializer extends ChannelInitializer<SocketChannel> {
       new RejectionLog(System::nanoTime, RejectionLog.DEFAULT_INTERVAL_NANOS);
 
   BrokerChannelInitializer(
-      BrokerConfig config, HandlerRegistry handlers, ServerStats stats, ChannelGroup openChannels) {
+      BrokerConfig config,
+      HandlerRegistry handlers,
+      ServerStats stats,
+      ChannelGroup openChannels,
+      RequestObserver observer) {
     this.config = config;
+    this.observer = observer;
     this.openChannels = openChannels;
     this.handlers = handlers;
     this.stats = stats;
@@ -76,7 +82,14 @@ final class BrokerChannelInitializer extends ChannelInitializer<SocketChannel> {
       channel.close();
       return;
     }
-    channel.closeFuture().addListener(f -> quotas.release(address));
+    stats.connectionOpened();
+    channel
+        .closeFuture()
+        .addListener(
+            f -> {
+              quotas.release(address);
+              stats.connectionClosed();
+            });
     ChannelPipeline pipeline = channel.pipeline();
     pipeline.addLast(
         "idle", new IdleStateHandler(0, 0, config.connectionsMaxIdleMs(), TimeUnit.MILLISECONDS));
@@ -84,6 +97,6 @@ final class BrokerChannelInitializer extends ChannelInitializer<SocketChannel> {
     pipeline.addLast("requestDecoder", new RequestDecoder(handlers));
     pipeline.addLast(
         "dispatcher",
-        new RequestDispatcher(handlers, frames, config.queuedMaxRequestsPerConnection()));
+        new RequestDispatcher(handlers, frames, config.queuedMaxRequestsPerConnection(), observer));
   }
 }

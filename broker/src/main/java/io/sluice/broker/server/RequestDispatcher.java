@@ -39,13 +39,23 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
   private final HandlerRegistry handlers;
   private final ResponseFrameWriter frames;
   private final int maxInFlight;
+  private final RequestObserver observer;
   private final ArrayDeque<Slot> queue = new ArrayDeque<>();
   private final ArrayDeque<Request> waiting = new ArrayDeque<>();
   private ChannelHandlerContext ctx;
   private boolean closed;
 
   RequestDispatcher(HandlerRegistry handlers, ResponseFrameWriter frames, int maxInFlight) {
+    this(handlers, frames, maxInFlight, RequestObserver.NONE);
+  }
+
+  RequestDispatcher(
+      HandlerRegistry handlers,
+      ResponseFrameWriter frames,
+      int maxInFlight,
+      RequestObserver observer) {
     this.handlers = handlers;
+    this.observer = observer;
     this.frames = frames;
     this.maxInFlight = maxInFlight;
   }
@@ -199,6 +209,7 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
   /** One request's place in the response order. Fields confined to the event loop. */
   private final class Slot implements Responder {
     private final Request request;
+    private final long startedNanos = System.nanoTime();
     private List<FramePart> parts;
     private boolean responded;
 
@@ -245,6 +256,7 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
         throw new IllegalStateException("second response to " + request);
       }
       responded = true;
+      observer.completed(request.apiKey(), System.nanoTime() - startedNanos, body);
       List<FramePart> built;
       try {
         built =

@@ -1,5 +1,6 @@
 package io.sluice.broker.server;
 
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -12,6 +13,21 @@ public final class ServerStats {
   private final LongAdder copiedSlices = new LongAdder();
   private final LongAdder copiedBytes = new LongAdder();
   private final LongAdder rejectedConnections = new LongAdder();
+  private final AtomicInteger openConnections = new AtomicInteger();
+
+  /** Counts an admitted connection (one within the connection limits). */
+  void connectionOpened() {
+    openConnections.incrementAndGet();
+  }
+
+  void connectionClosed() {
+    openConnections.decrementAndGet();
+  }
+
+  /** Connections admitted and not yet closed. */
+  public int openConnections() {
+    return openConnections.get();
+  }
 
   void fileRegionSent(long bytes) {
     fileRegions.increment();

@@ -67,6 +67,12 @@ public final class SluiceServer implements AutoCloseable {
 
   /** Binds the listener and starts serving; fails if the address cannot be bound. */
   public static SluiceServer start(BrokerConfig config, HandlerRegistry handlers) {
+    return start(config, handlers, RequestObserver.NONE);
+  }
+
+  /** As {@link #start(BrokerConfig, HandlerRegistry)}, telling {@code observer} every answer. */
+  public static SluiceServer start(
+      BrokerConfig config, HandlerRegistry handlers, RequestObserver observer) {
     boolean epoll = Epoll.isAvailable();
     EventLoopGroup acceptor =
         new MultiThreadIoEventLoopGroup(
@@ -88,7 +94,8 @@ public final class SluiceServer implements AutoCloseable {
                   ChannelOption.WRITE_BUFFER_WATER_MARK,
                   new WriteBufferWaterMark(
                       config.writeBufferLowBytes(), config.writeBufferHighBytes()))
-              .childHandler(new BrokerChannelInitializer(config, handlers, stats, connections));
+              .childHandler(
+                  new BrokerChannelInitializer(config, handlers, stats, connections, observer));
       if (config.socketSendBufferBytes() > 0) {
         bootstrap.childOption(ChannelOption.SO_SNDBUF, config.socketSendBufferBytes());
       }

@@ -92,7 +92,11 @@ final class Flusher {
         continue;
       }
       try {
-        log.flushNow();
+        long started = System.nanoTime();
+        long bytes = log.flushNow();
+        if (bytes >= 0) {
+          directory.flushObserver().flushed(System.nanoTime() - started, bytes);
+        }
       } catch (Exception e) {
         if (!log.isClosed()) { // a deleted topic's files may vanish under a flush
           directory.markOffline(e);

@@ -16,6 +16,7 @@ import java.util.NavigableMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,8 +36,11 @@ import org.slf4j.LoggerFactory;
 public final class Log {
   private static final Logger LOG = LoggerFactory.getLogger(Log.class);
 
-  /** The published end: the next offset and where it starts in the active segment. */
-  record End(long nextOffset, LogSegment segment, int position) {}
+  /**
+   * The published end: the next offset, where it starts in the active segment, and the bytes
+   * appended since this log was opened (so a flush knows how many bytes it covered).
+   */
+  record End(long nextOffset, LogSegment segment, int position, long appendedBytes) {}
 
   final TopicPartition topicPartition;
   final Path directory;
@@ -56,6 +60,11 @@ public final class Log {
   private volatile boolean closed;
   private volatile int leaderEpoch; // 0: a single node is leader of epoch 0
   private boolean stopped; // guarded by appendLock
+  private final long openedEndOffset;
+  private final LongAdder readBytes = new LongAdder();
+  // appendedBytes covered by the last flush; flushes of one log never overlap (the flusher thread,
+  // then the clean shutdown after the flusher stopped).
+  private volatile long flushedBytesMark;
 
   Log(
       TopicPartition topicPartition,
@@ -80,7 +89,8 @@ public final class Log {
       segments.put(segment.baseOffset, segment);
     }
     LogSegment active = segments.lastEntry().getValue();
-    this.end = new End(nextOffset, active, active.size());
+    this.end = new End(nextOffset, active, active.size(), 0);
+    this.openedEndOffset = nextOffset;
     this.logStartOffset = segments.firstKey();
     this.flush = new FlushTracker(Math.min(recoveryPoint, nextOffset));
     this.reader =
@@ -191,7 +201,7 @@ public final class Log {
             topicPartition + ": append of " + total + " bytes failed: " + e.getMessage(),
             e);
       }
-      end = new End(next, active, active.size());
+      end = new End(next, active, active.size(), end.appendedBytes() + total);
       flush.appended(records, now);
       for (BatchHeader h : assigned) {
         if (h.idempotent()) {
@@ -262,7 +272,7 @@ public final class Log {
       active.seal();
       active.unpin();
       segments.put(next.baseOffset, next);
-      end = new End(current.nextOffset(), next, 0);
+      end = new End(current.nextOffset(), next, 0, current.appendedBytes());
       flush.directoryChanged();
       LOG.debug("{}: rolled to segment {}", topicPartition, next.baseOffset);
     } catch (IOException e) {
@@ -284,7 +294,33 @@ public final class Log {
    *     {@code CORRUPT_MESSAGE} when the batch at {@code offset} fails its CRC
    */
   public FileSlice read(long offset, int maxBytes) {
-    return reader.read(offset, maxBytes);
+    FileSlice slice = reader.read(offset, maxBytes);
+    readBytes.add(slice.length());
+    return slice;
+  }
+
+  /** Records appended since this log was opened (duplicates of idempotent batches not counted). */
+  public long appendedRecords() {
+    return end.nextOffset() - openedEndOffset;
+  }
+
+  /** Bytes of record batches appended since this log was opened. */
+  public long appendedBytes() {
+    return end.appendedBytes();
+  }
+
+  /** Bytes of the slices {@link #read} handed out since this log was opened. */
+  public long readBytes() {
+    return readBytes.sum();
+  }
+
+  /** Bytes of all segments' {@code .log} files (indexes not counted). */
+  public long sizeInBytes() {
+    long total = 0;
+    for (LogSegment segment : segments.values()) {
+      total += segment.size();
+    }
+    return total;
   }
 
   /** The segments by base offset (tests look at them; the log alone changes them). */
@@ -343,12 +379,18 @@ public final class Log {
    * Forces every segment holding offsets between the flushed offset and the end captured at the
    * start, then completes the waiters it covered. Called by the flusher thread only.
    */
-  void flushNow() throws IOException {
+  /**
+   * Flushes what was appended up to the current end.
+   *
+   * @return the bytes appended since the previous flush that this one covered, or -1 when there was
+   *     nothing to flush
+   */
+  long flushNow() throws IOException {
     boolean directoryChanged = flush.beginFlush();
     End target = end;
     long from = flush.flushedOffset();
     if (target.nextOffset() <= from && !directoryChanged) {
-      return;
+      return -1;
     }
     if (directoryChanged) {
       io.fsyncDirectory(directory);
@@ -372,6 +414,9 @@ public final class Log {
       }
     }
     flush.completed(target.nextOffset());
+    long bytes = target.appendedBytes() - flushedBytesMark;
+    flushedBytesMark = target.appendedBytes();
+    return bytes;
   }
 
   boolean flushDue(long now) {

@@ -51,6 +51,7 @@ final class LogDirectory implements LogHost {
   private final Flusher flusher;
   private final Object checkpointLock = new Object();
   private volatile Throwable failure;
+  private volatile FlushObserver flushObserver = FlushObserver.NONE;
 
   LogDirectory(
       Path path,
@@ -136,6 +137,14 @@ final class LogDirectory implements LogHost {
       logs.forEach(this::requestFlush); // make what recovery kept durable
     }
     return new Loaded(loaded, reports, clean);
+  }
+
+  FlushObserver flushObserver() {
+    return flushObserver;
+  }
+
+  void flushObserver(FlushObserver observer) {
+    this.flushObserver = observer;
   }
 
   /** Creates an empty partition in this directory. */

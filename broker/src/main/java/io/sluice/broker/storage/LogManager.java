@@ -192,6 +192,18 @@ public final class LogManager implements AutoCloseable {
     }
   }
 
+  /** Tells {@code observer} about every flush from now on (metrics). */
+  public void setFlushObserver(FlushObserver observer) {
+    for (LogDirectory directory : directories) {
+      directory.flushObserver(observer);
+    }
+  }
+
+  /** Every open log (a snapshot; logs of topics being deleted may still be in it). */
+  public List<Log> logs() {
+    return List.copyOf(logs.values());
+  }
+
   public RecoveryReport lastRecovery() {
     return lastRecovery;
   }
