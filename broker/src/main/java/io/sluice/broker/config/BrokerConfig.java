@@ -47,7 +47,8 @@ public record BrokerConfig(
     long logFlushIntervalMessages,
     long logFlushOffsetCheckpointIntervalMs,
     int messageMaxBytes,
-    GroupConfig groups) {
+    GroupConfig groups,
+    ZooKeeperConfig zooKeeper) {
 
   public BrokerConfig {
     logDirs = List.copyOf(logDirs);
@@ -98,6 +99,7 @@ public record BrokerConfig(
       values.put(key, entry.getValue().trim());
     }
     Values v = new Values(values);
+    int nodeId = v.nodeId(raw);
     Endpoint listener = v.endpoint(ConfigKey.LISTENERS);
     String advertised = values.get(ConfigKey.ADVERTISED_LISTENERS);
     Endpoint advertisedListener =
@@ -107,7 +109,7 @@ public record BrokerConfig(
       dirs.add(Path.of(dir));
     }
     return new BrokerConfig(
-        v.integer(ConfigKey.NODE_ID),
+        nodeId,
         listener,
         advertisedListener,
         dirs,
@@ -135,7 +137,13 @@ public record BrokerConfig(
         v.longValue(ConfigKey.LOG_FLUSH_INTERVAL_MESSAGES),
         v.longValue(ConfigKey.LOG_FLUSH_OFFSET_CHECKPOINT_INTERVAL_MS),
         v.integer(ConfigKey.MESSAGE_MAX_BYTES),
-        v.groups());
+        v.groups(),
+        v.zooKeeper());
+  }
+
+  /** True when {@code zookeeper.connect} is set: this broker is one of a cluster. */
+  public boolean clusterMode() {
+    return zooKeeper != null;
   }
 
   /** The address clients are told to use: the advertised listener, else the bound one. */
@@ -204,6 +212,43 @@ public record BrokerConfig(
         return Endpoint.parse(items.get(0));
       } catch (IllegalArgumentException e) {
         throw bad(key, e.getMessage());
+      }
+    }
+
+    /**
+     * {@code broker.id} if set, else {@code node.id}; both set means they must agree. Cluster mode
+     * needs one of them set explicitly: two brokers on the default id would fight over it.
+     */
+    int nodeId(Map<String, String> given) {
+      int nodeId = integer(ConfigKey.NODE_ID);
+      int brokerId = integer(ConfigKey.BROKER_ID);
+      boolean nodeIdGiven = given.containsKey(ConfigKey.NODE_ID.key());
+      if (brokerId >= 0 && nodeIdGiven && brokerId != nodeId) {
+        throw new ConfigException(
+            "broker.id=" + brokerId + " and node.id=" + nodeId + " disagree; set one of them");
+      }
+      if (!raw.get(ConfigKey.ZOOKEEPER_CONNECT).isEmpty() && brokerId < 0 && !nodeIdGiven) {
+        throw new ConfigException(
+            "zookeeper.connect is set (cluster mode): set broker.id to this broker's unique id");
+      }
+      return brokerId >= 0 ? brokerId : nodeId;
+    }
+
+    /** Null in single-node mode. */
+    ZooKeeperConfig zooKeeper() {
+      String connect = raw.get(ConfigKey.ZOOKEEPER_CONNECT);
+      if (connect.isEmpty()) {
+        return null;
+      }
+      try {
+        String rack = raw.get(ConfigKey.BROKER_RACK);
+        return ZooKeeperConfig.parse(
+            connect,
+            integer(ConfigKey.ZOOKEEPER_SESSION_TIMEOUT_MS),
+            integer(ConfigKey.ZOOKEEPER_CONNECTION_TIMEOUT_MS),
+            rack.isEmpty() ? null : rack);
+      } catch (IllegalArgumentException e) {
+        throw bad(ConfigKey.ZOOKEEPER_CONNECT, e.getMessage());
       }
     }
 

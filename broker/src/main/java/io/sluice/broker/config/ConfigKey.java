@@ -127,7 +127,37 @@ public enum ConfigKey {
       "group.min.session.timeout.ms", "6000", Type.INT, 1, "Smallest session timeout allowed."),
   GROUP_MAX_SESSION_TIMEOUT_MS(
       "group.max.session.timeout.ms", "1800000", Type.INT, 1, "Largest session timeout allowed."),
-  GROUP_MAX_SIZE("group.max.size", "2147483647", Type.INT, 1, "Members of one group at most.");
+  GROUP_MAX_SIZE("group.max.size", "2147483647", Type.INT, 1, "Members of one group at most."),
+  ZOOKEEPER_CONNECT(
+      "zookeeper.connect",
+      "",
+      Type.STRING,
+      0,
+      "host:port[,host:port...][/chroot] of a ZooKeeper ensemble: cluster mode. Empty: one node."),
+  ZOOKEEPER_SESSION_TIMEOUT_MS(
+      "zookeeper.session.timeout.ms",
+      "18000",
+      Type.INT,
+      1000,
+      "ZooKeeper session timeout: how long a broker may be unreachable before it counts as gone."),
+  ZOOKEEPER_CONNECTION_TIMEOUT_MS(
+      "zookeeper.connection.timeout.ms",
+      "18000",
+      Type.INT,
+      100,
+      "How long a starting broker waits for ZooKeeper (and a request for a reconnection)."),
+  BROKER_ID(
+      "broker.id",
+      "-1",
+      Type.INT,
+      -1,
+      "Kafka's ZooKeeper-era name for node.id; -1 means node.id. Cluster mode needs one of them set."),
+  BROKER_RACK(
+      "broker.rack",
+      "",
+      Type.STRING,
+      0,
+      "Rack (or zone) of this broker; cluster placement spreads partitions across racks.");
 
   /** How a value is parsed. */
   enum Type {
