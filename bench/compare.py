@@ -118,12 +118,12 @@ class Harness:
         if "sluice" in wanted and not self.sluice_ok:
             log("bin/sluice-broker is missing: measuring Kafka only")
         if self.sluice_ok and not self.args.no_build:
-            log("building Sluice (mvn package -DskipTests, broker and client)")
+            log("building Sluice (mvn package -DskipTests, broker and cli)")
             subprocess.run(["mvn", "-B", "-q", "-DskipTests", "-Dspotless.check.skip=true",
-                            "package", "-pl", "broker,client", "-am"], cwd=home, check=True)
+                            "package", "-pl", "broker,cli", "-am"], cwd=home, check=True)
         self.tools = {"kafka": tools.KafkaTools(libs, log)}
-        if (home / "bin" / "sluice").exists() and list((home / "client" / "target").glob(
-                "sluice-client-*.jar")):
+        if (home / "bin" / "sluice").exists() and list((home / "cli" / "target").glob(
+                "sluice-cli-*.jar")):
             self.tools["sluice"] = tools.SluiceTools(home, log)
         self.brokers = []
         if "kafka" in wanted:

@@ -68,12 +68,14 @@ public final class Broker implements AutoCloseable {
         throw new UncheckedIOException("cannot create log directory " + dir, e);
       }
     }
-    String clusterId = BrokerMetadata.loadOrCreate(stateDir, config.nodeId());
+    // The logs come first: opening them locks every log directory, so that nothing in a
+    // directory another broker holds (meta.properties included) is read or written.
     LogManager logs = LogManager.open(logConfig(config), clock);
     CommittedOffsets offsets = null;
     GroupCoordinator groups = null;
     HandlerRegistry handlers = null;
     try {
+      String clusterId = BrokerMetadata.loadOrCreate(stateDir, config.nodeId());
       offsets = CommittedOffsets.open(stateDir);
       groups = GroupCoordinator.open(config.groups(), stateDir);
       BrokerNode node = new BrokerNode(config.nodeId(), clusterId);
@@ -116,7 +118,9 @@ public final class Broker implements AutoCloseable {
         config.logFlushIntervalMessages(),
         config.logRetentionCheckIntervalMs(),
         config.logFlushOffsetCheckpointIntervalMs(),
-        config.messageMaxBytes());
+        config.messageMaxBytes(),
+        config.messageTimestampAfterMaxMs(),
+        config.messageTimestampBeforeMaxMs());
   }
 
   public BrokerConfig config() {

@@ -47,6 +47,8 @@ public record BrokerConfig(
     long logFlushIntervalMessages,
     long logFlushOffsetCheckpointIntervalMs,
     int messageMaxBytes,
+    long messageTimestampAfterMaxMs,
+    long messageTimestampBeforeMaxMs,
     GroupConfig groups,
     ZooKeeperConfig zooKeeper) {
 
@@ -137,6 +139,8 @@ public record BrokerConfig(
         v.longValue(ConfigKey.LOG_FLUSH_INTERVAL_MESSAGES),
         v.longValue(ConfigKey.LOG_FLUSH_OFFSET_CHECKPOINT_INTERVAL_MS),
         v.integer(ConfigKey.MESSAGE_MAX_BYTES),
+        v.longValue(ConfigKey.MESSAGE_TIMESTAMP_AFTER_MAX_MS),
+        v.longValue(ConfigKey.MESSAGE_TIMESTAMP_BEFORE_MAX_MS),
         v.groups(),
         v.zooKeeper());
   }

@@ -117,6 +117,18 @@ public enum ConfigKey {
       "How often the recovery-point checkpoint is written."),
   MESSAGE_MAX_BYTES(
       "message.max.bytes", "1048588", Type.INT, 61, "Largest record batch a producer may send."),
+  MESSAGE_TIMESTAMP_AFTER_MAX_MS(
+      "message.timestamp.after.max.ms",
+      "3600000",
+      Type.LONG,
+      0,
+      "How far ahead of the broker's clock a record's CreateTime may be (INVALID_TIMESTAMP)."),
+  MESSAGE_TIMESTAMP_BEFORE_MAX_MS(
+      "message.timestamp.before.max.ms",
+      "9223372036854775807",
+      Type.LONG,
+      0,
+      "How far behind the broker's clock a record's CreateTime may be (INVALID_TIMESTAMP)."),
   GROUP_INITIAL_REBALANCE_DELAY_MS(
       "group.initial.rebalance.delay.ms",
       "50",

@@ -4,6 +4,7 @@ import io.sluice.protocol.Errors;
 import io.sluice.protocol.SluiceException;
 import io.sluice.protocol.record.InvalidRecordException;
 import io.sluice.protocol.record.RecordBatch;
+import io.sluice.protocol.record.TimestampType;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,10 +15,15 @@ final class AppendValidation {
 
   /**
    * Checks every batch of a request with the protocol module's full validation (magic, CRC32C,
-   * codec, counts, and each record of an uncompressed batch), before any lock is taken.
+   * codec, counts, and each record of an uncompressed batch), and its CreateTime timestamps against
+   * the broker's clock ({@link #checkTimestamps}), before any lock is taken.
    */
   static List<BatchHeader> validate(
-      TopicPartition topicPartition, LogConfig config, ByteBuffer buf, List<Integer> positions) {
+      TopicPartition topicPartition,
+      LogConfig config,
+      ByteBuffer buf,
+      List<Integer> positions,
+      long now) {
     List<BatchHeader> headers = new ArrayList<>();
     int at = buf.position();
     int limit = buf.limit();
@@ -54,6 +60,7 @@ final class AppendValidation {
             Errors.INVALID_RECORD,
             topicPartition + ": empty batch at byte " + (at - buf.position()));
       }
+      checkTimestamps(topicPartition, config, batch, now);
       positions.add(at);
       headers.add(BatchHeader.of(batch));
       at += batch.sizeInBytes();
@@ -62,5 +69,46 @@ final class AppendValidation {
       throw new SluiceException(Errors.CORRUPT_MESSAGE, topicPartition + ": no record batch");
     }
     return headers;
+  }
+
+  /**
+   * Kafka's {@code message.timestamp.after.max.ms} and {@code message.timestamp.before.max.ms}: a
+   * CreateTime batch whose timestamps lie further ahead of or behind {@code now} is refused with
+   * {@code INVALID_TIMESTAMP}. The batch header's timestamps are checked: {@code maxTimestamp} (the
+   * latest record, what the time index and time-based retention use) against the upper bound and
+   * {@code baseTimestamp} (the first record's) against the lower one; records of a compressed batch
+   * are opaque to Sluice. {@code NO_TIMESTAMP} (-1) passes, as in Kafka. A LogAppendTime batch is
+   * stored as sent.
+   */
+  static void checkTimestamps(
+      TopicPartition topicPartition, LogConfig config, RecordBatch batch, long now) {
+    if (batch.timestampType() != TimestampType.CREATE_TIME) {
+      return;
+    }
+    long latest = batch.maxTimestamp();
+    long earliest = batch.baseTimestamp();
+    String problem = null;
+    if (latest != RecordBatch.NO_TIMESTAMP
+        && latest > now
+        && latest - now > config.timestampAfterMaxMs()) {
+      problem = "maxTimestamp=" + latest + " is " + (latest - now) + " ms ahead of the broker";
+    } else if (earliest != RecordBatch.NO_TIMESTAMP
+        && earliest < now
+        && Long.compareUnsigned(now - earliest, config.timestampBeforeMaxMs()) > 0) {
+      problem = "baseTimestamp=" + earliest + " is further behind the broker than allowed";
+    }
+    if (problem != null) {
+      throw new SluiceException(
+          Errors.INVALID_TIMESTAMP,
+          topicPartition
+              + ": "
+              + problem
+              + "; timestamps must lie within [now - message.timestamp.before.max.ms="
+              + config.timestampBeforeMaxMs()
+              + ", now + message.timestamp.after.max.ms="
+              + config.timestampAfterMaxMs()
+              + "], now="
+              + now);
+    }
   }
 }

@@ -52,6 +52,7 @@ public final class Log {
   private volatile End end;
   private volatile long logStartOffset;
   private volatile boolean closed;
+  private volatile int leaderEpoch; // 0: a single node is leader of epoch 0
   private boolean stopped; // guarded by appendLock
 
   Log(
@@ -99,20 +100,39 @@ public final class Log {
   }
 
   /**
-   * Validates every batch (size, magic 2, CRC32C, counts), de-duplicates idempotent batches,
-   * assigns offsets by patching each batch's baseOffset in place in {@code batches}, writes them
-   * all with one gathering write, indexes them and then publishes the new end offset.
+   * Sets the leader epoch stamped into every batch appended from now on. Kafka overwrites the
+   * producer's {@code partitionLeaderEpoch} with the leader's (the field lies outside the CRC); on
+   * a single node that is 0, the default. A coordinated mode sets the epoch it was given.
+   */
+  public void leaderEpoch(int epoch) {
+    if (epoch < 0) {
+      throw new IllegalArgumentException("leader epoch " + epoch + " < 0");
+    }
+    this.leaderEpoch = epoch;
+  }
+
+  public int leaderEpoch() {
+    return leaderEpoch;
+  }
+
+  /**
+   * Validates every batch (size, magic 2, CRC32C, counts, CreateTime within the configured bounds),
+   * de-duplicates idempotent batches, assigns offsets and stamps the {@linkplain #leaderEpoch
+   * leader epoch} by patching each batch's baseOffset and partitionLeaderEpoch in place in {@code
+   * batches} (both outside the CRC), writes them all with one gathering write, indexes them and
+   * then publishes the new end offset.
    *
    * @return the assigned offsets; {@code logAppendTime} is -1 (Sluice topics use CreateTime)
    * @throws SluiceException with {@code CORRUPT_MESSAGE}, {@code INVALID_RECORD}, {@code
-   *     MESSAGE_TOO_LARGE}, {@code RECORD_LIST_TOO_LARGE}, {@code INVALID_PRODUCER_EPOCH}, {@code
-   *     OUT_OF_ORDER_SEQUENCE_NUMBER}, {@code DUPLICATE_SEQUENCE_NUMBER} or {@code
-   *     KAFKA_STORAGE_ERROR}
+   *     MESSAGE_TOO_LARGE}, {@code RECORD_LIST_TOO_LARGE}, {@code INVALID_TIMESTAMP}, {@code
+   *     INVALID_PRODUCER_EPOCH}, {@code OUT_OF_ORDER_SEQUENCE_NUMBER}, {@code
+   *     DUPLICATE_SEQUENCE_NUMBER} or {@code KAFKA_STORAGE_ERROR}
    */
   public AppendResult append(ByteBuffer batches) {
     ByteBuffer buf = batches.duplicate(); // big-endian whatever the caller's order
     List<Integer> positions = new ArrayList<>();
-    List<BatchHeader> headers = AppendValidation.validate(topicPartition, config, buf, positions);
+    List<BatchHeader> headers =
+        AppendValidation.validate(topicPartition, config, buf, positions, clock.millis());
     int total = buf.remaining();
     if (total > config.segmentBytes()) {
       throw new SluiceException(
@@ -137,7 +157,9 @@ public final class Log {
       long records = 0;
       for (int i = 0; i < headers.size(); i++) {
         BatchHeader h = headers.get(i);
-        RecordBatch.at(buf, positions.get(i)).setBaseOffset(next);
+        RecordBatch stored = RecordBatch.at(buf, positions.get(i));
+        stored.setBaseOffset(next);
+        stored.setPartitionLeaderEpoch(leaderEpoch);
         assigned.add(h.withBaseOffset(next));
         next += h.lastOffsetDelta() + 1L;
         records += h.recordCount();

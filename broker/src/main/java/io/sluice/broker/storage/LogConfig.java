@@ -28,6 +28,11 @@ import java.util.Objects;
  * @param checkpointIntervalMs {@code log.flush.offset.checkpoint.interval.ms} (default 60 s): how
  *     often the recovery-point checkpoint is written
  * @param maxMessageBytes {@code message.max.bytes} (default 1048588): the largest batch accepted
+ * @param timestampAfterMaxMs {@code message.timestamp.after.max.ms} (default 1 hour, Kafka 4's): a
+ *     record whose CreateTime is further ahead of the broker's clock is refused with {@code
+ *     INVALID_TIMESTAMP}
+ * @param timestampBeforeMaxMs {@code message.timestamp.before.max.ms} (default Long.MAX_VALUE: no
+ *     limit): the same for a CreateTime further behind the clock
  */
 public record LogConfig(
     List<Path> logDirs,
@@ -41,7 +46,9 @@ public record LogConfig(
     long flushIntervalMessages,
     long retentionCheckIntervalMs,
     long checkpointIntervalMs,
-    int maxMessageBytes) {
+    int maxMessageBytes,
+    long timestampAfterMaxMs,
+    long timestampBeforeMaxMs) {
 
   static final long DAY_MS = 24L * 60 * 60 * 1000;
 
@@ -71,6 +78,10 @@ public record LogConfig(
         checkpointIntervalMs,
         ">= 1");
     require(maxMessageBytes >= 61, "message.max.bytes", maxMessageBytes, ">= 61");
+    require(
+        timestampAfterMaxMs >= 0, "message.timestamp.after.max.ms", timestampAfterMaxMs, ">= 0");
+    require(
+        timestampBeforeMaxMs >= 0, "message.timestamp.before.max.ms", timestampBeforeMaxMs, ">= 0");
   }
 
   /** Kafka's defaults (and Sluice's flush interval) over the given log directories. */
@@ -97,6 +108,8 @@ public record LogConfig(
     b.retentionCheckIntervalMs = retentionCheckIntervalMs;
     b.checkpointIntervalMs = checkpointIntervalMs;
     b.maxMessageBytes = maxMessageBytes;
+    b.timestampAfterMaxMs = timestampAfterMaxMs;
+    b.timestampBeforeMaxMs = timestampBeforeMaxMs;
     return b;
   }
 
@@ -118,6 +131,8 @@ public record LogConfig(
     private long retentionCheckIntervalMs = 5 * 60 * 1000L;
     private long checkpointIntervalMs = 60_000;
     private int maxMessageBytes = 1024 * 1024 + 12;
+    private long timestampAfterMaxMs = 60 * 60 * 1000L;
+    private long timestampBeforeMaxMs = Long.MAX_VALUE;
 
     private Builder(List<Path> logDirs) {
       this.logDirs = logDirs;
@@ -178,6 +193,16 @@ public record LogConfig(
       return this;
     }
 
+    public Builder timestampAfterMaxMs(long value) {
+      this.timestampAfterMaxMs = value;
+      return this;
+    }
+
+    public Builder timestampBeforeMaxMs(long value) {
+      this.timestampBeforeMaxMs = value;
+      return this;
+    }
+
     public LogConfig build() {
       return new LogConfig(
           logDirs,
@@ -191,7 +216,9 @@ public record LogConfig(
           flushIntervalMessages,
           retentionCheckIntervalMs,
           checkpointIntervalMs,
-          maxMessageBytes);
+          maxMessageBytes,
+          timestampAfterMaxMs,
+          timestampBeforeMaxMs);
     }
   }
 

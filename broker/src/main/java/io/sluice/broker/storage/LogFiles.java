@@ -11,6 +11,7 @@ final class LogFiles {
   static final String DELETED_SUFFIX = ".deleted";
   static final String TEMP_SUFFIX = ".tmp";
   static final String CLEAN_SHUTDOWN = ".kafka_cleanshutdown";
+  static final String LOCK = ".lock";
   static final String RECOVERY_POINT_CHECKPOINT = "recovery-point-offset-checkpoint";
   static final String LOG_START_CHECKPOINT = "log-start-offset-checkpoint";
   static final String DELETE_DIR_SUFFIX = "-delete";

@@ -34,9 +34,10 @@ import org.slf4j.LoggerFactory;
  * everything, writes the checkpoints and, only if no I/O error happened, the clean-shutdown marker
  * that lets the next start skip the scan.
  *
- * <p>Files per log directory (Kafka's names): {@code .kafka_cleanshutdown}, {@code
- * recovery-point-offset-checkpoint}, {@code log-start-offset-checkpoint}, and one {@code
- * <topic>-<partition>} directory per partition.
+ * <p>Files per log directory (Kafka's names): {@code .lock} (locked by the broker that owns the
+ * directory, before anything else in it is read; see {@link LogDirLock}), {@code
+ * .kafka_cleanshutdown}, {@code recovery-point-offset-checkpoint}, {@code
+ * log-start-offset-checkpoint}, and one {@code <topic>-<partition>} directory per partition.
  *
  * <p>Thread safety: thread-safe. Creating and deleting partitions and writing checkpoints are
  * serialized by this object's monitor; lookups are lock-free.
@@ -51,6 +52,8 @@ public final class LogManager implements AutoCloseable {
   private final Map<TopicPartition, Log> logs = new ConcurrentHashMap<>();
   private final Map<Log, LogDirectory> owners = new ConcurrentHashMap<>();
   private final ScheduledExecutorService scheduler;
+  private final SegmentDeleter deleter = new SegmentDeleter();
+  private final List<LogDirLock> locks = new ArrayList<>();
   private final Object checkpointLock = new Object();
   private RecoveryReport lastRecovery = RecoveryReport.empty();
   private boolean closed;
@@ -76,11 +79,17 @@ public final class LogManager implements AutoCloseable {
   static LogManager open(LogConfig config, Clock clock, FileIo io) {
     LogManager manager = new LogManager(config, clock, io);
     try {
+      manager.lockDirectories();
       manager.load();
-    } catch (IOException e) {
+    } catch (IOException | RuntimeException e) {
       manager.scheduler.shutdownNow();
       for (LogDirectory d : manager.directories) {
         d.stopFlusher();
+      }
+      manager.deleter.close();
+      manager.unlockDirectories();
+      if (e instanceof SluiceException s) {
+        throw s;
       }
       throw new SluiceException(
           Errors.KAFKA_STORAGE_ERROR, "cannot open the log directories: " + e, e);
@@ -94,6 +103,22 @@ public final class LogManager implements AutoCloseable {
     return manager;
   }
 
+  /**
+   * Takes every directory's {@code .lock} before anything in them is read, so that a second broker
+   * on the same directories stops here, naming the directory and the holder's pid.
+   */
+  private synchronized void lockDirectories() throws IOException {
+    for (Path path : config.logDirs()) {
+      Files.createDirectories(path);
+      locks.add(LogDirLock.acquire(path));
+    }
+  }
+
+  private synchronized void unlockDirectories() {
+    locks.forEach(LogDirLock::close);
+    locks.clear();
+  }
+
   private synchronized void load() throws IOException {
     long started = System.nanoTime();
     List<RecoveryReport.PartitionRecovery> reports = new ArrayList<>();
@@ -103,15 +128,17 @@ public final class LogManager implements AutoCloseable {
       LogDirectory directory = new LogDirectory(path, config, clock);
       directories.add(directory);
       Path marker = path.resolve(LogFiles.CLEAN_SHUTDOWN);
-      // A directory with nothing in it yet (a first start) has nothing to recover either.
-      boolean clean = Files.exists(marker) || isEmpty(path);
+      List<Path> subdirectories = listDirectories(path);
+      // A directory without partitions (a first start: only the lock and meta.properties) has
+      // nothing to recover, so it is clean whatever else it holds.
+      boolean clean = Files.exists(marker) || !holdsPartitions(subdirectories);
       Map<TopicPartition, Long> recoveryPoints =
           readCheckpoint(path, LogFiles.RECOVERY_POINT_CHECKPOINT);
       Map<TopicPartition, Long> logStarts = readCheckpoint(path, LogFiles.LOG_START_CHECKPOINT);
       if (!clean) {
         unclean++;
       }
-      for (Path sub : listDirectories(path)) {
+      for (Path sub : subdirectories) {
         String name = sub.getFileName().toString();
         if (name.endsWith(LogFiles.DELETE_DIR_SUFFIX)) {
           deleteRecursively(sub);
@@ -281,7 +308,7 @@ public final class LogManager implements AutoCloseable {
           // The new log start must be durable before any file disappears (see LogLoader).
           writeCheckpoints(directory);
           for (LogSegment segment : removed) {
-            segment.renameForDeletion();
+            segment.renameForDeletion(deleter);
           }
           io.fsyncDirectory(log.directory);
         } catch (IOException e) {
@@ -345,7 +372,14 @@ public final class LogManager implements AutoCloseable {
     }
     synchronized (this) {
       closeDirectories();
+      deleter.close();
+      unlockDirectories();
     }
+  }
+
+  /** Segments retention renamed whose files are not unlinked yet (tests wait for 0). */
+  int pendingDeletions() {
+    return deleter.pending();
   }
 
   private void closeDirectories() {
@@ -392,12 +426,13 @@ public final class LogManager implements AutoCloseable {
       }
     }
     logs.clear();
+    deleter.close();
+    unlockDirectories(); // the OS drops a dead process's locks
   }
 
-  private static boolean isEmpty(Path path) throws IOException {
-    try (Stream<Path> entries = Files.list(path)) {
-      return entries.findAny().isEmpty();
-    }
+  private static boolean holdsPartitions(List<Path> subdirectories) {
+    return subdirectories.stream()
+        .anyMatch(p -> TopicPartition.parseDirectoryName(p.getFileName().toString()) != null);
   }
 
   private static List<Path> listDirectories(Path path) throws IOException {

@@ -22,8 +22,9 @@ import org.slf4j.LoggerFactory;
  * <p>Thread safety: appends, roll, truncation and index rebuilds run under the owning {@link Log}'s
  * append lock (or before the log is published, during recovery). Reads use positional reads and the
  * volatile {@code size}, so any thread may read. The segment is reference-counted: the log holds
- * one reference, each {@link FileSlice} another; the channel closes (and a deleted segment's files
- * are unlinked) when the count reaches zero, so retention never closes a channel under a reader.
+ * one reference, each {@link FileSlice} another; the channel closes when the count reaches zero, so
+ * retention never closes a channel under a reader. A deleted segment's last release hands closing
+ * and unlinking to the {@link SegmentDeleter} thread.
  */
 final class LogSegment {
   private static final Logger LOG = LoggerFactory.getLogger(LogSegment.class);
@@ -44,7 +45,7 @@ final class LogSegment {
   private long offsetOfMaxTimestamp;
   private int bytesSinceLastIndexEntry;
   private long createdMs;
-  private volatile boolean deleted;
+  private volatile SegmentDeleter deleter; // set once renamed for deletion
   private boolean indexFilesMissing;
   private int lastBatchPosition = -1;
 
@@ -382,11 +383,19 @@ final class LogSegment {
     }
   }
 
-  /** Drops a reference; the last one closes the files (and unlinks them once deleted). */
+  /**
+   * Drops a reference; the last one closes the files, or, for a segment renamed for deletion, hands
+   * closing and unlinking to the {@link SegmentDeleter}, whatever thread this is.
+   */
   void release() {
     int n = refs.decrementAndGet();
     if (n == 0) {
-      closeFiles();
+      SegmentDeleter d = deleter;
+      if (d == null) {
+        closeFiles();
+      } else {
+        d.handOver(this::closeAndUnlink);
+      }
     } else if (n < 0) {
       throw new IllegalStateException("segment " + logPath + " released more than retained");
     }
@@ -398,10 +407,12 @@ final class LogSegment {
 
   /**
    * Retention: renames the files to {@code .deleted} (the caller fsyncs the directory), so that a
-   * crash before the last reader finishes leaves only leftovers that startup removes.
+   * crash before the last reader finishes leaves only leftovers that startup removes. Once the last
+   * lease ends, {@code deleter} closes and unlinks them.
    */
-  void renameForDeletion() throws IOException {
-    deleted = true;
+  void renameForDeletion(SegmentDeleter deleter) throws IOException {
+    deleter.scheduled();
+    this.deleter = deleter;
     for (Path p : files()) {
       io.move(p, p.resolveSibling(p.getFileName() + LogFiles.DELETED_SUFFIX));
     }
@@ -416,19 +427,25 @@ final class LogSegment {
       offsetIndex.close();
       timeIndex.close();
       channel.close();
-      if (deleted) {
-        for (Path p : files()) {
-          io.deleteIfExists(p.resolveSibling(p.getFileName() + LogFiles.DELETED_SUFFIX));
-        }
-      }
     } catch (IOException e) {
       LOG.warn("closing segment {} failed", logPath, e);
     }
   }
 
-  /** Deletes the files right away (recovery dropping a segment, topic deletion). */
+  /** Closes the files and unlinks their {@code .deleted} names; on the deleter thread. */
+  private void closeAndUnlink() {
+    closeFiles();
+    for (Path p : files()) {
+      try {
+        io.deleteIfExists(p.resolveSibling(p.getFileName() + LogFiles.DELETED_SUFFIX));
+      } catch (IOException e) {
+        LOG.warn("deleting {} failed; the next start removes it", p, e);
+      }
+    }
+  }
+
+  /** Deletes the files right away (recovery dropping a segment, before the log is published). */
   void deleteNow() throws IOException {
-    deleted = false;
     release();
     for (Path p : files()) {
       io.deleteIfExists(p);

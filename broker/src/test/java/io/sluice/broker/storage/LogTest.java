@@ -315,6 +315,32 @@ class LogTest {
   }
 
   @Test
+  void firstStart_directoryWithoutPartitions_isNotUnclean() throws IOException {
+    manager.close();
+    Path fresh = dir.resolve("fresh");
+    Files.createDirectories(fresh);
+    // What a broker writes before its first partition exists: meta.properties (and the lock).
+    Files.writeString(fresh.resolve("meta.properties"), "version=1\n");
+    manager = LogManager.open(smallConfig(fresh), clock);
+    assertEquals(0, manager.lastRecovery().uncleanDirectories());
+    log = manager.createLog(TP);
+  }
+
+  @Test
+  void append_producerLeaderEpoch_overwrittenWithTheLogsEpochOutsideTheCrc() {
+    log.append(TestBatches.withLeaderEpoch(TestBatches.batch("a", 2, 1000), 12345));
+    log.append(TestBatches.withLeaderEpoch(TestBatches.batch("b", 1, 1000), -1));
+    log.leaderEpoch(7);
+    log.append(TestBatches.withLeaderEpoch(TestBatches.batch("c", 1, 1000), 0));
+
+    List<byte[]> batches = StorageTestSupport.readAllBatches(log, 0); // checks every CRC
+    assertEquals(3, batches.size());
+    assertEquals(0, ByteBuffer.wrap(batches.get(0)).getInt(12));
+    assertEquals(0, ByteBuffer.wrap(batches.get(1)).getInt(12));
+    assertEquals(7, ByteBuffer.wrap(batches.get(2)).getInt(12));
+  }
+
+  @Test
   void deleteTopic_removesDirectoryAndLog() {
     log.append(TestBatches.batch("a", 1, 1000));
     manager.createLog(new TopicPartition("orders", 1));

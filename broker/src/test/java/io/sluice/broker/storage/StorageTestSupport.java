@@ -6,6 +6,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 
 /** Shared helpers of the storage tests: configs, slice contents, batch walks. */
 final class StorageTestSupport {
@@ -22,6 +23,22 @@ final class StorageTestSupport {
         .flushIntervalMs(Long.MAX_VALUE)
         .flushIntervalMessages(Long.MAX_VALUE)
         .build();
+  }
+
+  /** Polls {@code condition} every millisecond until it holds; fails after 30 s. */
+  static void await(String what, BooleanSupplier condition) {
+    long deadline = System.nanoTime() + 30_000_000_000L;
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out waiting until " + what);
+      }
+      try {
+        Thread.sleep(1);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError("interrupted waiting until " + what, e);
+      }
+    }
   }
 
   /** Reads a slice's bytes through its channel, then releases it. */

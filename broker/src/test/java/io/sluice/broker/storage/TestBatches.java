@@ -72,10 +72,20 @@ final class TestBatches {
     return out;
   }
 
-  /** A copy of {@code batch} with baseOffset set, as the log stores it. */
+  /**
+   * A copy of {@code batch} as the log stores it: baseOffset set, and the partition leader epoch
+   * overwritten with the single node's 0 (kafka-clients writes -1).
+   */
   static byte[] withBaseOffset(ByteBuffer batch, long baseOffset) {
     byte[] out = bytes(batch);
-    ByteBuffer.wrap(out).putLong(0, baseOffset);
+    ByteBuffer.wrap(out).putLong(0, baseOffset).putInt(12, 0);
     return out;
+  }
+
+  /** A copy of {@code batch} whose partitionLeaderEpoch (outside the CRC) is {@code epoch}. */
+  static ByteBuffer withLeaderEpoch(ByteBuffer batch, int epoch) {
+    ByteBuffer copy = ByteBuffer.wrap(bytes(batch));
+    copy.putInt(12, epoch);
+    return copy;
   }
 }
