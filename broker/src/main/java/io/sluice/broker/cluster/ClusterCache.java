@@ -155,6 +155,7 @@ final class ClusterCache implements AutoCloseable {
   private ClusterSnapshot build() {
     Map<Integer, BrokerInfo> brokers = new HashMap<>();
     Map<String, List<List<Integer>>> assignments = new HashMap<>();
+    Map<String, Long> ids = new HashMap<>();
     Map<String, Map<Integer, PartitionState>> states = new HashMap<>();
     List<ChildData> latch = new ArrayList<>();
     Set<String> deleting = new HashSet<>();
@@ -165,7 +166,7 @@ final class ClusterCache implements AutoCloseable {
                 String path = node.getPath();
                 String[] parts = path.substring(1).split("/");
                 try {
-                  classify(node, parts, brokers, assignments, states, latch, deleting);
+                  classify(node, parts, brokers, assignments, ids, states, latch, deleting);
                 } catch (RuntimeException e) {
                   log.warn("ignoring unreadable znode {}: {}", path, e.getMessage());
                 }
@@ -179,7 +180,7 @@ final class ClusterCache implements AutoCloseable {
           for (int p = 0; p < replicas.size(); p++) {
             list.add(byPartition.get(p));
           }
-          topics.put(topic, new TopicInfo(replicas, list));
+          topics.put(topic, new TopicInfo(ids.get(topic), replicas, list));
         });
     int controller = -1;
     latch.sort(Comparator.comparing(n -> sequence(ZkPaths.name(n.getPath()))));
@@ -194,6 +195,7 @@ final class ClusterCache implements AutoCloseable {
       String[] parts,
       Map<Integer, BrokerInfo> brokers,
       Map<String, List<List<Integer>>> assignments,
+      Map<String, Long> ids,
       Map<String, Map<Integer, PartitionState>> states,
       List<ChildData> latch,
       Set<String> deleting) {
@@ -202,6 +204,7 @@ final class ClusterCache implements AutoCloseable {
       brokers.put(id, ZkJson.broker(id, node.getData(), node.getStat().getCzxid()));
     } else if (parts.length == 3 && parts[0].equals("brokers") && parts[1].equals("topics")) {
       assignments.put(parts[2], ZkJson.assignment(parts[2], node.getData()));
+      ids.put(parts[2], node.getStat().getCzxid());
     } else if (parts.length == 6
         && parts[0].equals("brokers")
         && parts[1].equals("topics")

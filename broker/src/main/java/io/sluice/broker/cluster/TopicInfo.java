@@ -5,11 +5,11 @@ import java.util.Collections;
 import java.util.List;
 
 /**
- * A topic as the cluster knows it: the replicas of each partition (from {@code
- * /brokers/topics/{t}}) and each partition's state, null until the controller has written it.
- * Immutable.
+ * A topic as the cluster knows it: its identity (the creation id of {@code /brokers/topics/{t}}, so
+ * that a topic deleted and created again under the same name is told apart), the replicas of each
+ * partition and each partition's state, null until the controller has written it. Immutable.
  */
-public record TopicInfo(List<List<Integer>> replicas, List<PartitionState> states) {
+public record TopicInfo(long id, List<List<Integer>> replicas, List<PartitionState> states) {
   public TopicInfo {
     replicas = List.copyOf(replicas);
     states = Collections.unmodifiableList(new ArrayList<>(states));
@@ -36,7 +36,7 @@ public record TopicInfo(List<List<Integer>> replicas, List<PartitionState> state
   }
 
   /** Every partition has a state written by the controller. */
-  boolean complete() {
+  public boolean complete() {
     return !states.contains(null);
   }
 }
