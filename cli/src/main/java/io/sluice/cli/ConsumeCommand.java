@@ -110,7 +110,7 @@ final class ConsumeCommand implements Callable<Integer> {
             .build();
     ObjectMapper mapper = new ObjectMapper();
     long printed = 0;
-    try (Consumer consumer = new Consumer(config)) {
+    try (Consumer<byte[], byte[]> consumer = new Consumer<>(config)) {
       if (group != null && partition == null && start.offset == null) {
         // A member of the group: shares the topic with the group's other consumers.
         consumer.subscribe(List.of(topic), new CommitOnRevoke(consumer, terminal));
@@ -119,9 +119,9 @@ final class ConsumeCommand implements Callable<Integer> {
       }
       long lastRecord = System.nanoTime();
       while (maxMessages == null || printed < maxMessages) {
-        ConsumerRecords records = consumer.poll(Duration.ofMillis(200));
+        ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(200));
         for (TopicPartition tp : records.partitions()) {
-          for (ConsumerRecord r : records.records(tp)) {
+          for (ConsumerRecord<byte[], byte[]> r : records.records(tp)) {
             if (maxMessages != null && printed >= maxMessages) {
               consumer.seek(tp, r.offset()); // so that a commit covers only what was printed
               break;
@@ -150,7 +150,7 @@ final class ConsumeCommand implements Callable<Integer> {
   }
 
   /** Outside the group's membership: the named partition, or all, at the asked position. */
-  private void assign(Consumer consumer) {
+  private void assign(Consumer<byte[], byte[]> consumer) {
     List<TopicPartition> partitions =
         partition != null
             ? List.of(new TopicPartition(topic, partition))
@@ -170,7 +170,7 @@ final class ConsumeCommand implements Callable<Integer> {
    * Commits what was printed before the group takes partitions away. A failed commit is reported,
    * not fatal: the records are then read again by the partitions' next owner (at least once).
    */
-  private record CommitOnRevoke(Consumer consumer, Terminal terminal)
+  private record CommitOnRevoke(Consumer<byte[], byte[]> consumer, Terminal terminal)
       implements ConsumerRebalanceListener {
     @Override
     public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
@@ -185,7 +185,7 @@ final class ConsumeCommand implements Callable<Integer> {
     public void onPartitionsAssigned(Collection<TopicPartition> partitions) {}
   }
 
-  private String text(ConsumerRecord r) {
+  private String text(ConsumerRecord<byte[], byte[]> r) {
     String value = r.value() == null ? "null" : new String(r.value(), StandardCharsets.UTF_8);
     if (!printKey) {
       return value;
@@ -194,7 +194,8 @@ final class ConsumeCommand implements Callable<Integer> {
     return key + keySeparator + value;
   }
 
-  private static String json(ObjectMapper mapper, ConsumerRecord r) throws Exception {
+  private static String json(ObjectMapper mapper, ConsumerRecord<byte[], byte[]> r)
+      throws Exception {
     ObjectNode node = mapper.createObjectNode();
     node.put("topic", r.topic());
     node.put("partition", r.partition());

@@ -21,7 +21,7 @@ import picocli.CommandLine.Option;
 @Command(
     name = "consume",
     mixinStandardHelpOptions = true,
-    description = "Consumer throughput from the beginning of a topic.")
+    description = "Consumer<byte[], byte[]> throughput from the beginning of a topic.")
 final class PerfConsume implements Callable<Integer> {
   private final Terminal terminal;
   @Mixin CommonOptions common;
@@ -31,7 +31,7 @@ final class PerfConsume implements Callable<Integer> {
   @Option(
       names = "--property",
       paramLabel = "KEY=VALUE",
-      description = "Consumer settings by Kafka name.")
+      description = "Consumer<byte[], byte[]> settings by Kafka name.")
   Map<String, String> properties = new LinkedHashMap<>();
 
   PerfConsume(Terminal terminal) {
@@ -53,7 +53,7 @@ final class PerfConsume implements Callable<Integer> {
     long firstRecordNanos = -1;
     LatencyReport report;
     LatencyReport.Summary summary;
-    try (Consumer consumer = new Consumer(config)) {
+    try (Consumer<byte[], byte[]> consumer = new Consumer<>(config)) {
       List<TopicPartition> partitions = consumer.partitionsFor(read.topic);
       consumer.assign(partitions);
       consumer.seekToBeginning(partitions);
@@ -64,7 +64,7 @@ final class PerfConsume implements Callable<Integer> {
       try (AutoCloseable progress = output.progressEverySecond(terminal, report)) {
         long lastRecord = System.nanoTime();
         while (report.records() < read.numRecords) {
-          ConsumerRecords records = consumer.poll(Duration.ofMillis(100));
+          ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(100));
           if (records.isEmpty()) {
             if (read.idleSince(lastRecord)) {
               break;
@@ -75,7 +75,7 @@ final class PerfConsume implements Callable<Integer> {
           if (firstRecordNanos < 0) {
             firstRecordNanos = lastRecord - start;
           }
-          for (ConsumerRecord r : records) {
+          for (ConsumerRecord<byte[], byte[]> r : records) {
             report.count(
                 (r.value() == null ? 0 : r.value().length)
                     + (r.key() == null ? 0 : r.key().length));

@@ -84,8 +84,8 @@ final class PerfEndToEnd implements Callable<Integer> {
             .build();
     LatencyReport report = new LatencyReport(System::nanoTime);
     AtomicReference<Exception> failure = new AtomicReference<>();
-    try (Consumer consumer = new Consumer(consumerConfig);
-        Producer producer = new Producer(producerConfig);
+    try (Consumer<byte[], byte[]> consumer = new Consumer<>(consumerConfig);
+        Producer<byte[], byte[]> producer = new Producer<>(producerConfig);
         AutoCloseable progress = output.progressEverySecond(terminal, report)) {
       List<TopicPartition> partitions = consumer.partitionsFor(topic);
       consumer.assign(partitions);
@@ -96,7 +96,7 @@ final class PerfEndToEnd implements Callable<Integer> {
       sending.start();
       long lastRecord = System.nanoTime();
       while (report.records() < numRecords && failure.get() == null) {
-        for (ConsumerRecord r : consumer.poll(Duration.ofMillis(100))) {
+        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
           long now = System.nanoTime();
           report.record(recordSize, now - ByteBuffer.wrap(r.value()).getLong());
           lastRecord = now;
@@ -115,14 +115,14 @@ final class PerfEndToEnd implements Callable<Integer> {
     return report.records() >= numRecords ? ExitCode.OK : ExitCode.FAILED;
   }
 
-  private void produce(Producer producer, AtomicReference<Exception> failure) {
+  private void produce(Producer<byte[], byte[]> producer, AtomicReference<Exception> failure) {
     PerfProduce.Throttle throttle = new PerfProduce.Throttle(throughput);
     try {
       for (long i = 0; i < numRecords && failure.get() == null; i++) {
         byte[] value = new byte[recordSize];
         ByteBuffer.wrap(value).putLong(System.nanoTime());
         producer.send(
-            new ProducerRecord(topic, null, null, null, value, List.of()),
+            new ProducerRecord<>(topic, null, null, null, value, List.of()),
             (metadata, error) -> {
               if (error != null) {
                 failure.compareAndSet(null, error);

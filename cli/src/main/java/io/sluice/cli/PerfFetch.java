@@ -138,7 +138,7 @@ final class PerfFetch implements Callable<Integer> {
             .clientId("sluice-perf-fetch")
             .requestTimeoutMs(common.timeoutMs)
             .build();
-    try (Consumer consumer = new Consumer(config)) {
+    try (Consumer<byte[], byte[]> consumer = new Consumer<>(config)) {
       List<TopicPartition> partitions = consumer.partitionsFor(read.topic);
       consumer.assign(partitions);
       consumer.seekToBeginning(partitions);

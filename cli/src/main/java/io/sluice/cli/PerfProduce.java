@@ -21,7 +21,7 @@ import picocli.CommandLine.Option;
 @Command(
     name = "produce",
     mixinStandardHelpOptions = true,
-    description = "Producer throughput and latency (send to acknowledgement).")
+    description = "Producer<byte[], byte[]> throughput and latency (send to acknowledgement).")
 final class PerfProduce implements Callable<Integer> {
   private final Terminal terminal;
   @Mixin CommonOptions common;
@@ -98,12 +98,12 @@ final class PerfProduce implements Callable<Integer> {
     AtomicLong failures = new AtomicLong();
     AtomicReference<Exception> firstFailure = new AtomicReference<>();
     Throttle throttle = new Throttle(throughput);
-    try (Producer producer = new Producer(config);
+    try (Producer<byte[], byte[]> producer = new Producer<>(config);
         AutoCloseable progress = output.progressEverySecond(terminal, report)) {
       for (long i = 0; i < numRecords; i++) {
         long sentAt = System.nanoTime();
         producer.send(
-            new ProducerRecord(topic, null, null, null, payload, List.of()),
+            new ProducerRecord<>(topic, null, null, null, payload, List.of()),
             (metadata, error) -> {
               if (error == null) {
                 report.record(recordSize, System.nanoTime() - sentAt);

@@ -55,7 +55,8 @@ final class ProduceCommand implements Callable<Integer> {
   @Option(
       names = "--property",
       paramLabel = "KEY=VALUE",
-      description = "Producer setting by Kafka name, e.g. linger.ms=10 (repeatable).")
+      description =
+          "Producer<byte[], byte[]> setting by Kafka name, e.g. linger.ms=10 (repeatable).")
   Map<String, String> properties = new LinkedHashMap<>();
 
   ProduceCommand(Terminal terminal) {
@@ -67,7 +68,7 @@ final class ProduceCommand implements Callable<Integer> {
     ProducerConfig config = config(common, acks.value, properties);
     long sent = 0;
     List<CompletableFuture<RecordMetadata>> futures = new ArrayList<>();
-    try (Producer producer = new Producer(config)) {
+    try (Producer<byte[], byte[]> producer = new Producer<>(config)) {
       if (count != null) {
         for (long i = 0; i < count && !failedEarly(futures); i++) {
           futures.add(producer.send(record(null, "record-" + i)));
@@ -123,15 +124,12 @@ final class ProduceCommand implements Callable<Integer> {
             .maxBlockMs(common.timeoutMs)
             .requestTimeoutMs(common.timeoutMs)
             .deliveryTimeoutMs(Math.max(120_000, common.timeoutMs + 10_000));
-    int ackValue = "all".equals(acks) ? -1 : Integer.parseInt(acks);
-    builder.acks(ackValue);
-    if (ackValue != -1) {
-      builder.enableIdempotence(false);
-    }
+    // With acks 0 or 1 idempotence turns itself off, as in Kafka, unless --property sets it.
+    builder.acks("all".equals(acks) ? -1 : Integer.parseInt(acks));
     return builder.properties(properties).build();
   }
 
-  private ProducerRecord parse(String line) {
+  private ProducerRecord<byte[], byte[]> parse(String line) {
     if (keySeparator != null) {
       int at = line.indexOf(keySeparator);
       if (at >= 0) {
@@ -141,8 +139,8 @@ final class ProduceCommand implements Callable<Integer> {
     return record(null, line);
   }
 
-  private ProducerRecord record(String key, String value) {
-    return new ProducerRecord(
+  private ProducerRecord<byte[], byte[]> record(String key, String value) {
+    return new ProducerRecord<>(
         topic,
         partition,
         null,

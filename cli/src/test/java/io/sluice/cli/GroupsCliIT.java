@@ -31,14 +31,14 @@ class GroupsCliIT {
   void start() throws Exception {
     broker = TestBroker.start();
     broker.createTopic("clicks", 2);
-    try (Producer producer =
-        new Producer(ProducerConfig.builder().bootstrapServers(broker.bootstrap()).build())) {
+    try (Producer<byte[], byte[]> producer =
+        new Producer<>(ProducerConfig.builder().bootstrapServers(broker.bootstrap()).build())) {
       for (int i = 0; i < 20; i++) {
         // Partition i % 2, timestamps one second apart: offset n of a partition is at T0 + 2n s.
         // One batch per record, so that a lookup by time is exact at the record, whether the
         // broker resolves it to the record or (coarser) to the batch.
         producer.send(
-            new ProducerRecord(
+            new ProducerRecord<>(
                 "clicks",
                 i % 2,
                 T0 + i * 1000L,
@@ -65,8 +65,8 @@ class GroupsCliIT {
     return CliRunner.run(all);
   }
 
-  private Consumer member() {
-    return new Consumer(
+  private Consumer<byte[], byte[]> member() {
+    return new Consumer<>(
         ConsumerConfig.builder()
             .bootstrapServers(broker.bootstrap())
             .clientId("cli-test")
@@ -79,7 +79,7 @@ class GroupsCliIT {
 
   @Test
   void describe_activeMember_showsPartitionsCommittedLogEndAndLag() {
-    try (Consumer consumer = member()) {
+    try (Consumer<byte[], byte[]> consumer = member()) {
       consumer.subscribe(List.of("clicks"));
       int read = 0;
       long deadline = System.currentTimeMillis() + 20_000;

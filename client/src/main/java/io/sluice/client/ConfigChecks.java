@@ -17,6 +17,7 @@ final class ConfigChecks {
   }
 
   static int parseInt(String key, String value) {
+    require(value != null, key, null, "not an integer");
     try {
       return Integer.parseInt(value.trim());
     } catch (NumberFormatException e) {
@@ -25,6 +26,7 @@ final class ConfigChecks {
   }
 
   static long parseLong(String key, String value) {
+    require(value != null, key, null, "not an integer");
     try {
       return Long.parseLong(value.trim());
     } catch (NumberFormatException e) {
@@ -33,7 +35,7 @@ final class ConfigChecks {
   }
 
   static boolean parseBoolean(String key, String value) {
-    return switch (value.trim()) {
+    return switch (value == null ? "" : value.trim()) {
       case "true" -> true;
       case "false" -> false;
       default ->

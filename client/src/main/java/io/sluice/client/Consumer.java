@@ -3,10 +3,17 @@ package io.sluice.client;
 import io.sluice.client.internal.Await;
 import io.sluice.client.internal.ConsumerEngine;
 import io.sluice.client.internal.OffsetLookup;
+import io.sluice.client.serialization.ByteArrayDeserializer;
+import io.sluice.client.serialization.Deserializer;
+import io.sluice.client.serialization.Serdes;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.regex.Pattern;
@@ -23,13 +30,58 @@ import java.util.regex.Pattern;
  * and a rebalance revokes and reassigns them, telling a {@link ConsumerRebalanceListener}. {@link
  * #close} commits (with {@code enable.auto.commit}) and leaves the group.
  *
+ * <p>Keys and values are typed, as with Kafka's {@code KafkaConsumer<K, V>}: the deserializers
+ * given to the constructor, or named by {@code key.deserializer} and {@code value.deserializer},
+ * make them from the record's bytes ({@code byte[]} when none is named, handed over with no extra
+ * copy).
+ *
  * <p>Not thread-safe: one thread uses a consumer, as with Kafka's.
+ *
+ * @param <K> the key's type
+ * @param <V> the value's type
  */
-public final class Consumer implements AutoCloseable {
+public final class Consumer<K, V> implements AutoCloseable {
   private final ConsumerEngine engine;
+  private final Deserializer<K> keyDeserializer;
+  private final Deserializer<V> valueDeserializer;
 
+  /** True when both deserializers return the bytes they are given: records pass as they are. */
+  private final boolean rawBytes;
+
+  /** A consumer whose deserializers are the classes {@code key.deserializer}/{@code value...}. */
+  @SuppressWarnings("unchecked") // the configured classes are the user's promise, as in Kafka
   public Consumer(ConsumerConfig config) {
+    this(
+        config,
+        (Deserializer<K>)
+            Serdes.instantiate("key.deserializer", config.keyDeserializer(), Deserializer.class),
+        (Deserializer<V>)
+            Serdes.instantiate(
+                "value.deserializer", config.valueDeserializer(), Deserializer.class));
+  }
+
+  public Consumer(
+      ConsumerConfig config, Deserializer<K> keyDeserializer, Deserializer<V> valueDeserializer) {
+    this.keyDeserializer = Objects.requireNonNull(keyDeserializer, "keyDeserializer");
+    this.valueDeserializer = Objects.requireNonNull(valueDeserializer, "valueDeserializer");
+    this.rawBytes =
+        keyDeserializer instanceof ByteArrayDeserializer
+            && valueDeserializer instanceof ByteArrayDeserializer;
     this.engine = new ConsumerEngine(config);
+  }
+
+  /** As Kafka's {@code new KafkaConsumer<>(configs)}: settings by their Kafka key names. */
+  public Consumer(Map<String, ?> configs) {
+    this(ConsumerConfig.builder().properties(configs).build());
+  }
+
+  public Consumer(Properties properties) {
+    this(Serdes.toMap(properties));
+  }
+
+  public Consumer(
+      Map<String, ?> configs, Deserializer<K> keyDeserializer, Deserializer<V> valueDeserializer) {
+    this(ConsumerConfig.builder().properties(configs).build(), keyDeserializer, valueDeserializer);
   }
 
   /** Reads exactly these partitions from now on (replacing any earlier assignment). */
@@ -99,9 +151,32 @@ public final class Consumer implements AutoCloseable {
     return engine.position(partition);
   }
 
-  /** Returns buffered records, waiting up to {@code timeout} for some to arrive. */
-  public ConsumerRecords poll(Duration timeout) {
-    return engine.poll(timeout);
+  /**
+   * Returns buffered records, waiting up to {@code timeout} for some to arrive. A key or value the
+   * deserializer refuses fails the poll with what it threw.
+   */
+  public ConsumerRecords<K, V> poll(Duration timeout) {
+    return deserialized(engine.poll(timeout));
+  }
+
+  @SuppressWarnings("unchecked") // rawBytes: K and V are byte[]
+  private ConsumerRecords<K, V> deserialized(ConsumerRecords<byte[], byte[]> raw) {
+    if (rawBytes || raw.isEmpty()) {
+      return (ConsumerRecords<K, V>) raw;
+    }
+    Map<TopicPartition, List<ConsumerRecord<K, V>>> typed = new LinkedHashMap<>();
+    for (TopicPartition partition : raw.partitions()) {
+      List<ConsumerRecord<byte[], byte[]>> records = raw.records(partition);
+      List<ConsumerRecord<K, V>> out = new ArrayList<>(records.size());
+      for (ConsumerRecord<byte[], byte[]> r : records) {
+        out.add(
+            r.with(
+                keyDeserializer.deserialize(r.topic(), r.key()),
+                valueDeserializer.deserialize(r.topic(), r.value())));
+      }
+      typed.put(partition, out);
+    }
+    return new ConsumerRecords<>(typed);
   }
 
   /** Commits the current position of every assigned partition and waits for the answer. */
@@ -126,6 +201,11 @@ public final class Consumer implements AutoCloseable {
 
   @Override
   public void close() {
-    engine.close();
+    try {
+      engine.close();
+    } finally {
+      keyDeserializer.close();
+      valueDeserializer.close();
+    }
   }
 }

@@ -1,5 +1,10 @@
 package io.sluice.client;
 
+import static io.sluice.client.ConfigKey.BOOTSTRAP_SERVERS;
+import static io.sluice.client.ConfigKey.REQUEST_TIMEOUT_MS;
+import static io.sluice.client.ConfigKey.RETRY_BACKOFF_MS;
+
+import io.sluice.client.serialization.ByteArrayDeserializer;
 import java.util.List;
 import java.util.Map;
 
@@ -24,6 +29,10 @@ import java.util.Map;
  * @param partitionAssignmentStrategy {@code partition.assignment.strategy}: {@code range}, {@code
  *     roundrobin} (or Kafka's class names of them), in order of preference
  * @param groupInstanceId {@code group.instance.id}: a static member's id, or null
+ * @param keyDeserializer {@code key.deserializer}: class name of the {@link
+ *     io.sluice.client.serialization.Deserializer} a {@link Consumer} built from this config uses
+ *     for keys (bytes as they are by default; Kafka's built-in class names work too)
+ * @param valueDeserializer {@code value.deserializer}: the same for values
  */
 public record ConsumerConfig(
     String bootstrapServers,
@@ -44,7 +53,9 @@ public record ConsumerConfig(
     int heartbeatIntervalMs,
     int maxPollIntervalMs,
     List<String> partitionAssignmentStrategy,
-    String groupInstanceId) {
+    String groupInstanceId,
+    String keyDeserializer,
+    String valueDeserializer) {
 
   public ConsumerConfig {
     ConfigChecks.require(
@@ -75,183 +86,198 @@ public record ConsumerConfig(
             partitionAssignmentStrategy);
   }
 
+  private static final ConfigKey<String> CLIENT_ID = ConfigKey.text("client.id", "sluice-consumer");
+  private static final ConfigKey<String> GROUP_ID = ConfigKey.text("group.id", null);
+  private static final ConfigKey<String> AUTO_OFFSET_RESET =
+      ConfigKey.text("auto.offset.reset", "latest");
+  private static final ConfigKey<Integer> FETCH_MIN_BYTES = ConfigKey.intKey("fetch.min.bytes", 1);
+  private static final ConfigKey<Integer> FETCH_MAX_WAIT_MS =
+      ConfigKey.intKey("fetch.max.wait.ms", 500);
+  private static final ConfigKey<Integer> FETCH_MAX_BYTES =
+      ConfigKey.intKey("fetch.max.bytes", 50 << 20);
+  private static final ConfigKey<Integer> MAX_PARTITION_FETCH_BYTES =
+      ConfigKey.intKey("max.partition.fetch.bytes", 1 << 20);
+  private static final ConfigKey<Integer> MAX_POLL_RECORDS =
+      ConfigKey.intKey("max.poll.records", 500);
+  private static final ConfigKey<Boolean> CHECK_CRCS = ConfigKey.bool("check.crcs", true);
+  private static final ConfigKey<Boolean> ENABLE_AUTO_COMMIT =
+      ConfigKey.bool("enable.auto.commit", true);
+  private static final ConfigKey<Integer> AUTO_COMMIT_INTERVAL_MS =
+      ConfigKey.intKey("auto.commit.interval.ms", 5_000);
+  private static final ConfigKey<Integer> SESSION_TIMEOUT_MS =
+      ConfigKey.intKey("session.timeout.ms", 45_000);
+  private static final ConfigKey<Integer> HEARTBEAT_INTERVAL_MS =
+      ConfigKey.intKey("heartbeat.interval.ms", 3_000);
+  private static final ConfigKey<Integer> MAX_POLL_INTERVAL_MS =
+      ConfigKey.intKey("max.poll.interval.ms", 300_000);
+  private static final ConfigKey<List<String>> PARTITION_ASSIGNMENT_STRATEGY =
+      ConfigKey.list("partition.assignment.strategy", List.of("range"));
+  private static final ConfigKey<String> GROUP_INSTANCE_ID =
+      ConfigKey.text("group.instance.id", null);
+  private static final ConfigKey<String> KEY_DESERIALIZER =
+      ConfigKey.text("key.deserializer", ByteArrayDeserializer.class.getName());
+  private static final ConfigKey<String> VALUE_DESERIALIZER =
+      ConfigKey.text("value.deserializer", ByteArrayDeserializer.class.getName());
+
+  /**
+   * Every key the consumer accepts, with Kafka's names and defaults (but the bootstrap address).
+   */
+  private static final List<ConfigKey<?>> KEYS =
+      List.of(
+          BOOTSTRAP_SERVERS,
+          CLIENT_ID,
+          GROUP_ID,
+          AUTO_OFFSET_RESET,
+          FETCH_MIN_BYTES,
+          FETCH_MAX_WAIT_MS,
+          FETCH_MAX_BYTES,
+          MAX_PARTITION_FETCH_BYTES,
+          MAX_POLL_RECORDS,
+          REQUEST_TIMEOUT_MS,
+          RETRY_BACKOFF_MS,
+          CHECK_CRCS,
+          ENABLE_AUTO_COMMIT,
+          AUTO_COMMIT_INTERVAL_MS,
+          SESSION_TIMEOUT_MS,
+          HEARTBEAT_INTERVAL_MS,
+          MAX_POLL_INTERVAL_MS,
+          PARTITION_ASSIGNMENT_STRATEGY,
+          GROUP_INSTANCE_ID,
+          KEY_DESERIALIZER,
+          VALUE_DESERIALIZER);
+
   public static Builder builder() {
     return new Builder();
   }
 
-  /** Fluent builder, preset with Kafka's defaults. */
+  /** Fluent builder over the key table above; unset keys take its defaults. */
   public static final class Builder {
-    private String bootstrapServers = "127.0.0.1:9092";
-    private String clientId = "sluice-consumer";
-    private String groupId;
-    private String autoOffsetReset = "latest";
-    private int fetchMinBytes = 1;
-    private int fetchMaxWaitMs = 500;
-    private int fetchMaxBytes = 50 * 1024 * 1024;
-    private int maxPartitionFetchBytes = 1024 * 1024;
-    private int maxPollRecords = 500;
-    private long requestTimeoutMs = 30_000;
-    private long retryBackoffMs = 100;
-    private boolean checkCrcs = true;
-    private boolean enableAutoCommit = true;
-    private int autoCommitIntervalMs = 5_000;
-    private int sessionTimeoutMs = 45_000;
-    private int heartbeatIntervalMs = 3_000;
-    private int maxPollIntervalMs = 300_000;
-    private List<String> partitionAssignmentStrategy = List.of("range");
-    private String groupInstanceId;
+    private final ConfigValues values = new ConfigValues("consumer", KEYS);
 
     private Builder() {}
 
-    public Builder bootstrapServers(String value) {
-      this.bootstrapServers = value;
+    private <T> Builder with(ConfigKey<T> key, T value) {
+      values.set(key, value);
       return this;
+    }
+
+    public Builder bootstrapServers(String value) {
+      return with(BOOTSTRAP_SERVERS, value);
     }
 
     public Builder clientId(String value) {
-      this.clientId = value;
-      return this;
+      return with(CLIENT_ID, value);
     }
 
     public Builder groupId(String value) {
-      this.groupId = value;
-      return this;
+      return with(GROUP_ID, value);
     }
 
     public Builder autoOffsetReset(String value) {
-      this.autoOffsetReset = value;
-      return this;
+      return with(AUTO_OFFSET_RESET, value);
     }
 
     public Builder fetchMinBytes(int value) {
-      this.fetchMinBytes = value;
-      return this;
+      return with(FETCH_MIN_BYTES, value);
     }
 
     public Builder fetchMaxWaitMs(int value) {
-      this.fetchMaxWaitMs = value;
-      return this;
+      return with(FETCH_MAX_WAIT_MS, value);
     }
 
     public Builder fetchMaxBytes(int value) {
-      this.fetchMaxBytes = value;
-      return this;
+      return with(FETCH_MAX_BYTES, value);
     }
 
     public Builder maxPartitionFetchBytes(int value) {
-      this.maxPartitionFetchBytes = value;
-      return this;
+      return with(MAX_PARTITION_FETCH_BYTES, value);
     }
 
     public Builder maxPollRecords(int value) {
-      this.maxPollRecords = value;
-      return this;
+      return with(MAX_POLL_RECORDS, value);
     }
 
     public Builder requestTimeoutMs(long value) {
-      this.requestTimeoutMs = value;
-      return this;
+      return with(REQUEST_TIMEOUT_MS, value);
     }
 
     public Builder retryBackoffMs(long value) {
-      this.retryBackoffMs = value;
-      return this;
+      return with(RETRY_BACKOFF_MS, value);
     }
 
     public Builder checkCrcs(boolean value) {
-      this.checkCrcs = value;
-      return this;
+      return with(CHECK_CRCS, value);
     }
 
     public Builder enableAutoCommit(boolean value) {
-      this.enableAutoCommit = value;
-      return this;
+      return with(ENABLE_AUTO_COMMIT, value);
     }
 
     public Builder autoCommitIntervalMs(int value) {
-      this.autoCommitIntervalMs = value;
-      return this;
+      return with(AUTO_COMMIT_INTERVAL_MS, value);
     }
 
     public Builder sessionTimeoutMs(int value) {
-      this.sessionTimeoutMs = value;
-      return this;
+      return with(SESSION_TIMEOUT_MS, value);
     }
 
     public Builder heartbeatIntervalMs(int value) {
-      this.heartbeatIntervalMs = value;
-      return this;
+      return with(HEARTBEAT_INTERVAL_MS, value);
     }
 
     public Builder maxPollIntervalMs(int value) {
-      this.maxPollIntervalMs = value;
-      return this;
+      return with(MAX_POLL_INTERVAL_MS, value);
     }
 
     public Builder partitionAssignmentStrategy(List<String> value) {
-      this.partitionAssignmentStrategy = value;
-      return this;
+      return with(PARTITION_ASSIGNMENT_STRATEGY, value);
     }
 
     public Builder groupInstanceId(String value) {
-      this.groupInstanceId = value;
-      return this;
+      return with(GROUP_INSTANCE_ID, value);
     }
 
-    /** Applies settings given by their Kafka key names; an unknown key fails. */
-    public Builder properties(Map<String, String> properties) {
-      properties.forEach(this::set);
-      return this;
+    /** The deserializer class for keys, used by {@code new Consumer<>(config)}. */
+    public Builder keyDeserializer(Class<?> value) {
+      return with(KEY_DESERIALIZER, value.getName());
     }
 
-    private void set(String key, String value) {
-      switch (key) {
-        case "bootstrap.servers" -> bootstrapServers = value;
-        case "client.id" -> clientId = value;
-        case "group.id" -> groupId = value;
-        case "auto.offset.reset" -> autoOffsetReset = value;
-        case "fetch.min.bytes" -> fetchMinBytes = ConfigChecks.parseInt(key, value);
-        case "fetch.max.wait.ms" -> fetchMaxWaitMs = ConfigChecks.parseInt(key, value);
-        case "fetch.max.bytes" -> fetchMaxBytes = ConfigChecks.parseInt(key, value);
-        case "max.partition.fetch.bytes" ->
-            maxPartitionFetchBytes = ConfigChecks.parseInt(key, value);
-        case "max.poll.records" -> maxPollRecords = ConfigChecks.parseInt(key, value);
-        case "request.timeout.ms" -> requestTimeoutMs = ConfigChecks.parseLong(key, value);
-        case "retry.backoff.ms" -> retryBackoffMs = ConfigChecks.parseLong(key, value);
-        case "check.crcs" -> checkCrcs = ConfigChecks.parseBoolean(key, value);
-        case "enable.auto.commit" -> enableAutoCommit = ConfigChecks.parseBoolean(key, value);
-        case "auto.commit.interval.ms" -> autoCommitIntervalMs = ConfigChecks.parseInt(key, value);
-        case "session.timeout.ms" -> sessionTimeoutMs = ConfigChecks.parseInt(key, value);
-        case "heartbeat.interval.ms" -> heartbeatIntervalMs = ConfigChecks.parseInt(key, value);
-        case "max.poll.interval.ms" -> maxPollIntervalMs = ConfigChecks.parseInt(key, value);
-        case "partition.assignment.strategy" ->
-            partitionAssignmentStrategy = GroupConfigChecks.parseList(value);
-        case "group.instance.id" -> groupInstanceId = value;
-        default -> throw new IllegalArgumentException("unknown consumer setting " + key);
-      }
+    public Builder valueDeserializer(Class<?> value) {
+      return with(VALUE_DESERIALIZER, value.getName());
+    }
+
+    /**
+     * Applies settings given by their Kafka key names, as text or typed values; an unknown key or a
+     * malformed value fails with the key named.
+     */
+    public Builder properties(Map<String, ?> properties) {
+      values.setAll(properties);
+      return this;
     }
 
     public ConsumerConfig build() {
       return new ConsumerConfig(
-          bootstrapServers,
-          clientId,
-          groupId,
-          autoOffsetReset,
-          fetchMinBytes,
-          fetchMaxWaitMs,
-          fetchMaxBytes,
-          maxPartitionFetchBytes,
-          maxPollRecords,
-          requestTimeoutMs,
-          retryBackoffMs,
-          checkCrcs,
-          enableAutoCommit,
-          autoCommitIntervalMs,
-          sessionTimeoutMs,
-          heartbeatIntervalMs,
-          maxPollIntervalMs,
-          partitionAssignmentStrategy,
-          groupInstanceId);
+          values.get(BOOTSTRAP_SERVERS),
+          values.get(CLIENT_ID),
+          values.get(GROUP_ID),
+          values.get(AUTO_OFFSET_RESET),
+          values.get(FETCH_MIN_BYTES),
+          values.get(FETCH_MAX_WAIT_MS),
+          values.get(FETCH_MAX_BYTES),
+          values.get(MAX_PARTITION_FETCH_BYTES),
+          values.get(MAX_POLL_RECORDS),
+          values.get(REQUEST_TIMEOUT_MS),
+          values.get(RETRY_BACKOFF_MS),
+          values.get(CHECK_CRCS),
+          values.get(ENABLE_AUTO_COMMIT),
+          values.get(AUTO_COMMIT_INTERVAL_MS),
+          values.get(SESSION_TIMEOUT_MS),
+          values.get(HEARTBEAT_INTERVAL_MS),
+          values.get(MAX_POLL_INTERVAL_MS),
+          values.get(PARTITION_ASSIGNMENT_STRATEGY),
+          values.get(GROUP_INSTANCE_ID),
+          values.get(KEY_DESERIALIZER),
+          values.get(VALUE_DESERIALIZER));
     }
   }
 }

@@ -8,16 +8,27 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** The records returned by one {@link Consumer#poll}, grouped by partition in offset order. */
-public final class ConsumerRecords implements Iterable<ConsumerRecord> {
-  public static final ConsumerRecords EMPTY = new ConsumerRecords(Map.of());
+/**
+ * The records returned by one {@link Consumer#poll}, grouped by partition in offset order.
+ * Immutable.
+ *
+ * @param <K> the key's type
+ * @param <V> the value's type
+ */
+public final class ConsumerRecords<K, V> implements Iterable<ConsumerRecord<K, V>> {
+  private static final ConsumerRecords<?, ?> EMPTY = new ConsumerRecords<>(Map.of());
 
-  private final Map<TopicPartition, List<ConsumerRecord>> byPartition;
+  private final Map<TopicPartition, List<ConsumerRecord<K, V>>> byPartition;
   private final int count;
 
-  public ConsumerRecords(Map<TopicPartition, List<ConsumerRecord>> byPartition) {
+  public ConsumerRecords(Map<TopicPartition, List<ConsumerRecord<K, V>>> byPartition) {
     this.byPartition = Collections.unmodifiableMap(new LinkedHashMap<>(byPartition));
     this.count = byPartition.values().stream().mapToInt(List::size).sum();
+  }
+
+  @SuppressWarnings("unchecked") // holds no K or V
+  public static <K, V> ConsumerRecords<K, V> empty() {
+    return (ConsumerRecords<K, V>) EMPTY;
   }
 
   public int count() {
@@ -32,14 +43,26 @@ public final class ConsumerRecords implements Iterable<ConsumerRecord> {
     return byPartition.keySet();
   }
 
-  public List<ConsumerRecord> records(TopicPartition partition) {
+  public List<ConsumerRecord<K, V>> records(TopicPartition partition) {
     return byPartition.getOrDefault(partition, List.of());
   }
 
+  /** The records of every partition of {@code topic}. */
+  public List<ConsumerRecord<K, V>> records(String topic) {
+    List<ConsumerRecord<K, V>> all = new ArrayList<>();
+    byPartition.forEach(
+        (partition, records) -> {
+          if (partition.topic().equals(topic)) {
+            all.addAll(records);
+          }
+        });
+    return all;
+  }
+
   @Override
-  public Iterator<ConsumerRecord> iterator() {
-    List<ConsumerRecord> all = new ArrayList<>(count);
+  public Iterator<ConsumerRecord<K, V>> iterator() {
+    List<ConsumerRecord<K, V>> all = new ArrayList<>(count);
     byPartition.values().forEach(all::addAll);
-    return all.iterator();
+    return Collections.unmodifiableList(all).iterator();
   }
 }

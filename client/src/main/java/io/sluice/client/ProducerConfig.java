@@ -1,5 +1,11 @@
 package io.sluice.client;
 
+import static io.sluice.client.ConfigKey.BOOTSTRAP_SERVERS;
+import static io.sluice.client.ConfigKey.REQUEST_TIMEOUT_MS;
+import static io.sluice.client.ConfigKey.RETRY_BACKOFF_MS;
+
+import io.sluice.client.serialization.ByteArraySerializer;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -16,9 +22,15 @@ import java.util.Map;
  * @param requestTimeoutMs {@code request.timeout.ms}: how long one request waits for its answer
  * @param retryBackoffMs {@code retry.backoff.ms}: pause before a retriable failure is retried
  * @param enableIdempotence {@code enable.idempotence}: producer id and sequence numbers, so that a
- *     retried batch is never written twice
+ *     retried batch is never written twice. As in Kafka, on unless set: left unset, it turns itself
+ *     off when {@code acks} is not all or more than 5 requests may be in flight; set to true with
+ *     {@code acks} other than all, the build fails
  * @param maxInFlight {@code max.in.flight.requests.per.connection}, at most 5 when idempotent
  * @param maxRequestSize {@code max.request.size}: bytes of one produce request, and of one record
+ * @param keySerializer {@code key.serializer}: class name of the {@link
+ *     io.sluice.client.serialization.Serializer} a {@link Producer} built from this config uses for
+ *     keys (bytes as they are by default; Kafka's built-in class names work too)
+ * @param valueSerializer {@code value.serializer}: the same for values
  */
 public record ProducerConfig(
     String bootstrapServers,
@@ -33,7 +45,9 @@ public record ProducerConfig(
     long retryBackoffMs,
     boolean enableIdempotence,
     int maxInFlight,
-    int maxRequestSize) {
+    int maxRequestSize,
+    String keySerializer,
+    String valueSerializer) {
 
   public ProducerConfig {
     ConfigChecks.require(
@@ -57,143 +71,164 @@ public record ProducerConfig(
         !enableIdempotence || acks == -1,
         "acks",
         acks,
-        "enable.idempotence=true needs acks=all (-1)");
+        "enable.idempotence=true needs acks=all (-1); leave it unset or set it to false");
     ConfigChecks.require(maxRequestSize > 0, "max.request.size", maxRequestSize);
+  }
+
+  private static final ConfigKey<String> CLIENT_ID = ConfigKey.text("client.id", "sluice-producer");
+  private static final ConfigKey<Short> ACKS =
+      ConfigKey.custom("acks", (short) -1, ProducerConfig::parseAcks);
+  private static final ConfigKey<Integer> BATCH_SIZE = ConfigKey.intKey("batch.size", 16384);
+  private static final ConfigKey<Long> LINGER_MS = ConfigKey.longKey("linger.ms", 5);
+  private static final ConfigKey<Long> BUFFER_MEMORY =
+      ConfigKey.longKey("buffer.memory", 32L << 20);
+  private static final ConfigKey<Long> MAX_BLOCK_MS = ConfigKey.longKey("max.block.ms", 60_000);
+  private static final ConfigKey<Long> DELIVERY_TIMEOUT_MS =
+      ConfigKey.longKey("delivery.timeout.ms", 120_000);
+  private static final ConfigKey<Boolean> ENABLE_IDEMPOTENCE =
+      ConfigKey.bool("enable.idempotence", true);
+  private static final ConfigKey<Integer> MAX_IN_FLIGHT =
+      ConfigKey.intKey("max.in.flight.requests.per.connection", 5);
+  private static final ConfigKey<Integer> MAX_REQUEST_SIZE =
+      ConfigKey.intKey("max.request.size", 1 << 20);
+  private static final ConfigKey<String> KEY_SERIALIZER =
+      ConfigKey.text("key.serializer", ByteArraySerializer.class.getName());
+  private static final ConfigKey<String> VALUE_SERIALIZER =
+      ConfigKey.text("value.serializer", ByteArraySerializer.class.getName());
+
+  /** Every key the producer accepts (Kafka's names and defaults, but the bootstrap address). */
+  private static final List<ConfigKey<?>> KEYS =
+      List.of(
+          BOOTSTRAP_SERVERS,
+          CLIENT_ID,
+          ACKS,
+          BATCH_SIZE,
+          LINGER_MS,
+          BUFFER_MEMORY,
+          MAX_BLOCK_MS,
+          DELIVERY_TIMEOUT_MS,
+          REQUEST_TIMEOUT_MS,
+          RETRY_BACKOFF_MS,
+          ENABLE_IDEMPOTENCE,
+          MAX_IN_FLIGHT,
+          MAX_REQUEST_SIZE,
+          KEY_SERIALIZER,
+          VALUE_SERIALIZER);
+
+  private static short parseAcks(String value) {
+    return (short) ("all".equals(value.trim()) ? -1 : ConfigChecks.parseInt("acks", value));
   }
 
   public static Builder builder() {
     return new Builder();
   }
 
-  /** Fluent builder, preset with Kafka's defaults (except the bootstrap default below). */
+  /** Fluent builder over the key table above; unset keys take its defaults. */
   public static final class Builder {
-    private String bootstrapServers = "127.0.0.1:9092";
-    private String clientId = "sluice-producer";
-    private short acks = -1;
-    private int batchSize = 16384;
-    private long lingerMs = 5;
-    private long bufferMemory = 32L * 1024 * 1024;
-    private long maxBlockMs = 60_000;
-    private long deliveryTimeoutMs = 120_000;
-    private long requestTimeoutMs = 30_000;
-    private long retryBackoffMs = 100;
-    private boolean enableIdempotence = true;
-    private int maxInFlight = 5;
-    private int maxRequestSize = 1024 * 1024;
+    private final ConfigValues values = new ConfigValues("producer", KEYS);
 
     private Builder() {}
 
-    public Builder bootstrapServers(String value) {
-      this.bootstrapServers = value;
+    private <T> Builder with(ConfigKey<T> key, T value) {
+      values.set(key, value);
       return this;
+    }
+
+    public Builder bootstrapServers(String value) {
+      return with(BOOTSTRAP_SERVERS, value);
     }
 
     public Builder clientId(String value) {
-      this.clientId = value;
-      return this;
+      return with(CLIENT_ID, value);
     }
 
-    /** 0, 1, or -1 for "all". Idempotence needs "all": set it off for 0 or 1. */
+    /** 0, 1, or -1 for "all". With 0 or 1, idempotence turns off unless it was set to true. */
     public Builder acks(int value) {
-      this.acks = (short) value;
-      return this;
+      return with(ACKS, (short) value);
     }
 
     public Builder batchSize(int value) {
-      this.batchSize = value;
-      return this;
+      return with(BATCH_SIZE, value);
     }
 
     public Builder lingerMs(long value) {
-      this.lingerMs = value;
-      return this;
+      return with(LINGER_MS, value);
     }
 
     public Builder bufferMemory(long value) {
-      this.bufferMemory = value;
-      return this;
+      return with(BUFFER_MEMORY, value);
     }
 
     public Builder maxBlockMs(long value) {
-      this.maxBlockMs = value;
-      return this;
+      return with(MAX_BLOCK_MS, value);
     }
 
     public Builder deliveryTimeoutMs(long value) {
-      this.deliveryTimeoutMs = value;
-      return this;
+      return with(DELIVERY_TIMEOUT_MS, value);
     }
 
     public Builder requestTimeoutMs(long value) {
-      this.requestTimeoutMs = value;
-      return this;
+      return with(REQUEST_TIMEOUT_MS, value);
     }
 
     public Builder retryBackoffMs(long value) {
-      this.retryBackoffMs = value;
-      return this;
+      return with(RETRY_BACKOFF_MS, value);
     }
 
     public Builder enableIdempotence(boolean value) {
-      this.enableIdempotence = value;
-      return this;
+      return with(ENABLE_IDEMPOTENCE, value);
     }
 
     public Builder maxInFlight(int value) {
-      this.maxInFlight = value;
-      return this;
+      return with(MAX_IN_FLIGHT, value);
     }
 
     public Builder maxRequestSize(int value) {
-      this.maxRequestSize = value;
-      return this;
+      return with(MAX_REQUEST_SIZE, value);
+    }
+
+    /** The serializer class for keys, used by {@code new Producer<>(config)}. */
+    public Builder keySerializer(Class<?> value) {
+      return with(KEY_SERIALIZER, value.getName());
+    }
+
+    public Builder valueSerializer(Class<?> value) {
+      return with(VALUE_SERIALIZER, value.getName());
     }
 
     /**
-     * Applies settings given by their Kafka key names ({@code acks=all}, {@code linger.ms=10}). An
-     * unknown key or a malformed value fails with the key named.
+     * Applies settings given by their Kafka key names ({@code acks=all}, {@code linger.ms=10}), as
+     * text or typed values (a serializer may be given as a {@code Class}). An unknown key or a
+     * malformed value fails with the key named.
      */
-    public Builder properties(Map<String, String> properties) {
-      properties.forEach(this::set);
+    public Builder properties(Map<String, ?> properties) {
+      values.setAll(properties);
       return this;
     }
 
-    private void set(String key, String value) {
-      switch (key) {
-        case "bootstrap.servers" -> bootstrapServers = value;
-        case "client.id" -> clientId = value;
-        case "acks" ->
-            acks = (short) ("all".equals(value) ? -1 : ConfigChecks.parseInt(key, value));
-        case "batch.size" -> batchSize = ConfigChecks.parseInt(key, value);
-        case "linger.ms" -> lingerMs = ConfigChecks.parseLong(key, value);
-        case "buffer.memory" -> bufferMemory = ConfigChecks.parseLong(key, value);
-        case "max.block.ms" -> maxBlockMs = ConfigChecks.parseLong(key, value);
-        case "delivery.timeout.ms" -> deliveryTimeoutMs = ConfigChecks.parseLong(key, value);
-        case "request.timeout.ms" -> requestTimeoutMs = ConfigChecks.parseLong(key, value);
-        case "retry.backoff.ms" -> retryBackoffMs = ConfigChecks.parseLong(key, value);
-        case "enable.idempotence" -> enableIdempotence = ConfigChecks.parseBoolean(key, value);
-        case "max.in.flight.requests.per.connection" ->
-            maxInFlight = ConfigChecks.parseInt(key, value);
-        case "max.request.size" -> maxRequestSize = ConfigChecks.parseInt(key, value);
-        default -> throw new IllegalArgumentException("unknown producer setting " + key);
-      }
-    }
-
     public ProducerConfig build() {
+      short acks = values.get(ACKS);
+      int maxInFlight = values.get(MAX_IN_FLIGHT);
+      boolean idempotence =
+          values.isSet(ENABLE_IDEMPOTENCE)
+              ? values.get(ENABLE_IDEMPOTENCE)
+              : acks == -1 && maxInFlight <= 5;
       return new ProducerConfig(
-          bootstrapServers,
-          clientId,
+          values.get(BOOTSTRAP_SERVERS),
+          values.get(CLIENT_ID),
           acks,
-          batchSize,
-          lingerMs,
-          bufferMemory,
-          maxBlockMs,
-          deliveryTimeoutMs,
-          requestTimeoutMs,
-          retryBackoffMs,
-          enableIdempotence,
+          values.get(BATCH_SIZE),
+          values.get(LINGER_MS),
+          values.get(BUFFER_MEMORY),
+          values.get(MAX_BLOCK_MS),
+          values.get(DELIVERY_TIMEOUT_MS),
+          values.get(REQUEST_TIMEOUT_MS),
+          values.get(RETRY_BACKOFF_MS),
+          idempotence,
           maxInFlight,
-          maxRequestSize);
+          values.get(MAX_REQUEST_SIZE),
+          values.get(KEY_SERIALIZER),
+          values.get(VALUE_SERIALIZER));
     }
   }
 }

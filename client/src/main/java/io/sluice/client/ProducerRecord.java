@@ -1,22 +1,20 @@
 package io.sluice.client;
 
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Objects;
 
 /**
- * A record to send. {@code partition} null lets the partitioner choose (by key hash when there is a
- * key, spreading otherwise); {@code timestamp} null means the send time. Key and value may be null;
- * the arrays are not copied until the record is batched, so callers must not change them after
- * {@code send}.
+ * A record to send, as Kafka's {@code ProducerRecord}. {@code partition} null lets the partitioner
+ * choose (by the serialized key's hash when there is a key, spreading otherwise); {@code timestamp}
+ * null means the send time. Key and value may be null; the producer's serializers turn them into
+ * bytes. With {@code byte[]} keys and values the arrays are not copied until the record is batched,
+ * so callers must not change them after {@code send}.
+ *
+ * @param <K> the key's type
+ * @param <V> the value's type
  */
-public record ProducerRecord(
-    String topic,
-    Integer partition,
-    Long timestamp,
-    byte[] key,
-    byte[] value,
-    List<Header> headers) {
+public record ProducerRecord<K, V>(
+    String topic, Integer partition, Long timestamp, K key, V value, List<Header> headers) {
 
   public ProducerRecord {
     Objects.requireNonNull(topic, "topic");
@@ -26,16 +24,16 @@ public record ProducerRecord(
     headers = headers == null ? List.of() : List.copyOf(headers);
   }
 
-  public ProducerRecord(String topic, byte[] key, byte[] value) {
+  public ProducerRecord(String topic, Integer partition, K key, V value) {
+    this(topic, partition, null, key, value, List.of());
+  }
+
+  public ProducerRecord(String topic, K key, V value) {
     this(topic, null, null, key, value, List.of());
   }
 
-  /** A record whose key and value are UTF-8 strings (either may be null). */
-  public static ProducerRecord ofStrings(String topic, String key, String value) {
-    return new ProducerRecord(topic, utf8(key), utf8(value));
-  }
-
-  private static byte[] utf8(String s) {
-    return s == null ? null : s.getBytes(StandardCharsets.UTF_8);
+  /** A record with no key. */
+  public ProducerRecord(String topic, V value) {
+    this(topic, null, null, null, value, List.of());
   }
 }

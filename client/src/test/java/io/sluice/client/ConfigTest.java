@@ -3,8 +3,14 @@ package io.sluice.client;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sluice.client.serialization.ByteArrayDeserializer;
+import io.sluice.client.serialization.Serdes;
+import io.sluice.client.serialization.StringSerializer;
+import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import org.junit.jupiter.api.Test;
 
 class ConfigTest {
@@ -35,9 +41,12 @@ class ConfigTest {
     assertEquals("invalid value linger.ms=-1", linger.getMessage());
     IllegalArgumentException acks =
         assertThrows(
-            IllegalArgumentException.class, () -> ProducerConfig.builder().acks(1).build());
+            IllegalArgumentException.class,
+            () -> ProducerConfig.builder().acks(1).enableIdempotence(true).build());
     assertEquals(
-        "invalid value acks=1: enable.idempotence=true needs acks=all (-1)", acks.getMessage());
+        "invalid value acks=1: enable.idempotence=true needs acks=all (-1);"
+            + " leave it unset or set it to false",
+        acks.getMessage());
     IllegalArgumentException unknown =
         assertThrows(
             IllegalArgumentException.class,
@@ -63,5 +72,51 @@ class ConfigTest {
             .properties(Map.of("auto.offset.reset", "earliest"))
             .build()
             .autoOffsetReset());
+  }
+
+  @Test
+  void producerAcks_notAll_idempotenceLeftUnset_turnsItOffAsKafkaDoes() {
+    assertFalse(ProducerConfig.builder().acks(1).build().enableIdempotence());
+    assertFalse(ProducerConfig.builder().acks(0).build().enableIdempotence());
+    assertFalse(
+        ProducerConfig.builder().properties(Map.of("acks", "1")).build().enableIdempotence());
+    assertTrue(ProducerConfig.builder().build().enableIdempotence());
+    assertTrue(ProducerConfig.builder().acks(-1).build().enableIdempotence());
+    // More than 5 in flight cannot keep order with sequence numbers: off unless asked for.
+    assertFalse(ProducerConfig.builder().maxInFlight(6).build().enableIdempotence());
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> ProducerConfig.builder().maxInFlight(6).enableIdempotence(true).build());
+  }
+
+  @Test
+  void properties_typedValuesAndClasses_asKafkaUsersPassThem() {
+    Properties props = new Properties();
+    props.put("bootstrap.servers", "h:1");
+    props.put("linger.ms", 7);
+    props.put("key.serializer", StringSerializer.class);
+    props.put("value.serializer", "org.apache.kafka.common.serialization.LongSerializer");
+    ProducerConfig config = ProducerConfig.builder().properties(Serdes.toMap(props)).build();
+    assertEquals("h:1", config.bootstrapServers());
+    assertEquals(7, config.lingerMs());
+    assertEquals(StringSerializer.class.getName(), config.keySerializer());
+    assertEquals("org.apache.kafka.common.serialization.LongSerializer", config.valueSerializer());
+    ConsumerConfig consumer =
+        ConsumerConfig.builder()
+            .properties(
+                Map.of(
+                    "partition.assignment.strategy",
+                    List.of("roundrobin", "range"),
+                    "max.poll.records",
+                    10))
+            .build();
+    assertEquals(List.of("roundrobin", "range"), consumer.partitionAssignmentStrategy());
+    assertEquals(10, consumer.maxPollRecords());
+    assertEquals(ByteArrayDeserializer.class.getName(), consumer.keyDeserializer());
+    IllegalArgumentException unknown =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> ConsumerConfig.builder().properties(Map.of("group.idd", "g")));
+    assertEquals("unknown consumer setting group.idd", unknown.getMessage());
   }
 }

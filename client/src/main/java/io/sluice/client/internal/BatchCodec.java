@@ -68,8 +68,9 @@ final class BatchCodec {
    *
    * @param timestampType 0 for CreateTime, 1 for LogAppendTime (the batch's)
    */
-  static ConsumerRecord toConsumerRecord(TopicPartition tp, Record r, int timestampType) {
-    return new ConsumerRecord(
+  static ConsumerRecord<byte[], byte[]> toConsumerRecord(
+      TopicPartition tp, Record r, int timestampType) {
+    return new ConsumerRecord<>(
         tp.topic(),
         tp.partition(),
         r.offset(),

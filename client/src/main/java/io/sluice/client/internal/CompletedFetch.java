@@ -216,7 +216,7 @@ final class CompletedFetch {
    * Appends up to {@code max} records to {@code out}, from where the previous call stopped, and
    * returns how many. Stops early at the end or at a failure. Application thread.
    */
-  int drain(List<ConsumerRecord> out, int max) {
+  int drain(List<ConsumerRecord<byte[], byte[]>> out, int max) {
     int added = 0;
     while (added < max && failure == null && !finished) {
       if (records == null || !records.hasNext()) {

@@ -171,7 +171,7 @@ public final class ConsumerEngine {
     return state;
   }
 
-  public ConsumerRecords poll(Duration timeout) {
+  public ConsumerRecords<byte[], byte[]> poll(Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (true) {
       if (subscribed()) {
@@ -179,14 +179,15 @@ public final class ConsumerEngine {
       }
       pipeline.drainCompletions(0);
       resolvePositions();
-      Map<TopicPartition, List<ConsumerRecord>> records = pipeline.collect(config.maxPollRecords());
+      Map<TopicPartition, List<ConsumerRecord<byte[], byte[]>>> records =
+          pipeline.collect(config.maxPollRecords());
       pipeline.sendFetches();
       if (!records.isEmpty()) {
-        return new ConsumerRecords(records);
+        return new ConsumerRecords<>(records);
       }
       long left = deadline - System.nanoTime();
       if (left <= 0) {
-        return ConsumerRecords.EMPTY;
+        return ConsumerRecords.empty();
       }
       pipeline.drainCompletions(
           Math.min(TimeUnit.NANOSECONDS.toMillis(left) + 1, config.retryBackoffMs()));

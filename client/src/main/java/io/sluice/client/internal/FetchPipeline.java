@@ -140,14 +140,14 @@ final class FetchPipeline {
    * rotates from poll to poll). A failure is raised only when no records come before it in this
    * poll; otherwise those records are returned and the failure is raised by the next poll.
    */
-  Map<TopicPartition, List<ConsumerRecord>> collect(int max) {
+  Map<TopicPartition, List<ConsumerRecord<byte[], byte[]>>> collect(int max) {
     for (PartitionState state : assigned.values()) {
       CompletedFetch head = state.completed.peekFirst();
       if (head != null && head.failure() != null) {
         fail(state, head.failure());
       }
     }
-    Map<TopicPartition, List<ConsumerRecord>> result = new LinkedHashMap<>();
+    Map<TopicPartition, List<ConsumerRecord<byte[], byte[]>>> result = new LinkedHashMap<>();
     List<Map.Entry<TopicPartition, PartitionState>> order = new ArrayList<>(assigned.entrySet());
     int budget = max;
     for (int i = 0; i < order.size() && budget > 0; i++) {
@@ -155,7 +155,8 @@ final class FetchPipeline {
       PartitionState state = e.getValue();
       CompletedFetch f;
       while (budget > 0 && (f = state.completed.peekFirst()) != null) {
-        List<ConsumerRecord> out = result.computeIfAbsent(e.getKey(), k -> new ArrayList<>());
+        List<ConsumerRecord<byte[], byte[]>> out =
+            result.computeIfAbsent(e.getKey(), k -> new ArrayList<>());
         budget -= f.drain(out, budget);
         state.position = f.position();
         if (out.isEmpty()) {

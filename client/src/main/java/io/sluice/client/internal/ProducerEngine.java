@@ -68,7 +68,8 @@ public final class ProducerEngine {
     senderThread.start();
   }
 
-  public CompletableFuture<RecordMetadata> send(ProducerRecord record, Callback callback) {
+  public CompletableFuture<RecordMetadata> send(
+      ProducerRecord<byte[], byte[]> record, Callback callback) {
     if (closed) {
       throw new IllegalStateException("producer is closed");
     }
@@ -106,7 +107,7 @@ public final class ProducerEngine {
     return future;
   }
 
-  private int choosePartition(ProducerRecord record, TopicInfo topic, int size) {
+  private int choosePartition(ProducerRecord<byte[], byte[]> record, TopicInfo topic, int size) {
     int count = topic.partitionCount();
     if (record.partition() != null) {
       if (record.partition() >= count) {

@@ -160,13 +160,27 @@ final class RecordAccumulator {
     notifyAll();
   }
 
-  /** {@code batch} left for good: acknowledged ({@code acked}) or failed. */
-  synchronized void completed(ProducerBatch batch, boolean acked, boolean wasInFlight) {
+  /** How a batch left the accumulator for good. */
+  enum Outcome {
+    /** The broker acknowledged it (it was in flight). */
+    ACKED,
+    /** It failed while in flight: the broker answered an error or the request failed. */
+    FAILED_IN_FLIGHT,
+    /** It failed before it was ever sent, or between tries (expired, producer closed). */
+    FAILED_QUEUED;
+
+    boolean wasInFlight() {
+      return this != FAILED_QUEUED;
+    }
+  }
+
+  /** {@code batch} left for good, as {@code outcome} says. */
+  synchronized void completed(ProducerBatch batch, Outcome outcome) {
     PartitionQueue queue = queues.get(batch.partition);
-    if (wasInFlight) {
+    if (outcome.wasInFlight()) {
       queue.inFlight--;
     }
-    if (acked && batch.baseSequence >= 0) {
+    if (outcome == Outcome.ACKED && batch.baseSequence >= 0) {
       queue.ackedSequence =
           Math.max(queue.ackedSequence, batch.baseSequence + batch.records().size());
     }

@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBufAllocator;
 import io.sluice.client.IndeterminateException;
 import io.sluice.client.SluiceClientException;
 import io.sluice.client.TopicPartition;
+import io.sluice.client.internal.RecordAccumulator.Outcome;
 import io.sluice.protocol.ApiKey;
 import io.sluice.protocol.Errors;
 import io.sluice.protocol.message.InitProducerIdRequest;
@@ -99,7 +100,7 @@ final class Sender implements Runnable {
             null);
     for (ProducerBatch b : accumulator.drainAll()) {
       b.fail(closed);
-      accumulator.completed(b, false, false);
+      accumulator.completed(b, Outcome.FAILED_QUEUED);
     }
   }
 
@@ -175,7 +176,7 @@ final class Sender implements Runnable {
   private void failExpired(long now) {
     for (ProducerBatch b : accumulator.expire(now)) {
       b.fail(timeoutError(b));
-      accumulator.completed(b, false, false);
+      accumulator.completed(b, Outcome.FAILED_QUEUED);
     }
   }
 
@@ -233,7 +234,7 @@ final class Sender implements Runnable {
         log.warn("{}; failing queued records (enable.idempotence=false avoids it)", e.getMessage());
         for (ProducerBatch b : accumulator.drainAll()) {
           b.fail(e);
-          accumulator.completed(b, false, false);
+          accumulator.completed(b, Outcome.FAILED_QUEUED);
         }
       }
       log.debug("InitProducerId failed: {}", e.getMessage());
@@ -285,7 +286,7 @@ final class Sender implements Runnable {
                 for (ProducerBatch b : batches) {
                   if (error == null) {
                     b.succeed(-1, -1);
-                    accumulator.completed(b, true, true);
+                    accumulator.completed(b, Outcome.ACKED);
                   } else {
                     retryOrFail(b, error, false);
                   }
@@ -329,7 +330,7 @@ final class Sender implements Runnable {
         Errors error = Errors.forCode(p.errorCode());
         if (error == Errors.NONE || error == Errors.DUPLICATE_SEQUENCE_NUMBER) {
           b.succeed(p.baseOffset(), p.logAppendTimeMs());
-          accumulator.completed(b, true, true);
+          accumulator.completed(b, Outcome.ACKED);
         } else {
           settle(b, error, p.errorMessage());
         }
@@ -365,7 +366,7 @@ final class Sender implements Runnable {
                 error.retriable(),
                 null);
     b.fail(failure);
-    accumulator.completed(b, false, true);
+    accumulator.completed(b, Outcome.FAILED_IN_FLIGHT);
   }
 
   private void retryOrFail(ProducerBatch b, Throwable error, boolean mayHaveBeenWritten) {
@@ -388,6 +389,6 @@ final class Sender implements Runnable {
                 false,
                 cause);
     b.fail(failure);
-    accumulator.completed(b, false, true);
+    accumulator.completed(b, Outcome.FAILED_IN_FLIGHT);
   }
 }

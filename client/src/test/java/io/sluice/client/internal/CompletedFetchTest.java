@@ -23,7 +23,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class CompletedFetchTest {
-  private static List<Long> offsets(List<ConsumerRecord> records) {
+  private static List<Long> offsets(List<ConsumerRecord<byte[], byte[]>> records) {
     return records.stream().map(ConsumerRecord::offset).toList();
   }
 
@@ -43,7 +43,7 @@ class CompletedFetchTest {
   void drain_inStepsOfTwo_resumesAtCursorAcrossBatchesAndReleasesAtEnd() {
     ByteBuf frame = frame(10, 3, 2);
     CompletedFetch fetch = receive(frame, 10);
-    List<ConsumerRecord> out = new ArrayList<>();
+    List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
     assertEquals(2, fetch.drain(out, 2));
     assertEquals(12, fetch.position());
     assertEquals(2, fetch.drain(out, 2));
@@ -54,7 +54,7 @@ class CompletedFetchTest {
     assertTrue(fetch.isFinished());
     assertEquals(0, frame.refCnt(), "released as soon as the last record was returned");
     assertEquals(List.of(10L, 11L, 12L, 13L, 14L), offsets(out));
-    for (ConsumerRecord r : out) {
+    for (ConsumerRecord<byte[], byte[]> r : out) {
       int i = (int) r.offset();
       assertEquals(100 + i, r.timestamp());
       assertEquals(0, r.timestampType());
@@ -75,7 +75,7 @@ class CompletedFetchTest {
   void drain_fromOffsetInsideFirstBatch_skipsEarlierRecords() {
     ByteBuf frame = frame(0, 3, 2);
     CompletedFetch fetch = receive(frame, 2);
-    List<ConsumerRecord> out = new ArrayList<>();
+    List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
     fetch.drain(out, 100);
     assertEquals(List.of(2L, 3L, 4L), offsets(out));
     assertEquals(0, frame.refCnt());
@@ -90,7 +90,7 @@ class CompletedFetchTest {
       ByteBuf cut = whole.retainedSlice(FetchFixtures.BEFORE, length);
       CompletedFetch fetch = CompletedFetch.receive(TP, cut, 0, true, 1 << 20);
       cut.release();
-      List<ConsumerRecord> out = new ArrayList<>();
+      List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
       fetch.drain(out, 100);
       int expected = length >= first ? 3 : 0;
       assertEquals(expected, out.size(), "length=" + length);
@@ -110,7 +110,7 @@ class CompletedFetchTest {
     CompletedFetch fetch = receive(frame, 0);
     assertTrue(fetch.endsInFailure());
     assertEquals(3, fetch.nextFetchOffset(), "nothing is fetched past the bad batch");
-    List<ConsumerRecord> out = new ArrayList<>();
+    List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
     assertEquals(3, fetch.drain(out, 100));
     SluiceClientException e = fetch.failure();
     assertEquals(Errors.CORRUPT_MESSAGE, e.error());
@@ -136,7 +136,7 @@ class CompletedFetchTest {
     frame.setInt(FetchFixtures.BEFORE + RecordBatch.CRC_OFFSET, (int) batch.computeCrc());
     CompletedFetch fetch = receive(frame, 0);
     assertFalse(fetch.endsInFailure(), "the CRC matches: the batch passes the I/O thread's check");
-    List<ConsumerRecord> out = new ArrayList<>();
+    List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
     assertEquals(2, fetch.drain(out, 100));
     assertEquals(List.of(0L, 1L), offsets(out));
     assertEquals(Errors.CORRUPT_MESSAGE, fetch.failure().error());
@@ -171,7 +171,7 @@ class CompletedFetchTest {
   void release_beforeDrained_frameFreedAndCursorReturnsNothing() {
     ByteBuf frame = frame(0, 3, 2);
     CompletedFetch fetch = receive(frame, 0);
-    List<ConsumerRecord> out = new ArrayList<>();
+    List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
     fetch.drain(out, 1);
     fetch.release();
     assertEquals(0, frame.refCnt());

@@ -91,7 +91,7 @@ class FetchPipelineTest {
 
   private List<Long> poll(int max) {
     pipeline.drainCompletions(0);
-    Map<TopicPartition, List<ConsumerRecord>> records = pipeline.collect(max);
+    Map<TopicPartition, List<ConsumerRecord<byte[], byte[]>>> records = pipeline.collect(max);
     pipeline.sendFetches();
     List<Long> offsets = new ArrayList<>();
     records.values().forEach(list -> list.forEach(r -> offsets.add(r.offset())));
@@ -153,9 +153,9 @@ class FetchPipelineTest {
                 new Fetcher.FetchedPartition(TP, 0, fa, Errors.NONE, 0),
                 new Fetcher.FetchedPartition(TP1, 0, fb, Errors.NONE, 0)));
     pipeline.drainCompletions(0);
-    Map<TopicPartition, List<ConsumerRecord>> first = pipeline.collect(3);
+    Map<TopicPartition, List<ConsumerRecord<byte[], byte[]>>> first = pipeline.collect(3);
     assertEquals(3, first.get(TP).size());
-    Map<TopicPartition, List<ConsumerRecord>> second = pipeline.collect(3);
+    Map<TopicPartition, List<ConsumerRecord<byte[], byte[]>>> second = pipeline.collect(3);
     assertEquals(List.of(TP1), List.copyOf(second.keySet()), "the next poll starts elsewhere");
     assertEquals(3, pipeline.assigned().get(TP).position);
     assertEquals(3, pipeline.assigned().get(TP1).position);

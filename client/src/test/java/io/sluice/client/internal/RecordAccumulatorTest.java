@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sluice.client.TopicPartition;
+import io.sluice.client.internal.RecordAccumulator.Outcome;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
@@ -64,7 +65,7 @@ class RecordAccumulatorTest {
     append(accumulator, 100, 0);
     ProducerBatch sent = drain(accumulator, 0).get(0);
     assertTrue(drain(accumulator, 0).isEmpty(), "second waits while the first is in flight");
-    accumulator.completed(sent, true, true);
+    accumulator.completed(sent, Outcome.ACKED);
     assertEquals(1, drain(accumulator, 0).size());
   }
 
@@ -83,7 +84,7 @@ class RecordAccumulatorTest {
     assertSame(a, first, "lowest sequence first");
     assertEquals(2, a.attempts);
     assertTrue(drain(accumulator, 20).isEmpty(), "b (a retry) waits until a is settled");
-    accumulator.completed(a, true, true);
+    accumulator.completed(a, Outcome.ACKED);
     assertSame(b, drain(accumulator, 20).get(0));
   }
 
@@ -94,7 +95,7 @@ class RecordAccumulatorTest {
     assertEquals(300, memory.used());
     ProducerBatch batch = drain(accumulator, 0).get(0);
     assertTrue(accumulator.hasIncomplete());
-    accumulator.completed(batch, true, true);
+    accumulator.completed(batch, Outcome.ACKED);
     assertEquals(0, memory.used());
     assertTrue(!accumulator.hasIncomplete());
   }

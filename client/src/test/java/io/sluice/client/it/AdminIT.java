@@ -44,10 +44,10 @@ class AdminIT {
     admin.createTopic("beta", 1, Map.of());
     assertEquals(Set.of("alpha", "beta"), admin.listTopics());
 
-    try (Producer producer =
-        new Producer(ProducerConfig.builder().bootstrapServers(broker.bootstrap()).build())) {
+    try (Producer<byte[], byte[]> producer =
+        new Producer<>(ProducerConfig.builder().bootstrapServers(broker.bootstrap()).build())) {
       for (int i = 0; i < 7; i++) {
-        producer.send(new ProducerRecord("alpha", 1, null, null, new byte[] {1}, null));
+        producer.send(new ProducerRecord<>("alpha", 1, null, null, new byte[] {1}, null));
       }
       producer.flush();
     }

@@ -135,12 +135,12 @@ class ConsumerGroupIT {
   }
 
   private void produce() throws Exception {
-    try (Producer producer =
-        new Producer(ProducerConfig.builder().bootstrapServers(broker.bootstrap()).build())) {
+    try (Producer<byte[], byte[]> producer =
+        new Producer<>(ProducerConfig.builder().bootstrapServers(broker.bootstrap()).build())) {
       for (int i = 0; i < PER_ROUND; i++) {
         int n = produced + i;
         producer.send(
-            new ProducerRecord(
+            new ProducerRecord<>(
                 TOPIC,
                 n % PARTITIONS,
                 null,
@@ -215,8 +215,8 @@ class ConsumerGroupIT {
     for (int p = 0; p < PARTITIONS; p++) {
       all.add(new TopicPartition(TOPIC, p));
     }
-    try (Consumer reader =
-        new Consumer(
+    try (Consumer<byte[], byte[]> reader =
+        new Consumer<>(
             ConsumerConfig.builder().bootstrapServers(broker.bootstrap()).groupId(group).build())) {
       Map<TopicPartition, Long> committed = reader.committed(all);
       for (TopicPartition tp : all) {

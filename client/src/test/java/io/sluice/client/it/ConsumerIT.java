@@ -49,11 +49,11 @@ class ConsumerIT {
   }
 
   private void produce(String topic, int partition, int from, int count) throws Exception {
-    try (Producer producer =
-        new Producer(ProducerConfig.builder().bootstrapServers(broker.bootstrap()).build())) {
+    try (Producer<byte[], byte[]> producer =
+        new Producer<>(ProducerConfig.builder().bootstrapServers(broker.bootstrap()).build())) {
       for (int i = from; i < from + count; i++) {
         producer.send(
-            new ProducerRecord(
+            new ProducerRecord<>(
                 topic,
                 partition,
                 1_000_000L + i,
@@ -65,8 +65,9 @@ class ConsumerIT {
     }
   }
 
-  static List<ConsumerRecord> pollUntil(Consumer consumer, int count) {
-    List<ConsumerRecord> all = new ArrayList<>();
+  static List<ConsumerRecord<byte[], byte[]>> pollUntil(
+      Consumer<byte[], byte[]> consumer, int count) {
+    List<ConsumerRecord<byte[], byte[]>> all = new ArrayList<>();
     long deadline = System.currentTimeMillis() + 10_000;
     while (all.size() < count && System.currentTimeMillis() < deadline) {
       consumer.poll(Duration.ofMillis(100)).forEach(all::add);
@@ -79,13 +80,13 @@ class ConsumerIT {
     broker.createTopic("events", 1);
     produce("events", 0, 0, 1200);
     TopicPartition tp = new TopicPartition("events", 0);
-    try (Consumer consumer = new Consumer(config().maxPollRecords(100).build())) {
+    try (Consumer<byte[], byte[]> consumer = new Consumer<>(config().maxPollRecords(100).build())) {
       consumer.assign(List.of(tp));
       consumer.seekToBeginning(List.of(tp));
-      List<ConsumerRecord> records = pollUntil(consumer, 1200);
+      List<ConsumerRecord<byte[], byte[]>> records = pollUntil(consumer, 1200);
       assertEquals(1200, records.size());
       for (int i = 0; i < 1200; i++) {
-        ConsumerRecord r = records.get(i);
+        ConsumerRecord<byte[], byte[]> r = records.get(i);
         assertEquals(i, r.offset());
         assertEquals(1_000_000L + i, r.timestamp());
         assertArrayEquals(("k" + i).getBytes(StandardCharsets.UTF_8), r.key());
@@ -102,10 +103,10 @@ class ConsumerIT {
     broker.createTopic("seek", 1);
     produce("seek", 0, 0, 50);
     TopicPartition tp = new TopicPartition("seek", 0);
-    try (Consumer consumer = new Consumer(config().build())) {
+    try (Consumer<byte[], byte[]> consumer = new Consumer<>(config().build())) {
       consumer.assign(List.of(tp));
       consumer.seek(tp, 42);
-      List<ConsumerRecord> records = pollUntil(consumer, 8);
+      List<ConsumerRecord<byte[], byte[]>> records = pollUntil(consumer, 8);
       assertEquals(8, records.size());
       assertEquals(42, records.get(0).offset());
       assertEquals(49, records.get(7).offset());
@@ -119,20 +120,20 @@ class ConsumerIT {
     TopicPartition tp = new TopicPartition("steps", 0);
     // About 2,000 bytes per fetch: many fetches, each used up over several polls of 7 records,
     // with the next one prefetched meanwhile.
-    try (Consumer consumer =
-        new Consumer(config().maxPartitionFetchBytes(2000).maxPollRecords(7).build())) {
+    try (Consumer<byte[], byte[]> consumer =
+        new Consumer<>(config().maxPartitionFetchBytes(2000).maxPollRecords(7).build())) {
       consumer.assign(List.of(tp));
       consumer.seekToBeginning(List.of(tp));
       long expected = 0;
       while (expected < 400) {
-        for (ConsumerRecord r : consumer.poll(Duration.ofMillis(100))) {
+        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
           assertEquals(expected++, r.offset());
         }
         assertEquals(expected, consumer.position(tp));
       }
       consumer.seek(tp, 10);
       assertEquals(10, consumer.position(tp));
-      List<ConsumerRecord> replay = pollUntil(consumer, 990);
+      List<ConsumerRecord<byte[], byte[]>> replay = pollUntil(consumer, 990);
       assertEquals(990, replay.size());
       for (int i = 0; i < replay.size(); i++) {
         assertEquals(10 + i, replay.get(i).offset());
@@ -146,13 +147,13 @@ class ConsumerIT {
     broker.createTopic("tail", 1);
     produce("tail", 0, 0, 20);
     TopicPartition tp = new TopicPartition("tail", 0);
-    try (Consumer consumer = new Consumer(config().build())) {
+    try (Consumer<byte[], byte[]> consumer = new Consumer<>(config().build())) {
       consumer.assign(List.of(tp));
       consumer.seekToEnd(List.of(tp));
       assertEquals(20, consumer.position(tp));
       assertTrue(consumer.poll(Duration.ofMillis(200)).isEmpty());
       produce("tail", 0, 20, 5);
-      List<ConsumerRecord> records = pollUntil(consumer, 5);
+      List<ConsumerRecord<byte[], byte[]>> records = pollUntil(consumer, 5);
       assertEquals(
           List.of(20L, 21L, 22L, 23L, 24L), records.stream().map(ConsumerRecord::offset).toList());
     }
@@ -165,8 +166,8 @@ class ConsumerIT {
     produce("resume", 1, 0, 30);
     List<TopicPartition> both =
         List.of(new TopicPartition("resume", 0), new TopicPartition("resume", 1));
-    try (Consumer consumer =
-        new Consumer(
+    try (Consumer<byte[], byte[]> consumer =
+        new Consumer<>(
             config().groupId("g1").autoOffsetReset("earliest").maxPollRecords(10).build())) {
       consumer.assign(both);
       assertEquals(Map.of(), consumer.committed(Set.copyOf(both)));
@@ -176,10 +177,10 @@ class ConsumerIT {
       assertEquals(
           Map.of(both.get(0), 10L, both.get(1), 25L), consumer.committed(Set.copyOf(both)));
     }
-    try (Consumer consumer =
-        new Consumer(config().groupId("g1").autoOffsetReset("earliest").build())) {
+    try (Consumer<byte[], byte[]> consumer =
+        new Consumer<>(config().groupId("g1").autoOffsetReset("earliest").build())) {
       consumer.assign(both);
-      List<ConsumerRecord> records = pollUntil(consumer, 25);
+      List<ConsumerRecord<byte[], byte[]>> records = pollUntil(consumer, 25);
       assertEquals(25, records.size());
       assertEquals(
           10, records.stream().filter(r -> r.partition() == 0).findFirst().orElseThrow().offset());
@@ -187,7 +188,7 @@ class ConsumerIT {
           25, records.stream().filter(r -> r.partition() == 1).findFirst().orElseThrow().offset());
       consumer.commitAsync().get();
     }
-    try (Consumer consumer = new Consumer(config().groupId("g1").build())) {
+    try (Consumer<byte[], byte[]> consumer = new Consumer<>(config().groupId("g1").build())) {
       assertEquals(
           Map.of(both.get(0), 30L, both.get(1), 30L), consumer.committed(Set.copyOf(both)));
     }
@@ -198,7 +199,7 @@ class ConsumerIT {
     broker.createTopic("latest", 1);
     produce("latest", 0, 0, 10);
     TopicPartition tp = new TopicPartition("latest", 0);
-    try (Consumer consumer = new Consumer(config().groupId("fresh").build())) {
+    try (Consumer<byte[], byte[]> consumer = new Consumer<>(config().groupId("fresh").build())) {
       consumer.assign(List.of(tp));
       assertEquals(10, consumer.position(tp));
     }
@@ -209,9 +210,9 @@ class ConsumerIT {
     TopicPartition tp = new TopicPartition("bad", 0);
     try (KafkaFakeBroker fake = new KafkaFakeBroker()) {
       fake.createTopic("bad", 1);
-      try (Producer producer =
-          new Producer(ProducerConfig.builder().bootstrapServers(fake.bootstrap()).build())) {
-        producer.send(new ProducerRecord("bad", null, new byte[] {1, 2, 3})).get();
+      try (Producer<byte[], byte[]> producer =
+          new Producer<>(ProducerConfig.builder().bootstrapServers(fake.bootstrap()).build())) {
+        producer.send(new ProducerRecord<>("bad", null, new byte[] {1, 2, 3})).get();
       }
       fake.corrupt("bad", 0, 0);
       assertCorruptionReported(fake, tp);
@@ -219,8 +220,8 @@ class ConsumerIT {
   }
 
   private static void assertCorruptionReported(KafkaFakeBroker fake, TopicPartition tp) {
-    try (Consumer consumer =
-        new Consumer(
+    try (Consumer<byte[], byte[]> consumer =
+        new Consumer<>(
             ConsumerConfig.builder()
                 .bootstrapServers(fake.bootstrap())
                 .fetchMaxWaitMs(50)
@@ -244,7 +245,7 @@ class ConsumerIT {
 
   @Test
   void partitionsFor_unknownTopic_failsNamingIt() {
-    try (Consumer consumer = new Consumer(config().build())) {
+    try (Consumer<byte[], byte[]> consumer = new Consumer<>(config().build())) {
       SluiceClientException e =
           assertThrows(SluiceClientException.class, () -> consumer.partitionsFor("nope"));
       assertEquals(Errors.UNKNOWN_TOPIC_OR_PARTITION, e.error());

@@ -95,7 +95,7 @@ abstract class GroupMember {
 
   /** Sluice's consumer, auto-committing every 200 ms, heartbeating every 300 ms. */
   static final class Sluice extends GroupMember {
-    private final Consumer consumer;
+    private final Consumer<byte[], byte[]> consumer;
     private final String topic;
 
     Sluice(
@@ -108,7 +108,7 @@ abstract class GroupMember {
       super(name, received);
       this.topic = topic;
       this.consumer =
-          new Consumer(
+          new Consumer<>(
               ConsumerConfig.builder()
                   .bootstrapServers(bootstrap)
                   .clientId(name)
@@ -142,7 +142,7 @@ abstract class GroupMember {
 
     @Override
     void pollOnce() {
-      for (ConsumerRecord r : consumer.poll(Duration.ofMillis(100))) {
+      for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
         record(r.topic(), r.partition(), r.offset());
       }
     }

@@ -65,13 +65,13 @@ class InteropIT {
   void ourProducer_theirConsumer_sameOffsetsBytesKeysHeadersAndPartitions() throws Exception {
     broker.createTopic("ours", PARTITIONS);
     List<RecordMetadata> acked = new ArrayList<>();
-    try (Producer producer =
-        new Producer(ProducerConfig.builder().bootstrapServers(broker.bootstrap()).build())) {
+    try (Producer<byte[], byte[]> producer =
+        new Producer<>(ProducerConfig.builder().bootstrapServers(broker.bootstrap()).build())) {
       for (int i = 0; i < COUNT; i++) {
         acked.add(
             producer
                 .send(
-                    new ProducerRecord(
+                    new ProducerRecord<>(
                         "ours",
                         null,
                         5_000L + i,
@@ -139,13 +139,13 @@ class InteropIT {
         acked.add(producer.send(record).get());
       }
     }
-    List<ConsumerRecord> read = new ArrayList<>();
+    List<ConsumerRecord<byte[], byte[]>> read = new ArrayList<>();
     List<TopicPartition> partitions = new ArrayList<>();
     for (int p = 0; p < PARTITIONS; p++) {
       partitions.add(new TopicPartition("theirs", p));
     }
-    try (Consumer consumer =
-        new Consumer(
+    try (Consumer<byte[], byte[]> consumer =
+        new Consumer<>(
             ConsumerConfig.builder()
                 .bootstrapServers(broker.bootstrap())
                 .autoOffsetReset("earliest")
@@ -161,7 +161,7 @@ class InteropIT {
     for (int i = 0; i < COUNT; i++) {
       var m = acked.get(i);
       int index = i;
-      ConsumerRecord r =
+      ConsumerRecord<byte[], byte[]> r =
           read.stream()
               .filter(c -> c.partition() == m.partition() && c.offset() == m.offset())
               .findFirst()

@@ -74,11 +74,11 @@ class LibraryClasspathIT {
     classpath.addAll(runtimeClasspath());
     try (TestBroker broker = TestBroker.start()) {
       broker.createTopic("app-topic", 2);
-      try (Producer producer =
-          new Producer(ProducerConfig.builder().bootstrapServers(broker.bootstrap()).build())) {
+      try (Producer<byte[], byte[]> producer =
+          new Producer<>(ProducerConfig.builder().bootstrapServers(broker.bootstrap()).build())) {
         for (int i = 0; i < 3; i++) {
           producer.send(
-              new ProducerRecord(
+              new ProducerRecord<>(
                   "app-topic",
                   i % 2,
                   null,

@@ -61,22 +61,22 @@ class ProducerFaultIT {
   @Test
   void send_connectionCutBeforeTheAnswer_retriedAndWrittenOnce() throws Exception {
     broker.createTopic("cut", 1);
-    try (Producer producer =
-        new Producer(
+    try (Producer<byte[], byte[]> producer =
+        new Producer<>(
             ProducerConfig.builder()
                 .bootstrapServers(proxy.bootstrap())
                 .lingerMs(20)
                 .retryBackoffMs(50)
                 .build())) {
       producer
-          .send(new ProducerRecord("cut", null, "warm-up".getBytes(StandardCharsets.UTF_8)))
+          .send(new ProducerRecord<>("cut", null, "warm-up".getBytes(StandardCharsets.UTF_8)))
           .get();
       proxy.loseNextProduceResponse();
       List<CompletableFuture<RecordMetadata>> futures = new ArrayList<>();
       for (int i = 0; i < 20; i++) {
         futures.add(
             producer.send(
-                new ProducerRecord("cut", null, ("r" + i).getBytes(StandardCharsets.UTF_8))));
+                new ProducerRecord<>("cut", null, ("r" + i).getBytes(StandardCharsets.UTF_8))));
       }
       producer.flush();
       for (int i = 0; i < 20; i++) {
@@ -92,8 +92,8 @@ class ProducerFaultIT {
     long bufferMemory = 32 * 1024;
     int accepted = 0;
     SluiceClientException failure = null;
-    Producer producer =
-        new Producer(
+    Producer<byte[], byte[]> producer =
+        new Producer<>(
             ProducerConfig.builder()
                 .bootstrapServers(proxy.bootstrap())
                 .bufferMemory(bufferMemory)
@@ -102,11 +102,11 @@ class ProducerFaultIT {
                 .requestTimeoutMs(5_000)
                 .build());
     try {
-      producer.send(new ProducerRecord("hole", null, new byte[10])).get();
+      producer.send(new ProducerRecord<>("hole", null, new byte[10])).get();
       proxy.blackhole(true);
       for (int i = 0; i < 500 && failure == null; i++) {
         CompletableFuture<RecordMetadata> f =
-            producer.send(new ProducerRecord("hole", null, new byte[500]));
+            producer.send(new ProducerRecord<>("hole", null, new byte[500]));
         if (f.isCompletedExceptionally()) {
           failure = (SluiceClientException) ProducerIT.unwrap(f);
         } else {
@@ -126,8 +126,8 @@ class ProducerFaultIT {
   void flush_everyProduceConnectionCut_failsEverythingByDeliveryTimeout() throws Exception {
     broker.createTopic("reset", 2);
     List<CompletableFuture<RecordMetadata>> futures = new ArrayList<>();
-    try (Producer producer =
-        new Producer(
+    try (Producer<byte[], byte[]> producer =
+        new Producer<>(
             ProducerConfig.builder()
                 .bootstrapServers(proxy.bootstrap())
                 .lingerMs(0)
@@ -139,7 +139,7 @@ class ProducerFaultIT {
       producer.partitionCount("reset");
       proxy.cutEveryProduce(true);
       for (int i = 0; i < 300; i++) {
-        futures.add(producer.send(new ProducerRecord("reset", null, new byte[100])));
+        futures.add(producer.send(new ProducerRecord<>("reset", null, new byte[100])));
       }
       long start = System.nanoTime();
       producer.flush();
@@ -157,11 +157,11 @@ class ProducerFaultIT {
   void send_producerIdRefused_failsAtOnceWithTheBrokersError() throws Exception {
     fake.createTopic("noid", 1);
     fake.refuseProducerIds(true);
-    try (Producer producer =
-        new Producer(ProducerConfig.builder().bootstrapServers(fake.bootstrap()).build())) {
+    try (Producer<byte[], byte[]> producer =
+        new Producer<>(ProducerConfig.builder().bootstrapServers(fake.bootstrap()).build())) {
       long start = System.nanoTime();
       CompletableFuture<RecordMetadata> f =
-          producer.send(new ProducerRecord("noid", null, utf8("x")));
+          producer.send(new ProducerRecord<>("noid", null, utf8("x")));
       SluiceClientException e = (SluiceClientException) ProducerIT.unwrap(f);
       assertEquals(Errors.CLUSTER_AUTHORIZATION_FAILED, e.error());
       assertTrue(e.getMessage().contains("producer id"), e.getMessage());
@@ -173,8 +173,8 @@ class ProducerFaultIT {
   void send_firstResponseLost_retriedAndWrittenExactlyOnce() throws Exception {
     fake.createTopic("retry", 1);
     fake.silenceProduces(1);
-    try (Producer producer =
-        new Producer(
+    try (Producer<byte[], byte[]> producer =
+        new Producer<>(
             ProducerConfig.builder()
                 .bootstrapServers(fake.bootstrap())
                 .lingerMs(2)
@@ -183,7 +183,7 @@ class ProducerFaultIT {
                 .build())) {
       List<CompletableFuture<RecordMetadata>> futures = new ArrayList<>();
       for (int i = 0; i < 10; i++) {
-        futures.add(producer.send(new ProducerRecord("retry", null, utf8("r" + i))));
+        futures.add(producer.send(new ProducerRecord<>("retry", null, utf8("r" + i))));
       }
       producer.flush();
       for (int i = 0; i < 10; i++) {
@@ -206,8 +206,8 @@ class ProducerFaultIT {
     byte[] value = new byte[1000];
     int accepted = 0;
     SluiceClientException blocked = null;
-    Producer producer =
-        new Producer(
+    Producer<byte[], byte[]> producer =
+        new Producer<>(
             ProducerConfig.builder()
                 .bootstrapServers(fake.bootstrap())
                 .lingerMs(2)
@@ -220,7 +220,7 @@ class ProducerFaultIT {
       for (int i = 0; i < 1000 && blocked == null; i++) {
         long start = System.nanoTime();
         CompletableFuture<RecordMetadata> f =
-            producer.send(new ProducerRecord("slow", null, value));
+            producer.send(new ProducerRecord<>("slow", null, value));
         if (f.isCompletedExceptionally()) {
           blocked = (SluiceClientException) ProducerIT.unwrap(f);
           assertTrue(System.nanoTime() - start >= 250_000_000L, "send blocked for max.block.ms");
@@ -242,8 +242,8 @@ class ProducerFaultIT {
   void send_noAnswerUntilDeliveryTimeout_failsAsIndeterminate() throws Exception {
     fake.createTopic("gone", 1);
     fake.silenceProduces(1000);
-    try (Producer producer =
-        new Producer(
+    try (Producer<byte[], byte[]> producer =
+        new Producer<>(
             ProducerConfig.builder()
                 .bootstrapServers(fake.bootstrap())
                 .lingerMs(2)
@@ -252,7 +252,7 @@ class ProducerFaultIT {
                 .deliveryTimeoutMs(1500)
                 .build())) {
       CompletableFuture<RecordMetadata> f =
-          producer.send(new ProducerRecord("gone", null, utf8("maybe")));
+          producer.send(new ProducerRecord<>("gone", null, utf8("maybe")));
       ExecutionException e = assertThrows(ExecutionException.class, f::get);
       IndeterminateException indeterminate =
           assertInstanceOf(IndeterminateException.class, e.getCause());

@@ -54,10 +54,10 @@ class ProducerIT {
   void send_thousandRecordsToThreePartitions_denseOffsetsAndStoredBytesMatch() throws Exception {
     broker.createTopic("orders", 3);
     Map<Integer, List<RecordMetadata>> byPartition = new HashMap<>();
-    try (Producer producer = new Producer(config().batchSize(4096).build())) {
+    try (Producer<byte[], byte[]> producer = new Producer<>(config().batchSize(4096).build())) {
       List<CompletableFuture<RecordMetadata>> futures = new ArrayList<>();
       for (int i = 0; i < 1000; i++) {
-        futures.add(producer.send(new ProducerRecord("orders", utf8("k" + i), utf8("v" + i))));
+        futures.add(producer.send(new ProducerRecord<>("orders", utf8("k" + i), utf8("v" + i))));
       }
       producer.flush();
       for (CompletableFuture<RecordMetadata> f : futures) {
@@ -83,10 +83,10 @@ class ProducerIT {
   @Test
   void send_keyedRecords_landWhereKafkasDefaultPartitionerPutsThem() throws Exception {
     broker.createTopic("keyed", 7);
-    try (Producer producer = new Producer(config().build())) {
+    try (Producer<byte[], byte[]> producer = new Producer<>(config().build())) {
       for (int i = 0; i < 200; i++) {
         byte[] key = utf8("customer-" + i);
-        RecordMetadata m = producer.send(new ProducerRecord("keyed", key, utf8("x"))).get();
+        RecordMetadata m = producer.send(new ProducerRecord<>("keyed", key, utf8("x"))).get();
         assertEquals(
             BuiltInPartitioner.partitionForKey(key, 7), m.topicPartition().partition(), "key " + i);
       }
@@ -97,9 +97,11 @@ class ProducerIT {
   void send_brokerUnreachable_failsWithNetworkErrorNamingTheAddress() throws Exception {
     String address = broker.bootstrap();
     broker.close();
-    try (Producer producer =
-        new Producer(ProducerConfig.builder().bootstrapServers(address).maxBlockMs(500).build())) {
-      CompletableFuture<RecordMetadata> f = producer.send(new ProducerRecord("t", null, utf8("x")));
+    try (Producer<byte[], byte[]> producer =
+        new Producer<>(
+            ProducerConfig.builder().bootstrapServers(address).maxBlockMs(500).build())) {
+      CompletableFuture<RecordMetadata> f =
+          producer.send(new ProducerRecord<>("t", null, utf8("x")));
       SluiceClientException e = (SluiceClientException) unwrap(f);
       assertTrue(e.retriable());
       assertTrue(e.getMessage().contains(address), e.getMessage());
@@ -110,9 +112,9 @@ class ProducerIT {
   void close_withLingeringBatches_sendsEverythingFirst() throws Exception {
     broker.createTopic("linger", 2);
     List<CompletableFuture<RecordMetadata>> futures = new ArrayList<>();
-    try (Producer producer = new Producer(config().lingerMs(60_000).build())) {
+    try (Producer<byte[], byte[]> producer = new Producer<>(config().lingerMs(60_000).build())) {
       for (int i = 0; i < 300; i++) {
-        futures.add(producer.send(new ProducerRecord("linger", null, utf8("l" + i))));
+        futures.add(producer.send(new ProducerRecord<>("linger", null, utf8("l" + i))));
       }
     }
     for (CompletableFuture<RecordMetadata> f : futures) {
@@ -124,8 +126,9 @@ class ProducerIT {
   @Test
   void send_acksZero_completesWithoutOffsetAndDataArrives() throws Exception {
     broker.createTopic("fire", 1);
-    try (Producer producer = new Producer(config().acks(0).enableIdempotence(false).build())) {
-      RecordMetadata m = producer.send(new ProducerRecord("fire", null, utf8("f"))).get();
+    try (Producer<byte[], byte[]> producer =
+        new Producer<>(config().acks(0).enableIdempotence(false).build())) {
+      RecordMetadata m = producer.send(new ProducerRecord<>("fire", null, utf8("f"))).get();
       assertEquals(-1, m.offset());
     }
     long deadline = System.currentTimeMillis() + 5000;

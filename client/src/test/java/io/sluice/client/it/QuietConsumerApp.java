@@ -28,11 +28,11 @@ final class QuietConsumerApp {
             .groupId("quiet-app")
             .autoOffsetReset("earliest")
             .build();
-    try (Consumer consumer = new Consumer(config)) {
+    try (Consumer<byte[], byte[]> consumer = new Consumer<>(config)) {
       consumer.subscribe(List.of(topic));
       long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
       while (seen < expected && System.nanoTime() < deadline) {
-        for (ConsumerRecord record : consumer.poll(Duration.ofMillis(200))) {
+        for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
           values.append(new String(record.value(), StandardCharsets.UTF_8)).append(' ');
           seen++;
         }
