@@ -208,9 +208,16 @@ class ZkClusterTest {
     KillSession.kill(victim.client().getZookeeperClient().getZooKeeper());
     waitFor("a new registration", () -> victim.brokerEpoch() > before);
     waitFor("the victim leads again", () -> victim.leads(victim.snapshot(), "s", partition));
-    // The controller saw it leave (offline, epoch 1) and return (epoch 2).
-    waitFor("leader epoch 2", () -> controller.snapshot().topic("s").leaderEpoch(partition) == 2);
-    assertEquals(victimId, controller.snapshot().topic("s").leader(partition));
+    // The controller saw a new incarnation of the leader: a new leader epoch (one, or two if it
+    // also saw the partition offline in between), naming the new broker epoch.
+    long after = victim.brokerEpoch();
+    waitFor(
+        "the state names the new incarnation",
+        () ->
+            controller.snapshot().topic("s").states().get(partition).leaderBrokerEpoch() == after);
+    PartitionState state = controller.snapshot().topic("s").states().get(partition);
+    assertEquals(victimId, state.leader());
+    assertTrue(state.leaderEpoch() >= 1, state.toString());
   }
 
   @Test
