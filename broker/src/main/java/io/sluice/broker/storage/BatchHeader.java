@@ -79,8 +79,7 @@ record BatchHeader(
 
   /** The sequence of the last record; sequences wrap from Integer.MAX_VALUE to 0, as in Kafka. */
   int lastSequence() {
-    long last = (long) baseSequence + lastOffsetDelta;
-    return (int) (last > Integer.MAX_VALUE ? last - Integer.MAX_VALUE - 1 : last);
+    return RecordBatch.sequenceAt(baseSequence, lastOffsetDelta);
   }
 
   /**

@@ -85,13 +85,14 @@ final class FlushTracker {
     }
   }
 
-  CompletableFuture<Void> await(long offset, LogDirectory directory) {
+  CompletableFuture<Void> await(long offset, LogHost directory) {
     CompletableFuture<Void> future = new CompletableFuture<>();
     synchronized (this) {
+      Throwable offline = directory.failure();
       if (offset < flushedOffset) {
         future.complete(null);
-      } else if (failure != null || directory.isOffline()) {
-        future.completeExceptionally(storageError(failure != null ? failure : directory.failure()));
+      } else if (failure != null || offline != null) {
+        future.completeExceptionally(storageError(failure != null ? failure : offline));
       } else {
         waiters.add(new Waiter(offset, future));
       }

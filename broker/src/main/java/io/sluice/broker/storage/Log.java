@@ -43,7 +43,8 @@ public final class Log {
   private final LogConfig config;
   private final Clock clock;
   private final FileIo io;
-  private final LogDirectory logDirectory;
+  private final LogHost host;
+  private final LogReader reader;
   private final Object appendLock = new Object();
   private final ConcurrentSkipListMap<Long, LogSegment> segments = new ConcurrentSkipListMap<>();
   private final ProducerStateTable producers = new ProducerStateTable();
@@ -61,7 +62,7 @@ public final class Log {
       LogConfig config,
       Clock clock,
       FileIo io,
-      LogDirectory logDirectory,
+      LogHost host,
       List<LogSegment> loaded,
       long nextOffset,
       long recoveryPoint)
@@ -71,7 +72,7 @@ public final class Log {
     this.config = config;
     this.clock = clock;
     this.io = io;
-    this.logDirectory = logDirectory;
+    this.host = host;
     for (LogSegment segment : loaded) {
       segments.put(segment.baseOffset, segment);
     }
@@ -79,6 +80,13 @@ public final class Log {
     this.end = new End(nextOffset, active, active.size());
     this.logStartOffset = segments.firstKey();
     this.flush = new FlushTracker(Math.min(recoveryPoint, nextOffset));
+    this.reader =
+        new LogReader(
+            topicPartition,
+            Collections.unmodifiableNavigableMap(segments),
+            () -> end,
+            () -> logStartOffset,
+            config.maxMessageBytes());
     rebuildProducerState();
   }
 
@@ -122,7 +130,7 @@ public final class Log {
    * batches} (both outside the CRC), writes them all with one gathering write, indexes them and
    * then publishes the new end offset.
    *
-   * @return the assigned offsets; {@code logAppendTime} is -1 (Sluice topics use CreateTime)
+   * @return the assigned offsets (Sluice topics use CreateTime: there is no append time to return)
    * @throws SluiceException with {@code CORRUPT_MESSAGE}, {@code INVALID_RECORD}, {@code
    *     MESSAGE_TOO_LARGE}, {@code RECORD_LIST_TOO_LARGE}, {@code INVALID_TIMESTAMP}, {@code
    *     INVALID_PRODUCER_EPOCH}, {@code OUT_OF_ORDER_SEQUENCE_NUMBER}, {@code
@@ -169,7 +177,7 @@ public final class Log {
         active.append(new ByteBuffer[] {buf.duplicate()}, assigned, total, now);
       } catch (LogSegment.AppendFailure e) {
         if (!e.restored()) {
-          logDirectory.markOffline(e);
+          host.markOffline(e);
         }
         throw new SluiceException(
             Errors.KAFKA_STORAGE_ERROR,
@@ -183,13 +191,13 @@ public final class Log {
           producers.update(h);
         }
       }
-      result = new AppendResult(first, next - 1, -1, logStartOffset, false);
+      result = new AppendResult(first, next - 1, logStartOffset, false);
     }
     for (Runnable listener : appendListeners) {
       listener.run();
     }
     if (flush.unflushedMessages() >= config.flushIntervalMessages()) {
-      logDirectory.requestFlush(this);
+      host.requestFlush(this);
     }
     return result;
   }
@@ -204,8 +212,7 @@ public final class Log {
       ProducerStateTable.BatchMetadata known = producers.check(h, pending);
       if (known != null) {
         if (headers.size() == 1) {
-          return new AppendResult(
-              known.firstOffset(), known.lastOffset(), -1, logStartOffset, true);
+          return new AppendResult(known.firstOffset(), known.lastOffset(), logStartOffset, true);
         }
         throw new SluiceException(
             Errors.DUPLICATE_SEQUENCE_NUMBER,
@@ -227,7 +234,7 @@ public final class Log {
     if (stopped) {
       throw new SluiceException(Errors.NOT_LEADER_OR_FOLLOWER, topicPartition + " is closed");
     }
-    logDirectory.ensureOnline();
+    host.ensureOnline();
   }
 
   /** Rolls when the active segment is full, too old, or its indexes are full. Lock held. */
@@ -245,7 +252,7 @@ public final class Log {
     }
     try {
       LogSegment next = LogSegment.create(directory, current.nextOffset(), config, io, now);
-      active.onRoll();
+      active.seal();
       segments.put(next.baseOffset, next);
       end = new End(current.nextOffset(), next, 0);
       flush.directoryChanged();
@@ -255,7 +262,7 @@ public final class Log {
           Errors.KAFKA_STORAGE_ERROR, topicPartition + ": roll failed: " + e.getMessage(), e);
     }
     // Kafka flushes the sealed segment soon after a roll; that is what moves the recovery point.
-    logDirectory.requestFlush(this);
+    host.requestFlush(this);
     return end.segment();
   }
 
@@ -269,19 +276,12 @@ public final class Log {
    *     {@code CORRUPT_MESSAGE} when the batch at {@code offset} fails its CRC
    */
   public FileSlice read(long offset, int maxBytes) {
-    return LogReader.read(this, offset, maxBytes);
+    return reader.read(offset, maxBytes);
   }
 
-  End end() {
-    return end;
-  }
-
+  /** The segments by base offset (tests look at them; the log alone changes them). */
   NavigableMap<Long, LogSegment> segments() {
-    return segments;
-  }
-
-  int maxBatchBytes() {
-    return config.maxMessageBytes();
+    return Collections.unmodifiableNavigableMap(segments);
   }
 
   public long logStartOffset() {
@@ -307,7 +307,7 @@ public final class Log {
    * ({@link TimestampOffset#NONE} if none; batch-granular for compressed batches).
    */
   public TimestampOffset offsetForTimestamp(long timestamp) {
-    return LogReader.offsetForTimestamp(this, timestamp);
+    return reader.offsetForTimestamp(timestamp);
   }
 
   /**
@@ -315,9 +315,9 @@ public final class Log {
    * completes exceptionally with {@code KAFKA_STORAGE_ERROR} if the directory goes offline first.
    */
   public CompletableFuture<Void> awaitFlush(long offset) {
-    CompletableFuture<Void> future = flush.await(offset, logDirectory);
+    CompletableFuture<Void> future = flush.await(offset, host);
     if (!future.isDone()) {
-      logDirectory.requestFlush(this);
+      host.requestFlush(this);
     }
     return future;
   }
@@ -399,7 +399,6 @@ public final class Log {
     }
   }
 
-  /** Seals the active segment's indexes and drops the log's own segment references. */
   /** Refuses appends from now on; an append in progress finishes first. Reads keep working. */
   void stopAppends() {
     synchronized (appendLock) {
@@ -407,6 +406,7 @@ public final class Log {
     }
   }
 
+  /** Seals the active segment's indexes and drops the log's own segment references. */
   void close() {
     synchronized (appendLock) {
       if (closed) {
@@ -415,7 +415,7 @@ public final class Log {
       closed = true;
       stopped = true;
       try {
-        end.segment().onRoll();
+        end.segment().seal();
       } catch (IOException e) {
         LOG.warn("{}: trimming the active indexes failed; they will be rebuilt", topicPartition, e);
       }

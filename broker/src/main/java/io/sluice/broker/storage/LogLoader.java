@@ -130,7 +130,7 @@ final class LogLoader {
 
   private long recover(LogSegment segment) throws IOException {
     int before = segment.size();
-    SegmentScan scan = segment.recover(config.maxMessageBytes());
+    SegmentScan scan = SegmentRecovery.recover(segment, config.maxMessageBytes());
     segmentsScanned++;
     bytesScanned += before;
     if (scan.problem() != null) {
@@ -154,13 +154,14 @@ final class LogLoader {
    * last segment) leads to a full scan, which truncates.
    */
   private long checkSealed(LogSegment segment, Long following) throws IOException {
-    long next;
+    SegmentRecovery.Tail tail;
     try {
-      next = segment.readNextOffset();
+      tail = SegmentRecovery.readTail(segment);
     } catch (IOException | RuntimeException e) {
-      next = -1;
+      tail = new SegmentRecovery.Tail(-1, -1);
     }
-    if (next >= 0 && !segment.lastBatchValid(config.maxMessageBytes())) {
+    long next = tail.nextOffset();
+    if (tail.chains() && !SegmentRecovery.lastBatchValid(segment, tail, config.maxMessageBytes())) {
       if (following == null) {
         next = -1; // the log end would come from a corrupt header
       } else if (next != following) {
@@ -193,7 +194,7 @@ final class LogLoader {
     }
     LOG.warn("{}: scanning {} and rebuilding its indexes: {}", tp, segment.logPath, bad);
     if (next >= 0) {
-      segment.rebuildIndexes(config.maxMessageBytes());
+      SegmentRecovery.rebuildIndexes(segment, config.maxMessageBytes());
       return next;
     }
     return recover(segment);

@@ -3,43 +3,38 @@ package io.sluice.broker.storage;
 import io.sluice.protocol.Errors;
 import io.sluice.protocol.SluiceException;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * All partitions of one broker, over the directories of {@code log.dirs}.
+ * All partitions of one broker, over the directories of {@code log.dirs}: which directory holds
+ * which partition, and the threads that drive the directories.
  *
- * <p>{@link #open} recovers every partition it finds (see {@link LogLoader}), starts one flusher
- * thread per directory and a scheduler thread for retention and checkpoints. {@link #close} flushes
- * everything, writes the checkpoints and, only if no I/O error happened, the clean-shutdown marker
- * that lets the next start skip the scan.
+ * <p>{@link #open} locks every directory (see {@link LogDirLock}) before it reads anything, then
+ * has each {@link LogDirectory} recover its partitions and start its flusher, and starts a
+ * scheduler thread for retention and checkpoints and the {@link SegmentDeleter} thread. {@link
+ * #close} closes every directory (flush, checkpoints and, only if no I/O error happened, the
+ * clean-shutdown marker that lets the next start skip the scan), then unlocks them.
  *
  * <p>Files per log directory (Kafka's names): {@code .lock} (locked by the broker that owns the
- * directory, before anything else in it is read; see {@link LogDirLock}), {@code
- * .kafka_cleanshutdown}, {@code recovery-point-offset-checkpoint}, {@code
+ * directory), {@code .kafka_cleanshutdown}, {@code recovery-point-offset-checkpoint}, {@code
  * log-start-offset-checkpoint}, and one {@code <topic>-<partition>} directory per partition.
  *
- * <p>Thread safety: thread-safe. Creating and deleting partitions and writing checkpoints are
+ * <p>Thread safety: thread-safe. Creating and deleting partitions, loading and closing are
  * serialized by this object's monitor; lookups are lock-free.
  */
 public final class LogManager implements AutoCloseable {
@@ -54,7 +49,6 @@ public final class LogManager implements AutoCloseable {
   private final ScheduledExecutorService scheduler;
   private final SegmentDeleter deleter = new SegmentDeleter();
   private final List<LogDirLock> locks = new ArrayList<>();
-  private final Object checkpointLock = new Object();
   private RecoveryReport lastRecovery = RecoveryReport.empty();
   private boolean closed;
 
@@ -124,66 +118,16 @@ public final class LogManager implements AutoCloseable {
     List<RecoveryReport.PartitionRecovery> reports = new ArrayList<>();
     int unclean = 0;
     for (Path path : config.logDirs()) {
-      Files.createDirectories(path);
-      LogDirectory directory = new LogDirectory(path, config, clock);
+      LogDirectory directory = new LogDirectory(path, config, clock, io, deleter);
       directories.add(directory);
-      Path marker = path.resolve(LogFiles.CLEAN_SHUTDOWN);
-      List<Path> subdirectories = listDirectories(path);
-      // A directory without partitions (a first start: only the lock and meta.properties) has
-      // nothing to recover, so it is clean whatever else it holds.
-      boolean clean = Files.exists(marker) || !holdsPartitions(subdirectories);
-      Map<TopicPartition, Long> recoveryPoints =
-          readCheckpoint(path, LogFiles.RECOVERY_POINT_CHECKPOINT);
-      Map<TopicPartition, Long> logStarts = readCheckpoint(path, LogFiles.LOG_START_CHECKPOINT);
-      if (!clean) {
+      LogDirectory.Loaded loaded = directory.load();
+      for (Log log : loaded.logs()) {
+        logs.put(log.topicPartition, log);
+        owners.put(log, directory);
+      }
+      reports.addAll(loaded.reports());
+      if (!loaded.clean()) {
         unclean++;
-      }
-      for (Path sub : subdirectories) {
-        String name = sub.getFileName().toString();
-        if (name.endsWith(LogFiles.DELETE_DIR_SUFFIX)) {
-          deleteRecursively(sub);
-          continue;
-        }
-        TopicPartition tp = TopicPartition.parseDirectoryName(name);
-        if (tp == null) {
-          LOG.warn("ignoring {}: not a partition directory", sub);
-          continue;
-        }
-        long recoveryPoint = recoveryPoints.getOrDefault(tp, 0L);
-        LogLoader.Loaded loaded =
-            LogLoader.load(
-                tp,
-                sub,
-                config,
-                io,
-                clock.millis(),
-                clean,
-                recoveryPoint,
-                logStarts.getOrDefault(tp, 0L));
-        if (!clean) {
-          io.fsyncDirectory(sub); // segments the loader deleted stay deleted
-        }
-        reports.add(loaded.report());
-        register(
-            tp,
-            directory,
-            new Log(
-                tp,
-                sub,
-                config,
-                clock,
-                io,
-                directory,
-                loaded.segments(),
-                loaded.nextOffset(),
-                clean ? loaded.nextOffset() : recoveryPoint));
-      }
-      // From here on a crash is unclean again.
-      io.deleteIfExists(marker);
-      io.fsyncDirectory(path);
-      directory.start();
-      if (!clean) {
-        directory.logs().forEach(directory::requestFlush); // make what recovery kept durable
       }
     }
     long durationMs = (System.nanoTime() - started) / 1_000_000;
@@ -198,23 +142,6 @@ public final class LogManager implements AutoCloseable {
         lastRecovery.segmentsScanned(),
         lastRecovery.bytesScanned(),
         lastRecovery.bytesTruncated());
-  }
-
-  private static Map<TopicPartition, Long> readCheckpoint(Path dir, String name) {
-    try {
-      return Checkpoint.read(dir.resolve(name));
-    } catch (IOException e) {
-      // A torn checkpoint cannot happen (rename), but a damaged one must not stop the broker:
-      // starting from 0 only costs a longer scan.
-      LOG.warn("ignoring unreadable checkpoint {}: {}", dir.resolve(name), e.getMessage());
-      return Map.of();
-    }
-  }
-
-  private void register(TopicPartition tp, LogDirectory directory, Log log) {
-    logs.put(tp, log);
-    owners.put(log, directory);
-    directory.add(log);
   }
 
   public Optional<Log> log(TopicPartition tp) {
@@ -236,20 +163,10 @@ public final class LogManager implements AutoCloseable {
             .min(Comparator.comparingInt(d -> d.logs().size()))
             .orElseThrow(
                 () -> new SluiceException(Errors.KAFKA_STORAGE_ERROR, "every log dir is offline"));
-    Path sub = directory.path.resolve(tp.directoryName());
-    try {
-      Files.createDirectories(sub);
-      io.fsyncDirectory(directory.path);
-      LogLoader.Loaded loaded = LogLoader.load(tp, sub, config, io, clock.millis(), false, 0, 0);
-      io.fsyncDirectory(sub);
-      Log log =
-          new Log(tp, sub, config, clock, io, directory, loaded.segments(), loaded.nextOffset(), 0);
-      register(tp, directory, log);
-      return log;
-    } catch (IOException e) {
-      throw new SluiceException(
-          Errors.KAFKA_STORAGE_ERROR, "cannot create " + sub + ": " + e.getMessage(), e);
-    }
+    Log log = directory.create(tp);
+    logs.put(tp, log);
+    owners.put(log, directory);
+    return log;
   }
 
   public Set<String> topics() {
@@ -269,22 +186,7 @@ public final class LogManager implements AutoCloseable {
         continue;
       }
       Log log = logs.remove(tp);
-      LogDirectory directory = owners.remove(log);
-      directory.remove(log);
-      log.close();
-      Path doomed =
-          log.directory.resolveSibling(
-              tp.directoryName()
-                  + "."
-                  + UUID.randomUUID().toString().replace("-", "")
-                  + LogFiles.DELETE_DIR_SUFFIX);
-      try {
-        io.move(log.directory, doomed);
-        io.fsyncDirectory(directory.path);
-        deleteRecursively(doomed);
-      } catch (IOException e) {
-        LOG.warn("{}: deleting {} failed; it is removed at the next start", tp, log.directory, e);
-      }
+      owners.remove(log).delete(log);
     }
   }
 
@@ -296,65 +198,25 @@ public final class LogManager implements AutoCloseable {
   void runRetention() {
     long now = clock.millis();
     for (LogDirectory directory : directories) {
-      if (directory.isOffline()) {
-        continue;
-      }
-      for (Log log : directory.logs()) {
-        List<LogSegment> removed = log.removeExpiredSegments(now);
-        if (removed.isEmpty()) {
-          continue;
-        }
-        try {
-          // The new log start must be durable before any file disappears (see LogLoader).
-          writeCheckpoints(directory);
-          for (LogSegment segment : removed) {
-            segment.renameForDeletion(deleter);
-          }
-          io.fsyncDirectory(log.directory);
-        } catch (IOException e) {
-          directory.markOffline(e);
-        } finally {
-          removed.forEach(LogSegment::release);
-        }
-      }
+      directory.runRetention(now);
     }
   }
 
   /** Writes both checkpoints of every online directory. */
   void writeCheckpoints() {
     for (LogDirectory directory : directories) {
-      if (directory.isOffline()) {
-        continue;
-      }
-      try {
-        writeCheckpoints(directory);
-      } catch (IOException e) {
-        directory.markOffline(e);
-      }
+      directory.writeCheckpoints();
     }
   }
 
-  private void writeCheckpoints(LogDirectory directory) throws IOException {
-    synchronized (checkpointLock) {
-      writeCheckpointsLocked(directory);
-    }
-  }
-
-  private void writeCheckpointsLocked(LogDirectory directory) throws IOException {
-    Map<TopicPartition, Long> recoveryPoints = new HashMap<>();
-    Map<TopicPartition, Long> logStarts = new HashMap<>();
-    for (Log log : directory.logs()) {
-      recoveryPoints.put(log.topicPartition, log.flushedOffset());
-      logStarts.put(log.topicPartition, log.logStartOffset());
-    }
-    Checkpoint.write(io, directory.path.resolve(LogFiles.LOG_START_CHECKPOINT), logStarts);
-    Checkpoint.write(
-        io, directory.path.resolve(LogFiles.RECOVERY_POINT_CHECKPOINT), recoveryPoints);
+  /** Segments retention renamed whose files are not unlinked yet (tests wait for 0). */
+  int pendingDeletions() {
+    return deleter.pending();
   }
 
   /**
    * Flushes every partition, writes the checkpoints and the clean-shutdown marker (only for
-   * directories that saw no I/O error), and closes the logs.
+   * directories that saw no I/O error), closes the logs and unlocks the directories.
    */
   @Override
   public void close() {
@@ -371,43 +233,11 @@ public final class LogManager implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     synchronized (this) {
-      closeDirectories();
+      directories.forEach(LogDirectory::close);
+      logs.clear();
       deleter.close();
       unlockDirectories();
     }
-  }
-
-  /** Segments retention renamed whose files are not unlinked yet (tests wait for 0). */
-  int pendingDeletions() {
-    return deleter.pending();
-  }
-
-  private void closeDirectories() {
-    for (LogDirectory directory : directories) {
-      // Appends stop first, so that nothing lands after the final flush that the marker vouches
-      // for.
-      directory.logs().forEach(Log::stopAppends);
-      directory.stopFlusher();
-      boolean flushed = directory.flushAll();
-      for (Log log : directory.logs()) {
-        log.close();
-      }
-      if (flushed && !directory.isOffline()) {
-        try {
-          writeCheckpoints(directory);
-          Path marker = directory.path.resolve(LogFiles.CLEAN_SHUTDOWN);
-          try (FileChannel ch =
-              io.open(marker, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
-            ch.force(true);
-          }
-          io.fsyncDirectory(directory.path);
-        } catch (IOException e) {
-          LOG.error(
-              "log directory {}: clean shutdown failed; next start recovers", directory.path, e);
-        }
-      }
-    }
-    logs.clear();
   }
 
   /**
@@ -419,36 +249,9 @@ public final class LogManager implements AutoCloseable {
       closed = true;
     }
     scheduler.shutdownNow();
-    for (LogDirectory directory : directories) {
-      directory.stopFlusher();
-      for (Log log : directory.logs()) {
-        log.abandon();
-      }
-    }
+    directories.forEach(LogDirectory::crash);
     logs.clear();
     deleter.close();
     unlockDirectories(); // the OS drops a dead process's locks
-  }
-
-  private static boolean holdsPartitions(List<Path> subdirectories) {
-    return subdirectories.stream()
-        .anyMatch(p -> TopicPartition.parseDirectoryName(p.getFileName().toString()) != null);
-  }
-
-  private static List<Path> listDirectories(Path path) throws IOException {
-    List<Path> result = new ArrayList<>();
-    try (DirectoryStream<Path> entries = Files.newDirectoryStream(path, Files::isDirectory)) {
-      entries.forEach(result::add);
-    }
-    result.sort(Comparator.naturalOrder());
-    return result;
-  }
-
-  private void deleteRecursively(Path root) throws IOException {
-    try (Stream<Path> walk = Files.walk(root)) {
-      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-        io.deleteIfExists(p);
-      }
-    }
   }
 }

@@ -4,27 +4,50 @@ import io.sluice.protocol.Errors;
 import io.sluice.protocol.SluiceException;
 import java.io.IOException;
 import java.util.Map;
+import java.util.NavigableMap;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
- * The read path of a {@link Log}: offset to file slice, timestamp to offset. It takes no lock: it
- * reads the published end once, finds the segment in the concurrent map and leases it; if retention
- * closed the segment in between, the lease fails and the lookup starts over against the new log
- * start.
+ * The read path of one {@link Log}: offset to file slice, timestamp to offset. It is given what it
+ * may read, and nothing else: a read-only view of the segment map, the published end and the log
+ * start. It takes no lock: it reads the published end once, finds the segment in the concurrent map
+ * and leases it; if retention closed the segment in between, the lease fails and the lookup starts
+ * over against the new log start.
+ *
+ * <p>Thread safety: stateless apart from its final references; any thread may read.
  */
 final class LogReader {
-  private LogReader() {}
+  private final TopicPartition topicPartition;
+  private final NavigableMap<Long, LogSegment> segments;
+  private final Supplier<Log.End> end;
+  private final LongSupplier logStartOffset;
+  private final int maxBatchBytes;
 
-  static FileSlice read(Log log, long offset, int maxBytes) {
+  LogReader(
+      TopicPartition topicPartition,
+      NavigableMap<Long, LogSegment> segments,
+      Supplier<Log.End> end,
+      LongSupplier logStartOffset,
+      int maxBatchBytes) {
+    this.topicPartition = topicPartition;
+    this.segments = segments;
+    this.end = end;
+    this.logStartOffset = logStartOffset;
+    this.maxBatchBytes = maxBatchBytes;
+  }
+
+  FileSlice read(long offset, int maxBytes) {
     if (maxBytes < 0) {
       throw new SluiceException(Errors.INVALID_FETCH_SIZE, "maxBytes=" + maxBytes);
     }
     while (true) {
-      Log.End end = log.end();
-      long start = log.logStartOffset();
+      Log.End end = this.end.get();
+      long start = logStartOffset.getAsLong();
       if (offset < start || offset > end.nextOffset()) {
         throw new SluiceException(
             Errors.OFFSET_OUT_OF_RANGE,
-            log.topicPartition
+            topicPartition
                 + ": offset="
                 + offset
                 + " logStartOffset="
@@ -38,13 +61,13 @@ final class LogReader {
         }
         continue;
       }
-      Map.Entry<Long, LogSegment> entry = log.segments().floorEntry(offset);
+      Map.Entry<Long, LogSegment> entry = segments.floorEntry(offset);
       if (entry == null || !entry.getValue().tryRetain()) {
         continue; // retention removed it just now; the start moved on
       }
       LogSegment segment = entry.getValue();
       try {
-        FileSlice slice = slice(log, segment, end, offset, maxBytes);
+        FileSlice slice = slice(segment, end, offset, maxBytes);
         if (slice != null) {
           return slice;
         }
@@ -52,7 +75,7 @@ final class LogReader {
         segment.release();
         throw new SluiceException(
             Errors.KAFKA_STORAGE_ERROR,
-            log.topicPartition + ": reading " + segment.logPath + " failed: " + e.getMessage(),
+            topicPartition + ": reading " + segment.logPath + " failed: " + e.getMessage(),
             e);
       } catch (RuntimeException e) {
         segment.release();
@@ -62,14 +85,14 @@ final class LogReader {
   }
 
   /** Builds the slice over a leased segment; the lease passes to the slice. */
-  private static FileSlice slice(
-      Log log, LogSegment segment, Log.End end, long offset, int maxBytes) throws IOException {
+  private FileSlice slice(LogSegment segment, Log.End end, long offset, int maxBytes)
+      throws IOException {
     int maxPosition = segment == end.segment() ? end.position() : segment.size();
     LogSegment.Found found = SegmentReader.translateOffset(segment, offset, maxPosition);
     if (found == null) {
       throw new SluiceException(
           Errors.KAFKA_STORAGE_ERROR,
-          log.topicPartition
+          topicPartition
               + ": offset="
               + offset
               + " not found in "
@@ -81,7 +104,7 @@ final class LogReader {
       // The batch holding the offset is missing: a damaged baseOffset (outside the CRC) or a gap.
       throw new SluiceException(
           Errors.CORRUPT_MESSAGE,
-          log.topicPartition
+          topicPartition
               + ": offset="
               + offset
               + " is missing from "
@@ -93,12 +116,11 @@ final class LogReader {
     }
     int available = maxPosition - found.position();
     int length = Math.min(available, Math.max(maxBytes, found.header().sizeInBytes()));
-    int served =
-        SegmentReader.verifiedLength(segment, found.position(), length, log.maxBatchBytes());
+    int served = SegmentReader.verifiedLength(segment, found.position(), length, maxBatchBytes);
     if (served == 0) {
       throw new SluiceException(
           Errors.CORRUPT_MESSAGE,
-          log.topicPartition
+          topicPartition
               + ": the batch holding offset="
               + offset
               + " in "
@@ -110,23 +132,23 @@ final class LogReader {
     return new FileSlice(segment, found.position(), served);
   }
 
-  static TimestampOffset offsetForTimestamp(Log log, long timestamp) {
-    Log.End end = log.end();
-    for (LogSegment segment : log.segments().values()) {
+  TimestampOffset offsetForTimestamp(long timestamp) {
+    Log.End end = this.end.get();
+    for (LogSegment segment : segments.values()) {
       if (segment.maxTimestamp() < timestamp || !segment.tryRetain()) {
         continue;
       }
       try {
         int maxPosition = segment == end.segment() ? end.position() : segment.size();
         TimestampOffset found =
-            SegmentReader.offsetForTimestamp(segment, timestamp, maxPosition, log.maxBatchBytes());
+            SegmentReader.offsetForTimestamp(segment, timestamp, maxPosition, maxBatchBytes);
         if (found != null) {
           return found;
         }
       } catch (IOException e) {
         throw new SluiceException(
             Errors.KAFKA_STORAGE_ERROR,
-            log.topicPartition + ": reading " + segment.logPath + " failed: " + e.getMessage(),
+            topicPartition + ": reading " + segment.logPath + " failed: " + e.getMessage(),
             e);
       } finally {
         segment.release();

@@ -47,7 +47,6 @@ final class LogSegment {
   private long createdMs;
   private volatile SegmentDeleter deleter; // set once renamed for deletion
   private boolean indexFilesMissing;
-  private int lastBatchPosition = -1;
 
   /** A failed write; {@code restored} tells whether the file was cut back to its old size. */
   static final class AppendFailure extends IOException {
@@ -186,7 +185,8 @@ final class LogSegment {
     size = position;
   }
 
-  private void indexBatch(BatchHeader header, int position) {
+  /** Adds the batch to the indexes' running state (an entry every index interval). Lock held. */
+  void indexBatch(BatchHeader header, int position) {
     if (header.maxTimestamp() > maxTimestamp) {
       maxTimestamp = header.maxTimestamp();
       offsetOfMaxTimestamp = header.lastOffset();
@@ -225,55 +225,21 @@ final class LogSegment {
     }
   }
 
-  /**
-   * The offset after the last batch, from the last index entry and a walk over the batch headers
-   * after it; -1 when their sizes do not chain exactly to the end of the file or their offsets do
-   * not continue each other, in which case the segment needs a full recovery scan. The walk reads
-   * headers only: a corrupt batch in a sealed segment is caught by its CRC when it is read.
-   */
-  long readNextOffset() throws IOException {
-    int limit = size;
-    int n = offsetIndex.entries();
-    int position = 0;
-    if (n > 0) {
-      OffsetIndex.Entry last = offsetIndex.entry(n - 1);
-      BatchHeader at = last.position() < limit ? readHeader(last.position(), limit) : null;
-      if (at != null && at.lastOffset() == last.offset()) {
-        position = last.position();
-      }
-    }
-    int lastEntryPosition = position;
-    long next = position == 0 ? baseOffset : -1;
-    lastBatchPosition = -1;
-    while (position < limit) {
-      BatchHeader header = readHeader(position, limit);
-      if (header == null
-          || header.sizeInBytes() < BatchHeader.HEADER_SIZE
-          || header.sizeInBytes() > limit - position
-          || (next >= 0 && header.baseOffset() != next)) {
-        return -1; // the tail decides the log end: it must chain in sizes and offsets
-      }
-      next = header.lastOffset() + 1;
-      lastBatchPosition = position;
-      position += header.sizeInBytes();
-    }
-    bytesSinceLastIndexEntry = limit - lastEntryPosition;
-    return next;
-  }
-
-  /** Whether the last batch found by {@link #readNextOffset} passes its checks (CRC included). */
-  boolean lastBatchValid(int maxBatchBytes) throws IOException {
-    if (lastBatchPosition < 0) {
-      return true;
-    }
-    int length = size - lastBatchPosition;
-    ByteBuffer buf = ByteBuffer.allocate(length);
-    readFully(buf, lastBatchPosition);
-    return BatchHeader.check(buf, 0, length, maxBatchBytes) == null;
-  }
-
   int verifiedUpTo() {
     return verifiedUpTo;
+  }
+
+  /**
+   * Where appending continues indexing after a segment opened as found: {@code bytes} of log were
+   * written since the last index entry (recovery).
+   */
+  void resumeIndexing(int bytes) {
+    bytesSinceLastIndexEntry = bytes;
+  }
+
+  /** Recovery verified [0, upTo): reads there need no CRC check. */
+  void setVerifiedUpTo(int upTo) {
+    verifiedUpTo = upTo;
   }
 
   /** Records that [0, upTo) holds only batches whose CRC was checked. */
@@ -292,8 +258,11 @@ final class LogSegment {
     channel.force(false);
   }
 
-  /** Seals the segment: a final time index entry, indexes trimmed and forced. Lock held. */
-  void onRoll() throws IOException {
+  /**
+   * Seals the segment (a roll, or the close of the log): a final time index entry, indexes trimmed
+   * and forced. Lock held.
+   */
+  void seal() throws IOException {
     sealIndexes();
   }
 
@@ -311,44 +280,8 @@ final class LogSegment {
     size = bytes;
   }
 
-  /**
-   * Rebuilds the indexes from the batch headers without validating the batches (a sealed, durable
-   * segment whose batch sizes chain; CRCs are checked when the batches are read).
-   */
-  void rebuildIndexes(int maxBatchBytes) throws IOException {
-    clearIndexes();
-    int position = 0;
-    long lastIndexed = baseOffset - 1;
-    BatchHeader header;
-    while ((header = readHeader(position, size)) != null
-        && header.sizeInBytes() >= BatchHeader.HEADER_SIZE
-        && header.sizeInBytes() <= Math.min(maxBatchBytes, size - position)) {
-      if (header.lastOffset() > lastIndexed) { // a corrupt header must not break the order
-        indexBatch(header, position);
-        lastIndexed = header.lastOffset();
-      }
-      position += header.sizeInBytes();
-    }
-    sealIndexes();
-  }
-
-  /**
-   * Rebuilds the indexes from a validated scan, resets the timestamps, and returns the scan. Used
-   * by recovery; the caller truncates at {@code scan.validBytes()} if needed.
-   */
-  SegmentScan recover(int maxBatchBytes) throws IOException {
-    clearIndexes();
-    SegmentScan scan = SegmentScan.scan(this, maxBatchBytes, this::indexBatch);
-    if (scan.validBytes() < size) {
-      truncateTo(scan.validBytes());
-    }
-    verifiedUpTo = scan.validBytes();
-    sealIndexes();
-    return scan;
-  }
-
   /** Empties both indexes, at full size, for {@link #indexBatch} to fill from the start. */
-  private void clearIndexes() throws IOException {
+  void clearIndexes() throws IOException {
     offsetIndex.truncateToEntries(0);
     timeIndex.truncateToEntries(0);
     offsetIndex.resize(indexSizeMaxBytes);
@@ -358,7 +291,7 @@ final class LogSegment {
   }
 
   /** Adds the pending time index entry and trims both indexes to their entries. */
-  private void sealIndexes() throws IOException {
+  void sealIndexes() throws IOException {
     if (maxTimestamp >= 0) {
       timeIndex.maybeAppend(maxTimestamp, offsetOfMaxTimestamp);
     }

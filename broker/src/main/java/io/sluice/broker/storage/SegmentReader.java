@@ -17,7 +17,6 @@ import org.slf4j.LoggerFactory;
 final class SegmentReader {
   private static final Logger LOG = LoggerFactory.getLogger(SegmentReader.class);
   private static final int VERIFY_CHUNK = 1 << 20;
-  private static final int LAST_OFFSET_DELTA_OFFSET = 23;
 
   private SegmentReader() {}
 
@@ -151,7 +150,7 @@ final class SegmentReader {
             "corrupt batch in {} at position {}: {}", segment.logPath, position + at, problem);
         return at;
       }
-      expected = base + buf.getInt(at + LAST_OFFSET_DELTA_OFFSET) + 1L;
+      expected = base + buf.getInt(at + RecordBatch.LAST_OFFSET_DELTA_OFFSET) + 1L;
       at += batchSize;
     }
     segment.advanceVerified(position, position + at);

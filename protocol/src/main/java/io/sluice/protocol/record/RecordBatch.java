@@ -250,7 +250,11 @@ public final class RecordBatch implements Iterable<Record> {
     return buf.getInt(position + RECORD_COUNT_OFFSET);
   }
 
-  static int sequenceAt(int baseSequence, int delta) {
+  /**
+   * The sequence of the record {@code delta} after one with {@code baseSequence}: wraps from
+   * Integer.MAX_VALUE to 0, as in Kafka; {@link #NO_SEQUENCE} stays {@code NO_SEQUENCE}.
+   */
+  public static int sequenceAt(int baseSequence, int delta) {
     if (baseSequence == NO_SEQUENCE) {
       return NO_SEQUENCE;
     }
