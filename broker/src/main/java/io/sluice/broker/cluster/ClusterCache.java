@@ -29,8 +29,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Every change marks the cache dirty; one thread ({@code sluice-cluster-cache}) rebuilds the
  * snapshot from the cached znodes, so a burst of changes (a topic's partition states) costs one
- * rebuild, and then tells the listeners, in registration order, on that thread. While ZooKeeper is
- * unreachable the last snapshot stays in place: the broker keeps serving what it knew.
+ * rebuild, tells the listeners, in registration order, on that thread, and then publishes it: when
+ * {@link #snapshot} or {@link #await} show a snapshot, every listener has applied it (the local
+ * logs exist, the handlers' view shows it). While ZooKeeper is unreachable the last snapshot stays
+ * in place: the broker keeps serving what it knew.
  *
  * <p>Thread safety: {@link #snapshot} is one volatile read; listeners run on the cache thread only;
  * {@link #await} may be called from any thread but the cache thread.
@@ -46,6 +48,7 @@ final class ClusterCache implements AutoCloseable {
   private final CountDownLatch initialized = new CountDownLatch(ROOTS.length);
   private final Object published = new Object();
   private volatile ClusterSnapshot snapshot = ClusterSnapshot.EMPTY;
+  private long generation;
 
   ClusterCache(CuratorFramework client) {
     rebuilder =
@@ -139,16 +142,16 @@ final class ClusterCache implements AutoCloseable {
       log.error("cannot read the cluster state; keeping the previous one", e);
       return;
     }
-    synchronized (published) {
-      snapshot = next;
-      published.notifyAll();
-    }
     for (Consumer<ClusterSnapshot> listener : listeners) {
       try {
         listener.accept(next);
       } catch (RuntimeException e) {
         log.error("cluster state listener failed", e);
       }
+    }
+    synchronized (published) {
+      snapshot = next;
+      published.notifyAll();
     }
   }
 
@@ -187,7 +190,7 @@ final class ClusterCache implements AutoCloseable {
     if (!latch.isEmpty() && latch.get(0).getData() != null) {
       controller = ZkJson.integer(latch.get(0).getData(), "controller latch");
     }
-    return new ClusterSnapshot(brokers, controller, topics, deleting);
+    return new ClusterSnapshot(++generation, brokers, controller, topics, deleting);
   }
 
   private static void classify(

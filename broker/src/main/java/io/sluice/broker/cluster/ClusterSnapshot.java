@@ -13,22 +13,30 @@ import java.util.TreeSet;
  * for deletion. Immutable; a new snapshot replaces the old one whole after every change.
  */
 public final class ClusterSnapshot {
-  static final ClusterSnapshot EMPTY = new ClusterSnapshot(Map.of(), -1, Map.of(), Set.of());
+  static final ClusterSnapshot EMPTY = new ClusterSnapshot(0, Map.of(), -1, Map.of(), Set.of());
 
+  private final long generation;
   private final Map<Integer, BrokerInfo> brokers;
   private final int controllerId;
   private final Map<String, TopicInfo> topics;
   private final Set<String> deleting;
 
   ClusterSnapshot(
+      long generation,
       Map<Integer, BrokerInfo> brokers,
       int controllerId,
       Map<String, TopicInfo> topics,
       Set<String> deleting) {
+    this.generation = generation;
     this.brokers = Collections.unmodifiableMap(new TreeMap<>(brokers));
     this.controllerId = controllerId;
     this.topics = Collections.unmodifiableMap(new TreeMap<>(topics));
     this.deleting = Collections.unmodifiableSet(new TreeSet<>(deleting));
+  }
+
+  /** Grows with every snapshot a cache publishes: tells a newer snapshot from an older one. */
+  public long generation() {
+    return generation;
   }
 
   /** Live (registered) brokers by id, in id order. */
@@ -69,7 +77,9 @@ public final class ClusterSnapshot {
 
   @Override
   public String toString() {
-    return "ClusterSnapshot{brokers="
+    return "ClusterSnapshot{generation="
+        + generation
+        + ", brokers="
         + brokers.keySet()
         + ", controller="
         + controllerId
