@@ -120,7 +120,8 @@ public final class Broker implements AutoCloseable {
         config.logFlushOffsetCheckpointIntervalMs(),
         config.messageMaxBytes(),
         config.messageTimestampAfterMaxMs(),
-        config.messageTimestampBeforeMaxMs());
+        config.messageTimestampBeforeMaxMs(),
+        config.logSegmentIdleFilesMax());
   }
 
   public BrokerConfig config() {

@@ -9,10 +9,12 @@ import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 
 /** A plain socket speaking raw Kafka frames, for tests that send what no client would. */
 final class RawConnection implements AutoCloseable {
@@ -21,7 +23,15 @@ final class RawConnection implements AutoCloseable {
   private final OutputStream out;
 
   RawConnection(InetSocketAddress address) throws IOException {
+    this(address, null);
+  }
+
+  /** A connection from {@code localAddress} (any port), e.g. another loopback address. */
+  RawConnection(InetSocketAddress address, InetAddress localAddress) throws IOException {
     socket = new Socket();
+    if (localAddress != null) {
+      socket.bind(new InetSocketAddress(localAddress, 0));
+    }
     socket.connect(address, 5_000);
     socket.setSoTimeout(5_000);
     in = new DataInputStream(socket.getInputStream());
@@ -93,6 +103,20 @@ final class RawConnection implements AutoCloseable {
       return false;
     } catch (IOException e) {
       return true; // connection reset
+    }
+  }
+
+  /**
+   * Whether the broker closed the connection within {@code timeout}; false if it is still open (and
+   * sent nothing) then.
+   */
+  boolean closedByBrokerWithin(Duration timeout) throws IOException {
+    int previous = socket.getSoTimeout();
+    socket.setSoTimeout((int) timeout.toMillis());
+    try {
+      return closedByBroker();
+    } finally {
+      socket.setSoTimeout(previous);
     }
   }
 

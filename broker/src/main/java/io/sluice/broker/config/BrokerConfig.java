@@ -3,6 +3,8 @@ package io.sluice.broker.config;
 import io.sluice.broker.group.GroupConfig;
 import java.io.IOException;
 import java.io.Reader;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,6 +29,8 @@ public record BrokerConfig(
     boolean autoCreateTopics,
     int socketRequestMaxBytes,
     int maxConnections,
+    int maxConnectionsPerIp,
+    Map<InetAddress, Integer> maxConnectionsPerIpOverrides,
     long connectionsMaxIdleMs,
     int queuedMaxRequestsPerConnection,
     int socketSendBufferBytes,
@@ -49,11 +53,21 @@ public record BrokerConfig(
     int messageMaxBytes,
     long messageTimestampAfterMaxMs,
     long messageTimestampBeforeMaxMs,
+    int logSegmentIdleFilesMax,
     GroupConfig groups,
     ZooKeeperConfig zooKeeper) {
 
   public BrokerConfig {
     logDirs = List.copyOf(logDirs);
+    maxConnectionsPerIpOverrides = Map.copyOf(maxConnectionsPerIpOverrides);
+    if (maxConnectionsPerIp == 0 && maxConnectionsPerIpOverrides.isEmpty()) {
+      // As Kafka: a per-address limit of 0 refuses every client unless some address is excepted.
+      throw new ConfigException(
+          ConfigKey.MAX_CONNECTIONS_PER_IP.key()
+              + "=0 is allowed only with "
+              + ConfigKey.MAX_CONNECTIONS_PER_IP_OVERRIDES.key()
+              + " set");
+    }
     if (writeBufferLowBytes > writeBufferHighBytes) {
       throw new ConfigException(
           ConfigKey.SOCKET_WRITE_BUFFER_LOW_BYTES.key()
@@ -119,6 +133,8 @@ public record BrokerConfig(
         v.bool(ConfigKey.AUTO_CREATE_TOPICS_ENABLE),
         v.integer(ConfigKey.SOCKET_REQUEST_MAX_BYTES),
         v.integer(ConfigKey.MAX_CONNECTIONS),
+        v.integer(ConfigKey.MAX_CONNECTIONS_PER_IP),
+        v.perIpOverrides(ConfigKey.MAX_CONNECTIONS_PER_IP_OVERRIDES),
         v.longValue(ConfigKey.CONNECTIONS_MAX_IDLE_MS),
         v.integer(ConfigKey.QUEUED_MAX_REQUESTS_PER_CONNECTION),
         v.integer(ConfigKey.SOCKET_SEND_BUFFER_BYTES),
@@ -141,6 +157,7 @@ public record BrokerConfig(
         v.integer(ConfigKey.MESSAGE_MAX_BYTES),
         v.longValue(ConfigKey.MESSAGE_TIMESTAMP_AFTER_MAX_MS),
         v.longValue(ConfigKey.MESSAGE_TIMESTAMP_BEFORE_MAX_MS),
+        v.integer(ConfigKey.LOG_SEGMENT_IDLE_FILES_MAX),
         v.groups(),
         v.zooKeeper());
   }
@@ -254,6 +271,51 @@ public record BrokerConfig(
       } catch (IllegalArgumentException e) {
         throw bad(ConfigKey.ZOOKEEPER_CONNECT, e.getMessage());
       }
+    }
+
+    /**
+     * {@code host:count,host:count} (Kafka's format; the count after the last colon, so an IPv6
+     * literal may be written as is); each host resolved now, as Kafka does, to the address that
+     * connections are counted by.
+     */
+    Map<InetAddress, Integer> perIpOverrides(ConfigKey key) {
+      Map<InetAddress, Integer> overrides = new LinkedHashMap<>();
+      for (String item : raw.get(key).split(",")) {
+        if (item.isBlank()) {
+          continue;
+        }
+        String entry = item.trim();
+        int colon = entry.lastIndexOf(':');
+        if (colon <= 0 || colon == entry.length() - 1) {
+          throw bad(key, "'" + entry + "' is not host:count");
+        }
+        String host = entry.substring(0, colon).trim();
+        if (host.startsWith("[") && host.endsWith("]")) {
+          host = host.substring(1, host.length() - 1);
+        }
+        if (host.isEmpty()) {
+          throw bad(key, "'" + entry + "' is not host:count");
+        }
+        int count;
+        try {
+          count = Integer.parseInt(entry.substring(colon + 1).trim());
+        } catch (NumberFormatException e) {
+          throw bad(key, "'" + entry + "': the count is not a number");
+        }
+        if (count < 0) {
+          throw bad(key, "'" + entry + "': the count must be at least 0");
+        }
+        InetAddress address;
+        try {
+          address = InetAddress.getByName(host);
+        } catch (UnknownHostException e) {
+          throw bad(key, "'" + entry + "': unknown host " + host);
+        }
+        if (overrides.put(address, count) != null) {
+          throw bad(key, "'" + entry + "': " + address.getHostAddress() + " is listed twice");
+        }
+      }
+      return overrides;
     }
 
     GroupConfig groups() {

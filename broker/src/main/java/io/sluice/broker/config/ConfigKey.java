@@ -38,6 +38,18 @@ public enum ConfigKey {
       "Largest request frame accepted; a larger one closes the connection."),
   MAX_CONNECTIONS(
       "max.connections", "1000", Type.INT, 1, "Open client connections; more are closed at once."),
+  MAX_CONNECTIONS_PER_IP(
+      "max.connections.per.ip",
+      "2147483647",
+      Type.INT,
+      0,
+      "Open connections from one address; more from it are closed at once."),
+  MAX_CONNECTIONS_PER_IP_OVERRIDES(
+      "max.connections.per.ip.overrides",
+      "",
+      Type.STRING,
+      0,
+      "Per-address exceptions to max.connections.per.ip: host:count,host:count."),
   CONNECTIONS_MAX_IDLE_MS(
       "connections.max.idle.ms",
       "600000",
@@ -117,6 +129,12 @@ public enum ConfigKey {
       "How often the recovery-point checkpoint is written."),
   MESSAGE_MAX_BYTES(
       "message.max.bytes", "1048588", Type.INT, 61, "Largest record batch a producer may send."),
+  LOG_SEGMENT_IDLE_FILES_MAX(
+      "log.segment.idle.files.max",
+      "256",
+      Type.INT,
+      0,
+      "Sealed segment files kept open with no reader (all partitions); more are reopened on demand."),
   MESSAGE_TIMESTAMP_AFTER_MAX_MS(
       "message.timestamp.after.max.ms",
       "3600000",

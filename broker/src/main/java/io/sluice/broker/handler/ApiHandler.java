@@ -14,6 +14,14 @@ public interface ApiHandler {
 
   short highestVersion();
 
+  /**
+   * The lowest version ApiVersions advertises: {@link #lowestVersion} except where Kafka advertises
+   * versions it does not serve (Produce v0-v2), which such a handler then refuses with an error.
+   */
+  default short advertisedLowestVersion() {
+    return lowestVersion();
+  }
+
   /** Whether the dispatcher should hand over a request of this version (else it closes). */
   default boolean accepts(short version) {
     return version >= lowestVersion() && version <= highestVersion();

@@ -8,9 +8,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Advertises exactly the version range each handler implements. A request for a version this broker
- * does not implement is not parsed: it gets {@code UNSUPPORTED_VERSION} in a v0 body (the response
- * header is v0 for ApiVersions whatever the version), which is how clients negotiate down.
+ * Advertises the version range each handler implements, except that Produce starts at v0 as in
+ * Kafka 4 (see {@link LegacyProduce}). A request for a version this broker does not implement is
+ * not parsed: it gets {@code UNSUPPORTED_VERSION} in a v0 body (the response header is v0 for
+ * ApiVersions whatever the version), which is how clients negotiate down.
  */
 final class ApiVersionsHandler extends VersionedHandler {
   static final short LOWEST = 0;
@@ -24,7 +25,8 @@ final class ApiVersionsHandler extends VersionedHandler {
     List<ApiVersionsResponse.ApiVersion> versions = new ArrayList<>();
     versions.add(version(apiKey(), LOWEST, HIGHEST));
     for (ApiHandler handler : others) {
-      versions.add(version(handler.apiKey(), handler.lowestVersion(), handler.highestVersion()));
+      versions.add(
+          version(handler.apiKey(), handler.advertisedLowestVersion(), handler.highestVersion()));
     }
     versions.sort((a, b) -> Short.compare(a.apiKey(), b.apiKey()));
     this.advertised = List.copyOf(versions);

@@ -31,13 +31,29 @@ final class ProduceHandler extends VersionedHandler {
 
   ProduceHandler(Topics topics) {
     // v13 addresses topics by id, which this broker does not track yet.
-    super(ApiKey.PRODUCE, 3, 12);
+    super(ApiKey.PRODUCE, LegacyProduce.FIRST_SERVED_VERSION, 12);
     this.topics = topics;
+  }
+
+  /** v0, as Kafka 4 advertises (see {@link LegacyProduce}). */
+  @Override
+  public short advertisedLowestVersion() {
+    return 0;
+  }
+
+  /** Every advertised version: v0-v2 are answered with an error, not closed. */
+  @Override
+  public boolean accepts(short version) {
+    return version >= advertisedLowestVersion() && version <= highestVersion();
   }
 
   @Override
   public void handle(Request request, Responder responder) {
     short version = request.version();
+    if (version < LegacyProduce.FIRST_SERVED_VERSION) {
+      refuseLegacy(request, responder);
+      return;
+    }
     ProduceRequest req = ProduceRequest.read(request.reader(), version);
     short acks = req.acks();
     Errors requestError = Errors.NONE;
@@ -88,6 +104,20 @@ final class ProduceHandler extends VersionedHandler {
                 }
                 responder.respond(response, version);
               });
+    }
+  }
+
+  private static void refuseLegacy(Request request, Responder responder) {
+    LegacyProduce.Refusal refusal = LegacyProduce.read(request.reader(), request.version());
+    log.debug(
+        "refusing Produce v{} from {}: served from v{}",
+        request.version(),
+        request.remoteAddress(),
+        LegacyProduce.FIRST_SERVED_VERSION);
+    if (refusal.acks() == 0) {
+      responder.respondNothing();
+    } else {
+      responder.respond(refusal, request.version());
     }
   }
 

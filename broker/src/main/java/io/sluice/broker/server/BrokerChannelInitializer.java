@@ -6,26 +6,32 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.sluice.broker.config.BrokerConfig;
+import io.sluice.broker.config.ConfigKey;
 import io.sluice.broker.handler.HandlerRegistry;
 import io.sluice.protocol.codec.FrameDecoder;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The per-connection pipeline: idle timeout, frame decoder (4-byte size, at most {@code
  * socket.request.max.bytes}; a negative or oversized size closes the connection before anything is
- * allocated for it), request decoder, dispatcher. Also enforces {@code max.connections} (rejections
- * logged through {@link RejectionLog}) and adds every connection to the server's group, which
- * shutdown closes. Shared by all connections; thread-safe.
+ * allocated for it), request decoder, dispatcher. Also enforces {@code max.connections} and {@code
+ * max.connections.per.ip} through {@link ConnectionQuotas}, closing a connection over either as
+ * soon as it is accepted (each limit's rejections logged through its own {@link RejectionLog}) and
+ * adds every connection to the server's group, which shutdown closes. Shared by all connections;
+ * thread-safe.
  */
 final class BrokerChannelInitializer extends ChannelInitializer<SocketChannel> {
   private final BrokerConfig config;
   private final HandlerRegistry handlers;
   private final ResponseFrameWriter frames;
   private final ServerStats stats;
-  private final AtomicInteger connections = new AtomicInteger();
+  private final ConnectionQuotas quotas;
   private final ChannelGroup openChannels;
   private final RejectionLog rejections =
+      new RejectionLog(System::nanoTime, RejectionLog.DEFAULT_INTERVAL_NANOS);
+  private final RejectionLog perAddressRejections =
       new RejectionLog(System::nanoTime, RejectionLog.DEFAULT_INTERVAL_NANOS);
 
   BrokerChannelInitializer(
@@ -35,19 +41,42 @@ final class BrokerChannelInitializer extends ChannelInitializer<SocketChannel> {
     this.handlers = handlers;
     this.stats = stats;
     this.frames = new ResponseFrameWriter(config.fetchZeroCopy(), stats);
+    this.quotas =
+        new ConnectionQuotas(
+            config.maxConnections(),
+            config.maxConnectionsPerIp(),
+            config.maxConnectionsPerIpOverrides());
   }
 
   @Override
   protected void initChannel(SocketChannel channel) {
     openChannels.add(channel);
-    int open = connections.incrementAndGet();
-    channel.closeFuture().addListener(f -> connections.decrementAndGet());
-    if (open > config.maxConnections()) {
+    InetSocketAddress remote = channel.remoteAddress();
+    if (remote == null || remote.getAddress() == null) {
+      channel.close(); // gone before it could be set up
+      return;
+    }
+    InetAddress address = remote.getAddress();
+    ConnectionQuotas.Verdict verdict = quotas.tryAcquire(address);
+    if (verdict != ConnectionQuotas.Verdict.ADMITTED) {
       stats.connectionRejected();
-      rejections.rejected(channel.remoteAddress(), config.maxConnections());
+      if (verdict == ConnectionQuotas.Verdict.ADDRESS_FULL) {
+        perAddressRejections.rejected(
+            channel.remoteAddress(),
+            ConfigKey.MAX_CONNECTIONS_PER_IP.key()
+                + "="
+                + quotas.limitFor(address)
+                + " for "
+                + address.getHostAddress());
+      } else {
+        rejections.rejected(
+            channel.remoteAddress(),
+            ConfigKey.MAX_CONNECTIONS.key() + "=" + quotas.maxConnections());
+      }
       channel.close();
       return;
     }
+    channel.closeFuture().addListener(f -> quotas.release(address));
     ChannelPipeline pipeline = channel.pipeline();
     pipeline.addLast(
         "idle", new IdleStateHandler(0, 0, config.connectionsMaxIdleMs(), TimeUnit.MILLISECONDS));

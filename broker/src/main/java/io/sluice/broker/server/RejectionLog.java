@@ -7,10 +7,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Logs connections closed for {@code max.connections} without letting a flood of them flood the
- * log: the first rejection is logged at WARN, later ones at most once per interval, each report
- * carrying how many connections were rejected since the previous one. Every rejection is still
- * counted in {@link ServerStats#rejectedConnections}.
+ * Logs connections closed for one limit ({@code max.connections}, {@code max.connections.per.ip})
+ * without letting a flood of them flood the log: the first rejection is logged at WARN, later ones
+ * at most once per interval, each report carrying how many connections were rejected since the
+ * previous one. Every rejection is still counted in {@link ServerStats#rejectedConnections}.
  *
  * <p>Thread-safe: event loops call {@link #rejected} concurrently; the decision is taken under this
  * object's monitor, the logging outside it.
@@ -36,8 +36,11 @@ final class RejectionLog {
     this.intervalNanos = intervalNanos;
   }
 
-  /** Records one rejected connection from {@code remote}, logging it if a report is due. */
-  void rejected(SocketAddress remote, int maxConnections) {
+  /**
+   * Records one rejected connection from {@code remote}, logging it if a report is due; {@code
+   * limit} names the limit reached, e.g. {@code max.connections=1000}.
+   */
+  void rejected(SocketAddress remote, String limit) {
     long count;
     synchronized (this) {
       long now = nanoTime.getAsLong();
@@ -51,13 +54,13 @@ final class RejectionLog {
       reportedOnce = true;
     }
     if (count == 1) {
-      log.warn("closing connection from {}: max.connections={} reached", remote, maxConnections);
+      log.warn("closing connection from {}: {} reached", remote, limit);
     } else {
       log.warn(
-          "closing connection from {}: max.connections={} reached; {} connections rejected since"
+          "closing connection from {}: {} reached; {} connections rejected since"
               + " the last report (at most one report per {} s)",
           remote,
-          maxConnections,
+          limit,
           count,
           TimeUnit.NANOSECONDS.toSeconds(intervalNanos));
     }

@@ -8,8 +8,6 @@ import io.sluice.broker.storage.FileSlice;
 import io.sluice.protocol.ApiKey;
 import io.sluice.protocol.codec.Frames;
 import io.sluice.protocol.message.ApiMessage;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -20,10 +18,11 @@ import java.util.List;
  * codec's {@link Frames#encodeResponse}; ApiVersions' header is v0 whatever the version) and keeps
  * each fetched file slice as a {@link FileSliceRecords} part: a segment lease, no memory. {@link
  * #writable} turns a part into a message for {@code ctx.write} only when the dispatcher is about to
- * write it: a {@link SegmentFileRegion} (zero-copy), or the slice read into a buffer (the copy
- * path). So a response waiting behind a slow reader holds no copied records, on either path. The
- * frame length is known before anything is sent because every part's size is. Stateless;
- * thread-safe.
+ * write it: a {@link SegmentFileRegion} (zero-copy), or a {@link CopyingFileRegion} that reads the
+ * slice into a small buffer one chunk at a time as the socket takes it (the copy path). So a
+ * response waiting behind a slow reader holds no copied records, on either path, and one being
+ * written holds at most one chunk. The frame length is known before anything is sent because every
+ * part's size is. Stateless; thread-safe.
  */
 final class ResponseFrameWriter {
   private final boolean zeroCopy;
@@ -65,32 +64,9 @@ final class ResponseFrameWriter {
       return part;
     }
     FileSlice slice = records.slice();
-    if (zeroCopy) {
-      return new SegmentFileRegion(slice, stats);
-    }
-    ByteBuf copy = allocator.directBuffer(slice.length());
-    try {
-      long position = slice.position();
-      int remaining = slice.length();
-      while (remaining > 0) {
-        int read = copy.writeBytes(slice.channel(), position, remaining);
-        if (read < 0) {
-          throw new IOException("segment ended " + remaining + " bytes before the slice end");
-        }
-        position += read;
-        remaining -= read;
-      }
-      stats.sliceCopied(slice.length());
-      return copy;
-    } catch (IOException e) {
-      copy.release();
-      throw new UncheckedIOException(e);
-    } catch (RuntimeException e) {
-      copy.release();
-      throw e;
-    } finally {
-      slice.release();
-    }
+    return zeroCopy
+        ? new SegmentFileRegion(slice, stats)
+        : new CopyingFileRegion(slice, allocator, stats);
   }
 
   /** Releases parts that will not be written: buffers, and the leases of file slices. */

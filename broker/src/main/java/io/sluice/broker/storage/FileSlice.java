@@ -19,7 +19,7 @@ public final class FileSlice {
   private final int length;
   private final AtomicBoolean released = new AtomicBoolean();
 
-  /** Takes over a reference the caller already holds on {@code segment}. */
+  /** Takes over a lease ({@link LogSegment#lease}) the caller already holds on {@code segment}. */
   FileSlice(LogSegment segment, long position, int length) {
     this.segment = segment;
     this.position = position;
@@ -43,7 +43,7 @@ public final class FileSlice {
     if (!released.compareAndSet(false, true)) {
       throw new IllegalStateException("FileSlice released twice: " + this);
     }
-    segment.release();
+    segment.unlease();
   }
 
   @Override

@@ -43,6 +43,7 @@ public final class Log {
   private final LogConfig config;
   private final Clock clock;
   private final FileIo io;
+  private final SegmentChannelPool pool;
   private final LogHost host;
   private final LogReader reader;
   private final Object appendLock = new Object();
@@ -62,6 +63,7 @@ public final class Log {
       LogConfig config,
       Clock clock,
       FileIo io,
+      SegmentChannelPool pool,
       LogHost host,
       List<LogSegment> loaded,
       long nextOffset,
@@ -72,6 +74,7 @@ public final class Log {
     this.config = config;
     this.clock = clock;
     this.io = io;
+    this.pool = pool;
     this.host = host;
     for (LogSegment segment : loaded) {
       segments.put(segment.baseOffset, segment);
@@ -88,6 +91,10 @@ public final class Log {
             () -> logStartOffset,
             config.maxMessageBytes());
     rebuildProducerState();
+    // Loaded: every segment but the active one may give up its channel while no one reads it.
+    for (LogSegment sealed : segments.headMap(active.baseOffset).values()) {
+      sealed.unpin();
+    }
   }
 
   private void rebuildProducerState() throws IOException {
@@ -251,8 +258,9 @@ public final class Log {
       return active;
     }
     try {
-      LogSegment next = LogSegment.create(directory, current.nextOffset(), config, io, now);
+      LogSegment next = LogSegment.create(directory, current.nextOffset(), config, io, pool, now);
       active.seal();
+      active.unpin();
       segments.put(next.baseOffset, next);
       end = new End(current.nextOffset(), next, 0);
       flush.directoryChanged();
@@ -355,11 +363,11 @@ public final class Log {
             ? segments.subMap(lowest, true, highest, true)
             : Collections.emptyNavigableMap();
     for (LogSegment segment : range.values()) {
-      if (segment.tryRetain()) {
+      if (segment.lease()) {
         try {
           segment.flush();
         } finally {
-          segment.release();
+          segment.unlease();
         }
       }
     }

@@ -33,6 +33,9 @@ import java.util.Objects;
  *     INVALID_TIMESTAMP}
  * @param timestampBeforeMaxMs {@code message.timestamp.before.max.ms} (default Long.MAX_VALUE: no
  *     limit): the same for a CreateTime further behind the clock
+ * @param idleSegmentFilesMax {@code log.segment.idle.files.max} (Sluice's; default 256): how many
+ *     sealed segments' {@code .log} files stay open with no reader, over all partitions; the least
+ *     recently read beyond that are closed and opened again on demand
  */
 public record LogConfig(
     List<Path> logDirs,
@@ -48,7 +51,8 @@ public record LogConfig(
     long checkpointIntervalMs,
     int maxMessageBytes,
     long timestampAfterMaxMs,
-    long timestampBeforeMaxMs) {
+    long timestampBeforeMaxMs,
+    int idleSegmentFilesMax) {
 
   static final long DAY_MS = 24L * 60 * 60 * 1000;
 
@@ -82,6 +86,7 @@ public record LogConfig(
         timestampAfterMaxMs >= 0, "message.timestamp.after.max.ms", timestampAfterMaxMs, ">= 0");
     require(
         timestampBeforeMaxMs >= 0, "message.timestamp.before.max.ms", timestampBeforeMaxMs, ">= 0");
+    require(idleSegmentFilesMax >= 0, "log.segment.idle.files.max", idleSegmentFilesMax, ">= 0");
   }
 
   /** Kafka's defaults (and Sluice's flush interval) over the given log directories. */
@@ -110,6 +115,7 @@ public record LogConfig(
     b.maxMessageBytes = maxMessageBytes;
     b.timestampAfterMaxMs = timestampAfterMaxMs;
     b.timestampBeforeMaxMs = timestampBeforeMaxMs;
+    b.idleSegmentFilesMax = idleSegmentFilesMax;
     return b;
   }
 
@@ -133,6 +139,7 @@ public record LogConfig(
     private int maxMessageBytes = 1024 * 1024 + 12;
     private long timestampAfterMaxMs = 60 * 60 * 1000L;
     private long timestampBeforeMaxMs = Long.MAX_VALUE;
+    private int idleSegmentFilesMax = 256;
 
     private Builder(List<Path> logDirs) {
       this.logDirs = logDirs;
@@ -203,6 +210,11 @@ public record LogConfig(
       return this;
     }
 
+    public Builder idleSegmentFilesMax(int value) {
+      this.idleSegmentFilesMax = value;
+      return this;
+    }
+
     public LogConfig build() {
       return new LogConfig(
           logDirs,
@@ -218,7 +230,8 @@ public record LogConfig(
           checkpointIntervalMs,
           maxMessageBytes,
           timestampAfterMaxMs,
-          timestampBeforeMaxMs);
+          timestampBeforeMaxMs,
+          idleSegmentFilesMax);
     }
   }
 

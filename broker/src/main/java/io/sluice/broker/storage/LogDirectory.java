@@ -46,17 +46,25 @@ final class LogDirectory implements LogHost {
   private final Clock clock;
   private final FileIo io;
   private final SegmentDeleter deleter;
+  private final SegmentChannelPool pool;
   private final Set<Log> logs = ConcurrentHashMap.newKeySet();
   private final Flusher flusher;
   private final Object checkpointLock = new Object();
   private volatile Throwable failure;
 
-  LogDirectory(Path path, LogConfig config, Clock clock, FileIo io, SegmentDeleter deleter) {
+  LogDirectory(
+      Path path,
+      LogConfig config,
+      Clock clock,
+      FileIo io,
+      SegmentDeleter deleter,
+      SegmentChannelPool pool) {
     this.path = path;
     this.config = config;
     this.clock = clock;
     this.io = io;
     this.deleter = deleter;
+    this.pool = pool;
     this.flusher = new Flusher(this, config, clock);
   }
 
@@ -96,6 +104,7 @@ final class LogDirectory implements LogHost {
               sub,
               config,
               io,
+              pool,
               clock.millis(),
               clean,
               recoveryPoint,
@@ -111,6 +120,7 @@ final class LogDirectory implements LogHost {
               config,
               clock,
               io,
+              pool,
               this,
               partition.segments(),
               partition.nextOffset(),
@@ -134,10 +144,12 @@ final class LogDirectory implements LogHost {
     try {
       Files.createDirectories(sub);
       io.fsyncDirectory(path);
-      LogLoader.Loaded loaded = LogLoader.load(tp, sub, config, io, clock.millis(), false, 0, 0);
+      LogLoader.Loaded loaded =
+          LogLoader.load(tp, sub, config, io, pool, clock.millis(), false, 0, 0);
       io.fsyncDirectory(sub);
       Log log =
-          new Log(tp, sub, config, clock, io, this, loaded.segments(), loaded.nextOffset(), 0);
+          new Log(
+              tp, sub, config, clock, io, pool, this, loaded.segments(), loaded.nextOffset(), 0);
       logs.add(log);
       return log;
     } catch (IOException e) {

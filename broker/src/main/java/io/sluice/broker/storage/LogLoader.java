@@ -37,6 +37,7 @@ final class LogLoader {
   private final Path dir;
   private final LogConfig config;
   private final FileIo io;
+  private final SegmentChannelPool pool;
   private final long now;
   private int segmentsScanned;
   private long bytesScanned;
@@ -44,11 +45,13 @@ final class LogLoader {
   private int segmentsDeleted;
   private String problem;
 
-  private LogLoader(TopicPartition tp, Path dir, LogConfig config, FileIo io, long now) {
+  private LogLoader(
+      TopicPartition tp, Path dir, LogConfig config, FileIo io, SegmentChannelPool pool, long now) {
     this.tp = tp;
     this.dir = dir;
     this.config = config;
     this.io = io;
+    this.pool = pool;
     this.now = now;
   }
 
@@ -57,12 +60,13 @@ final class LogLoader {
       Path dir,
       LogConfig config,
       FileIo io,
+      SegmentChannelPool pool,
       long now,
       boolean cleanShutdown,
       long recoveryPoint,
       long logStartCheckpoint)
       throws IOException {
-    return new LogLoader(tp, dir, config, io, now)
+    return new LogLoader(tp, dir, config, io, pool, now)
         .load(cleanShutdown, recoveryPoint, logStartCheckpoint);
   }
 
@@ -77,7 +81,7 @@ final class LogLoader {
     }
     List<LogSegment> segments = new ArrayList<>();
     if (logs.isEmpty()) {
-      segments.add(LogSegment.create(dir, Math.max(0, logStart), config, io, now));
+      segments.add(LogSegment.create(dir, Math.max(0, logStart), config, io, pool, now));
       return finish(segments, Math.max(0, logStart));
     }
     long expected = -1;
@@ -100,7 +104,7 @@ final class LogLoader {
         segmentsDeleted++;
         continue;
       }
-      LogSegment segment = LogSegment.open(dir, base, config, io, now);
+      LogSegment segment = LogSegment.open(dir, base, config, io, pool, now);
       segments.add(segment);
       boolean scan = !clean && (recoveryStart == null || base >= recoveryStart);
       Long following = logs.higherKey(base);

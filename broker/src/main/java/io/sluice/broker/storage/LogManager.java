@@ -48,6 +48,7 @@ public final class LogManager implements AutoCloseable {
   private final Map<Log, LogDirectory> owners = new ConcurrentHashMap<>();
   private final ScheduledExecutorService scheduler;
   private final SegmentDeleter deleter = new SegmentDeleter();
+  private final SegmentChannelPool pool;
   private final List<LogDirLock> locks = new ArrayList<>();
   private RecoveryReport lastRecovery = RecoveryReport.empty();
   private boolean closed;
@@ -56,6 +57,7 @@ public final class LogManager implements AutoCloseable {
     this.config = config;
     this.clock = clock;
     this.io = io;
+    this.pool = new SegmentChannelPool(config.idleSegmentFilesMax());
     this.scheduler =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -118,7 +120,7 @@ public final class LogManager implements AutoCloseable {
     List<RecoveryReport.PartitionRecovery> reports = new ArrayList<>();
     int unclean = 0;
     for (Path path : config.logDirs()) {
-      LogDirectory directory = new LogDirectory(path, config, clock, io, deleter);
+      LogDirectory directory = new LogDirectory(path, config, clock, io, deleter, pool);
       directories.add(directory);
       LogDirectory.Loaded loaded = directory.load();
       for (Log log : loaded.logs()) {
@@ -207,6 +209,11 @@ public final class LogManager implements AutoCloseable {
     for (LogDirectory directory : directories) {
       directory.writeCheckpoints();
     }
+  }
+
+  /** The pool of sealed segments' {@code .log} channels, for its accounting. */
+  SegmentChannelPool channelPool() {
+    return pool;
   }
 
   /** Segments retention renamed whose files are not unlinked yet (tests wait for 0). */

@@ -56,13 +56,13 @@ final class LogReader {
                 + end.nextOffset());
       }
       if (offset == end.nextOffset()) {
-        if (end.segment().tryRetain()) {
+        if (lease(end.segment())) {
           return new FileSlice(end.segment(), end.position(), 0);
         }
         continue;
       }
       Map.Entry<Long, LogSegment> entry = segments.floorEntry(offset);
-      if (entry == null || !entry.getValue().tryRetain()) {
+      if (entry == null || !lease(entry.getValue())) {
         continue; // retention removed it just now; the start moved on
       }
       LogSegment segment = entry.getValue();
@@ -72,15 +72,27 @@ final class LogReader {
           return slice;
         }
       } catch (IOException e) {
-        segment.release();
+        segment.unlease();
         throw new SluiceException(
             Errors.KAFKA_STORAGE_ERROR,
             topicPartition + ": reading " + segment.logPath + " failed: " + e.getMessage(),
             e);
       } catch (RuntimeException e) {
-        segment.release();
+        segment.unlease();
         throw e;
       }
+    }
+  }
+
+  /** Leases {@code segment} (opening its channel if the pool closed it); false if it is closed. */
+  private boolean lease(LogSegment segment) {
+    try {
+      return segment.lease();
+    } catch (IOException e) {
+      throw new SluiceException(
+          Errors.KAFKA_STORAGE_ERROR,
+          topicPartition + ": opening " + segment.logPath + " failed: " + e.getMessage(),
+          e);
     }
   }
 
@@ -135,7 +147,7 @@ final class LogReader {
   TimestampOffset offsetForTimestamp(long timestamp) {
     Log.End end = this.end.get();
     for (LogSegment segment : segments.values()) {
-      if (segment.maxTimestamp() < timestamp || !segment.tryRetain()) {
+      if (segment.maxTimestamp() < timestamp || !lease(segment)) {
         continue;
       }
       try {
@@ -151,7 +163,7 @@ final class LogReader {
             topicPartition + ": reading " + segment.logPath + " failed: " + e.getMessage(),
             e);
       } finally {
-        segment.release();
+        segment.unlease();
       }
     }
     return TimestampOffset.NONE;

@@ -33,7 +33,11 @@ final class LogSegment {
   final Path logPath;
   private final Path directory;
   private final FileIo io;
-  private final FileChannel channel;
+  private final SegmentChannelPool pool;
+  private volatile FileChannel channel; // null while closed; changes under this monitor
+  private Path openPath; // where the .log is now (renamed for deletion); this monitor
+  private int channelUsers; // leases now using the channel; this monitor
+  private boolean pinned = true; // the active segment (or one being loaded): never idle
   private final int indexIntervalBytes;
   private final int indexSizeMaxBytes;
   final OffsetIndex offsetIndex;
@@ -67,17 +71,26 @@ final class LogSegment {
   record Found(int position, BatchHeader header) {}
 
   private LogSegment(
-      Path directory, long baseOffset, LogConfig config, FileIo io, long nowMs, boolean fresh)
+      Path directory,
+      long baseOffset,
+      LogConfig config,
+      FileIo io,
+      SegmentChannelPool pool,
+      long nowMs,
+      boolean fresh)
       throws IOException {
     this.directory = directory;
     this.baseOffset = baseOffset;
     this.io = io;
+    this.pool = pool;
     this.indexIntervalBytes = config.indexIntervalBytes();
     this.indexSizeMaxBytes = config.indexSizeMaxBytes();
     this.logPath = directory.resolve(LogFiles.logName(baseOffset));
-    this.channel =
+    this.openPath = logPath;
+    FileChannel channel =
         io.open(
             logPath, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+    this.channel = channel;
     int indexBytes = fresh ? config.indexSizeMaxBytes() : 0;
     OffsetIndex offsets = null;
     try {
@@ -102,21 +115,34 @@ final class LogSegment {
     this.size = (int) length;
     this.createdMs = nowMs;
     channel.position(length);
+    pool.opened();
   }
 
   /** Creates an empty segment (a new partition or a roll). */
-  static LogSegment create(Path directory, long baseOffset, LogConfig config, FileIo io, long now)
+  static LogSegment create(
+      Path directory,
+      long baseOffset,
+      LogConfig config,
+      FileIo io,
+      SegmentChannelPool pool,
+      long now)
       throws IOException {
-    return new LogSegment(directory, baseOffset, config, io, now, true);
+    return new LogSegment(directory, baseOffset, config, io, pool, now, true);
   }
 
   /** Opens an existing segment as found on disk; recovery decides whether to trust it. */
-  static LogSegment open(Path directory, long baseOffset, LogConfig config, FileIo io, long now)
+  static LogSegment open(
+      Path directory,
+      long baseOffset,
+      LogConfig config,
+      FileIo io,
+      SegmentChannelPool pool,
+      long now)
       throws IOException {
     boolean missing =
         !Files.exists(directory.resolve(LogFiles.indexName(baseOffset)))
             || !Files.exists(directory.resolve(LogFiles.timeIndexName(baseOffset)));
-    LogSegment segment = new LogSegment(directory, baseOffset, config, io, now, false);
+    LogSegment segment = new LogSegment(directory, baseOffset, config, io, pool, now, false);
     segment.indexFilesMissing = missing;
     segment.verifiedUpTo = 0;
     TimeIndex.Entry last = segment.timeIndex.lastEntry();
@@ -134,6 +160,10 @@ final class LogSegment {
     return indexFilesMissing;
   }
 
+  /**
+   * The {@code .log} channel: open while the segment is active (pinned) or leased. Callers hold a
+   * lease ({@link #lease}) or the append lock of the active segment.
+   */
   FileChannel channel() {
     return channel;
   }
@@ -303,8 +333,98 @@ final class LogSegment {
     createdMs = ms;
   }
 
-  /** Takes a reference for a reader; false when the segment has already been closed. */
-  boolean tryRetain() {
+  /**
+   * Takes a lease for a reader: a reference that keeps the segment, and its {@code .log} channel,
+   * open until {@link #unlease}. A sealed segment whose channel the pool closed opens it again
+   * here. False when the segment has already been closed.
+   *
+   * @throws IOException when the file cannot be opened again (no lease is held then)
+   */
+  boolean lease() throws IOException {
+    if (!tryRetain()) {
+      return false;
+    }
+    try {
+      acquireChannel();
+    } catch (IOException | RuntimeException e) {
+      release();
+      throw e;
+    }
+    return true;
+  }
+
+  /** Ends a lease taken with {@link #lease}. */
+  void unlease() {
+    releaseChannel();
+    release();
+  }
+
+  private void acquireChannel() throws IOException {
+    synchronized (this) {
+      if (channel == null) {
+        channel = io.open(openPath, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        pool.opened();
+      }
+      channelUsers++;
+    }
+    pool.busy(this);
+  }
+
+  private void releaseChannel() {
+    boolean idle;
+    synchronized (this) {
+      channelUsers--;
+      idle = channelUsers == 0 && !pinned && channel != null;
+    }
+    if (idle) {
+      pool.idle(this);
+    }
+  }
+
+  /**
+   * The segment is sealed and no longer the log's active one (a roll, or a sealed segment after
+   * loading): its channel may be closed whenever no lease uses it.
+   */
+  void unpin() {
+    boolean idle;
+    synchronized (this) {
+      pinned = false;
+      idle = channelUsers == 0 && channel != null;
+    }
+    if (idle) {
+      pool.idle(this);
+    }
+  }
+
+  /** Closes the channel if no lease uses it and the segment is not active (pool eviction). */
+  void closeChannelIfIdle() {
+    synchronized (this) {
+      if (channelUsers != 0 || pinned || channel == null) {
+        return;
+      }
+      closeChannel();
+    }
+  }
+
+  /** Whether the {@code .log} channel is open now. */
+  boolean channelOpen() {
+    return channel != null;
+  }
+
+  private void closeChannel() {
+    assert Thread.holdsLock(this);
+    FileChannel ch = channel;
+    channel = null;
+    pool.closed();
+    try {
+      ch.close();
+    } catch (IOException e) {
+      LOG.warn("closing {} failed", openPath, e);
+    }
+  }
+
+  /** Takes a reference; false when the segment has already been closed. */
+  private boolean tryRetain() {
     while (true) {
       int n = refs.get();
       if (n <= 0) {
@@ -346,8 +466,11 @@ final class LogSegment {
   void renameForDeletion(SegmentDeleter deleter) throws IOException {
     deleter.scheduled();
     this.deleter = deleter;
-    for (Path p : files()) {
-      io.move(p, p.resolveSibling(p.getFileName() + LogFiles.DELETED_SUFFIX));
+    synchronized (this) { // a lease reopening the channel must find the file under its new name
+      for (Path p : files()) {
+        io.move(p, p.resolveSibling(p.getFileName() + LogFiles.DELETED_SUFFIX));
+      }
+      openPath = logPath.resolveSibling(logPath.getFileName() + LogFiles.DELETED_SUFFIX);
     }
   }
 
@@ -356,12 +479,18 @@ final class LogSegment {
   }
 
   private void closeFiles() {
+    pool.busy(this); // out of the idle set for good
+    synchronized (this) {
+      pinned = true; // never idle again
+      if (channel != null) {
+        closeChannel();
+      }
+    }
     try {
       offsetIndex.close();
       timeIndex.close();
-      channel.close();
     } catch (IOException e) {
-      LOG.warn("closing segment {} failed", logPath, e);
+      LOG.warn("closing the indexes of segment {} failed", logPath, e);
     }
   }
 

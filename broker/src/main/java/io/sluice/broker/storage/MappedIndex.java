@@ -18,6 +18,10 @@ import java.nio.file.StandardOpenOption;
  * half-written entry. Remapping (trim, resize) swaps the volatile buffer reference; a reader still
  * holding the old mapping only reads entries that lie inside the file, so it stays safe.
  *
+ * <p>No file descriptor stays open: the file is opened to map it (and to resize or trim it) and
+ * closed again at once; a mapping does not depend on the channel that made it. A broker with many
+ * partitions would otherwise hold two descriptors per segment for its indexes alone.
+ *
  * <p>Implementation note: the index is a cache, never the truth. It carries no checksum; after an
  * unclean shutdown, or when {@link #sanityCheck} fails, it is rebuilt from the log (as Kafka does).
  */
@@ -25,7 +29,7 @@ abstract class MappedIndex implements Closeable {
   final Path path;
   final long baseOffset;
   private final int entrySize;
-  private final FileChannel channel;
+  private final FileIo io;
   private volatile MappedByteBuffer mmap;
   private volatile int entries;
   private int maxEntries;
@@ -36,20 +40,26 @@ abstract class MappedIndex implements Closeable {
     this.path = path;
     this.baseOffset = baseOffset;
     this.entrySize = entrySize;
-    this.channel =
-        io.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
-    long length = channel.size();
-    this.misaligned = length % entrySize != 0;
-    this.entries = (int) (length / entrySize);
-    // A fresh file is preallocated; an existing one is mapped as it is until resize() is called.
-    map(length == 0 ? roundDown(maxIndexBytes) : roundDown(length));
+    this.io = io;
+    try (FileChannel channel = openChannel()) {
+      long length = channel.size();
+      this.misaligned = length % entrySize != 0;
+      this.entries = (int) (length / entrySize);
+      // A fresh file is preallocated; an existing one is mapped as it is until resize() is called.
+      map(channel, length == 0 ? roundDown(maxIndexBytes) : roundDown(length));
+    }
+  }
+
+  private FileChannel openChannel() throws IOException {
+    return io.open(
+        path, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
   }
 
   private int roundDown(long bytes) {
     return (int) (Math.min(bytes, Integer.MAX_VALUE) / entrySize * entrySize);
   }
 
-  private void map(int bytes) throws IOException {
+  private void map(FileChannel channel, int bytes) throws IOException {
     mmap = channel.map(FileChannel.MapMode.READ_WRITE, 0, bytes);
     maxEntries = bytes / entrySize;
   }
@@ -96,10 +106,12 @@ abstract class MappedIndex implements Closeable {
   final void resize(int maxIndexBytes) throws IOException {
     int bytes = Math.max(roundDown(maxIndexBytes), entries * entrySize);
     if (bytes != mmap.capacity()) {
-      if (channel.size() > bytes) {
-        channel.truncate(bytes);
+      try (FileChannel channel = openChannel()) {
+        if (channel.size() > bytes) {
+          channel.truncate(bytes);
+        }
+        map(channel, bytes);
       }
-      map(bytes);
     }
   }
 
@@ -107,8 +119,10 @@ abstract class MappedIndex implements Closeable {
   final void trimToValidSize() throws IOException {
     int bytes = entries * entrySize;
     mmap.force();
-    channel.truncate(bytes);
-    map(bytes);
+    try (FileChannel channel = openChannel()) {
+      channel.truncate(bytes);
+      map(channel, bytes);
+    }
   }
 
   final void flush() {
@@ -119,8 +133,7 @@ abstract class MappedIndex implements Closeable {
     return (long) entries * entrySize;
   }
 
+  /** Nothing to close: the mapping goes with its last reference (the file has no open channel). */
   @Override
-  public void close() throws IOException {
-    channel.close();
-  }
+  public void close() throws IOException {}
 }

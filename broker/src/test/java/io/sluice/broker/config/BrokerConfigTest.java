@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -81,6 +82,45 @@ class BrokerConfigTest {
                 Map.of(
                     "socket.write.buffer.low.bytes", "10",
                     "socket.write.buffer.high.bytes", "5")));
+  }
+
+  @Test
+  void from_perIpLimitAndOverrides_parsedAsKafkaWritesThem() throws Exception {
+    BrokerConfig config =
+        BrokerConfig.from(
+            Map.of(
+                "max.connections.per.ip", "5",
+                "max.connections.per.ip.overrides", "127.0.0.2:0, localhost:7,[::1]:3"));
+    assertEquals(5, config.maxConnectionsPerIp());
+    assertEquals(
+        Map.of(
+            InetAddress.getByName("127.0.0.2"), 0,
+            InetAddress.getByName("localhost"), 7,
+            InetAddress.getByName("::1"), 3),
+        config.maxConnectionsPerIpOverrides());
+    assertEquals(Integer.MAX_VALUE, BrokerConfig.defaults().maxConnectionsPerIp());
+    assertTrue(BrokerConfig.defaults().maxConnectionsPerIpOverrides().isEmpty());
+  }
+
+  @Test
+  void from_badPerIpOverrides_failNamingTheEntry() {
+    for (String bad :
+        List.of("127.0.0.1", "127.0.0.1:x", ":3", "127.0.0.1:-1", "127.0.0.9:1,127.0.0.9:2")) {
+      ConfigException e =
+          assertThrows(
+              ConfigException.class,
+              () -> BrokerConfig.from(Map.of("max.connections.per.ip.overrides", bad)),
+              bad);
+      assertTrue(e.getMessage().contains("'max.connections.per.ip.overrides'"), e.getMessage());
+    }
+  }
+
+  @Test
+  void from_perIpZeroWithoutOverrides_fails() {
+    ConfigException e =
+        assertThrows(
+            ConfigException.class, () -> BrokerConfig.from(Map.of("max.connections.per.ip", "0")));
+    assertTrue(e.getMessage().contains("max.connections.per.ip.overrides"), e.getMessage());
   }
 
   @Test

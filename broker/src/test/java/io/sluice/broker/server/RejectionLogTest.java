@@ -21,24 +21,24 @@ class RejectionLogTest {
     RejectionLog rejections = new RejectionLog(() -> now, INTERVAL);
     try (LogCapture capture = new LogCapture(RejectionLog.class.getName())) {
       for (int i = 0; i < 500; i++) {
-        rejections.rejected(PEER, 3);
+        rejections.rejected(PEER, "max.connections=3");
       }
       assertEquals(1, capture.warnings().size());
       assertTrue(capture.warnings().get(0).contains("max.connections=3"));
 
       now += INTERVAL - 1;
-      rejections.rejected(PEER, 3);
+      rejections.rejected(PEER, "max.connections=3");
       assertEquals(1, capture.warnings().size(), "still inside the interval");
 
       now += 1;
-      rejections.rejected(PEER, 3);
+      rejections.rejected(PEER, "max.connections=3");
       List<String> warnings = capture.warnings();
       assertEquals(2, warnings.size());
       // 499 after the first report, the one inside the interval, and this one.
       assertTrue(warnings.get(1).contains("; 501 connections rejected since"), warnings.get(1));
 
       now += 3 * INTERVAL;
-      rejections.rejected(PEER, 3);
+      rejections.rejected(PEER, "max.connections=3");
       assertEquals(3, capture.warnings().size());
       assertTrue(
           capture.warnings().get(2).endsWith("max.connections=3 reached"),
