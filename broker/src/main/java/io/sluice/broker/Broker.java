@@ -2,13 +2,17 @@ package io.sluice.broker;
 
 import io.sluice.broker.config.BrokerConfig;
 import io.sluice.broker.config.Endpoint;
+import io.sluice.broker.group.CommittedOffsets;
 import io.sluice.broker.group.GroupCoordinator;
-import io.sluice.broker.handler.BrokerNode;
-import io.sluice.broker.handler.CommittedOffsets;
 import io.sluice.broker.handler.HandlerRegistry;
+import io.sluice.broker.metadata.BrokerNode;
+import io.sluice.broker.metadata.ClusterMetadata;
+import io.sluice.broker.metadata.ProducerIds;
+import io.sluice.broker.metadata.SingleNodeMetadata;
+import io.sluice.broker.metadata.Topics;
+import io.sluice.broker.purgatory.FetchWaiters;
 import io.sluice.broker.server.ServerStats;
 import io.sluice.broker.server.SluiceServer;
-import io.sluice.broker.storage.LogConfig;
 import io.sluice.broker.storage.LogManager;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -16,14 +20,19 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The composition root: opens the logs (recovering them), the committed offsets, the handlers and
- * the server, in that order, and closes them in reverse. {@link #close} is the clean shutdown: no
- * request is in progress when the logs close (flush, checkpoints, clean-shutdown marker).
- * Thread-safe; close is idempotent.
+ * The composition root: opens the logs (recovering them), the committed offsets, the groups, the
+ * metadata (with the {@code sluice-metadata-admin} thread that creates and deletes topics and
+ * reserves producer-id blocks), the handlers and the server, in that order, and closes them in
+ * reverse. It creates and owns the threads of the services it wires; handlers own none. {@link
+ * #close} is the clean shutdown: no request is in progress when the logs close (flush, checkpoints,
+ * clean-shutdown marker). Thread-safe; close is idempotent.
  */
 public final class Broker implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Broker.class);
@@ -32,7 +41,7 @@ public final class Broker implements AutoCloseable {
   private final LogManager logs;
   private final CommittedOffsets offsets;
   private final GroupCoordinator groups;
-  private final HandlerRegistry handlers;
+  private final ExecutorService metadataAdmin;
   private final SluiceServer server;
   private final Endpoint advertised;
   private boolean closed;
@@ -42,14 +51,14 @@ public final class Broker implements AutoCloseable {
       LogManager logs,
       CommittedOffsets offsets,
       GroupCoordinator groups,
-      HandlerRegistry handlers,
+      ExecutorService metadataAdmin,
       SluiceServer server,
       Endpoint advertised) {
     this.config = config;
     this.logs = logs;
     this.offsets = offsets;
     this.groups = groups;
-    this.handlers = handlers;
+    this.metadataAdmin = metadataAdmin;
     this.server = server;
     this.advertised = advertised;
   }
@@ -70,16 +79,28 @@ public final class Broker implements AutoCloseable {
     }
     // The logs come first: opening them locks every log directory, so that nothing in a
     // directory another broker holds (meta.properties included) is read or written.
-    LogManager logs = LogManager.open(logConfig(config), clock);
+    LogManager logs = LogManager.open(config.log(), clock);
     CommittedOffsets offsets = null;
     GroupCoordinator groups = null;
-    HandlerRegistry handlers = null;
+    ExecutorService metadataAdmin = null;
     try {
       String clusterId = BrokerMetadata.loadOrCreate(stateDir, config.nodeId());
       offsets = CommittedOffsets.open(stateDir);
       groups = GroupCoordinator.open(config.groups(), stateDir);
+      metadataAdmin = newMetadataAdmin();
       BrokerNode node = new BrokerNode(config.nodeId(), clusterId);
-      handlers = HandlerRegistry.forBroker(config, logs, node, offsets, groups, stateDir);
+      Topics topics = new Topics(logs, metadataAdmin);
+      ClusterMetadata metadata = new SingleNodeMetadata(node, topics);
+      HandlerRegistry handlers =
+          HandlerRegistry.forBroker(
+              config,
+              metadata,
+              topics,
+              logs,
+              new FetchWaiters(),
+              new ProducerIds(stateDir, metadataAdmin),
+              offsets,
+              groups);
       SluiceServer server = SluiceServer.start(config, handlers);
       Endpoint advertised = config.advertised(server.localAddress().getPort());
       node.advertise(advertised);
@@ -89,10 +110,10 @@ public final class Broker implements AutoCloseable {
           server.localAddress(),
           advertised,
           config.logDirs());
-      return new Broker(config, logs, offsets, groups, handlers, server, advertised);
+      return new Broker(config, logs, offsets, groups, metadataAdmin, server, advertised);
     } catch (RuntimeException e) {
-      if (handlers != null) {
-        handlers.close();
+      if (metadataAdmin != null) {
+        stop(metadataAdmin);
       }
       if (groups != null) {
         groups.close();
@@ -105,23 +126,24 @@ public final class Broker implements AutoCloseable {
     }
   }
 
-  static LogConfig logConfig(BrokerConfig config) {
-    return new LogConfig(
-        config.logDirs(),
-        config.logSegmentBytes(),
-        config.logRollMs(),
-        config.logRetentionMs(),
-        config.logRetentionBytes(),
-        config.logIndexIntervalBytes(),
-        config.logIndexSizeMaxBytes(),
-        config.logFlushIntervalMs(),
-        config.logFlushIntervalMessages(),
-        config.logRetentionCheckIntervalMs(),
-        config.logFlushOffsetCheckpointIntervalMs(),
-        config.messageMaxBytes(),
-        config.messageTimestampAfterMaxMs(),
-        config.messageTimestampBeforeMaxMs(),
-        config.logSegmentIdleFilesMax());
+  /** One thread for metadata writes, so that none of them runs on an event loop. */
+  private static ExecutorService newMetadataAdmin() {
+    return Executors.newSingleThreadExecutor(
+        r -> {
+          Thread t = new Thread(r, "sluice-metadata-admin");
+          t.setDaemon(true);
+          return t;
+        });
+  }
+
+  /** Lets a topic creation or deletion in progress finish, then stops the thread. */
+  private static void stop(ExecutorService metadataAdmin) {
+    metadataAdmin.shutdown();
+    try {
+      metadataAdmin.awaitTermination(30, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   public BrokerConfig config() {
@@ -162,7 +184,7 @@ public final class Broker implements AutoCloseable {
       server.close();
     } finally {
       try {
-        handlers.close();
+        stop(metadataAdmin);
         groups.close();
         offsets.close();
       } finally {

@@ -1,6 +1,7 @@
 package io.sluice.broker.config;
 
 import io.sluice.broker.group.GroupConfig;
+import io.sluice.broker.storage.LogConfig;
 import java.io.IOException;
 import java.io.Reader;
 import java.net.InetAddress;
@@ -18,13 +19,14 @@ import java.util.Properties;
 /**
  * The broker's configuration: typed, validated once at startup. Built from a {@code
  * server.properties} file plus overrides; an unknown key or a bad value fails with a {@link
- * ConfigException} naming it. Immutable.
+ * ConfigException} naming it. The storage settings ({@link LogConfig}) and the group coordinator's
+ * ({@link GroupConfig}) are nested records of their subsystems, built here from the key table.
+ * Immutable.
  */
 public record BrokerConfig(
     int nodeId,
     Endpoint listener,
     Endpoint advertisedListener,
-    List<Path> logDirs,
     int numPartitions,
     boolean autoCreateTopics,
     int socketRequestMaxBytes,
@@ -40,25 +42,11 @@ public record BrokerConfig(
     int numNetworkThreads,
     boolean fetchZeroCopy,
     int fetchMaxBytes,
-    int logSegmentBytes,
-    long logRollMs,
-    long logRetentionMs,
-    long logRetentionBytes,
-    long logRetentionCheckIntervalMs,
-    int logIndexIntervalBytes,
-    int logIndexSizeMaxBytes,
-    long logFlushIntervalMs,
-    long logFlushIntervalMessages,
-    long logFlushOffsetCheckpointIntervalMs,
-    int messageMaxBytes,
-    long messageTimestampAfterMaxMs,
-    long messageTimestampBeforeMaxMs,
-    int logSegmentIdleFilesMax,
+    LogConfig log,
     GroupConfig groups,
     ZooKeeperConfig zooKeeper) {
 
   public BrokerConfig {
-    logDirs = List.copyOf(logDirs);
     maxConnectionsPerIpOverrides = Map.copyOf(maxConnectionsPerIpOverrides);
     if (maxConnectionsPerIp == 0 && maxConnectionsPerIpOverrides.isEmpty()) {
       // As Kafka: a per-address limit of 0 refuses every client unless some address is excepted.
@@ -78,6 +66,11 @@ public record BrokerConfig(
               + "="
               + writeBufferHighBytes);
     }
+  }
+
+  /** {@code log.dirs}: where the logs, and the broker's own state files (in the first), live. */
+  public List<Path> logDirs() {
+    return log.logDirs();
   }
 
   /** Every default. */
@@ -120,15 +113,10 @@ public record BrokerConfig(
     String advertised = values.get(ConfigKey.ADVERTISED_LISTENERS);
     Endpoint advertisedListener =
         advertised.isEmpty() ? null : v.endpoint(ConfigKey.ADVERTISED_LISTENERS);
-    List<Path> dirs = new ArrayList<>();
-    for (String dir : v.list(ConfigKey.LOG_DIRS)) {
-      dirs.add(Path.of(dir));
-    }
     return new BrokerConfig(
         nodeId,
         listener,
         advertisedListener,
-        dirs,
         v.integer(ConfigKey.NUM_PARTITIONS),
         v.bool(ConfigKey.AUTO_CREATE_TOPICS_ENABLE),
         v.integer(ConfigKey.SOCKET_REQUEST_MAX_BYTES),
@@ -144,20 +132,7 @@ public record BrokerConfig(
         v.integer(ConfigKey.NUM_NETWORK_THREADS),
         v.bool(ConfigKey.FETCH_ZEROCOPY),
         v.integer(ConfigKey.FETCH_MAX_BYTES),
-        v.integer(ConfigKey.LOG_SEGMENT_BYTES),
-        v.longValue(ConfigKey.LOG_ROLL_MS),
-        v.longValue(ConfigKey.LOG_RETENTION_MS),
-        v.longValue(ConfigKey.LOG_RETENTION_BYTES),
-        v.longValue(ConfigKey.LOG_RETENTION_CHECK_INTERVAL_MS),
-        v.integer(ConfigKey.LOG_INDEX_INTERVAL_BYTES),
-        v.integer(ConfigKey.LOG_INDEX_SIZE_MAX_BYTES),
-        v.longValue(ConfigKey.LOG_FLUSH_INTERVAL_MS),
-        v.longValue(ConfigKey.LOG_FLUSH_INTERVAL_MESSAGES),
-        v.longValue(ConfigKey.LOG_FLUSH_OFFSET_CHECKPOINT_INTERVAL_MS),
-        v.integer(ConfigKey.MESSAGE_MAX_BYTES),
-        v.longValue(ConfigKey.MESSAGE_TIMESTAMP_AFTER_MAX_MS),
-        v.longValue(ConfigKey.MESSAGE_TIMESTAMP_BEFORE_MAX_MS),
-        v.integer(ConfigKey.LOG_SEGMENT_IDLE_FILES_MAX),
+        v.log(),
         v.groups(),
         v.zooKeeper());
   }
@@ -233,6 +208,33 @@ public record BrokerConfig(
         return Endpoint.parse(items.get(0));
       } catch (IllegalArgumentException e) {
         throw bad(key, e.getMessage());
+      }
+    }
+
+    LogConfig log() {
+      List<Path> dirs = new ArrayList<>();
+      for (String dir : list(ConfigKey.LOG_DIRS)) {
+        dirs.add(Path.of(dir));
+      }
+      try {
+        return LogConfig.builder(dirs)
+            .segmentBytes(integer(ConfigKey.LOG_SEGMENT_BYTES))
+            .rollMs(longValue(ConfigKey.LOG_ROLL_MS))
+            .retentionMs(longValue(ConfigKey.LOG_RETENTION_MS))
+            .retentionBytes(longValue(ConfigKey.LOG_RETENTION_BYTES))
+            .indexIntervalBytes(integer(ConfigKey.LOG_INDEX_INTERVAL_BYTES))
+            .indexSizeMaxBytes(integer(ConfigKey.LOG_INDEX_SIZE_MAX_BYTES))
+            .flushIntervalMs(longValue(ConfigKey.LOG_FLUSH_INTERVAL_MS))
+            .flushIntervalMessages(longValue(ConfigKey.LOG_FLUSH_INTERVAL_MESSAGES))
+            .retentionCheckIntervalMs(longValue(ConfigKey.LOG_RETENTION_CHECK_INTERVAL_MS))
+            .checkpointIntervalMs(longValue(ConfigKey.LOG_FLUSH_OFFSET_CHECKPOINT_INTERVAL_MS))
+            .maxMessageBytes(integer(ConfigKey.MESSAGE_MAX_BYTES))
+            .timestampAfterMaxMs(longValue(ConfigKey.MESSAGE_TIMESTAMP_AFTER_MAX_MS))
+            .timestampBeforeMaxMs(longValue(ConfigKey.MESSAGE_TIMESTAMP_BEFORE_MAX_MS))
+            .idleSegmentFilesMax(integer(ConfigKey.LOG_SEGMENT_IDLE_FILES_MAX))
+            .build();
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException("invalid log configuration: " + e.getMessage());
       }
     }
 

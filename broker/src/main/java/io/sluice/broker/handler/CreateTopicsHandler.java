@@ -1,17 +1,22 @@
 package io.sluice.broker.handler;
 
 import io.sluice.broker.config.BrokerConfig;
+import io.sluice.broker.metadata.TopicAdmin;
 import io.sluice.protocol.ApiKey;
 import io.sluice.protocol.Errors;
 import io.sluice.protocol.SluiceException;
 import io.sluice.protocol.message.CreateTopicsRequest;
 import io.sluice.protocol.message.CreateTopicsResponse;
 import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
  * Creates topics. One broker means a replication factor of 1 (or -1, "the default"); explicit
  * replica assignments and per-topic configs are refused rather than silently ignored. The topics
- * are created on the topic-admin thread ({@link Topics#administer}), not on the event loop.
+ * are created by the {@link TopicAdmin}, off the event loop; the response is sent once every topic
+ * of the request has its answer.
  */
 final class CreateTopicsHandler extends VersionedHandler {
   /**
@@ -21,78 +26,90 @@ final class CreateTopicsHandler extends VersionedHandler {
   static final int MAX_PARTITIONS = 1000;
 
   private final BrokerConfig config;
-  private final Topics topics;
+  private final TopicAdmin admin;
 
-  CreateTopicsHandler(BrokerConfig config, Topics topics) {
+  CreateTopicsHandler(BrokerConfig config, TopicAdmin admin) {
     super(ApiKey.CREATE_TOPICS, 2, 7);
     this.config = config;
-    this.topics = topics;
+    this.admin = admin;
   }
 
   @Override
   public void handle(Request request, Responder responder) {
     short version = request.version();
     CreateTopicsRequest req = CreateTopicsRequest.read(request.reader(), version);
-    topics
-        .administer(() -> create(req))
+    List<CompletableFuture<CreateTopicsResponse.CreatableTopicResult>> results = new ArrayList<>();
+    for (CreateTopicsRequest.CreatableTopic topic : req.topics()) {
+      results.add(create(topic, req.validateOnly()));
+    }
+    CompletableFuture.allOf(results.toArray(CompletableFuture<?>[]::new))
         .whenComplete(
-            (response, failure) ->
-                responder.respond(response != null ? response : failed(req, failure), version));
+            (ignored, failure) -> {
+              CreateTopicsResponse response = new CreateTopicsResponse();
+              for (CompletableFuture<CreateTopicsResponse.CreatableTopicResult> result : results) {
+                response.topics().add(result.join());
+              }
+              responder.respond(response, version);
+            });
   }
 
-  private CreateTopicsResponse create(CreateTopicsRequest req) {
-    CreateTopicsResponse response = new CreateTopicsResponse();
-    for (CreateTopicsRequest.CreatableTopic topic : req.topics()) {
-      int partitions = topic.numPartitions() == -1 ? config.numPartitions() : topic.numPartitions();
-      CreateTopicsResponse.CreatableTopicResult out =
-          new CreateTopicsResponse.CreatableTopicResult().setName(topic.name());
-      Errors error;
-      String message = null;
-      if (topic.replicationFactor() != -1 && topic.replicationFactor() != 1) {
-        error = Errors.INVALID_REPLICATION_FACTOR;
-        message = "replication factor " + topic.replicationFactor() + " but 1 broker";
-      } else if (partitions > MAX_PARTITIONS) {
-        error = Errors.INVALID_PARTITIONS;
-        message = "partitions=" + partitions + " exceeds the maximum of " + MAX_PARTITIONS;
-      } else if (!topic.assignments().isEmpty()) {
-        error = Errors.INVALID_REQUEST;
-        message = "explicit replica assignments are not supported";
-      } else if (!topic.configs().isEmpty()) {
-        error = Errors.INVALID_CONFIG;
-        message = "per-topic configs are not supported yet";
-      } else {
-        try {
-          error = topics.create(topic.name(), partitions, req.validateOnly());
-        } catch (SluiceException e) {
-          error = e.error();
-        }
-        if (error != Errors.NONE) {
-          message = error + ": topic '" + topic.name() + "' partitions=" + partitions;
-        }
-      }
-      out.setErrorCode(error.code()).setErrorMessage(message);
-      if (error == Errors.NONE) {
-        out.setNumPartitions(partitions)
-            .setReplicationFactor((short) 1)
-            .setConfigs(new ArrayList<>());
-      }
-      response.topics().add(out);
+  /** The topic's result: at once if the request is refused here, else once the admin answered. */
+  private CompletableFuture<CreateTopicsResponse.CreatableTopicResult> create(
+      CreateTopicsRequest.CreatableTopic topic, boolean validateOnly) {
+    int partitions = topic.numPartitions() == -1 ? config.numPartitions() : topic.numPartitions();
+    if (topic.replicationFactor() != -1 && topic.replicationFactor() != 1) {
+      return refused(
+          topic,
+          Errors.INVALID_REPLICATION_FACTOR,
+          "replication factor " + topic.replicationFactor() + " but 1 broker");
+    } else if (partitions > MAX_PARTITIONS) {
+      return refused(
+          topic,
+          Errors.INVALID_PARTITIONS,
+          "partitions=" + partitions + " exceeds the maximum of " + MAX_PARTITIONS);
+    } else if (!topic.assignments().isEmpty()) {
+      return refused(
+          topic, Errors.INVALID_REQUEST, "explicit replica assignments are not supported");
+    } else if (!topic.configs().isEmpty()) {
+      return refused(topic, Errors.INVALID_CONFIG, "per-topic configs are not supported yet");
     }
-    return response;
+    return admin
+        .createTopic(topic.name(), partitions, validateOnly)
+        .handle(
+            (answer, failure) -> {
+              Errors error = answer;
+              if (failure != null) {
+                Throwable cause =
+                    failure instanceof CompletionException ? failure.getCause() : failure;
+                if (!(cause instanceof SluiceException sluice)) {
+                  // Not a storage error: a bug on the admin thread.
+                  return result(topic, Errors.UNKNOWN_SERVER_ERROR, String.valueOf(cause));
+                }
+                error = sluice.error();
+              }
+              if (error != Errors.NONE) {
+                return result(
+                    topic,
+                    error,
+                    error + ": topic '" + topic.name() + "' partitions=" + partitions);
+              }
+              return result(topic, Errors.NONE, null)
+                  .setNumPartitions(partitions)
+                  .setReplicationFactor((short) 1)
+                  .setConfigs(new ArrayList<>());
+            });
   }
 
-  /** Every topic failed: the admin thread threw something other than a storage error. */
-  private static CreateTopicsResponse failed(CreateTopicsRequest req, Throwable failure) {
-    CreateTopicsResponse response = new CreateTopicsResponse();
-    for (CreateTopicsRequest.CreatableTopic topic : req.topics()) {
-      response
-          .topics()
-          .add(
-              new CreateTopicsResponse.CreatableTopicResult()
-                  .setName(topic.name())
-                  .setErrorCode(Errors.UNKNOWN_SERVER_ERROR.code())
-                  .setErrorMessage(String.valueOf(failure)));
-    }
-    return response;
+  private static CompletableFuture<CreateTopicsResponse.CreatableTopicResult> refused(
+      CreateTopicsRequest.CreatableTopic topic, Errors error, String message) {
+    return CompletableFuture.completedFuture(result(topic, error, message));
+  }
+
+  private static CreateTopicsResponse.CreatableTopicResult result(
+      CreateTopicsRequest.CreatableTopic topic, Errors error, String message) {
+    return new CreateTopicsResponse.CreatableTopicResult()
+        .setName(topic.name())
+        .setErrorCode(error.code())
+        .setErrorMessage(message);
   }
 }

@@ -1,22 +1,24 @@
 package io.sluice.broker.handler;
 
+import io.sluice.broker.metadata.TopicAdmin;
 import io.sluice.protocol.ApiKey;
 import io.sluice.protocol.Errors;
 import io.sluice.protocol.message.DeleteTopicsRequest;
 import io.sluice.protocol.message.DeleteTopicsResponse;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 /**
- * Deletes topics by name, on the topic-admin thread ({@link Topics#administer}). Deletion by topic
- * id (v6) answers {@code UNKNOWN_TOPIC_ID}.
+ * Deletes topics by name through the {@link TopicAdmin}, off the event loop; the response is sent
+ * once every topic has its answer. Deletion by topic id (v6) answers {@code UNKNOWN_TOPIC_ID}.
  */
 final class DeleteTopicsHandler extends VersionedHandler {
-  private final Topics topics;
+  private final TopicAdmin admin;
 
-  DeleteTopicsHandler(Topics topics) {
+  DeleteTopicsHandler(TopicAdmin admin) {
     super(ApiKey.DELETE_TOPICS, 1, 6);
-    this.topics = topics;
+    this.admin = admin;
   }
 
   @Override
@@ -31,30 +33,26 @@ final class DeleteTopicsHandler extends VersionedHandler {
     } else {
       names.addAll(req.topicNames());
     }
-    topics
-        .administer(() -> delete(names, null))
-        .whenComplete(
-            (response, failure) ->
-                responder.respond(response != null ? response : delete(names, failure), version));
-  }
-
-  /** Deletes the topics; with a {@code failure}, only reports it for each of them. */
-  private DeleteTopicsResponse delete(List<String> names, Throwable failure) {
-    DeleteTopicsResponse response = new DeleteTopicsResponse();
+    List<CompletableFuture<Errors>> outcomes = new ArrayList<>(names.size());
     for (String name : names) {
-      DeleteTopicsResponse.DeletableTopicResult out =
-          new DeleteTopicsResponse.DeletableTopicResult().setName(name);
-      Errors error;
-      if (failure != null) {
-        error = Errors.UNKNOWN_SERVER_ERROR;
-      } else if (name == null) {
-        error = Errors.UNKNOWN_TOPIC_ID;
-      } else {
-        error = topics.delete(name);
-      }
-      out.setErrorCode(error.code());
-      response.responses().add(out);
+      outcomes.add(
+          name == null
+              ? CompletableFuture.completedFuture(Errors.UNKNOWN_TOPIC_ID)
+              : admin.deleteTopic(name).exceptionally(failure -> Errors.UNKNOWN_SERVER_ERROR));
     }
-    return response;
+    CompletableFuture.allOf(outcomes.toArray(CompletableFuture<?>[]::new))
+        .whenComplete(
+            (ignored, failure) -> {
+              DeleteTopicsResponse response = new DeleteTopicsResponse();
+              for (int i = 0; i < names.size(); i++) {
+                response
+                    .responses()
+                    .add(
+                        new DeleteTopicsResponse.DeletableTopicResult()
+                            .setName(names.get(i))
+                            .setErrorCode(outcomes.get(i).join().code()));
+              }
+              responder.respond(response, version);
+            });
   }
 }

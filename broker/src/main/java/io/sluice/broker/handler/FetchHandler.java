@@ -1,6 +1,7 @@
 package io.sluice.broker.handler;
 
 import io.sluice.broker.config.BrokerConfig;
+import io.sluice.broker.purgatory.FetchWaiters;
 import io.sluice.broker.storage.FileSlice;
 import io.sluice.broker.storage.Log;
 import io.sluice.protocol.ApiKey;
@@ -21,14 +22,14 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * whichever comes first. Fetch sessions are not kept (session id 0: every fetch is a full fetch).
  */
 final class FetchHandler extends VersionedHandler {
-  private final Topics topics;
+  private final LeaderLogs logs;
   private final BrokerConfig config;
   private final FetchWaiters waiters;
 
-  FetchHandler(Topics topics, BrokerConfig config, FetchWaiters waiters) {
+  FetchHandler(LeaderLogs logs, BrokerConfig config, FetchWaiters waiters) {
     // v13 addresses topics by id, which this broker does not track yet.
     super(ApiKey.FETCH, 4, 12);
-    this.topics = topics;
+    this.logs = logs;
     this.config = config;
     this.waiters = waiters;
   }
@@ -74,7 +75,7 @@ final class FetchHandler extends VersionedHandler {
         FetchResponse.FetchableTopicResponse topicOut =
             new FetchResponse.FetchableTopicResponse().setTopic(topic.topic());
         for (FetchRequest.FetchPartition partition : topic.partitions()) {
-          Log log = topics.log(topic.topic(), partition.partition()).orElse(null);
+          Log log = logs.log(topic.topic(), partition.partition()).orElse(null);
           if (log != null) {
             partitions.add(log);
           }

@@ -1,30 +1,25 @@
 package io.sluice.broker.handler;
 
 import io.sluice.broker.config.BrokerConfig;
+import io.sluice.broker.group.CommittedOffsets;
 import io.sluice.broker.group.GroupCoordinator;
+import io.sluice.broker.metadata.ClusterMetadata;
+import io.sluice.broker.metadata.ProducerIds;
+import io.sluice.broker.metadata.TopicAdmin;
+import io.sluice.broker.purgatory.FetchWaiters;
 import io.sluice.broker.storage.LogManager;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The handler for each API key this broker serves. Immutable once built; shared by connections.
- * Owns the {@code sluice-topic-admin} thread that creates and deletes topics off the event loops;
- * {@link #close} stops it once the server no longer dispatches requests.
+ * Owns nothing that needs closing: the services the handlers call, and their threads, belong to the
+ * composition root ({@code Broker}).
  */
-public final class HandlerRegistry implements AutoCloseable {
+public final class HandlerRegistry {
   private final ApiHandler[] byKey;
-  private final ExecutorService topicAdmin;
 
   public HandlerRegistry(List<ApiHandler> handlers) {
-    this(handlers, null);
-  }
-
-  private HandlerRegistry(List<ApiHandler> handlers, ExecutorService topicAdmin) {
-    this.topicAdmin = topicAdmin;
     int max = 0;
     for (ApiHandler handler : handlers) {
       max = Math.max(max, handler.apiKey().id());
@@ -44,36 +39,33 @@ public final class HandlerRegistry implements AutoCloseable {
    * OffsetCommit, OffsetFetch), consumer groups (JoinGroup, SyncGroup, Heartbeat, LeaveGroup,
    * ListGroups, DescribeGroups), and ApiVersions advertising exactly these.
    *
-   * @param stateDir where broker state outside the logs lives (the producer-id block)
+   * @param metadata what every handler reads about brokers, topics, partitions and leaders
+   * @param admin where topic creation and deletion go
+   * @param logs the local logs, which the data-path handlers use for partitions this broker leads
    */
   public static HandlerRegistry forBroker(
       BrokerConfig config,
+      ClusterMetadata metadata,
+      TopicAdmin admin,
       LogManager logs,
-      BrokerNode node,
+      FetchWaiters fetchWaiters,
+      ProducerIds producerIds,
       CommittedOffsets offsets,
-      GroupCoordinator groups,
-      Path stateDir) {
-    ExecutorService topicAdmin =
-        Executors.newSingleThreadExecutor(
-            r -> {
-              Thread t = new Thread(r, "sluice-topic-admin");
-              t.setDaemon(true);
-              return t;
-            });
-    Topics topics = new Topics(logs, topicAdmin);
+      GroupCoordinator groups) {
+    LeaderLogs leaderLogs = new LeaderLogs(metadata, logs);
     List<ApiHandler> handlers =
         new ArrayList<>(
             List.of(
-                new ProduceHandler(topics),
-                new FetchHandler(topics, config, new FetchWaiters()),
-                new ListOffsetsHandler(topics),
-                new MetadataHandler(config, node, topics),
+                new ProduceHandler(leaderLogs),
+                new FetchHandler(leaderLogs, config, fetchWaiters),
+                new ListOffsetsHandler(leaderLogs),
+                new MetadataHandler(config, metadata, admin),
                 new OffsetCommitHandler(offsets, groups),
                 new OffsetFetchHandler(offsets),
-                new FindCoordinatorHandler(node),
-                new CreateTopicsHandler(config, topics),
-                new DeleteTopicsHandler(topics),
-                new InitProducerIdHandler(new ProducerIds(stateDir)),
+                new FindCoordinatorHandler(metadata),
+                new CreateTopicsHandler(config, admin),
+                new DeleteTopicsHandler(admin),
+                new InitProducerIdHandler(producerIds),
                 new JoinGroupHandler(groups),
                 new SyncGroupHandler(groups),
                 new HeartbeatHandler(groups),
@@ -81,25 +73,11 @@ public final class HandlerRegistry implements AutoCloseable {
                 new ListGroupsHandler(groups, offsets),
                 new DescribeGroupsHandler(groups, offsets)));
     handlers.add(new ApiVersionsHandler(handlers));
-    return new HandlerRegistry(handlers, topicAdmin);
+    return new HandlerRegistry(handlers);
   }
 
   /** The handler for an API key id, or null if this broker does not serve it. */
   public ApiHandler forKey(int id) {
     return id >= 0 && id < byKey.length ? byKey[id] : null;
-  }
-
-  /** Lets a topic creation or deletion in progress finish, then stops the admin thread. */
-  @Override
-  public void close() {
-    if (topicAdmin == null) {
-      return;
-    }
-    topicAdmin.shutdown();
-    try {
-      topicAdmin.awaitTermination(30, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
   }
 }

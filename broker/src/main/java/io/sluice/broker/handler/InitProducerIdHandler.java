@@ -1,5 +1,6 @@
 package io.sluice.broker.handler;
 
+import io.sluice.broker.metadata.ProducerIds;
 import io.sluice.protocol.ApiKey;
 import io.sluice.protocol.Errors;
 import io.sluice.protocol.message.InitProducerIdRequest;
@@ -7,8 +8,10 @@ import io.sluice.protocol.message.InitProducerIdResponse;
 
 /**
  * Gives idempotent producers a fresh producer id (epoch 0); the logs de-duplicate their batches by
- * id and sequence. A bump request (existing id and epoch) also gets a fresh id, which Kafka's
- * clients accept. Transactional ids are refused: transactions are not implemented.
+ * id and sequence. When the current block of ids is used up, the answer waits for the next block's
+ * reservation, which {@link ProducerIds} does off the event loop. A bump request (existing id and
+ * epoch) also gets a fresh id, which Kafka's clients accept. Transactional ids are refused:
+ * transactions are not implemented.
  */
 final class InitProducerIdHandler extends VersionedHandler {
   private final ProducerIds producerIds;
@@ -26,7 +29,18 @@ final class InitProducerIdHandler extends VersionedHandler {
     if (req.transactionalId() != null) {
       response.setErrorCode(Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED.code());
     } else {
-      response.setProducerId(producerIds.nextId()).setProducerEpoch((short) 0);
+      producerIds
+          .nextId()
+          .whenComplete(
+              (id, failure) -> {
+                if (failure != null) {
+                  response.setErrorCode(Errors.forException(failure).code());
+                } else {
+                  response.setProducerId(id).setProducerEpoch((short) 0);
+                }
+                responder.respond(response, version);
+              });
+      return;
     }
     responder.respond(response, version);
   }

@@ -1,5 +1,6 @@
 package io.sluice.broker.handler;
 
+import io.sluice.broker.group.CommittedOffsets;
 import io.sluice.broker.group.GroupCoordinator;
 import io.sluice.broker.group.GroupOverview;
 import io.sluice.broker.group.GroupState;

@@ -16,12 +16,12 @@ final class ListOffsetsHandler extends VersionedHandler {
   static final long LATEST = -1;
   static final long EARLIEST = -2;
 
-  private final Topics topics;
+  private final LeaderLogs logs;
 
-  ListOffsetsHandler(Topics topics) {
+  ListOffsetsHandler(LeaderLogs logs) {
     // v7 adds max-timestamp (-3) lookups, which need a per-segment max timestamp not kept yet.
     super(ApiKey.LIST_OFFSETS, 1, 6);
-    this.topics = topics;
+    this.logs = logs;
   }
 
   @Override
@@ -36,10 +36,11 @@ final class ListOffsetsHandler extends VersionedHandler {
         ListOffsetsResponse.ListOffsetsPartitionResponse out =
             new ListOffsetsResponse.ListOffsetsPartitionResponse()
                 .setPartitionIndex(partition.partitionIndex());
-        Log log = topics.log(topic.name(), partition.partitionIndex()).orElse(null);
+        Log log = logs.log(topic.name(), partition.partitionIndex()).orElse(null);
         if (log == null) {
           out.setErrorCode(Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
         } else {
+          out.setLeaderEpoch(logs.leaderEpoch(topic.name(), partition.partitionIndex()));
           lookup(log, partition.timestamp(), out);
         }
         topicOut.partitions().add(out);
@@ -51,7 +52,6 @@ final class ListOffsetsHandler extends VersionedHandler {
 
   private static void lookup(
       Log log, long timestamp, ListOffsetsResponse.ListOffsetsPartitionResponse out) {
-    out.setLeaderEpoch(0);
     if (timestamp == EARLIEST) {
       out.setTimestamp(-1).setOffset(log.logStartOffset());
     } else if (timestamp == LATEST) {

@@ -1,35 +1,44 @@
 package io.sluice.broker.handler;
 
 import io.sluice.broker.config.BrokerConfig;
-import io.sluice.broker.config.Endpoint;
+import io.sluice.broker.metadata.BrokerAddress;
+import io.sluice.broker.metadata.ClusterMetadata;
+import io.sluice.broker.metadata.PartitionState;
+import io.sluice.broker.metadata.TopicAdmin;
+import io.sluice.broker.metadata.TopicNames;
 import io.sluice.protocol.ApiKey;
 import io.sluice.protocol.Errors;
 import io.sluice.protocol.SluiceException;
 import io.sluice.protocol.message.MetadataRequest;
 import io.sluice.protocol.message.MetadataResponse;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.TreeSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
- * Describes this one-broker cluster: the broker leads every partition, with itself as the only
- * replica. A requested topic that does not exist is created with {@code num.partitions} partitions
- * when {@code auto.create.topics.enable} and the request allow it; such a request is answered from
- * the topic-admin thread ({@link Topics#administer}), so that the creation's disk work stays off
- * the event loop, and every other request right away. Topic ids are not tracked yet (the zero
- * UUID), which is why versions that address topics by id are not advertised.
+ * Describes the cluster as {@link ClusterMetadata} shows it: brokers, controller, and per partition
+ * its leader, leader epoch and replicas. A requested topic that does not exist is created with
+ * {@code num.partitions} partitions when {@code auto.create.topics.enable} and the request allow
+ * it; such a request is answered once the {@link TopicAdmin} has finished (on its admin thread, so
+ * that the creation's work stays off the event loop), and every other request right away. Topic ids
+ * are not tracked yet (the zero UUID), which is why versions that address topics by id are not
+ * advertised.
  */
 final class MetadataHandler extends VersionedHandler {
   private final BrokerConfig config;
-  private final BrokerNode node;
-  private final Topics topics;
+  private final ClusterMetadata metadata;
+  private final TopicAdmin admin;
 
-  MetadataHandler(BrokerConfig config, BrokerNode node, Topics topics) {
+  MetadataHandler(BrokerConfig config, ClusterMetadata metadata, TopicAdmin admin) {
     // v13 adds a top-level error code this broker has no use for yet.
     super(ApiKey.METADATA, 0, 12);
     this.config = config;
-    this.node = node;
-    this.topics = topics;
+    this.metadata = metadata;
+    this.admin = admin;
   }
 
   @Override
@@ -40,38 +49,46 @@ final class MetadataHandler extends VersionedHandler {
     boolean all = req.topics() == null || (version == 0 && req.topics().isEmpty());
     boolean autoCreate =
         !all && config.autoCreateTopics() && (version < 4 || req.allowAutoTopicCreation());
-    boolean creates =
-        autoCreate
-            && req.topics().stream()
-                .anyMatch(t -> Topics.isValidName(t.name()) && !topics.exists(t.name()));
-    if (creates) {
-      topics
-          .administer(() -> describe(req, all, true))
-          .whenComplete(
-              (response, failure) ->
-                  responder.respond(
-                      response != null ? response : describe(req, all, false), version));
-    } else {
-      responder.respond(describe(req, all, false), version);
+    Map<String, CompletableFuture<Errors>> creations = new LinkedHashMap<>();
+    if (autoCreate) {
+      for (MetadataRequest.MetadataRequestTopic topic : req.topics()) {
+        String name = topic.name();
+        if (TopicNames.isValid(name) && !metadata.exists(name) && !creations.containsKey(name)) {
+          creations.put(name, admin.createTopic(name, config.numPartitions(), false));
+        }
+      }
     }
+    if (creations.isEmpty()) {
+      responder.respond(describe(req, all, Map.of()), version);
+      return;
+    }
+    CompletableFuture.allOf(creations.values().toArray(CompletableFuture<?>[]::new))
+        .whenComplete(
+            (ignored, failure) -> responder.respond(describe(req, all, creations), version));
   }
 
-  private MetadataResponse describe(MetadataRequest req, boolean all, boolean autoCreate) {
-    Endpoint self = node.advertised();
+  /**
+   * The response; a topic whose auto-creation failed with an error code reports that code. (A
+   * creation refused, e.g. because another client created the topic first, just describes it.)
+   */
+  private MetadataResponse describe(
+      MetadataRequest req, boolean all, Map<String, CompletableFuture<Errors>> creations) {
+    List<MetadataResponse.MetadataResponseBroker> brokers = new ArrayList<>();
+    for (BrokerAddress broker : metadata.brokers()) {
+      brokers.add(
+          new MetadataResponse.MetadataResponseBroker()
+              .setNodeId(broker.nodeId())
+              .setHost(broker.host())
+              .setPort(broker.port()));
+    }
     MetadataResponse response =
         new MetadataResponse()
-            .setClusterId(node.clusterId())
-            .setControllerId(node.nodeId())
-            .setBrokers(
-                new ArrayList<>(
-                    List.of(
-                        new MetadataResponse.MetadataResponseBroker()
-                            .setNodeId(node.nodeId())
-                            .setHost(self.host())
-                            .setPort(self.port()))));
+            .setClusterId(metadata.clusterId())
+            .setControllerId(metadata.controllerId())
+            .setBrokers(brokers);
     List<String> names = new ArrayList<>();
     if (all) {
-      names.addAll(new TreeSet<>(topics.all()));
+      names.addAll(metadata.topics());
     } else {
       for (MetadataRequest.MetadataRequestTopic topic : req.topics()) {
         names.add(topic.name());
@@ -79,40 +96,59 @@ final class MetadataHandler extends VersionedHandler {
     }
     List<MetadataResponse.MetadataResponseTopic> out = new ArrayList<>(names.size());
     for (String name : names) {
-      out.add(describe(name, autoCreate));
+      out.add(describe(name, creations.get(name)));
     }
     return response.setTopics(out);
   }
 
-  private MetadataResponse.MetadataResponseTopic describe(String name, boolean autoCreate) {
+  private MetadataResponse.MetadataResponseTopic describe(
+      String name, CompletableFuture<Errors> creation) {
     MetadataResponse.MetadataResponseTopic topic =
         new MetadataResponse.MetadataResponseTopic().setName(name);
-    if (!Topics.isValidName(name)) {
+    if (!TopicNames.isValid(name)) {
       return topic.setErrorCode(Errors.INVALID_TOPIC_EXCEPTION.code());
     }
-    if (!topics.exists(name) && autoCreate) {
-      try {
-        topics.create(name, config.numPartitions(), false);
-      } catch (SluiceException e) {
-        return topic.setErrorCode(e.error().code());
-      }
+    Optional<Errors> failed = creationError(creation);
+    if (failed.isPresent()) {
+      return topic.setErrorCode(failed.get().code());
     }
-    int count = topics.partitionCount(name);
+    int count = metadata.partitionCount(name);
     if (count == 0) {
       return topic.setErrorCode(Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
     }
     List<MetadataResponse.MetadataResponsePartition> partitions = new ArrayList<>(count);
     for (int p = 0; p < count; p++) {
-      List<Integer> replicas = new ArrayList<>(List.of(node.nodeId()));
+      Optional<PartitionState> state = metadata.partition(name, p);
+      if (state.isEmpty()) {
+        // Deleted while being described.
+        return new MetadataResponse.MetadataResponseTopic()
+            .setName(name)
+            .setErrorCode(Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
+      }
       partitions.add(
           new MetadataResponse.MetadataResponsePartition()
               .setPartitionIndex(p)
-              .setLeaderId(node.nodeId())
-              .setLeaderEpoch(0)
-              .setReplicaNodes(replicas)
-              .setIsrNodes(new ArrayList<>(replicas))
+              .setLeaderId(state.get().leader())
+              .setLeaderEpoch(state.get().leaderEpoch())
+              .setReplicaNodes(new ArrayList<>(state.get().replicas()))
+              .setIsrNodes(new ArrayList<>(state.get().isr()))
               .setOfflineReplicas(new ArrayList<>()));
     }
     return topic.setPartitions(partitions);
+  }
+
+  /** The error code of a creation that failed with one (a storage error, say); else empty. */
+  private static Optional<Errors> creationError(CompletableFuture<Errors> creation) {
+    if (creation == null || !creation.isCompletedExceptionally()) {
+      return Optional.empty();
+    }
+    try {
+      creation.join();
+      return Optional.empty();
+    } catch (CompletionException e) {
+      return e.getCause() instanceof SluiceException sluice
+          ? Optional.of(sluice.error())
+          : Optional.empty();
+    }
   }
 }

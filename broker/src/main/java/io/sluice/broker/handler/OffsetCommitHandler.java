@@ -1,6 +1,8 @@
 package io.sluice.broker.handler;
 
+import io.sluice.broker.group.CommittedOffsets;
 import io.sluice.broker.group.GroupCoordinator;
+import io.sluice.broker.metadata.TopicNames;
 import io.sluice.broker.storage.TopicPartition;
 import io.sluice.protocol.ApiKey;
 import io.sluice.protocol.Errors;
@@ -47,7 +49,7 @@ final class OffsetCommitHandler extends VersionedHandler {
         if (error == Errors.NONE && metadata != null && metadata.length() > MAX_METADATA_LENGTH) {
           error = Errors.OFFSET_METADATA_TOO_LARGE;
         } else if (error == Errors.NONE
-            && (partition.partitionIndex() < 0 || !Topics.isValidName(topic.name()))) {
+            && (partition.partitionIndex() < 0 || !TopicNames.isValid(topic.name()))) {
           error = Errors.UNKNOWN_TOPIC_OR_PARTITION;
         }
         if (error == Errors.NONE) {

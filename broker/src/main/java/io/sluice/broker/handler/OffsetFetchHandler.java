@@ -1,5 +1,7 @@
 package io.sluice.broker.handler;
 
+import io.sluice.broker.group.CommittedOffsets;
+import io.sluice.broker.metadata.TopicNames;
 import io.sluice.broker.storage.TopicPartition;
 import io.sluice.protocol.ApiKey;
 import io.sluice.protocol.Errors;
@@ -43,7 +45,7 @@ final class OffsetFetchHandler extends VersionedHandler {
     for (Map.Entry<String, List<Integer>> topic : asked.entrySet()) {
       OffsetFetchResponse.OffsetFetchResponseTopic topicOut =
           new OffsetFetchResponse.OffsetFetchResponseTopic().setName(topic.getKey());
-      boolean validName = Topics.isValidName(topic.getKey());
+      boolean validName = TopicNames.isValid(topic.getKey());
       for (int partition : topic.getValue()) {
         if (!validName || partition < 0) {
           topicOut

@@ -27,12 +27,12 @@ import org.slf4j.LoggerFactory;
  */
 final class ProduceHandler extends VersionedHandler {
   private static final Logger log = LoggerFactory.getLogger(ProduceHandler.class);
-  private final Topics topics;
+  private final LeaderLogs logs;
 
-  ProduceHandler(Topics topics) {
+  ProduceHandler(LeaderLogs logs) {
     // v13 addresses topics by id, which this broker does not track yet.
     super(ApiKey.PRODUCE, LegacyProduce.FIRST_SERVED_VERSION, 12);
-    this.topics = topics;
+    this.logs = logs;
   }
 
   /** v0, as Kafka 4 advertises (see {@link LegacyProduce}). */
@@ -76,7 +76,7 @@ final class ProduceHandler extends VersionedHandler {
           fail(out, requestError, null);
           continue;
         }
-        Optional<Log> partitionLog = topics.log(topic.name(), partition.index());
+        Optional<Log> partitionLog = logs.log(topic.name(), partition.index());
         if (partitionLog.isEmpty()) {
           fail(out, Errors.UNKNOWN_TOPIC_OR_PARTITION, null);
           continue;

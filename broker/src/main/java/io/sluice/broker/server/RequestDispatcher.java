@@ -13,6 +13,7 @@ import io.sluice.broker.handler.Responder;
 import io.sluice.protocol.ProtocolException;
 import io.sluice.protocol.SluiceException;
 import io.sluice.protocol.message.ApiMessage;
+import io.sluice.protocol.wire.FramePart;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
@@ -162,7 +163,7 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
     boolean wrote = false;
     while (!closed && !queue.isEmpty() && queue.peekFirst().parts != null && channel.isWritable()) {
       Slot slot = queue.pollFirst();
-      List<Object> parts = slot.parts;
+      List<FramePart> parts = slot.parts;
       slot.parts = null;
       for (int i = 0; i < parts.size(); i++) {
         Object message;
@@ -198,7 +199,7 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
   /** One request's place in the response order. Fields confined to the event loop. */
   private final class Slot implements Responder {
     private final Request request;
-    private List<Object> parts;
+    private List<FramePart> parts;
     private boolean responded;
 
     Slot(Request request) {
@@ -229,7 +230,12 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
       if (executor.inEventLoop()) {
         complete(null, (short) 0);
       } else {
-        executor.execute(() -> complete(null, (short) 0));
+        try {
+          executor.execute(() -> complete(null, (short) 0));
+        } catch (RejectedExecutionException e) {
+          // As in respond: the broker is shutting down and the connection is gone.
+          log.debug("dropping the completion of {}: event loop stopped", request.apiKey());
+        }
       }
     }
 
@@ -239,7 +245,7 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
         throw new IllegalStateException("second response to " + request);
       }
       responded = true;
-      List<Object> built;
+      List<FramePart> built;
       try {
         built =
             body == null

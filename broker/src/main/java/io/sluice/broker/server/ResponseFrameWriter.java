@@ -8,6 +8,7 @@ import io.sluice.broker.storage.FileSlice;
 import io.sluice.protocol.ApiKey;
 import io.sluice.protocol.codec.Frames;
 import io.sluice.protocol.message.ApiMessage;
+import io.sluice.protocol.wire.FramePart;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -34,49 +35,71 @@ final class ResponseFrameWriter {
   }
 
   /**
-   * The frame's parts in order: {@link ByteBuf}s and {@link FileSliceRecords}. The caller owns
-   * them: it passes each to {@link #writable} or all to {@link #release}.
+   * The frame's parts in order: non-empty buffers, and {@link FileSliceRecords} as the external
+   * parts. The caller owns them: it passes each to {@link #writable} or all to {@link #release}.
    */
-  List<Object> build(
+  List<FramePart> build(
       ByteBufAllocator allocator,
       ApiKey apiKey,
       int correlationId,
       ApiMessage body,
       short version) {
-    List<Object> parts = Frames.encodeResponse(allocator, correlationId, apiKey, version, body);
-    List<Object> nonEmpty = new ArrayList<>(parts.size());
-    for (Object part : parts) {
-      if (part instanceof ByteBuf buf && !buf.isReadable()) {
-        buf.release();
-      } else if (part instanceof ByteBuf || part instanceof FileSliceRecords) {
-        nonEmpty.add(part);
-      } else {
+    List<FramePart> parts = Frames.encodeResponse(allocator, correlationId, apiKey, version, body);
+    for (FramePart part : parts) {
+      String unsendable =
+          part.map(
+              buf -> null,
+              records -> records instanceof FileSliceRecords ? null : records.getClass().getName());
+      if (unsendable != null) {
         release(parts);
-        throw new IllegalStateException("cannot send records of type " + part.getClass());
+        throw new IllegalStateException("cannot send records of type " + unsendable);
+      }
+    }
+    List<FramePart> nonEmpty = new ArrayList<>(parts.size());
+    for (FramePart part : parts) {
+      if (part.map(ResponseFrameWriter::keepBuffer, records -> true)) {
+        nonEmpty.add(part);
       }
     }
     return nonEmpty;
   }
 
-  /** The message to write for one part; takes ownership of the part. */
-  Object writable(ByteBufAllocator allocator, Object part) {
-    if (!(part instanceof FileSliceRecords records)) {
-      return part;
+  /** Whether a buffer part is worth writing; an empty one is released here. */
+  private static boolean keepBuffer(ByteBuf buf) {
+    if (buf.isReadable()) {
+      return true;
     }
-    FileSlice slice = records.slice();
+    buf.release();
+    return false;
+  }
+
+  /** The message to write for one part; takes ownership of the part. */
+  Object writable(ByteBufAllocator allocator, FramePart part) {
+    return part.map(
+        buf -> buf, records -> writable(allocator, ((FileSliceRecords) records).slice()));
+  }
+
+  /** A file region over the slice: zero-copy, or copied a chunk at a time (copy path). */
+  private Object writable(ByteBufAllocator allocator, FileSlice slice) {
     return zeroCopy
         ? new SegmentFileRegion(slice, stats)
         : new CopyingFileRegion(slice, allocator, stats);
   }
 
   /** Releases parts that will not be written: buffers, and the leases of file slices. */
-  static void release(List<Object> parts) {
-    for (Object part : parts) {
-      if (part instanceof FileSliceRecords records) {
-        records.slice().release();
-      } else {
-        ReferenceCountUtil.safeRelease(part);
-      }
+  static void release(List<FramePart> parts) {
+    for (FramePart part : parts) {
+      part.map(
+          buf -> {
+            ReferenceCountUtil.safeRelease(buf);
+            return null;
+          },
+          records -> {
+            if (records instanceof FileSliceRecords slice) {
+              slice.slice().release();
+            }
+            return null;
+          });
     }
   }
 }

@@ -28,6 +28,56 @@ class BrokerConfigTest {
   }
 
   @Test
+  void from_logKeys_nestedLogConfigCarriesEveryOne() {
+    BrokerConfig config =
+        BrokerConfig.from(
+            Map.ofEntries(
+                Map.entry("log.dirs", "a,b"),
+                Map.entry("log.segment.bytes", "2048"),
+                Map.entry("log.roll.ms", "11"),
+                Map.entry("log.retention.ms", "12"),
+                Map.entry("log.retention.bytes", "13"),
+                Map.entry("log.index.interval.bytes", "14"),
+                Map.entry("log.index.size.max.bytes", "4096"),
+                Map.entry("log.flush.interval.ms", "15"),
+                Map.entry("log.flush.interval.messages", "16"),
+                Map.entry("log.retention.check.interval.ms", "17"),
+                Map.entry("log.flush.offset.checkpoint.interval.ms", "18"),
+                Map.entry("message.max.bytes", "1000"),
+                Map.entry("message.timestamp.after.max.ms", "19"),
+                Map.entry("message.timestamp.before.max.ms", "20"),
+                Map.entry("log.segment.idle.files.max", "21")));
+    assertEquals(
+        new io.sluice.broker.storage.LogConfig(
+            List.of(Path.of("a"), Path.of("b")),
+            2048,
+            11,
+            12,
+            13,
+            14,
+            4096,
+            15,
+            16,
+            17,
+            18,
+            1000,
+            19,
+            20,
+            21),
+        config.log());
+    assertEquals(config.log().logDirs(), config.logDirs());
+  }
+
+  @Test
+  void from_logValueTheStorageRefuses_configExceptionNamesKey() {
+    ConfigException e =
+        assertThrows(
+            ConfigException.class,
+            () -> BrokerConfig.from(Map.of("log.index.size.max.bytes", "47")));
+    assertTrue(e.getMessage().contains("log.index.size.max.bytes"), e.getMessage());
+  }
+
+  @Test
   void load_fileThenOverride_overrideWins() throws Exception {
     Path file = dir.resolve("server.properties");
     Files.writeString(file, "num.partitions=3\nlog.dirs=/var/sluice\nfetch.zerocopy=false\n");

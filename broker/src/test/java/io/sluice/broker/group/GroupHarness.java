@@ -4,27 +4,44 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sluice.protocol.Errors;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * The shared fixture of the coordinator tests: a coordinator on a manual clock whose store writes
  * only when the clock is advanced, and helpers that speak for a client.
+ *
+ * <p>Two ways to use it. As a JUnit extension, one per test over its own temporary directory
+ * (deleted afterwards): {@code @RegisterExtension final GroupHarness harness = new
+ * GroupHarness();}. Or opened over a given directory with a given configuration, in a
+ * try-with-resources block. Either way it checks the coordinator's invariants when it closes.
  */
-final class GroupHarness implements AutoCloseable {
+final class GroupHarness implements AutoCloseable, BeforeEachCallback, AfterEachCallback {
   static final String GROUP = "orders";
   static final int SESSION_MS = 10_000;
   static final int REBALANCE_MS = 30_000;
   static final int DELAY_MS = 50;
 
-  final Path dir;
+  Path dir;
   final GroupConfig config;
   ManualScheduler clock;
   GroupStore store;
   GroupCoordinator coordinator;
+
+  /** A harness that starts before each test, over a fresh temporary directory (an extension). */
+  GroupHarness() {
+    this.config = GroupConfig.defaults();
+  }
 
   GroupHarness(Path dir) {
     this(dir, GroupConfig.defaults());
@@ -34,6 +51,25 @@ final class GroupHarness implements AutoCloseable {
     this.dir = dir;
     this.config = config;
     start();
+  }
+
+  @Override
+  public void beforeEach(ExtensionContext context) throws IOException {
+    dir = Files.createTempDirectory("sluice-group-test-");
+    start();
+  }
+
+  @Override
+  public void afterEach(ExtensionContext context) throws IOException {
+    try {
+      close();
+    } finally {
+      try (Stream<Path> files = Files.walk(dir)) {
+        for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+          Files.deleteIfExists(file);
+        }
+      }
+    }
   }
 
   private void start() {

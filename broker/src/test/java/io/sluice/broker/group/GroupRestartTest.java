@@ -7,28 +7,14 @@ import static io.sluice.broker.group.GroupHarness.request;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.sluice.protocol.Errors;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** What a restart keeps: the last settled generation of every group. */
 class GroupRestartTest {
-  @TempDir Path dir;
-  GroupHarness harness;
-
-  @BeforeEach
-  void start() {
-    harness = new GroupHarness(dir);
-  }
-
-  @AfterEach
-  void stop() {
-    harness.close();
-  }
+  @RegisterExtension final GroupHarness harness = new GroupHarness();
 
   @Test
   void restart_stableGroup_membersCarryOnWithSameGenerationAndAssignments() {

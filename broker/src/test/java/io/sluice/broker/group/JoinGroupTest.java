@@ -15,24 +15,12 @@ import io.sluice.protocol.Errors;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 class JoinGroupTest {
-  @TempDir Path dir;
-  GroupHarness harness;
-
-  @BeforeEach
-  void start() {
-    harness = new GroupHarness(dir);
-  }
-
-  @AfterEach
-  void stop() {
-    harness.close();
-  }
+  @RegisterExtension final GroupHarness harness = new GroupHarness();
 
   @Test
   void join_newMemberWithoutId_memberIdRequiredAndNoMemberAdded() {

@@ -11,29 +11,15 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import io.sluice.protocol.Errors;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Members leaving, timing out, failing to rejoin, and static members coming back. */
 class MembershipTest {
-  @TempDir Path dir;
-  GroupHarness harness;
-
-  @BeforeEach
-  void start() {
-    harness = new GroupHarness(dir);
-  }
-
-  @AfterEach
-  void stop() {
-    harness.close();
-  }
+  @RegisterExtension final GroupHarness harness = new GroupHarness();
 
   private List<JoinResult> stableGroup(int members) {
     List<JoinResult> joined = harness.formGroup(members);

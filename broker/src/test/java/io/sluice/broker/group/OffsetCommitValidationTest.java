@@ -5,26 +5,12 @@ import static io.sluice.broker.group.GroupHarness.request;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.sluice.protocol.Errors;
-import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class OffsetCommitValidationTest {
-  @TempDir Path dir;
-  GroupHarness harness;
-
-  @BeforeEach
-  void start() {
-    harness = new GroupHarness(dir);
-  }
-
-  @AfterEach
-  void stop() {
-    harness.close();
-  }
+  @RegisterExtension final GroupHarness harness = new GroupHarness();
 
   private Errors commit(String memberId, int generation) {
     return harness.coordinator.validateOffsetCommit(GROUP, memberId, null, generation);

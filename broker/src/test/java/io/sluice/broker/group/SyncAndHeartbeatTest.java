@@ -15,29 +15,22 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 class SyncAndHeartbeatTest {
-  @TempDir Path dir;
-  GroupHarness harness;
+  @RegisterExtension final GroupHarness harness = new GroupHarness();
   List<JoinResult> joined;
   JoinResult leader;
   JoinResult follower;
 
   @BeforeEach
   void start() {
-    harness = new GroupHarness(dir);
     joined = harness.formGroup(2);
     leader = joined.get(0);
     follower = joined.get(1);
-  }
-
-  @AfterEach
-  void stop() {
-    harness.close();
   }
 
   private CompletableFuture<SyncResult> sync(JoinResult member, Map<String, byte[]> assignments) {
@@ -78,11 +71,11 @@ class SyncAndHeartbeatTest {
     CompletableFuture<SyncResult> leaderSync = sync(leader, assignments());
 
     assertFalse(leaderSync.isDone());
-    assertFalse(Files.exists(dir.resolve(GroupStore.FILE_NAME)));
+    assertFalse(Files.exists(harness.dir.resolve(GroupStore.FILE_NAME)));
     assertEquals(GroupState.COMPLETING_REBALANCE, harness.coordinator.state(GROUP));
     harness.clock.runDue();
 
-    assertTrue(Files.exists(dir.resolve(GroupStore.FILE_NAME)));
+    assertTrue(Files.exists(harness.dir.resolve(GroupStore.FILE_NAME)));
     assertEquals(Errors.NONE, done(leaderSync).error());
   }
 

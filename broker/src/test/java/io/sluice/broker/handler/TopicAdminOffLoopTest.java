@@ -7,6 +7,9 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.util.concurrent.EventExecutor;
 import io.sluice.broker.config.BrokerConfig;
+import io.sluice.broker.metadata.BrokerNode;
+import io.sluice.broker.metadata.SingleNodeMetadata;
+import io.sluice.broker.metadata.Topics;
 import io.sluice.broker.storage.LogConfig;
 import io.sluice.broker.storage.LogManager;
 import io.sluice.protocol.ApiKey;
@@ -73,7 +76,8 @@ class TopicAdminOffLoopTest {
       Topics topics = new Topics(logs, admin);
       BrokerNode node = new BrokerNode(0, "cluster");
       node.advertise(config().advertised(9092));
-      MetadataHandler handler = new MetadataHandler(config(), node, topics);
+      MetadataHandler handler =
+          new MetadataHandler(config(), new SingleNodeMetadata(node, topics), topics);
       MetadataRequest request = new MetadataRequest().setAllowAutoTopicCreation(true);
       request.topics().add(new MetadataRequest.MetadataRequestTopic().setName("clicks"));
 

@@ -16,6 +16,7 @@ import io.sluice.protocol.codec.Frames;
 import io.sluice.protocol.message.ApiMessage;
 import io.sluice.protocol.message.RequestHeader;
 import io.sluice.protocol.message.ResponseHeader;
+import io.sluice.protocol.wire.FramePart;
 import io.sluice.protocol.wire.WireReader;
 import io.sluice.protocol.wire.WireWriter;
 import java.util.ArrayDeque;
@@ -242,7 +243,7 @@ final class BrokerConnection {
     }
     ByteBuf first = channel.alloc().buffer();
     WireWriter writer = new WireWriter(channel.alloc(), first);
-    List<Object> parts;
+    List<FramePart> parts;
     try {
       first.writeInt(0);
       header.write(writer, api.requestHeaderVersion(version));
@@ -253,9 +254,9 @@ final class BrokerConnection {
       first.setInt(0, size);
     }
     CompositeByteBuf frame = channel.alloc().compositeBuffer(parts.size());
-    for (Object part : parts) {
+    for (FramePart part : parts) {
       frame.addComponent(
-          true, part instanceof ByteBuf b ? b : ((BatchRecords) part).buf().retainedDuplicate());
+          true, part.map(b -> b, records -> ((BatchRecords) records).buf().retainedDuplicate()));
     }
     return frame;
   }

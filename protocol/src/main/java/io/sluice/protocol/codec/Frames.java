@@ -8,6 +8,7 @@ import io.sluice.protocol.ProtocolException;
 import io.sluice.protocol.message.ApiMessage;
 import io.sluice.protocol.message.RequestHeader;
 import io.sluice.protocol.message.ResponseHeader;
+import io.sluice.protocol.wire.FramePart;
 import io.sluice.protocol.wire.WireReader;
 import io.sluice.protocol.wire.WireWriter;
 import java.util.List;
@@ -89,11 +90,11 @@ public final class Frames {
   }
 
   /**
-   * A response frame as an ordered list of {@link ByteBuf}s and external {@link
-   * io.sluice.protocol.wire.Records} parts (see {@link WireWriter}); the first buffer starts with
-   * the size prefix, which covers every part. The caller owns the buffers.
+   * A response frame as an ordered list of parts, buffers and external {@link
+   * io.sluice.protocol.wire.Records} (see {@link WireWriter}); the first buffer starts with the
+   * size prefix, which covers every part. The caller owns the buffers.
    */
-  public static List<Object> encodeResponse(
+  public static List<FramePart> encodeResponse(
       ByteBufAllocator allocator, int correlationId, ApiKey api, short version, ApiMessage body) {
     ByteBuf first = allocator.buffer();
     WireWriter writer = new WireWriter(allocator, first);
@@ -104,15 +105,13 @@ public final class Frames {
           .write(writer, api.responseHeaderVersion(version));
       body.write(writer, version);
     } catch (RuntimeException e) {
-      for (Object part : writer.finish()) {
-        if (part instanceof ByteBuf b) {
-          b.release();
-        }
+      for (FramePart part : writer.finish()) {
+        part.map(ByteBuf::release, records -> false);
       }
       throw e;
     }
     int size = writer.sizeInBytes() - FrameDecoder.SIZE_PREFIX_BYTES;
-    List<Object> parts = writer.finish();
+    List<FramePart> parts = writer.finish();
     first.setInt(0, size);
     return parts;
   }

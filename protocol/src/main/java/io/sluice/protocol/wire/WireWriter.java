@@ -20,7 +20,7 @@ import java.util.UUID;
  */
 public final class WireWriter {
   private final ByteBufAllocator allocator;
-  private final List<Object> parts = new ArrayList<>(1);
+  private final List<FramePart> parts = new ArrayList<>(1);
   private ByteBuf current;
 
   /** A writer that only accepts in-memory records; everything goes into {@code out}. */
@@ -134,8 +134,8 @@ public final class WireWriter {
       if (allocator == null) {
         throw new IllegalStateException("external records need a writer with an allocator");
       }
-      parts.add(current);
-      parts.add(records);
+      parts.add(new FramePart.Buffer(current));
+      parts.add(new FramePart.External(records));
       current = allocator.buffer();
     }
   }
@@ -155,18 +155,18 @@ public final class WireWriter {
   /** Total bytes written so far, buffers and external parts together. */
   public int sizeInBytes() {
     int size = current.readableBytes();
-    for (Object part : parts) {
-      size += part instanceof ByteBuf b ? b.readableBytes() : ((Records) part).sizeInBytes();
+    for (FramePart part : parts) {
+      size += part.sizeInBytes();
     }
     return size;
   }
 
   /**
-   * The output in order: {@link ByteBuf}s (owned by the caller from now on) and external {@link
-   * Records}. Without external parts this is a single buffer.
+   * The output in order: buffers (owned by the caller from now on) and external {@link Records}.
+   * Without external parts this is a single buffer.
    */
-  public List<Object> finish() {
-    parts.add(current);
+  public List<FramePart> finish() {
+    parts.add(new FramePart.Buffer(current));
     current = null;
     return parts;
   }

@@ -16,6 +16,7 @@ import io.sluice.protocol.message.ApiVersionsResponse;
 import io.sluice.protocol.message.FetchResponse;
 import io.sluice.protocol.message.MetadataRequest;
 import io.sluice.protocol.message.RequestHeader;
+import io.sluice.protocol.wire.FramePart;
 import io.sluice.protocol.wire.Records;
 import io.sluice.protocol.wire.WireReader;
 import java.nio.ByteBuffer;
@@ -89,9 +90,9 @@ class FramesTest {
 
   @Test
   void encodeResponse_apiVersionsAtFlexibleVersion_usesHeaderV0() {
-    List<Object> parts =
+    List<FramePart> parts =
         Frames.encodeResponse(ALLOC, 9, ApiKey.API_VERSIONS, (short) 3, new ApiVersionsResponse());
-    ByteBuf frame = (ByteBuf) parts.get(0);
+    ByteBuf frame = assertInstanceOf(FramePart.Buffer.class, parts.get(0)).buf();
     try {
       assertEquals(1, parts.size());
       frame.skipBytes(4);
@@ -118,11 +119,12 @@ class FramesTest {
                                     .setHighWatermark(5)
                                     .setRecords(new ExternalRecords(100))))));
     short version = 12;
-    List<Object> parts = Frames.encodeResponse(ALLOC, 3, ApiKey.FETCH, version, body);
+    List<FramePart> parts = Frames.encodeResponse(ALLOC, 3, ApiKey.FETCH, version, body);
     assertEquals(3, parts.size());
-    assertInstanceOf(ExternalRecords.class, parts.get(1));
-    ByteBuf head = (ByteBuf) parts.get(0);
-    ByteBuf tail = (ByteBuf) parts.get(2);
+    assertInstanceOf(
+        ExternalRecords.class, assertInstanceOf(FramePart.External.class, parts.get(1)).records());
+    ByteBuf head = assertInstanceOf(FramePart.Buffer.class, parts.get(0)).buf();
+    ByteBuf tail = assertInstanceOf(FramePart.Buffer.class, parts.get(2)).buf();
     try {
       int total = head.readableBytes() + 100 + tail.readableBytes();
       assertEquals(total - 4, head.getInt(0));

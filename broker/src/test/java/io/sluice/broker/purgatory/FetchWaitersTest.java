@@ -1,7 +1,8 @@
-package io.sluice.broker.handler;
+package io.sluice.broker.purgatory;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.sluice.broker.metadata.Topics;
 import io.sluice.broker.storage.Log;
 import io.sluice.broker.storage.LogConfig;
 import io.sluice.broker.storage.LogManager;

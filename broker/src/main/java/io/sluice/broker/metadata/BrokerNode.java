@@ -1,4 +1,4 @@
-package io.sluice.broker.handler;
+package io.sluice.broker.metadata;
 
 import io.sluice.broker.config.Endpoint;
 

@@ -1,4 +1,4 @@
-package io.sluice.broker.handler;
+package io.sluice.broker.group;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

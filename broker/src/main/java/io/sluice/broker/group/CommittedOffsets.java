@@ -1,4 +1,4 @@
-package io.sluice.broker.handler;
+package io.sluice.broker.group;
 
 import io.sluice.broker.storage.DurableFile;
 import io.sluice.broker.storage.TopicPartition;

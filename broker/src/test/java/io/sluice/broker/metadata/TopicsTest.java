@@ -1,4 +1,4 @@
-package io.sluice.broker.handler;
+package io.sluice.broker.metadata;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -157,7 +157,7 @@ class TopicsTest {
   @Test
   void isValidName_kafkaRules_acceptsLegalAndRejectsTheRest() {
     for (String legal : List.of("a", "orders", "Orders.v2", "my_topic-1", "x".repeat(249), "...")) {
-      org.junit.jupiter.api.Assertions.assertTrue(Topics.isValidName(legal), legal);
+      org.junit.jupiter.api.Assertions.assertTrue(TopicNames.isValid(legal), legal);
     }
     for (String illegal :
         java.util.Arrays.asList(
@@ -171,7 +171,7 @@ class TopicsTest {
             "é",
             "tab\t",
             "a:b")) {
-      org.junit.jupiter.api.Assertions.assertFalse(Topics.isValidName(illegal), illegal);
+      org.junit.jupiter.api.Assertions.assertFalse(TopicNames.isValid(illegal), illegal);
     }
   }
 }

@@ -1,4 +1,4 @@
-package io.sluice.broker.handler;
+package io.sluice.broker.purgatory;
 
 import io.sluice.broker.storage.Log;
 import java.util.IdentityHashMap;
@@ -18,7 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * held briefly; under it only the log's (lock-free for appenders) listener list is touched, so that
  * an entry and its listener are added and removed together.
  */
-final class FetchWaiters {
+public final class FetchWaiters {
   /** One log's parked fetches and the listener that wakes them. */
   private record Entry(Set<Runnable> wakes, Runnable listener) {}
 
@@ -27,7 +27,7 @@ final class FetchWaiters {
   /**
    * Runs {@code wake} (on the appending thread) after each append to {@code log}, until removed.
    */
-  void park(Log log, Runnable wake) {
+  public void park(Log log, Runnable wake) {
     synchronized (waiting) {
       Entry entry = waiting.get(log);
       if (entry == null) {
@@ -40,7 +40,7 @@ final class FetchWaiters {
     }
   }
 
-  void unpark(Log log, Runnable wake) {
+  public void unpark(Log log, Runnable wake) {
     synchronized (waiting) {
       Entry entry = waiting.get(log);
       if (entry != null && entry.wakes().remove(wake) && entry.wakes().isEmpty()) {
@@ -51,7 +51,7 @@ final class FetchWaiters {
   }
 
   /** How many logs have parked fetches (for tests). */
-  int parkedLogs() {
+  public int parkedLogs() {
     synchronized (waiting) {
       return waiting.size();
     }

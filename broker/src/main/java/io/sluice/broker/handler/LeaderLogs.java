@@ -1,0 +1,41 @@
+package io.sluice.broker.handler;
+
+import io.sluice.broker.metadata.ClusterMetadata;
+import io.sluice.broker.metadata.PartitionState;
+import io.sluice.broker.storage.Log;
+import io.sluice.broker.storage.LogManager;
+import io.sluice.broker.storage.TopicPartition;
+import java.util.Optional;
+
+/**
+ * The local logs of the partitions this broker leads, for the data-path handlers (Produce, Fetch,
+ * ListOffsets): the metadata view decides whether a partition exists and who leads it, the log
+ * manager holds the bytes. Holds no state of its own; thread-safe because both are.
+ */
+final class LeaderLogs {
+  private final ClusterMetadata metadata;
+  private final LogManager logs;
+
+  LeaderLogs(ClusterMetadata metadata, LogManager logs) {
+    this.metadata = metadata;
+    this.logs = logs;
+  }
+
+  /**
+   * The log of a partition named by a client if it exists and this broker leads it, else empty
+   * (including names and partition numbers that cannot exist: the lookup never throws on client
+   * input). A topic being deleted may still be listed while its logs are gone: empty too.
+   */
+  Optional<Log> log(String topic, int partition) {
+    Optional<PartitionState> state = metadata.partition(topic, partition);
+    if (state.isEmpty() || state.get().leader() != metadata.localNodeId()) {
+      return Optional.empty();
+    }
+    return logs.log(new TopicPartition(topic, partition));
+  }
+
+  /** The partition's current leader epoch, -1 if it does not exist. */
+  int leaderEpoch(String topic, int partition) {
+    return metadata.partition(topic, partition).map(PartitionState::leaderEpoch).orElse(-1);
+  }
+}
