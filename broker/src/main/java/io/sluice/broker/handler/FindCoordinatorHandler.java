@@ -24,30 +24,48 @@ final class FindCoordinatorHandler extends VersionedHandler {
     this.metadata = metadata;
   }
 
+  /** The group's coordinator as the metadata view names it, if that broker is up. */
+  private BrokerAddress coordinator(String groupId) {
+    return metadata.broker(metadata.coordinatorNodeId(groupId == null ? "" : groupId)).orElse(null);
+  }
+
   @Override
   public void handle(Request request, Responder responder) {
     short version = request.version();
     FindCoordinatorRequest req = FindCoordinatorRequest.read(request.reader(), version);
-    BrokerAddress self = metadata.broker(metadata.localNodeId()).orElse(null);
-    Errors error =
-        req.keyType() == GROUP && self != null ? Errors.NONE : Errors.COORDINATOR_NOT_AVAILABLE;
+    boolean group = req.keyType() == GROUP;
     FindCoordinatorResponse response = new FindCoordinatorResponse();
     if (version < 4) {
-      response.setErrorCode(error.code());
-      if (error == Errors.NONE) {
-        response.setNodeId(self.nodeId()).setHost(self.host()).setPort(self.port());
+      BrokerAddress coordinator = group ? coordinator(req.key()) : null;
+      if (coordinator != null) {
+        response
+            .setErrorCode(Errors.NONE.code())
+            .setNodeId(coordinator.nodeId())
+            .setHost(coordinator.host())
+            .setPort(coordinator.port());
       } else {
-        response.setNodeId(-1).setHost("").setPort(-1);
+        response
+            .setErrorCode(Errors.COORDINATOR_NOT_AVAILABLE.code())
+            .setNodeId(-1)
+            .setHost("")
+            .setPort(-1);
       }
     } else {
       List<FindCoordinatorResponse.Coordinator> coordinators = new ArrayList<>();
       for (String key : req.coordinatorKeys()) {
+        BrokerAddress coordinator = group ? coordinator(key) : null;
         FindCoordinatorResponse.Coordinator out =
-            new FindCoordinatorResponse.Coordinator().setKey(key).setErrorCode(error.code());
-        if (error == Errors.NONE) {
-          out.setNodeId(self.nodeId()).setHost(self.host()).setPort(self.port());
+            new FindCoordinatorResponse.Coordinator().setKey(key);
+        if (coordinator != null) {
+          out.setErrorCode(Errors.NONE.code())
+              .setNodeId(coordinator.nodeId())
+              .setHost(coordinator.host())
+              .setPort(coordinator.port());
         } else {
-          out.setNodeId(-1).setHost("").setPort(-1);
+          out.setErrorCode(Errors.COORDINATOR_NOT_AVAILABLE.code())
+              .setNodeId(-1)
+              .setHost("")
+              .setPort(-1);
         }
         coordinators.add(out);
       }
