@@ -22,7 +22,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** TESTING.md item 10: disk full and failed fsync. */
+/** failure-catalogue item (docs/storage.md, Tests) 10: disk full and failed fsync. */
 class DiskFaultTest {
   @TempDir Path dir;
   final MutableClock clock = new MutableClock(1_700_000_000_000L);

@@ -16,7 +16,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Idempotent producers, and TESTING.md item 7 (a retry across a crash). */
+/**
+ * Idempotent producers, and failure-catalogue item (docs/storage.md, Tests) 7 (a retry across a
+ * crash).
+ */
 class IdempotenceTest {
   @TempDir Path dir;
   final MutableClock clock = new MutableClock(1_700_000_000_000L);

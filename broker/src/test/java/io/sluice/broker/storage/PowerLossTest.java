@@ -20,10 +20,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * TESTING.md item 2: a simulated power loss at every fsync point of a short produce run. With
- * {@code acks=all} (wait for the flush) nothing acknowledged is lost; with {@code acks=1} the loss
- * is confined to data after the last completed flush and the log ends on a batch boundary. In both
- * cases what survives is a prefix of what was sent, byte for byte.
+ * failure-catalogue item (docs/storage.md, Tests) 2: a simulated power loss at every fsync point of
+ * a short produce run. With {@code acks=all} (wait for the flush) nothing acknowledged is lost;
+ * with {@code acks=1} the loss is confined to data after the last completed flush and the log ends
+ * on a batch boundary. In both cases what survives is a prefix of what was sent, byte for byte.
  */
 class PowerLossTest {
   private static final int BATCHES = 24; // about 34 KB: the 16 KiB segments roll twice

@@ -26,7 +26,10 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** TESTING.md items 3 (torn tail), 4 (crash in roll/retention/checkpoint), 5 (index), 6 (bits). */
+/**
+ * failure-catalogue items (docs/storage.md, Tests) 3 (torn tail), 4 (crash in
+ * roll/retention/checkpoint), 5 (index), 6 (bits).
+ */
 class RecoveryTest {
   @TempDir Path dir;
   final MutableClock clock = new MutableClock(1_700_000_000_000L);

@@ -18,11 +18,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * TESTING.md item 4 for retention: a power loss at every sync point of a retention pass (the
- * log-start checkpoint's temp file, rename and directory fsync, the renames to .deleted and their
- * directory fsync). After the restart the log starts at the old or the new log start, never earlier
- * than a start that was made durable, and every offset from there to the end reads back byte for
- * byte.
+ * failure-catalogue item (docs/storage.md, Tests) 4 for retention: a power loss at every sync point
+ * of a retention pass (the log-start checkpoint's temp file, rename and directory fsync, the
+ * renames to .deleted and their directory fsync). After the restart the log starts at the old or
+ * the new log start, never earlier than a start that was made durable, and every offset from there
+ * to the end reads back byte for byte.
  */
 class RetentionCrashTest {
   @TempDir Path root;

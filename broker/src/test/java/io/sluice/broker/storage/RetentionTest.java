@@ -24,7 +24,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Retention by time and size, and TESTING.md item 11 (retention under an active reader). */
+/**
+ * Retention by time and size, and failure-catalogue item (docs/storage.md, Tests) 11 (retention
+ * under an active reader).
+ */
 class RetentionTest {
   @TempDir Path dir;
   final MutableClock clock = new MutableClock(1_700_000_000_000L);
