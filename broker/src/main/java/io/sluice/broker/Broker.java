@@ -9,6 +9,7 @@ import io.sluice.broker.metadata.BrokerNode;
 import io.sluice.broker.metadata.ClusterMetadata;
 import io.sluice.broker.metadata.ProducerIds;
 import io.sluice.broker.metadata.SingleNodeMetadata;
+import io.sluice.broker.metadata.TopicAdmin;
 import io.sluice.broker.metadata.Topics;
 import io.sluice.broker.metrics.BrokerMetrics;
 import io.sluice.broker.metrics.BrokerSources;
@@ -48,6 +49,7 @@ public final class Broker implements AutoCloseable {
   private final CommittedOffsets offsets;
   private final GroupCoordinator groups;
   private final ExecutorService metadataAdmin;
+  private final ClusterMode cluster;
   private final SluiceServer server;
   private final Endpoint advertised;
   private final BrokerMetrics metrics; // null when metrics.port is -1
@@ -59,6 +61,7 @@ public final class Broker implements AutoCloseable {
       CommittedOffsets offsets,
       GroupCoordinator groups,
       ExecutorService metadataAdmin,
+      ClusterMode cluster,
       SluiceServer server,
       Endpoint advertised,
       BrokerMetrics metrics) {
@@ -67,6 +70,7 @@ public final class Broker implements AutoCloseable {
     this.offsets = offsets;
     this.groups = groups;
     this.metadataAdmin = metadataAdmin;
+    this.cluster = cluster;
     this.server = server;
     this.advertised = advertised;
     this.metrics = metrics;
@@ -116,25 +120,32 @@ public final class Broker implements AutoCloseable {
     CommittedOffsets offsets = null;
     GroupCoordinator groups = null;
     ExecutorService metadataAdmin = null;
+    ClusterMode cluster = null;
     try {
       String clusterId = BrokerMetadata.loadOrCreate(stateDir, config.nodeId());
+      metadataAdmin = newMetadataAdmin();
+      if (config.clusterMode()) {
+        // Loaded by name: a single-node broker loads no ZooKeeper or Curator class.
+        cluster = ClusterMode.join(config, logs, clusterId, metadataAdmin);
+        BrokerMetadata.adopt(
+            stateDir, config.nodeId(), clusterId, cluster.clusterId(), !logs.topics().isEmpty());
+        clusterId = cluster.clusterId();
+      }
       offsets = CommittedOffsets.open(stateDir);
       groups = GroupCoordinator.open(config.groups(), stateDir);
-      metadataAdmin = newMetadataAdmin();
       BrokerNode node = new BrokerNode(config.nodeId(), clusterId);
       Topics topics = new Topics(logs, metadataAdmin);
-      ClusterMetadata metadata = new SingleNodeMetadata(node, topics);
+      ClusterMetadata metadata =
+          cluster != null ? cluster.metadata() : new SingleNodeMetadata(node, topics);
+      TopicAdmin topicAdmin = cluster != null ? cluster.topicAdmin() : topics;
+      ProducerIds producerIds =
+          cluster != null
+              ? new ProducerIds(stateDir, metadataAdmin, ClusterMode.MAX_BROKERS, config.nodeId())
+              : new ProducerIds(stateDir, metadataAdmin);
       FetchWaiters fetchWaiters = new FetchWaiters();
       HandlerRegistry handlers =
           HandlerRegistry.forBroker(
-              config,
-              metadata,
-              topics,
-              logs,
-              fetchWaiters,
-              new ProducerIds(stateDir, metadataAdmin),
-              offsets,
-              groups);
+              config, metadata, topicAdmin, logs, fetchWaiters, producerIds, offsets, groups);
       if (metrics != null) {
         logs.setFlushObserver(metrics.flushObserver());
       }
@@ -143,6 +154,9 @@ public final class Broker implements AutoCloseable {
               config, handlers, metrics == null ? RequestObserver.NONE : metrics.requestObserver());
       Endpoint advertised = config.advertised(server.localAddress().getPort());
       node.advertise(advertised);
+      if (cluster != null) {
+        cluster.register(advertised);
+      }
       if (metrics != null) {
         CommittedOffsets committed = offsets;
         metrics.brokerStarted(
@@ -162,13 +176,17 @@ public final class Broker implements AutoCloseable {
           server.localAddress(),
           advertised,
           config.logDirs());
-      return new Broker(config, logs, offsets, groups, metadataAdmin, server, advertised, metrics);
+      return new Broker(
+          config, logs, offsets, groups, metadataAdmin, cluster, server, advertised, metrics);
     } catch (RuntimeException e) {
       if (metrics != null) {
         metrics.close();
       }
       if (metadataAdmin != null) {
         stop(metadataAdmin);
+      }
+      if (cluster != null) {
+        cluster.close();
       }
       if (groups != null) {
         groups.close();
@@ -248,6 +266,9 @@ public final class Broker implements AutoCloseable {
     } finally {
       try {
         stop(metadataAdmin);
+        if (cluster != null) {
+          cluster.close(); // the registration goes: the controller takes this broker's partitions
+        }
         groups.close();
         offsets.close();
       } finally {

@@ -43,17 +43,48 @@ final class BrokerMetadata {
         return clusterId;
       }
       String clusterId = newClusterId();
-      Properties properties = new Properties();
-      properties.setProperty("version", "1");
-      properties.setProperty("cluster.id", clusterId);
-      properties.setProperty("node.id", Integer.toString(nodeId));
-      StringWriter text = new StringWriter();
-      properties.store(text, "Sluice broker metadata");
-      DurableFile.replace(file, text.toString().getBytes(StandardCharsets.UTF_8));
+      store(file, nodeId, clusterId);
       return clusterId;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read or write " + file, e);
     }
+  }
+
+  /**
+   * Cluster mode: makes the directory belong to the cluster's id. A directory holding no data yet
+   * takes it; one that holds data of another cluster is refused (Kafka's
+   * InconsistentClusterIdException), so that a broker pointed at the wrong ZooKeeper does not mix
+   * two clusters' data.
+   */
+  static void adopt(Path dir, int nodeId, String stored, String cluster, boolean hasData) {
+    if (stored.equals(cluster)) {
+      return;
+    }
+    Path file = dir.resolve(FILE_NAME);
+    if (hasData) {
+      throw new IllegalStateException(
+          file
+              + " belongs to cluster "
+              + stored
+              + " but ZooKeeper holds cluster "
+              + cluster
+              + ": is zookeeper.connect (and its chroot) right?");
+    }
+    try {
+      store(file, nodeId, cluster);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + file, e);
+    }
+  }
+
+  private static void store(Path file, int nodeId, String clusterId) throws IOException {
+    Properties properties = new Properties();
+    properties.setProperty("version", "1");
+    properties.setProperty("cluster.id", clusterId);
+    properties.setProperty("node.id", Integer.toString(nodeId));
+    StringWriter text = new StringWriter();
+    properties.store(text, "Sluice broker metadata");
+    DurableFile.replace(file, text.toString().getBytes(StandardCharsets.UTF_8));
   }
 
   /** Kafka's cluster id shape: a random UUID as 22 characters of URL-safe base64. */

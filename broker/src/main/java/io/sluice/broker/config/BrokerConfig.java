@@ -45,7 +45,8 @@ public record BrokerConfig(
     LogConfig log,
     GroupConfig groups,
     int metricsPort,
-    String metricsHost) {
+    String metricsHost,
+    ZooKeeperConfig zooKeeper) {
 
   public BrokerConfig {
     maxConnectionsPerIpOverrides = Map.copyOf(maxConnectionsPerIpOverrides);
@@ -109,12 +110,13 @@ public record BrokerConfig(
       values.put(key, entry.getValue().trim());
     }
     Values v = new Values(values);
+    int nodeId = v.nodeId(raw);
     Endpoint listener = v.endpoint(ConfigKey.LISTENERS);
     String advertised = values.get(ConfigKey.ADVERTISED_LISTENERS);
     Endpoint advertisedListener =
         advertised.isEmpty() ? null : v.endpoint(ConfigKey.ADVERTISED_LISTENERS);
     return new BrokerConfig(
-        v.integer(ConfigKey.NODE_ID),
+        nodeId,
         listener,
         advertisedListener,
         v.integer(ConfigKey.NUM_PARTITIONS),
@@ -137,12 +139,18 @@ public record BrokerConfig(
         v.integer(ConfigKey.METRICS_PORT),
         values.get(ConfigKey.METRICS_HOST).isEmpty()
             ? listener.host()
-            : values.get(ConfigKey.METRICS_HOST));
+            : values.get(ConfigKey.METRICS_HOST),
+        v.zooKeeper());
   }
 
   /** Whether the metrics and health endpoint is on ({@code metrics.port} other than -1). */
   public boolean metricsEnabled() {
     return metricsPort >= 0;
+  }
+
+  /** True when {@code zookeeper.connect} is set: this broker is one of a cluster. */
+  public boolean clusterMode() {
+    return zooKeeper != null;
   }
 
   /** The address clients are told to use: the advertised listener, else the bound one. */
@@ -238,6 +246,43 @@ public record BrokerConfig(
             .build();
       } catch (IllegalArgumentException e) {
         throw new ConfigException("invalid log configuration: " + e.getMessage());
+      }
+    }
+
+    /**
+     * {@code broker.id} if set, else {@code node.id}; both set means they must agree. Cluster mode
+     * needs one of them set explicitly: two brokers on the default id would fight over it.
+     */
+    int nodeId(Map<String, String> given) {
+      int nodeId = integer(ConfigKey.NODE_ID);
+      int brokerId = integer(ConfigKey.BROKER_ID);
+      boolean nodeIdGiven = given.containsKey(ConfigKey.NODE_ID.key());
+      if (brokerId >= 0 && nodeIdGiven && brokerId != nodeId) {
+        throw new ConfigException(
+            "broker.id=" + brokerId + " and node.id=" + nodeId + " disagree; set one of them");
+      }
+      if (!raw.get(ConfigKey.ZOOKEEPER_CONNECT).isEmpty() && brokerId < 0 && !nodeIdGiven) {
+        throw new ConfigException(
+            "zookeeper.connect is set (cluster mode): set broker.id to this broker's unique id");
+      }
+      return brokerId >= 0 ? brokerId : nodeId;
+    }
+
+    /** Null in single-node mode. */
+    ZooKeeperConfig zooKeeper() {
+      String connect = raw.get(ConfigKey.ZOOKEEPER_CONNECT);
+      if (connect.isEmpty()) {
+        return null;
+      }
+      try {
+        String rack = raw.get(ConfigKey.BROKER_RACK);
+        return ZooKeeperConfig.parse(
+            connect,
+            integer(ConfigKey.ZOOKEEPER_SESSION_TIMEOUT_MS),
+            integer(ConfigKey.ZOOKEEPER_CONNECTION_TIMEOUT_MS),
+            rack.isEmpty() ? null : rack);
+      } catch (IllegalArgumentException e) {
+        throw bad(ConfigKey.ZOOKEEPER_CONNECT, e.getMessage());
       }
     }
 

@@ -171,7 +171,37 @@ public enum ConfigKey {
       Type.STRING,
       0,
       "Address the metrics endpoint binds. Empty: the host of the first listener (every"
-          + " interface if that is empty).");
+          + " interface if that is empty)."),
+  ZOOKEEPER_CONNECT(
+      "zookeeper.connect",
+      "",
+      Type.STRING,
+      0,
+      "host:port[,host:port...][/chroot] of a ZooKeeper ensemble: cluster mode. Empty: one node."),
+  ZOOKEEPER_SESSION_TIMEOUT_MS(
+      "zookeeper.session.timeout.ms",
+      "18000",
+      Type.INT,
+      1000,
+      "ZooKeeper session timeout: how long a broker may be unreachable before it counts as gone."),
+  ZOOKEEPER_CONNECTION_TIMEOUT_MS(
+      "zookeeper.connection.timeout.ms",
+      "18000",
+      Type.INT,
+      100,
+      "How long a starting broker waits for ZooKeeper (and a request for a reconnection)."),
+  BROKER_ID(
+      "broker.id",
+      "-1",
+      Type.INT,
+      -1,
+      "Kafka's ZooKeeper-era name for node.id; -1 means node.id. Cluster mode needs one of them set."),
+  BROKER_RACK(
+      "broker.rack",
+      "",
+      Type.STRING,
+      0,
+      "Rack (or zone) of this broker; cluster placement spreads partitions across racks.");
 
   /** How a value is parsed. */
   enum Type {

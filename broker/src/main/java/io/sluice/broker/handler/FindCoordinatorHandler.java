@@ -10,8 +10,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * This broker coordinates every group: the answer is this broker's address as {@link
- * ClusterMetadata} lists it. Transactions are not implemented, so a transactional id (key type 1)
+ * A group's coordinator is the broker that {@link ClusterMetadata#coordinatorNodeId} names (this
+ * broker on a single node; a hash of the group id over coordinator slots in a cluster). Transactions are not implemented, so a transactional id (key type 1)
  * gets {@code INVALID_REQUEST} with a message saying so: an error kafka-clients treats as fatal, so
  * {@code initTransactions()} fails at once with that message. ({@code COORDINATOR_NOT_AVAILABLE},
  * answered before, is retriable: the client retried until {@code max.block.ms}, 60 s, and then
@@ -31,40 +31,41 @@ final class FindCoordinatorHandler extends VersionedHandler {
     this.metadata = metadata;
   }
 
+  /** The group's coordinator as the metadata view names it, if that broker is up. */
+  private BrokerAddress coordinator(String groupId) {
+    return metadata.broker(metadata.coordinatorNodeId(groupId == null ? "" : groupId)).orElse(null);
+  }
+
   @Override
   public void handle(Request request, Responder responder) {
     short version = request.version();
     FindCoordinatorRequest req = FindCoordinatorRequest.read(request.reader(), version);
-    BrokerAddress self = metadata.broker(metadata.localNodeId()).orElse(null);
-    Errors error;
-    String message = null;
-    if (req.keyType() != GROUP) {
-      error = Errors.INVALID_REQUEST;
-      message = TRANSACTIONS_NOT_SUPPORTED;
-    } else {
-      error = self != null ? Errors.NONE : Errors.COORDINATOR_NOT_AVAILABLE;
-    }
+    boolean group = req.keyType() == GROUP;
     FindCoordinatorResponse response = new FindCoordinatorResponse();
     if (version < 4) {
-      response.setErrorCode(error.code());
+      Answer answer = answer(group, req.key());
+      response.setErrorCode(answer.error.code());
       if (version >= 1) {
-        response.setErrorMessage(message);
+        response.setErrorMessage(answer.message);
       }
-      if (error == Errors.NONE) {
-        response.setNodeId(self.nodeId()).setHost(self.host()).setPort(self.port());
+      BrokerAddress at = answer.coordinator;
+      if (at != null) {
+        response.setNodeId(at.nodeId()).setHost(at.host()).setPort(at.port());
       } else {
         response.setNodeId(-1).setHost("").setPort(-1);
       }
     } else {
       List<FindCoordinatorResponse.Coordinator> coordinators = new ArrayList<>();
       for (String key : req.coordinatorKeys()) {
+        Answer answer = answer(group, key);
         FindCoordinatorResponse.Coordinator out =
             new FindCoordinatorResponse.Coordinator()
                 .setKey(key)
-                .setErrorCode(error.code())
-                .setErrorMessage(message);
-        if (error == Errors.NONE) {
-          out.setNodeId(self.nodeId()).setHost(self.host()).setPort(self.port());
+                .setErrorCode(answer.error.code())
+                .setErrorMessage(answer.message);
+        BrokerAddress at = answer.coordinator;
+        if (at != null) {
+          out.setNodeId(at.nodeId()).setHost(at.host()).setPort(at.port());
         } else {
           out.setNodeId(-1).setHost("").setPort(-1);
         }
@@ -74,4 +75,17 @@ final class FindCoordinatorHandler extends VersionedHandler {
     }
     responder.respond(response, version);
   }
+
+  /** The answer for one key: a transactional id is refused, a group is found or not available. */
+  private Answer answer(boolean group, String key) {
+    if (!group) {
+      return new Answer(Errors.INVALID_REQUEST, TRANSACTIONS_NOT_SUPPORTED, null);
+    }
+    BrokerAddress coordinator = coordinator(key);
+    return coordinator != null
+        ? new Answer(Errors.NONE, null, coordinator)
+        : new Answer(Errors.COORDINATOR_NOT_AVAILABLE, null, null);
+  }
+
+  private record Answer(Errors error, String message, BrokerAddress coordinator) {}
 }

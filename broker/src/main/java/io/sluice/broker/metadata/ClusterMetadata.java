@@ -63,4 +63,12 @@ public interface ClusterMetadata {
 
   /** The partition's leader and replicas, or empty if the topic or the partition does not exist. */
   Optional<PartitionState> partition(String topic, int partition);
+
+  /**
+   * The node id of the broker that coordinates this consumer group, or -1 if none is available. The
+   * same answer on every broker that has the same view of the brokers.
+   */
+  default int coordinatorNodeId(String groupId) {
+    return localNodeId();
+  }
 }

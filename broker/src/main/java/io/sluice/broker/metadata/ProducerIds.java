@@ -29,6 +29,8 @@ public final class ProducerIds {
 
   private final Path file;
   private final Executor reserver;
+  private final long stride;
+  private final long offset;
   private final Object reserving = new Object();
   private long next;
   private long reservedEnd;
@@ -39,6 +41,20 @@ public final class ProducerIds {
   }
 
   public ProducerIds(Path dir, Executor reserver) {
+    this(dir, reserver, 1, 0);
+  }
+
+  /**
+   * Producer ids interleaved with other brokers' (cluster mode): the n-th id this broker hands out
+   * is {@code n * stride + offset}, so brokers with distinct offsets below the same stride never
+   * hand out the same id, without coordinating.
+   */
+  public ProducerIds(Path dir, Executor reserver, int stride, int offset) {
+    if (stride < 1 || offset < 0 || offset >= stride) {
+      throw new IllegalArgumentException("offset " + offset + " outside 0.." + (stride - 1));
+    }
+    this.stride = stride;
+    this.offset = offset;
     this.file = dir.resolve(FILE_NAME);
     this.reserver = reserver;
     try {
@@ -57,10 +73,11 @@ public final class ProducerIds {
   public CompletableFuture<Long> nextId() {
     synchronized (this) {
       if (next < reservedEnd) {
-        return CompletableFuture.completedFuture(next++);
+        return CompletableFuture.completedFuture(next++ * stride + offset);
       }
     }
-    return CompletableFuture.supplyAsync(this::nextIdReserving, reserver);
+    return CompletableFuture.supplyAsync(this::nextIdReserving, reserver)
+        .thenApply(n -> n * stride + offset);
   }
 
   /** Runs on the reserving executor: takes an id, reserving a new block first if none is left. */

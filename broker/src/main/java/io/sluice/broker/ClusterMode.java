@@ -1,0 +1,65 @@
+package io.sluice.broker;
+
+import io.sluice.broker.config.BrokerConfig;
+import io.sluice.broker.config.Endpoint;
+import io.sluice.broker.metadata.ClusterMetadata;
+import io.sluice.broker.metadata.TopicAdmin;
+import io.sluice.broker.storage.LogManager;
+import java.lang.reflect.InvocationTargetException;
+import java.util.concurrent.Executor;
+
+/**
+ * A broker's membership of a cluster ({@code zookeeper.connect} set): the metadata view and topic
+ * administration the handlers use instead of the single-node ones, and the registration made once
+ * the listener is bound.
+ *
+ * <p>The implementation ({@code io.sluice.broker.cluster.ZkClusterMode}) is loaded by name, only in
+ * cluster mode, so that a single-node broker loads no ZooKeeper or Curator class at all: this
+ * interface names none of their types.
+ */
+public interface ClusterMode extends AutoCloseable {
+  String IMPLEMENTATION = "io.sluice.broker.cluster.ZkClusterMode";
+
+  /**
+   * Broker ids in cluster mode are below this: producer ids are interleaved by broker id with this
+   * stride, so that two brokers never hand out the same one.
+   */
+  int MAX_BROKERS = 1024;
+
+  /** The cluster's id (made by the first broker, shared by all). */
+  String clusterId();
+
+  ClusterMetadata metadata();
+
+  TopicAdmin topicAdmin();
+
+  /** Registers this broker with the address clients reach it at; joins the controller election. */
+  void register(Endpoint advertised);
+
+  /** Leaves the cluster (the registration goes, another controller is elected). */
+  @Override
+  void close();
+
+  /**
+   * Connects to the cluster: reads its state and makes this broker's logs follow it.
+   *
+   * @param proposedClusterId the id a new cluster gets (this broker's stored one if it has one)
+   * @param admin the thread topic administration runs on
+   */
+  static ClusterMode join(
+      BrokerConfig config, LogManager logs, String proposedClusterId, Executor admin) {
+    try {
+      return (ClusterMode)
+          Class.forName(IMPLEMENTATION)
+              .getMethod("join", BrokerConfig.class, LogManager.class, String.class, Executor.class)
+              .invoke(null, config, logs, proposedClusterId, admin);
+    } catch (InvocationTargetException e) {
+      if (e.getCause() instanceof RuntimeException runtime) {
+        throw runtime;
+      }
+      throw new IllegalStateException("cannot join the cluster: " + e.getCause(), e.getCause());
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException("cluster mode is not available: " + e, e);
+    }
+  }
+}

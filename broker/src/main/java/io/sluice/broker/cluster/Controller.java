@@ -1,0 +1,390 @@
+package io.sluice.broker.cluster;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.api.transaction.CuratorOp;
+import org.apache.curator.framework.api.transaction.CuratorTransactionResult;
+import org.apache.curator.framework.recipes.leader.LeaderLatch;
+import org.apache.curator.framework.recipes.leader.LeaderLatchListener;
+import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.data.Stat;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The controller: every broker runs one; the one elected through a Curator {@code LeaderLatch} on
+ * {@code /controller} is active. The active controller owns the partition states:
+ *
+ * <ul>
+ *   <li>a new topic's assignment gets one state per partition, led by its replica if that broker is
+ *       live, else offline (leader -1);
+ *   <li>a partition whose leader is not registered goes offline (leader -1); when its replica
+ *       registers again it leads again; every such change bumps the leader epoch;
+ *   <li>a deletion request ({@code /admin/delete_topics/{t}}) removes the topic's znodes and the
+ *       request.
+ * </ul>
+ *
+ * <p>Fencing: on election the controller increments {@code /controller_epoch} in a transaction that
+ * also checks its own latch node still exists (so a deposed controller cannot bump it), and every
+ * later write is a transaction that first checks {@code /controller_epoch}'s znode version. A
+ * controller whose check fails has been replaced and stops. State znodes are written with their
+ * version too; on a conflict the state is read again (KAFKA-2729).
+ *
+ * <p>How: any change to the cached cluster state, and the election itself, schedule one full
+ * reconciliation that reads the relevant znodes from ZooKeeper (not the cache) and writes what
+ * differs. Cheap at Sluice's scale, and a new controller needs no special recovery. Events are
+ * coalesced; everything runs on one thread ({@code sluice-controller}).
+ *
+ * <p>Thread safety: all state is confined to the controller thread except {@link #active}.
+ */
+final class Controller implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Controller.class);
+  private static final long RETRY_MS = 500;
+
+  private final CuratorFramework client;
+  private final int brokerId;
+  private final LeaderLatch latch;
+  private final ScheduledExecutorService thread;
+  private final AtomicBoolean pending = new AtomicBoolean();
+  private volatile boolean active;
+  private volatile boolean closed;
+  private int epoch = -1;
+  private int epochZkVersion = -1;
+
+  Controller(CuratorFramework client, int brokerId) {
+    this.client = client;
+    this.brokerId = brokerId;
+    this.latch = new LeaderLatch(client, ZkPaths.CONTROLLER, Integer.toString(brokerId));
+    this.thread =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "sluice-controller");
+              t.setDaemon(true);
+              return t;
+            });
+  }
+
+  void start() throws Exception {
+    latch.addListener(
+        new LeaderLatchListener() {
+          @Override
+          public void isLeader() {
+            submit(Controller.this::elected);
+          }
+
+          @Override
+          public void notLeader() {
+            submit(Controller.this::resigned);
+          }
+        });
+    latch.start();
+  }
+
+  /** True while this broker is the active controller (elected and its epoch written). */
+  boolean active() {
+    return active;
+  }
+
+  /** The epoch this controller writes with, -1 if it is not active. */
+  int epoch() {
+    return active ? epoch : -1;
+  }
+
+  /** Something changed in ZooKeeper: reconcile once (coalesced) if active. */
+  void changed() {
+    if (active && pending.compareAndSet(false, true)) {
+      submit(this::reconcile);
+    }
+  }
+
+  private void submit(Runnable task) {
+    try {
+      thread.execute(task);
+    } catch (RejectedExecutionException e) {
+      // closing
+    }
+  }
+
+  private void retryLater() {
+    if (!closed && pending.compareAndSet(false, true)) {
+      try {
+        thread.schedule(this::reconcile, RETRY_MS, TimeUnit.MILLISECONDS);
+      } catch (RejectedExecutionException e) {
+        // closing
+      }
+    }
+  }
+
+  private void elected() {
+    if (closed || !latch.hasLeadership()) {
+      return;
+    }
+    try {
+      if (!bumpEpoch()) {
+        log.info("broker {} lost the election while taking over", brokerId);
+        return;
+      }
+      active = true;
+      log.info("broker {} is the controller, epoch {}", brokerId, epoch);
+      pending.set(true);
+      reconcile();
+    } catch (Exception e) {
+      log.warn("broker {}: taking over as controller failed; retrying", brokerId, e);
+      try {
+        thread.schedule(this::elected, RETRY_MS, TimeUnit.MILLISECONDS);
+      } catch (RejectedExecutionException closing) {
+        // closing
+      }
+    }
+  }
+
+  private void resigned() {
+    if (active) {
+      log.info("broker {} is no longer the controller", brokerId);
+    }
+    active = false;
+  }
+
+  /**
+   * Increments {@code /controller_epoch}, checking in the same transaction that this broker's latch
+   * node still exists. False if it does not (no longer elected).
+   */
+  private boolean bumpEpoch() throws Exception {
+    String ours = latch.getOurPath();
+    if (ours == null) {
+      return false;
+    }
+    while (true) {
+      Stat stat = new Stat();
+      int current;
+      try {
+        current =
+            ZkJson.integer(
+                client.getData().storingStatIn(stat).forPath(ZkPaths.CONTROLLER_EPOCH),
+                ZkPaths.CONTROLLER_EPOCH);
+      } catch (KeeperException.NoNodeException e) {
+        current = 0;
+        stat = null;
+      }
+      int next = current + 1;
+      CuratorOp write =
+          stat == null
+              ? client.transactionOp().create().forPath(ZkPaths.CONTROLLER_EPOCH, ZkJson.integer(1))
+              : client
+                  .transactionOp()
+                  .setData()
+                  .withVersion(stat.getVersion())
+                  .forPath(ZkPaths.CONTROLLER_EPOCH, ZkJson.integer(next));
+      try {
+        List<CuratorTransactionResult> results =
+            client.transaction().forOperations(client.transactionOp().check().forPath(ours), write);
+        Stat written = results.get(1).getResultStat();
+        epoch = next;
+        epochZkVersion = written != null ? written.getVersion() : 0;
+        return true;
+      } catch (KeeperException.NoNodeException e) {
+        if (client.checkExists().forPath(ours) == null) {
+          return false;
+        }
+      } catch (KeeperException.BadVersionException | KeeperException.NodeExistsException e) {
+        // another controller bumped it at the same moment; read again
+      }
+    }
+  }
+
+  private void reconcile() {
+    pending.set(false);
+    if (!active || closed) {
+      return;
+    }
+    try {
+      Map<Integer, Long> live = new HashMap<>();
+      for (String id : children(ZkPaths.BROKER_IDS)) {
+        Stat stat = client.checkExists().forPath(ZkPaths.BROKER_IDS + "/" + id);
+        if (stat != null) {
+          live.put(Integer.parseInt(id), stat.getCzxid());
+        }
+      }
+      Set<String> deleting = new HashSet<>(children(ZkPaths.DELETE_TOPICS));
+      for (String topic : deleting) {
+        deleteTopic(topic);
+      }
+      for (String topic : children(ZkPaths.TOPICS)) {
+        if (!deleting.contains(topic)) {
+          reconcileTopic(topic, live);
+        }
+      }
+    } catch (Fenced e) {
+      active = false;
+      log.warn(
+          "broker {}: controller epoch {} was superseded; no longer acting as controller",
+          brokerId,
+          epoch);
+      if (latch.hasLeadership()) {
+        submit(this::elected); // still holding the latch: take over again with a new epoch
+      }
+    } catch (KeeperException.ConnectionLossException | KeeperException.SessionExpiredException e) {
+      log.info("controller {}: ZooKeeper unreachable ({}); will retry", brokerId, e.code());
+      retryLater();
+    } catch (Exception e) {
+      log.warn("controller {}: reconciliation failed; will retry", brokerId, e);
+      retryLater();
+    }
+  }
+
+  private void reconcileTopic(String topic, Map<Integer, Long> live) throws Exception {
+    byte[] data;
+    try {
+      data = client.getData().forPath(ZkPaths.topic(topic));
+    } catch (KeeperException.NoNodeException e) {
+      return;
+    }
+    List<List<Integer>> replicas = ZkJson.assignment(topic, data);
+    for (int p = 0; p < replicas.size(); p++) {
+      int replica = replicas.get(p).get(0);
+      int wanted = live.containsKey(replica) ? replica : PartitionState.NO_LEADER;
+      long brokerEpoch = live.getOrDefault(replica, -1L);
+      String path = ZkPaths.partitionState(topic, p);
+      Stat stat = new Stat();
+      PartitionState state;
+      try {
+        state = ZkJson.partitionState(path, client.getData().storingStatIn(stat).forPath(path));
+      } catch (KeeperException.NoNodeException e) {
+        state = null;
+      }
+      if (state == null) {
+        ensureParent(ZkPaths.partition(topic, p));
+        PartitionState created = new PartitionState(wanted, 0, replicas.get(p), epoch, brokerEpoch);
+        writeFenced(
+            client.transactionOp().create().forPath(path, ZkJson.partitionState(created)), path);
+        log.info("controller {}: {}-{} created, leader {}", brokerId, topic, p, wanted);
+      } else if (state.leader() != wanted || state.leaderBrokerEpoch() != brokerEpoch) {
+        // A new leader, offline, or the same broker in a new incarnation (restarted, or
+        // registered again after its session expired): a new leader epoch either way.
+        PartitionState next =
+            new PartitionState(
+                wanted, state.leaderEpoch() + 1, replicas.get(p), epoch, brokerEpoch);
+        writeFenced(
+            client
+                .transactionOp()
+                .setData()
+                .withVersion(stat.getVersion())
+                .forPath(path, ZkJson.partitionState(next)),
+            path);
+        log.info(
+            "controller {}: {}-{} leader {} -> {} (leader epoch {})",
+            brokerId,
+            topic,
+            p,
+            state.leader(),
+            wanted,
+            next.leaderEpoch());
+      }
+    }
+  }
+
+  private void deleteTopic(String topic) throws Exception {
+    List<CuratorOp> ops = new ArrayList<>();
+    if (client.checkExists().forPath(ZkPaths.topic(topic)) != null) {
+      for (String p : children(ZkPaths.partitions(topic))) {
+        String partition = ZkPaths.partitions(topic) + "/" + p;
+        for (String child : children(partition)) {
+          ops.add(client.transactionOp().delete().forPath(partition + "/" + child));
+        }
+        ops.add(client.transactionOp().delete().forPath(partition));
+      }
+      if (client.checkExists().forPath(ZkPaths.partitions(topic)) != null) {
+        ops.add(client.transactionOp().delete().forPath(ZkPaths.partitions(topic)));
+      }
+      ops.add(client.transactionOp().delete().forPath(ZkPaths.topic(topic)));
+    }
+    ops.add(client.transactionOp().delete().forPath(ZkPaths.deleteTopic(topic)));
+    writeFenced(ops, ZkPaths.topic(topic));
+    log.info("controller {}: topic {} deleted", brokerId, topic);
+  }
+
+  private void ensureParent(String path) throws Exception {
+    try {
+      client.create().creatingParentsIfNeeded().forPath(path);
+    } catch (KeeperException.NodeExistsException e) {
+      // there already
+    }
+  }
+
+  private void writeFenced(CuratorOp op, String what) throws Exception {
+    writeFenced(List.of(op), what);
+  }
+
+  /**
+   * Runs {@code ops} after a check of the controller epoch's znode version, all or nothing. Throws
+   * {@link Fenced} if the epoch moved on; on any other conflict (a znode changed since it was read)
+   * schedules another reconciliation and returns.
+   */
+  private void writeFenced(List<CuratorOp> ops, String what) throws Exception {
+    List<CuratorOp> all = new ArrayList<>(ops.size() + 1);
+    all.add(
+        client
+            .transactionOp()
+            .check()
+            .withVersion(epochZkVersion)
+            .forPath(ZkPaths.CONTROLLER_EPOCH));
+    all.addAll(ops);
+    try {
+      client.transaction().forOperations(all);
+    } catch (KeeperException.BadVersionException
+        | KeeperException.NoNodeException
+        | KeeperException.NodeExistsException
+        | KeeperException.NotEmptyException e) {
+      Stat stat = client.checkExists().forPath(ZkPaths.CONTROLLER_EPOCH);
+      if (stat == null || stat.getVersion() != epochZkVersion) {
+        throw new Fenced();
+      }
+      log.info("controller {}: {} changed under it ({}); reading again", brokerId, what, e.code());
+      retryLater();
+    }
+  }
+
+  private List<String> children(String path) throws Exception {
+    try {
+      return client.getChildren().forPath(path);
+    } catch (KeeperException.NoNodeException e) {
+      return List.of();
+    }
+  }
+
+  /** The controller epoch moved on: another controller was elected. */
+  private static final class Fenced extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    Fenced() {
+      super(null, null, false, false);
+    }
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    active = false;
+    thread.shutdownNow();
+    try {
+      thread.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    try {
+      latch.close();
+    } catch (Exception e) {
+      log.debug("closing the controller latch", e);
+    }
+  }
+}

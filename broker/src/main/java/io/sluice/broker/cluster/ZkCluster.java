@@ -1,0 +1,360 @@
+package io.sluice.broker.cluster;
+
+import io.sluice.broker.config.ZooKeeperConfig;
+import io.sluice.protocol.Errors;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.framework.state.SessionConnectionStateErrorPolicy;
+import org.apache.curator.retry.ExponentialBackoffRetry;
+import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.client.ZKClientConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * This broker's membership of a cluster on ZooKeeper: the Curator client, the {@link ClusterCache},
+ * the {@link BrokerRegistrar}, the {@link Controller}, and the requests a broker makes of the
+ * cluster (create or delete a topic, find a group's coordinator, "do I lead this partition?").
+ *
+ * <p>Lifecycle: {@link #connect} (before the listener is bound: it yields the cluster id), then
+ * {@link #register} once the advertised address is known, then {@link #close}. Topic creation and
+ * deletion block (they are called on the topic-admin thread); everything else is a read of the
+ * current snapshot.
+ *
+ * <p>Topic creation follows Kafka's ZooKeeper-era path: the broker that receives CreateTopics
+ * computes the placement from the live brokers it knows and writes {@code /brokers/topics/{t}} (the
+ * create fails if the topic exists, so two concurrent creations of one name give one success); the
+ * controller sees the new topic and writes the partition states; the broker answers once its cache
+ * shows them. Deletion writes {@code /admin/delete_topics/{t}} and waits for the controller to
+ * remove the topic. While ZooKeeper is unreachable or no controller is elected both are refused
+ * with {@code NOT_CONTROLLER} (retriable: clients retry until it is back).
+ *
+ * <p>Thread-safe.
+ */
+public final class ZkCluster implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(ZkCluster.class);
+
+  /**
+   * Coordinator slots groups are hashed over, like Kafka's 50 {@code __consumer_offsets}
+   * partitions; slot {@code s} belongs to the {@code s mod n}-th live broker in id order.
+   */
+  public static final int COORDINATOR_SLOTS = 50;
+
+  private final ZooKeeperConfig config;
+  private final int brokerId;
+  private final CuratorFramework client;
+  private final ClusterCache cache;
+  private final String clusterId;
+  private final ExecutorService registrations;
+  private BrokerRegistrar registrar;
+  private Controller controller;
+
+  private ZkCluster(
+      ZooKeeperConfig config,
+      int brokerId,
+      CuratorFramework client,
+      ClusterCache cache,
+      String clusterId) {
+    this.config = config;
+    this.brokerId = brokerId;
+    this.client = client;
+    this.cache = cache;
+    this.clusterId = clusterId;
+    this.registrations =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "sluice-cluster-registration");
+              t.setDaemon(true);
+              return t;
+            });
+  }
+
+  /**
+   * Connects to ZooKeeper (waiting up to {@code zookeeper.connection.timeout.ms}), reads or makes
+   * the cluster id and loads the cluster state.
+   *
+   * @param proposedClusterId the id to give a new cluster (this broker's stored one, or a new one)
+   */
+  public static ZkCluster connect(ZooKeeperConfig config, int brokerId, String proposedClusterId) {
+    ZKClientConfig zkConfig = new ZKClientConfig();
+    zkConfig.setProperty(ZKClientConfig.ENABLE_CLIENT_SASL_KEY, "false");
+    CuratorFramework client =
+        CuratorFrameworkFactory.builder()
+            .connectString(config.servers())
+            .namespace(config.chroot().isEmpty() ? null : config.chroot())
+            .sessionTimeoutMs(config.sessionTimeoutMs())
+            .connectionTimeoutMs(config.connectionTimeoutMs())
+            .retryPolicy(new ExponentialBackoffRetry(100, 3))
+            // Recipes (the controller latch) give up only on a lost session, not on every
+            // disconnection: a short ZooKeeper outage does not move the controller.
+            .connectionStateErrorPolicy(new SessionConnectionStateErrorPolicy())
+            .zkClientConfig(zkConfig)
+            .build();
+    ClusterCache cache = null;
+    try {
+      client.start();
+      if (!client.blockUntilConnected(config.connectionTimeoutMs(), TimeUnit.MILLISECONDS)) {
+        throw new IllegalStateException(
+            "cannot reach ZooKeeper at "
+                + config.servers()
+                + " within zookeeper.connection.timeout.ms="
+                + config.connectionTimeoutMs());
+      }
+      String clusterId = clusterId(client, proposedClusterId);
+      cache = new ClusterCache(client);
+      cache.start(config.connectionTimeoutMs());
+      return new ZkCluster(config, brokerId, client, cache, clusterId);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      close(cache, client);
+      throw new IllegalStateException("interrupted while connecting to ZooKeeper", e);
+    } catch (RuntimeException e) {
+      close(cache, client);
+      throw e;
+    } catch (Exception e) {
+      close(cache, client);
+      throw new IllegalStateException("cannot join the cluster: " + e, e);
+    }
+  }
+
+  private static void close(ClusterCache cache, CuratorFramework client) {
+    if (cache != null) {
+      cache.close();
+    }
+    client.close();
+  }
+
+  private static String clusterId(CuratorFramework client, String proposed) throws Exception {
+    try {
+      client
+          .create()
+          .creatingParentsIfNeeded()
+          .forPath(ZkPaths.CLUSTER_ID, ZkJson.clusterId(proposed));
+      log.info("new cluster {} in ZooKeeper", proposed);
+      return proposed;
+    } catch (KeeperException.NodeExistsException e) {
+      return ZkJson.clusterId(client.getData().forPath(ZkPaths.CLUSTER_ID));
+    }
+  }
+
+  /**
+   * Registers this broker with its advertised address and joins the controller election. Waits for
+   * a stale registration of this id (a previous life of this broker) to expire.
+   */
+  public void register(String host, int port) {
+    registrar =
+        new BrokerRegistrar(
+            client, brokerId, ZkJson.brokerRegistration(host, port, config.rack()), registrations);
+    try {
+      registrar.start(2L * config.sessionTimeoutMs() + config.connectionTimeoutMs());
+      controller = new Controller(client, brokerId);
+      cache.addListener(s -> controller.changed());
+      controller.start();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while registering", e);
+    } catch (RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot join the controller election: " + e, e);
+    }
+  }
+
+  public String clusterId() {
+    return clusterId;
+  }
+
+  public int brokerId() {
+    return brokerId;
+  }
+
+  /** The broker epoch (czxid of the registration), -1 while not registered. */
+  public long brokerEpoch() {
+    return registrar == null ? -1 : registrar.epoch();
+  }
+
+  /** True while this broker is the active controller. */
+  public boolean isController() {
+    return controller != null && controller.active();
+  }
+
+  /** The current controller epoch if this broker is the active controller, else -1. */
+  public int controllerEpoch() {
+    return controller == null ? -1 : controller.epoch();
+  }
+
+  public ClusterSnapshot snapshot() {
+    return cache.snapshot();
+  }
+
+  /** Called on the cache thread with every new snapshot, after the ones added before. */
+  public void addListener(Consumer<ClusterSnapshot> listener) {
+    cache.addListener(listener);
+  }
+
+  /**
+   * Whether this broker leads the partition now: the cluster state names it leader and it is
+   * registered (a broker whose session expired leads nothing until it has registered again).
+   */
+  public boolean leads(ClusterSnapshot snapshot, String topic, int partition) {
+    if (brokerEpoch() < 0) {
+      return false;
+    }
+    TopicInfo info = snapshot.topic(topic);
+    return info != null
+        && partition >= 0
+        && partition < info.partitionCount()
+        && info.leader(partition) == brokerId;
+  }
+
+  /** The coordinator of a group: its slot's broker, or null when no broker is live. */
+  public static BrokerInfo coordinator(ClusterSnapshot snapshot, String groupId) {
+    List<BrokerInfo> live = new ArrayList<>(snapshot.brokers().values());
+    if (live.isEmpty()) {
+      return null;
+    }
+    int slot = (groupId.hashCode() & 0x7fffffff) % COORDINATOR_SLOTS;
+    return live.get(slot % live.size());
+  }
+
+  /** The outcome of a topic creation or deletion: an error code and, for failures, why. */
+  public record Outcome(Errors error, String message) {
+    static final Outcome OK = new Outcome(Errors.NONE, null);
+  }
+
+  /**
+   * Creates a topic: places its partitions on the live brokers and writes the assignment, then
+   * waits up to {@code timeoutMs} for the controller's partition states. Blocks.
+   */
+  public Outcome createTopic(String topic, int partitions, boolean validateOnly, long timeoutMs) {
+    Outcome refused = refuseChanges();
+    if (refused != null) {
+      return refused;
+    }
+    ClusterSnapshot snapshot = cache.snapshot();
+    if (snapshot.topics().containsKey(topic)) {
+      return new Outcome(
+          Errors.TOPIC_ALREADY_EXISTS,
+          snapshot.deleting().contains(topic)
+              ? "topic '" + topic + "' is being deleted"
+              : "topic '" + topic + "' already exists");
+    }
+    List<List<Integer>> assignment =
+        Placement.assign(partitions, snapshot.brokers().values(), snapshot.assignedCounts());
+    if (validateOnly) {
+      return Outcome.OK;
+    }
+    try {
+      client
+          .create()
+          .creatingParentsIfNeeded()
+          .forPath(ZkPaths.topic(topic), ZkJson.assignment(assignment));
+    } catch (KeeperException.NodeExistsException e) {
+      return new Outcome(Errors.TOPIC_ALREADY_EXISTS, "topic '" + topic + "' already exists");
+    } catch (Exception e) {
+      return zooKeeperFailure("create topic '" + topic + "'", e);
+    }
+    log.info("topic {} assigned: {}", topic, assignment);
+    ClusterSnapshot done =
+        await(
+            s -> {
+              TopicInfo info = s.topic(topic);
+              return info != null && info.complete();
+            },
+            timeoutMs);
+    if (done == null) {
+      return new Outcome(
+          Errors.REQUEST_TIMED_OUT,
+          "topic '" + topic + "' is assigned but the controller has not elected its leaders yet");
+    }
+    return Outcome.OK;
+  }
+
+  /** Asks the controller to delete a topic and waits up to {@code timeoutMs} for it. Blocks. */
+  public Outcome deleteTopic(String topic, long timeoutMs) {
+    Outcome refused = refuseChanges();
+    if (refused != null) {
+      return refused;
+    }
+    if (!cache.snapshot().topics().containsKey(topic)) {
+      return new Outcome(Errors.UNKNOWN_TOPIC_OR_PARTITION, "no topic '" + topic + "'");
+    }
+    try {
+      client.create().creatingParentsIfNeeded().forPath(ZkPaths.deleteTopic(topic));
+    } catch (KeeperException.NodeExistsException e) {
+      // already requested: wait for it like the first requester
+    } catch (Exception e) {
+      return zooKeeperFailure("delete topic '" + topic + "'", e);
+    }
+    if (await(s -> !s.topics().containsKey(topic), timeoutMs) == null) {
+      return new Outcome(
+          Errors.REQUEST_TIMED_OUT,
+          "deletion of topic '" + topic + "' is requested but the controller has not done it yet");
+    }
+    return Outcome.OK;
+  }
+
+  private static final Outcome UNREACHABLE =
+      new Outcome(
+          Errors.NOT_CONTROLLER,
+          "ZooKeeper is unreachable: topics cannot be created or deleted until it is back");
+
+  private Outcome refuseChanges() {
+    if (!client.getZookeeperClient().isConnected()) {
+      return UNREACHABLE;
+    }
+    if (cache.snapshot().controllerId() < 0) {
+      return new Outcome(Errors.NOT_CONTROLLER, "no controller is elected at the moment");
+    }
+    return null;
+  }
+
+  private static Outcome zooKeeperFailure(String what, Exception e) {
+    if (e instanceof InterruptedException) {
+      Thread.currentThread().interrupt();
+    }
+    if (e instanceof KeeperException.ConnectionLossException
+        || e instanceof KeeperException.SessionExpiredException) {
+      return UNREACHABLE;
+    }
+    return new Outcome(Errors.NOT_CONTROLLER, "cannot " + what + " in ZooKeeper: " + e);
+  }
+
+  private ClusterSnapshot await(
+      java.util.function.Predicate<ClusterSnapshot> condition, long timeoutMs) {
+    try {
+      return cache.await(condition, timeoutMs);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return null;
+    }
+  }
+
+  /** For tests: the Curator client (to kill its session). */
+  CuratorFramework client() {
+    return client;
+  }
+
+  /**
+   * Leaves the cluster: stops the controller (another broker takes over at once), the registration
+   * and the cache, and closes the session, which removes the registration.
+   */
+  @Override
+  public void close() {
+    if (controller != null) {
+      controller.close();
+    }
+    if (registrar != null) {
+      registrar.close();
+    }
+    registrations.shutdownNow();
+    cache.close();
+    client.close();
+  }
+}

@@ -1,0 +1,120 @@
+package io.sluice.broker.cluster;
+
+import io.sluice.broker.metadata.BrokerAddress;
+import io.sluice.broker.metadata.ClusterMetadata;
+import io.sluice.broker.metadata.PartitionState;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The handlers' metadata view in cluster mode, answered from the last snapshot this broker has
+ * applied (its local logs exist for every partition it is shown to lead).
+ *
+ * <p>What it shows: live brokers; topics whose partition states the controller has written, not
+ * being deleted; each partition's leader, or -1 when it is offline, when its leader is not
+ * registered any more, or when it is this broker and this broker is fenced (not registered on its
+ * current ZooKeeper session). Leader epochs come from ZooKeeper, where only the controller writes
+ * them, each one higher than the last.
+ *
+ * <p>Thread-safe and lock-free: one volatile read of an immutable view per call.
+ */
+final class ZkClusterMetadata implements ClusterMetadata {
+  private final ZkCluster cluster;
+  private volatile View view;
+
+  /** One snapshot turned into what the handlers ask for. Immutable. */
+  private record View(ClusterSnapshot snapshot, List<BrokerAddress> brokers, Set<String> topics) {}
+
+  ZkClusterMetadata(ZkCluster cluster) {
+    this.cluster = cluster;
+    this.view = viewOf(ClusterSnapshot.EMPTY);
+  }
+
+  /** Publishes a snapshot; called on the cluster cache thread after the local logs follow it. */
+  void publish(ClusterSnapshot snapshot) {
+    view = viewOf(snapshot);
+  }
+
+  private static View viewOf(ClusterSnapshot snapshot) {
+    List<BrokerAddress> brokers = new ArrayList<>();
+    for (BrokerInfo broker : snapshot.brokers().values()) {
+      brokers.add(new BrokerAddress(broker.id(), broker.host(), broker.port()));
+    }
+    Set<String> topics = new TreeSet<>();
+    snapshot
+        .topics()
+        .forEach(
+            (name, info) -> {
+              if (info.complete() && !snapshot.deleting().contains(name)) {
+                topics.add(name);
+              }
+            });
+    return new View(
+        snapshot, Collections.unmodifiableList(brokers), Collections.unmodifiableSet(topics));
+  }
+
+  @Override
+  public int localNodeId() {
+    return cluster.brokerId();
+  }
+
+  @Override
+  public String clusterId() {
+    return cluster.clusterId();
+  }
+
+  @Override
+  public int controllerId() {
+    return view.snapshot().controllerId();
+  }
+
+  @Override
+  public List<BrokerAddress> brokers() {
+    return view.brokers();
+  }
+
+  @Override
+  public Set<String> topics() {
+    return view.topics();
+  }
+
+  @Override
+  public int partitionCount(String topic) {
+    View v = view;
+    return topic != null && v.topics().contains(topic)
+        ? v.snapshot().topics().get(topic).partitionCount()
+        : 0;
+  }
+
+  @Override
+  public Optional<PartitionState> partition(String topic, int partition) {
+    View v = view;
+    if (topic == null || !v.topics().contains(topic)) {
+      return Optional.empty();
+    }
+    TopicInfo info = v.snapshot().topics().get(topic);
+    if (partition < 0 || partition >= info.partitionCount()) {
+      return Optional.empty();
+    }
+    io.sluice.broker.cluster.PartitionState state = info.states().get(partition);
+    int leader = state.leader();
+    boolean leaderLive = v.snapshot().brokers().containsKey(leader);
+    boolean fencedSelf = leader == cluster.brokerId() && cluster.brokerEpoch() < 0;
+    if (!leaderLive || fencedSelf) {
+      leader = io.sluice.broker.cluster.PartitionState.NO_LEADER;
+    }
+    return Optional.of(
+        new PartitionState(
+            leader, state.leaderEpoch(), info.replicas().get(partition), state.isr()));
+  }
+
+  @Override
+  public int coordinatorNodeId(String groupId) {
+    BrokerInfo coordinator = ZkCluster.coordinator(view.snapshot(), groupId);
+    return coordinator == null ? -1 : coordinator.id();
+  }
+}

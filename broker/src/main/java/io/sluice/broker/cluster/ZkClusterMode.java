@@ -1,0 +1,92 @@
+package io.sluice.broker.cluster;
+
+import io.sluice.broker.ClusterMode;
+import io.sluice.broker.config.BrokerConfig;
+import io.sluice.broker.config.Endpoint;
+import io.sluice.broker.metadata.ClusterMetadata;
+import io.sluice.broker.metadata.TopicAdmin;
+import io.sluice.broker.storage.LogManager;
+import java.util.concurrent.Executor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Cluster mode on ZooKeeper: wires {@link ZkCluster} to the broker. Every new cluster snapshot is
+ * applied in order, on the cache thread, before it is published: the local logs follow it ({@link
+ * LocalReplicas}), then the handlers' view shows it ({@link ZkClusterMetadata}). Loaded by name
+ * from {@link ClusterMode#join}. Thread-safe.
+ */
+public final class ZkClusterMode implements ClusterMode {
+  private static final Logger log = LoggerFactory.getLogger(ZkClusterMode.class);
+
+  private final ZkCluster cluster;
+  private final LocalReplicas replicas;
+  private final ZkClusterMetadata metadata;
+  private final ZkTopicAdmin admin;
+  private long applied = -1;
+
+  private ZkClusterMode(ZkCluster cluster, LogManager logs, Executor adminThread) {
+    this.cluster = cluster;
+    this.replicas = new LocalReplicas(cluster.brokerId(), logs);
+    this.metadata = new ZkClusterMetadata(cluster);
+    this.admin = new ZkTopicAdmin(cluster, adminThread);
+  }
+
+  /** Called reflectively by {@link ClusterMode#join}. */
+  public static ClusterMode join(
+      BrokerConfig config, LogManager logs, String proposedClusterId, Executor admin) {
+    if (config.nodeId() >= ClusterMode.MAX_BROKERS) {
+      throw new IllegalArgumentException(
+          "broker.id " + config.nodeId() + " must be below " + ClusterMode.MAX_BROKERS);
+    }
+    ZkCluster cluster = ZkCluster.connect(config.zooKeeper(), config.nodeId(), proposedClusterId);
+    try {
+      ZkClusterMode mode = new ZkClusterMode(cluster, logs, admin);
+      cluster.addListener(mode::apply);
+      mode.apply(cluster.snapshot());
+      return mode;
+    } catch (RuntimeException e) {
+      cluster.close();
+      throw e;
+    }
+  }
+
+  /** Applies a snapshot unless a newer one was applied already. */
+  private synchronized void apply(ClusterSnapshot snapshot) {
+    if (snapshot.generation() <= applied) {
+      return;
+    }
+    applied = snapshot.generation();
+    try {
+      replicas.apply(snapshot);
+    } catch (RuntimeException e) {
+      log.error("broker {}: local logs do not follow the cluster state", cluster.brokerId(), e);
+    }
+    metadata.publish(snapshot);
+  }
+
+  @Override
+  public String clusterId() {
+    return cluster.clusterId();
+  }
+
+  @Override
+  public ClusterMetadata metadata() {
+    return metadata;
+  }
+
+  @Override
+  public TopicAdmin topicAdmin() {
+    return admin;
+  }
+
+  @Override
+  public void register(Endpoint advertised) {
+    cluster.register(advertised.host(), advertised.port());
+  }
+
+  @Override
+  public void close() {
+    cluster.close();
+  }
+}

@@ -1,0 +1,158 @@
+package io.sluice.broker.cluster;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The JSON of the znodes in {@link ZkPaths}, in Kafka's ZooKeeper-era shapes (fields Sluice does
+ * not use are written with Kafka's defaults so Kafka's tools can read them, and ignored when read).
+ * A znode that cannot be parsed throws {@link IllegalStateException} naming it. Stateless and
+ * thread-safe.
+ */
+final class ZkJson {
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+
+  private ZkJson() {}
+
+  /** {@code /brokers/ids/{id}}: Kafka's version 5 registration. */
+  static byte[] brokerRegistration(String host, int port, String rack) {
+    ObjectNode node = MAPPER.createObjectNode();
+    node.put("version", 5);
+    node.put("host", host);
+    node.put("port", port);
+    node.put("jmx_port", -1);
+    node.put("timestamp", Long.toString(System.currentTimeMillis()));
+    node.putArray("endpoints").add("PLAINTEXT://" + hostForUrl(host) + ":" + port);
+    node.putObject("listener_security_protocol_map").put("PLAINTEXT", "PLAINTEXT");
+    if (rack == null) {
+      node.putNull("rack");
+    } else {
+      node.put("rack", rack);
+    }
+    return write(node);
+  }
+
+  static BrokerInfo broker(int id, byte[] data, long epoch) {
+    JsonNode node = read(data, "broker " + id);
+    JsonNode rack = node.get("rack");
+    return new BrokerInfo(
+        id,
+        node.path("host").asText(),
+        node.path("port").asInt(),
+        rack == null || rack.isNull() ? null : rack.asText(),
+        epoch);
+  }
+
+  /** {@code /brokers/topics/{t}}: partition to replica list. */
+  static byte[] assignment(List<List<Integer>> replicas) {
+    ObjectNode node = MAPPER.createObjectNode();
+    node.put("version", 2);
+    ObjectNode partitions = node.putObject("partitions");
+    for (int p = 0; p < replicas.size(); p++) {
+      ArrayNode list = partitions.putArray(Integer.toString(p));
+      replicas.get(p).forEach(list::add);
+    }
+    node.putObject("adding_replicas");
+    node.putObject("removing_replicas");
+    return write(node);
+  }
+
+  /** Replica lists indexed by partition; partitions are numbered 0..n-1 without gaps. */
+  static List<List<Integer>> assignment(String topic, byte[] data) {
+    JsonNode partitions = read(data, "topic " + topic).path("partitions");
+    Map<Integer, List<Integer>> byIndex = new TreeMap<>();
+    for (Map.Entry<String, JsonNode> e : partitions.properties()) {
+      List<Integer> replicas = new ArrayList<>();
+      e.getValue().forEach(r -> replicas.add(r.asInt()));
+      byIndex.put(Integer.parseInt(e.getKey()), List.copyOf(replicas));
+    }
+    List<List<Integer>> out = new ArrayList<>(byIndex.values());
+    for (int p = 0; p < out.size(); p++) {
+      if (!byIndex.containsKey(p)) {
+        throw new IllegalStateException("topic " + topic + ": partitions are not 0.." + out.size());
+      }
+    }
+    return List.copyOf(out);
+  }
+
+  /** {@code .../partitions/{p}/state}. */
+  static byte[] partitionState(PartitionState state) {
+    ObjectNode node = MAPPER.createObjectNode();
+    node.put("controller_epoch", state.controllerEpoch());
+    node.put("leader", state.leader());
+    node.put("version", 1);
+    node.put("leader_epoch", state.leaderEpoch());
+    ArrayNode isr = node.putArray("isr");
+    state.isr().forEach(isr::add);
+    // Sluice's own field (Kafka's tools ignore it): which incarnation of the leader this is.
+    node.put("leader_broker_epoch", state.leaderBrokerEpoch());
+    return write(node);
+  }
+
+  static PartitionState partitionState(String path, byte[] data) {
+    JsonNode node = read(data, path);
+    List<Integer> isr = new ArrayList<>();
+    node.path("isr").forEach(r -> isr.add(r.asInt()));
+    return new PartitionState(
+        node.path("leader").asInt(PartitionState.NO_LEADER),
+        node.path("leader_epoch").asInt(),
+        isr,
+        node.path("controller_epoch").asInt(),
+        node.path("leader_broker_epoch").asLong(-1));
+  }
+
+  static byte[] clusterId(String id) {
+    ObjectNode node = MAPPER.createObjectNode();
+    node.put("version", "1");
+    node.put("id", id);
+    return write(node);
+  }
+
+  static String clusterId(byte[] data) {
+    return read(data, ZkPaths.CLUSTER_ID).path("id").asText();
+  }
+
+  static byte[] integer(int value) {
+    return Integer.toString(value).getBytes(StandardCharsets.US_ASCII);
+  }
+
+  static int integer(byte[] data, String what) {
+    try {
+      return Integer.parseInt(new String(data, StandardCharsets.US_ASCII).trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalStateException(what + ": not a number", e);
+    }
+  }
+
+  private static String hostForUrl(String host) {
+    return host.contains(":") ? "[" + host + "]" : host;
+  }
+
+  private static byte[] write(JsonNode node) {
+    try {
+      return MAPPER.writeValueAsBytes(node);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static JsonNode read(byte[] data, String what) {
+    if (data == null || data.length == 0) {
+      throw new IllegalStateException(what + ": empty znode");
+    }
+    try {
+      return MAPPER.readTree(data);
+    } catch (IOException e) {
+      throw new IllegalStateException(what + ": bad JSON: " + e.getMessage(), e);
+    }
+  }
+}

@@ -1,0 +1,65 @@
+package io.sluice.broker.cluster;
+
+/**
+ * Where the cluster keeps its state in ZooKeeper, relative to the chroot of {@code
+ * zookeeper.connect}. Kafka's ZooKeeper-era layout, so that its tools and habits carry over:
+ *
+ * <pre>
+ * /cluster/id                                    persistent  {"version":"1","id":"..."}
+ * /controller/_c_...-latch-NNNNNNNNNN            ephemeral   Curator leader latch, data = broker id
+ * /controller_epoch                              persistent  the controller epoch, decimal
+ * /brokers/ids/{id}                              ephemeral   registration; its czxid is the broker epoch
+ * /brokers/topics/{t}                            persistent  {"version":2,"partitions":{"0":[1]}}
+ * /brokers/topics/{t}/partitions/{p}/state       persistent  {"leader":1,"leader_epoch":0,"isr":[1],...}
+ * /admin/delete_topics/{t}                       persistent  a deletion request for the controller
+ * </pre>
+ *
+ * The one difference from Kafka: {@code /controller} is the parent of a Curator {@code LeaderLatch}
+ * rather than an ephemeral node holding the controller's id; the lowest latch node's data names the
+ * controller.
+ */
+final class ZkPaths {
+  static final String CLUSTER_ID = "/cluster/id";
+  static final String CONTROLLER = "/controller";
+  static final String CONTROLLER_EPOCH = "/controller_epoch";
+  static final String BROKER_IDS = "/brokers/ids";
+  static final String TOPICS = "/brokers/topics";
+  static final String DELETE_TOPICS = "/admin/delete_topics";
+
+  private ZkPaths() {}
+
+  static String broker(int id) {
+    return BROKER_IDS + "/" + id;
+  }
+
+  static String topic(String topic) {
+    return TOPICS + "/" + topic;
+  }
+
+  static String partitions(String topic) {
+    return topic(topic) + "/partitions";
+  }
+
+  static String partition(String topic, int partition) {
+    return partitions(topic) + "/" + partition;
+  }
+
+  static String partitionState(String topic, int partition) {
+    return partition(topic, partition) + "/state";
+  }
+
+  static String deleteTopic(String topic) {
+    return DELETE_TOPICS + "/" + topic;
+  }
+
+  /** The last path element. */
+  static String name(String path) {
+    return path.substring(path.lastIndexOf('/') + 1);
+  }
+
+  /** The parent path ("/" for a top-level node). */
+  static String parent(String path) {
+    int slash = path.lastIndexOf('/');
+    return slash <= 0 ? "/" : path.substring(0, slash);
+  }
+}

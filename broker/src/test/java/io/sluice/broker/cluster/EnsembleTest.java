@@ -1,0 +1,61 @@
+package io.sluice.broker.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sluice.broker.config.ZooKeeperConfig;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.curator.test.InstanceSpec;
+import org.apache.curator.test.TestingCluster;
+import org.junit.jupiter.api.Test;
+
+/** A three-server ZooKeeper ensemble: losing one server changes nothing for the brokers. */
+class EnsembleTest {
+  @Test
+  void losingOneOfThreeZooKeeperServersChangesNothing() throws Exception {
+    List<ZkCluster> members = new ArrayList<>();
+    try (TestingCluster ensemble = ZooKeeperServers.ensemble(3)) {
+      ZooKeeperConfig config =
+          new ZooKeeperConfig(ensemble.getConnectString(), "", 4000, 10_000, null);
+      for (int id = 1; id <= 3; id++) {
+        ZkCluster member = ZkCluster.connect(config, id, "ensemble");
+        members.add(member);
+        member.register("127.0.0.1", 9000 + id);
+      }
+      ZkCluster first = members.get(0);
+      waitFor(() -> first.snapshot().controllerId() > 0 && first.snapshot().brokers().size() == 3);
+      assertEquals(ZkCluster.Outcome.OK, first.createTopic("a", 3, false, 20_000));
+      List<Long> epochs = members.stream().map(ZkCluster::brokerEpoch).toList();
+      int controller = first.snapshot().controllerId();
+
+      InstanceSpec lost =
+          ensemble.findConnectionInstance(first.client().getZookeeperClient().getZooKeeper());
+      assertTrue(ensemble.killServer(lost));
+
+      assertEquals(ZkCluster.Outcome.OK, first.createTopic("b", 3, false, 20_000));
+      for (ZkCluster member : members) {
+        waitFor(() -> member.snapshot().topic("b") != null);
+        TopicInfo a = member.snapshot().topic("a");
+        for (int p = 0; p < 3; p++) {
+          assertEquals(0, a.leaderEpoch(p), "no leader moved");
+        }
+      }
+      assertEquals(epochs, members.stream().map(ZkCluster::brokerEpoch).toList());
+      assertEquals(controller, first.snapshot().controllerId());
+    } finally {
+      members.forEach(ZkCluster::close);
+    }
+  }
+
+  private static void waitFor(java.util.function.BooleanSupplier condition)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + 30_000_000_000L;
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out");
+      }
+      Thread.sleep(10);
+    }
+  }
+}
