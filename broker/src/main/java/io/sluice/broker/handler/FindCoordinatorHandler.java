@@ -11,11 +11,12 @@ import java.util.List;
 
 /**
  * A group's coordinator is the broker that {@link ClusterMetadata#coordinatorNodeId} names (this
- * broker on a single node; a hash of the group id over coordinator slots in a cluster). Transactions are not implemented, so a transactional id (key type 1)
- * gets {@code INVALID_REQUEST} with a message saying so: an error kafka-clients treats as fatal, so
- * {@code initTransactions()} fails at once with that message. ({@code COORDINATOR_NOT_AVAILABLE},
- * answered before, is retriable: the client retried until {@code max.block.ms}, 60 s, and then
- * timed out without a reason.)
+ * broker on a single node; a hash of the group id over coordinator slots in a cluster).
+ * Transactions are not implemented, so a transactional id (key type 1) gets {@code INVALID_REQUEST}
+ * with a message saying so: an error kafka-clients treats as fatal, so {@code initTransactions()}
+ * fails at once with that message. ({@code COORDINATOR_NOT_AVAILABLE}, answered before, is
+ * retriable: the client retried until {@code max.block.ms}, 60 s, and then timed out without a
+ * reason.)
  */
 final class FindCoordinatorHandler extends VersionedHandler {
   private static final byte GROUP = 0;
