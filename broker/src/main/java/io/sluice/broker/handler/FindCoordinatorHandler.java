@@ -11,11 +11,18 @@ import java.util.List;
 
 /**
  * This broker coordinates every group: the answer is this broker's address as {@link
- * ClusterMetadata} lists it. Transaction coordinators (key type 1) do not exist: {@code
- * COORDINATOR_NOT_AVAILABLE}.
+ * ClusterMetadata} lists it. Transactions are not implemented, so a transactional id (key type 1)
+ * gets {@code INVALID_REQUEST} with a message saying so: an error kafka-clients treats as fatal, so
+ * {@code initTransactions()} fails at once with that message. ({@code COORDINATOR_NOT_AVAILABLE},
+ * answered before, is retriable: the client retried until {@code max.block.ms}, 60 s, and then
+ * timed out without a reason.)
  */
 final class FindCoordinatorHandler extends VersionedHandler {
   private static final byte GROUP = 0;
+
+  static final String TRANSACTIONS_NOT_SUPPORTED =
+      "transactions are not supported by this broker (Sluice); remove transactional.id"
+          + " (an idempotent producer needs none)";
 
   private final ClusterMetadata metadata;
 
@@ -29,11 +36,20 @@ final class FindCoordinatorHandler extends VersionedHandler {
     short version = request.version();
     FindCoordinatorRequest req = FindCoordinatorRequest.read(request.reader(), version);
     BrokerAddress self = metadata.broker(metadata.localNodeId()).orElse(null);
-    Errors error =
-        req.keyType() == GROUP && self != null ? Errors.NONE : Errors.COORDINATOR_NOT_AVAILABLE;
+    Errors error;
+    String message = null;
+    if (req.keyType() != GROUP) {
+      error = Errors.INVALID_REQUEST;
+      message = TRANSACTIONS_NOT_SUPPORTED;
+    } else {
+      error = self != null ? Errors.NONE : Errors.COORDINATOR_NOT_AVAILABLE;
+    }
     FindCoordinatorResponse response = new FindCoordinatorResponse();
     if (version < 4) {
       response.setErrorCode(error.code());
+      if (version >= 1) {
+        response.setErrorMessage(message);
+      }
       if (error == Errors.NONE) {
         response.setNodeId(self.nodeId()).setHost(self.host()).setPort(self.port());
       } else {
@@ -43,7 +59,10 @@ final class FindCoordinatorHandler extends VersionedHandler {
       List<FindCoordinatorResponse.Coordinator> coordinators = new ArrayList<>();
       for (String key : req.coordinatorKeys()) {
         FindCoordinatorResponse.Coordinator out =
-            new FindCoordinatorResponse.Coordinator().setKey(key).setErrorCode(error.code());
+            new FindCoordinatorResponse.Coordinator()
+                .setKey(key)
+                .setErrorCode(error.code())
+                .setErrorMessage(message);
         if (error == Errors.NONE) {
           out.setNodeId(self.nodeId()).setHost(self.host()).setPort(self.port());
         } else {
