@@ -85,7 +85,9 @@ final class CreateTopicsHandler extends VersionedHandler {
                   // Not a storage error: a bug on the admin thread.
                   return result(topic, Errors.UNKNOWN_SERVER_ERROR, String.valueOf(cause));
                 }
-                error = sluice.error();
+                // The admin's own words: a collision names the existing topic, a reserved name
+                // says so, a storage error says what failed.
+                return result(topic, sluice.error(), sluice.getMessage());
               }
               if (error != Errors.NONE) {
                 return result(

@@ -10,8 +10,9 @@ import io.sluice.protocol.message.InitProducerIdResponse;
  * Gives idempotent producers a fresh producer id (epoch 0); the logs de-duplicate their batches by
  * id and sequence. When the current block of ids is used up, the answer waits for the next block's
  * reservation, which {@link ProducerIds} does off the event loop. A bump request (existing id and
- * epoch) also gets a fresh id, which Kafka's clients accept. Transactional ids are refused:
- * transactions are not implemented.
+ * epoch) also gets a fresh id, which Kafka's clients accept. Transactional ids are refused with
+ * {@code INVALID_REQUEST}: transactions are not implemented (see {@link FindCoordinatorHandler},
+ * where a client learns it first).
  */
 final class InitProducerIdHandler extends VersionedHandler {
   private final ProducerIds producerIds;
@@ -27,7 +28,13 @@ final class InitProducerIdHandler extends VersionedHandler {
     InitProducerIdRequest req = InitProducerIdRequest.read(request.reader(), version);
     InitProducerIdResponse response = new InitProducerIdResponse();
     if (req.transactionalId() != null) {
-      response.setErrorCode(Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED.code());
+      // No message field here; kafka-clients fails with "Unexpected error in
+      // InitProducerIdResponse"
+      // and INVALID_REQUEST's text. Clients reach this only past FindCoordinator, which says why.
+      response
+          .setErrorCode(Errors.INVALID_REQUEST.code())
+          .setProducerId(-1)
+          .setProducerEpoch((short) -1);
     } else {
       producerIds
           .nextId()

@@ -73,7 +73,12 @@ final class ProduceHandler extends VersionedHandler {
             new ProduceResponse.PartitionProduceResponse().setIndex(partition.index());
         topicResponse.partitionResponses().add(out);
         if (requestError != Errors.NONE) {
-          fail(out, requestError, null);
+          fail(
+              out,
+              requestError,
+              requestError == Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED
+                  ? FindCoordinatorHandler.TRANSACTIONS_NOT_SUPPORTED
+                  : null);
           continue;
         }
         Optional<Log> partitionLog = logs.log(topic.name(), partition.index());

@@ -4,6 +4,7 @@ import io.sluice.broker.storage.Log;
 import io.sluice.broker.storage.LogManager;
 import io.sluice.broker.storage.TopicPartition;
 import io.sluice.protocol.Errors;
+import io.sluice.protocol.SluiceException;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.Map;
@@ -89,17 +90,35 @@ public final class Topics implements TopicAdmin {
 
   /**
    * Creates a topic with {@code partitions} partitions on the calling thread; NONE or the reason it
-   * was not. Throws {@code SluiceException(KAFKA_STORAGE_ERROR)} if a log cannot be created.
+   * was not. Throws {@code SluiceException(KAFKA_STORAGE_ERROR)} if a log cannot be created, and a
+   * {@code SluiceException} with a message for the refusals a client must be told more about: an
+   * internal topic name ({@code INVALID_REQUEST}) and a name that collides with an existing topic's
+   * ({@code INVALID_TOPIC_EXCEPTION}, "Topic 'a_b' collides with existing topic: a.b", as Kafka).
    */
   public synchronized Errors create(String topic, int partitions, boolean validateOnly) {
     if (!TopicNames.isValid(topic)) {
       return Errors.INVALID_TOPIC_EXCEPTION;
+    }
+    if (TopicNames.isInternal(topic)) {
+      // Kafka's own answer for the one internal topic it forbids outright (__cluster_metadata).
+      throw new SluiceException(
+          Errors.INVALID_REQUEST,
+          "Creation of internal topic "
+              + topic
+              + " is prohibited: the name is reserved for Kafka's internal topics");
     }
     if (partitions < 1) {
       return Errors.INVALID_PARTITIONS;
     }
     if (exists(topic)) {
       return Errors.TOPIC_ALREADY_EXISTS;
+    }
+    for (String existing : new TreeSet<>(published.keySet())) {
+      if (TopicNames.collide(topic, existing)) {
+        throw new SluiceException(
+            Errors.INVALID_TOPIC_EXCEPTION,
+            "Topic '" + topic + "' collides with existing topic: " + existing);
+      }
     }
     if (!validateOnly) {
       for (int p = 0; p < partitions; p++) {
