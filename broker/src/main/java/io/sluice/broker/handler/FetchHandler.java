@@ -85,7 +85,10 @@ final class FetchHandler extends VersionedHandler {
                   .setRecords(ByteBufRecords.EMPTY);
           topicOut.partitions().add(out);
           int max = (int) Math.max(0, Math.min(partition.partitionMaxBytes(), remaining));
-          FileSlice slice = read(log, partition.fetchOffset(), max, bytes == 0, out);
+          FileSlice slice =
+              log == null
+                  ? missing(out, logs.whyNoLog(topic.topic(), partition.partition()))
+                  : read(log, partition.fetchOffset(), max, bytes == 0, out);
           if (slice == null) {
             failed |= out.errorCode() != Errors.NONE.code();
             continue;
@@ -110,6 +113,12 @@ final class FetchHandler extends VersionedHandler {
         slice.release();
       }
       park(partitions);
+    }
+
+    /** A partition this broker has no log for: the error, and no slice. */
+    private static FileSlice missing(FetchResponse.PartitionData out, Errors error) {
+      out.setErrorCode(error.code());
+      return null;
     }
 
     /** Fills the partition's offsets and returns a non-empty slice, or null (error or no data). */

@@ -5,6 +5,7 @@ import io.sluice.broker.metadata.PartitionState;
 import io.sluice.broker.storage.Log;
 import io.sluice.broker.storage.LogManager;
 import io.sluice.broker.storage.TopicPartition;
+import io.sluice.protocol.Errors;
 import java.util.Optional;
 
 /**
@@ -32,6 +33,25 @@ final class LeaderLogs {
       return Optional.empty();
     }
     return logs.log(new TopicPartition(topic, partition));
+  }
+
+  /**
+   * Why {@link #log} gave nothing: {@code NOT_LEADER_OR_FOLLOWER} if another broker leads the
+   * partition (the client refreshes its metadata and goes there), {@code LEADER_NOT_AVAILABLE} if
+   * nobody leads it right now, else {@code UNKNOWN_TOPIC_OR_PARTITION}.
+   */
+  Errors whyNoLog(String topic, int partition) {
+    Optional<PartitionState> state = metadata.partition(topic, partition);
+    if (state.isEmpty()) {
+      return Errors.UNKNOWN_TOPIC_OR_PARTITION;
+    }
+    int leader = state.get().leader();
+    if (leader < 0) {
+      return Errors.LEADER_NOT_AVAILABLE;
+    }
+    return leader == metadata.localNodeId()
+        ? Errors.UNKNOWN_TOPIC_OR_PARTITION
+        : Errors.NOT_LEADER_OR_FOLLOWER;
   }
 
   /** The partition's current leader epoch, -1 if it does not exist. */

@@ -38,7 +38,7 @@ final class ListOffsetsHandler extends VersionedHandler {
                 .setPartitionIndex(partition.partitionIndex());
         Log log = logs.log(topic.name(), partition.partitionIndex()).orElse(null);
         if (log == null) {
-          out.setErrorCode(Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
+          out.setErrorCode(logs.whyNoLog(topic.name(), partition.partitionIndex()).code());
         } else {
           out.setLeaderEpoch(logs.leaderEpoch(topic.name(), partition.partitionIndex()));
           lookup(log, partition.timestamp(), out);

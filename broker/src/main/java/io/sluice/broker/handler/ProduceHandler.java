@@ -83,7 +83,7 @@ final class ProduceHandler extends VersionedHandler {
         }
         Optional<Log> partitionLog = logs.log(topic.name(), partition.index());
         if (partitionLog.isEmpty()) {
-          fail(out, Errors.UNKNOWN_TOPIC_OR_PARTITION, null);
+          fail(out, logs.whyNoLog(topic.name(), partition.index()), null);
           continue;
         }
         append(partitionLog.get(), partition.records(), out, acks == -1 ? flushes : null);
