@@ -133,7 +133,11 @@ public final class MetadataCache {
         if (!e.retriable()) {
           throw e;
         }
-        lastFailure = e;
+        // A wait cut short by the deadline says less than the failure before it (a refused
+        // connection names the address), so it does not replace it.
+        if (lastFailure == null || e.error() != Errors.REQUEST_TIMED_OUT) {
+          lastFailure = e;
+        }
       }
       if (System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(backoffMs) >= deadline) {
         if (lastFailure != null) {

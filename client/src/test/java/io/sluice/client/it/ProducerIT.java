@@ -99,7 +99,7 @@ class ProducerIT {
     broker.close();
     try (Producer<byte[], byte[]> producer =
         new Producer<>(
-            ProducerConfig.builder().bootstrapServers(address).maxBlockMs(500).build())) {
+            ProducerConfig.builder().bootstrapServers(address).maxBlockMs(3_000).build())) {
       CompletableFuture<RecordMetadata> f =
           producer.send(new ProducerRecord<>("t", null, utf8("x")));
       SluiceClientException e = (SluiceClientException) unwrap(f);
