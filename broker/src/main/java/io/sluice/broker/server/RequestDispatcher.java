@@ -44,6 +44,7 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
   private final ArrayDeque<Request> waiting = new ArrayDeque<>();
   private ChannelHandlerContext ctx;
   private boolean closed;
+  private boolean failed; // exceptionCaught ran: later errors of this connection log at DEBUG
 
   RequestDispatcher(HandlerRegistry handlers, ResponseFrameWriter frames, int maxInFlight) {
     this(handlers, frames, maxInFlight, RequestObserver.NONE);
@@ -156,11 +157,14 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    if (cause instanceof DecoderException) {
+    // A peer that resets or goes away (an IOException from the socket) is routine, and every write
+    // still queued fails after it: one DEBUG line. Anything else is a WARN, once per connection.
+    if (cause instanceof DecoderException || cause instanceof java.io.IOException || failed) {
       log.debug("closing {}: {}", ctx.channel().remoteAddress(), cause.toString());
     } else {
       log.warn("closing {} after an error", ctx.channel().remoteAddress(), cause);
     }
+    failed = true;
     ctx.close();
   }
 
