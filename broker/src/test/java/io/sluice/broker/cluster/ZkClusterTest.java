@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sluice.broker.config.ZooKeeperConfig;
 import io.sluice.protocol.Errors;
+import io.sluice.testing.ExpectedLogs;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -34,6 +35,10 @@ class ZkClusterTest {
 
   @BeforeEach
   void startZooKeeper() throws Exception {
+    // The faults these tests inject (a lost broker, an expired session, ZooKeeper gone) make the
+    // controller and the registrar say so; that is expected here, not a finding.
+    ExpectedLogs.warn(Controller.class, "").optional();
+    ExpectedLogs.warn(BrokerRegistrar.class, "").optional();
     zk = ZooKeeperServers.standalone();
   }
 
