@@ -43,9 +43,18 @@ config_lines() {
   done < <(compgen -e | LC_ALL=C sort)
 }
 
+# The broker's jar, or nothing when it has not been built yet (never a failure: under
+# "set -o pipefail" a failing ls in a pipeline would end the script before it could build).
 broker_jar() {
-  ls "$home"/broker/target/sluice-broker-*.jar 2>/dev/null \
-    | grep -v -e '-sources.jar$' -e '-tests.jar$' -e '-javadoc.jar$' | head -n 1
+  local f
+  for f in "$home"/broker/target/sluice-broker-*.jar; do
+    case $f in *-sources.jar | *-tests.jar | *-javadoc.jar) continue ;; esac
+    if [ -f "$f" ]; then
+      echo "$f"
+      return 0
+    fi
+  done
+  return 0
 }
 
 run_broker() {
