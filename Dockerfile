@@ -6,8 +6,8 @@
 FROM maven:3.9-eclipse-temurin-17 AS build
 WORKDIR /src
 COPY . .
-RUN --mount=type=cache,target=/root/.m2 \
-    mvn -B -ntp -DskipTests package
+RUN --mount=type=cache,target=/var/cache/maven \
+    mvn -B -ntp -Dmaven.repo.local=/var/cache/maven -DskipTests package
 # The runtime layout mirrors a built checkout, so bin/sluice and the entry point find the jars
 # where they look for them in a working tree: <module>/target/*.jar and <module>/target/lib.
 RUN set -eu; mkdir -p /dist; \
