@@ -101,7 +101,12 @@ public record BrokerConfig(
     for (ConfigKey key : ConfigKey.values()) {
       values.put(key, key.defaultValue());
     }
+    Map<String, Map<ConfigKey, String>> perListener = new LinkedHashMap<>();
     for (Map.Entry<String, String> entry : raw.entrySet()) {
+      if (entry.getKey().startsWith(LISTENER_PREFIX)) {
+        perListener(entry.getKey(), entry.getValue(), perListener);
+        continue;
+      }
       ConfigKey key = ConfigKey.forName(entry.getKey());
       if (key == null) {
         throw new ConfigException("unknown configuration key '" + entry.getKey() + "'");
@@ -110,12 +115,7 @@ public record BrokerConfig(
     }
     Values v = new Values(values);
     int nodeId = v.nodeId(raw);
-    Listeners listeners =
-        Listeners.parse(
-            values.get(ConfigKey.LISTENERS),
-            values.get(ConfigKey.ADVERTISED_LISTENERS),
-            values.get(ConfigKey.LISTENER_SECURITY_PROTOCOL_MAP),
-            values.get(ConfigKey.INTER_BROKER_LISTENER_NAME));
+    Listeners listeners = Listeners.parse(values, perListener);
     return new BrokerConfig(
         nodeId,
         listeners,
@@ -141,6 +141,29 @@ public record BrokerConfig(
             ? listeners.first().host()
             : values.get(ConfigKey.METRICS_HOST),
         v.zooKeeper());
+  }
+
+  private static final String LISTENER_PREFIX = "listener.name.";
+
+  /**
+   * Files {@code listener.name.<listener>.<key>} (Kafka's per-listener form) under the listener,
+   * upper-cased as listener names are. Only the {@code ssl.*} keys can be set per listener.
+   */
+  private static void perListener(
+      String name, String value, Map<String, Map<ConfigKey, String>> perListener) {
+    String rest = name.substring(LISTENER_PREFIX.length());
+    int dot = rest.indexOf('.');
+    ConfigKey key = dot > 0 ? ConfigKey.forName(rest.substring(dot + 1)) : null;
+    if (key == null || !key.ssl()) {
+      throw new ConfigException(
+          "unknown configuration key '"
+              + name
+              + "' (per listener, only the ssl.* keys: listener.name.<listener>.ssl.*)");
+    }
+    String listener = rest.substring(0, dot).toUpperCase(java.util.Locale.ROOT);
+    perListener
+        .computeIfAbsent(listener, l -> new EnumMap<>(ConfigKey.class))
+        .put(key, value.trim());
   }
 
   /** Whether the metrics and health endpoint is on ({@code metrics.port} other than -1). */

@@ -36,6 +36,82 @@ public enum ConfigKey {
       Type.STRING,
       0,
       "Listener other brokers would use; must be a listener. Empty: the first listener."),
+  SSL_KEYSTORE_TYPE(
+      "ssl.keystore.type",
+      "JKS",
+      Type.STRING,
+      0,
+      "Format of the key store of SSL listeners: JKS, PKCS12 or PEM."),
+  SSL_KEYSTORE_LOCATION(
+      "ssl.keystore.location",
+      "",
+      Type.STRING,
+      0,
+      "Key store file (the broker's private key and certificate chain) of SSL listeners."),
+  SSL_KEYSTORE_PASSWORD(
+      "ssl.keystore.password", "", Type.STRING, 0, "Password of the key store file."),
+  SSL_KEY_PASSWORD(
+      "ssl.key.password",
+      "",
+      Type.STRING,
+      0,
+      "Password of the private key; empty: the key store password (or an unencrypted PEM key)."),
+  SSL_KEYSTORE_CERTIFICATE_CHAIN(
+      "ssl.keystore.certificate.chain",
+      "",
+      Type.STRING,
+      0,
+      "With ssl.keystore.type=PEM: the certificate chain in PEM, instead of a file."),
+  SSL_KEYSTORE_KEY(
+      "ssl.keystore.key",
+      "",
+      Type.STRING,
+      0,
+      "With ssl.keystore.type=PEM: the PKCS#8 private key in PEM, instead of a file."),
+  SSL_TRUSTSTORE_TYPE(
+      "ssl.truststore.type",
+      "JKS",
+      Type.STRING,
+      0,
+      "Format of the trust store: JKS, PKCS12 or PEM."),
+  SSL_TRUSTSTORE_LOCATION(
+      "ssl.truststore.location",
+      "",
+      Type.STRING,
+      0,
+      "Trust store file: the certificate authorities client certificates are checked against."),
+  SSL_TRUSTSTORE_PASSWORD(
+      "ssl.truststore.password", "", Type.STRING, 0, "Password of the trust store file."),
+  SSL_TRUSTSTORE_CERTIFICATES(
+      "ssl.truststore.certificates",
+      "",
+      Type.STRING,
+      0,
+      "With ssl.truststore.type=PEM: the trusted certificates in PEM, instead of a file."),
+  SSL_CLIENT_AUTH(
+      "ssl.client.auth",
+      "none",
+      Type.STRING,
+      0,
+      "Client certificates on SSL listeners: none, requested or required."),
+  SSL_ENABLED_PROTOCOLS(
+      "ssl.enabled.protocols",
+      "TLSv1.2,TLSv1.3",
+      Type.LIST,
+      0,
+      "TLS versions SSL listeners accept (TLSv1.2, TLSv1.3)."),
+  SSL_CIPHER_SUITES(
+      "ssl.cipher.suites",
+      "",
+      Type.STRING,
+      0,
+      "Cipher suites SSL listeners accept, comma-separated; empty: the JDK's defaults."),
+  SSL_ENDPOINT_IDENTIFICATION_ALGORITHM(
+      "ssl.endpoint.identification.algorithm",
+      "https",
+      Type.STRING,
+      0,
+      "Accepted for Kafka compatibility; a client-side check (the broker opens no TLS connection)."),
   LOG_DIRS("log.dirs", "./data", Type.LIST, 0, "Comma-separated data directories."),
   NUM_PARTITIONS("num.partitions", "1", Type.INT, 1, "Partitions of an auto-created topic."),
   AUTO_CREATE_TOPICS_ENABLE(
@@ -267,6 +343,11 @@ public enum ConfigKey {
 
   long min() {
     return min;
+  }
+
+  /** Whether this is one of the {@code ssl.*} keys, which a listener may override. */
+  boolean ssl() {
+    return key.startsWith("ssl.");
   }
 
   /** The key with this name, or null. */

@@ -24,24 +24,28 @@ import java.util.TreeSet;
  * @param advertised the explicit {@code advertised.listeners} entries by listener name
  * @param protocols the security protocol of each listener, by listener name
  * @param interBrokerListenerName {@code inter.broker.listener.name}, or null when not set
+ * @param ssl the TLS settings of each {@code SSL} listener, by listener name
  */
 public record Listeners(
     List<Endpoint> bound,
     Map<String, Endpoint> advertised,
     Map<String, SecurityProtocol> protocols,
-    String interBrokerListenerName) {
+    String interBrokerListenerName,
+    Map<String, SslConfig> ssl) {
 
   /** Kafka's default map: each protocol name maps to itself. */
   static final String DEFAULT_PROTOCOL_MAP =
       "PLAINTEXT:PLAINTEXT,SSL:SSL,SASL_PLAINTEXT:SASL_PLAINTEXT,SASL_SSL:SASL_SSL";
 
   /** The protocols a listener may use in this version. */
-  static final Set<SecurityProtocol> SUPPORTED = Set.of(SecurityProtocol.PLAINTEXT);
+  static final Set<SecurityProtocol> SUPPORTED =
+      Set.of(SecurityProtocol.PLAINTEXT, SecurityProtocol.SSL);
 
   public Listeners {
     bound = List.copyOf(bound);
     advertised = Collections.unmodifiableMap(new LinkedHashMap<>(advertised));
     protocols = Collections.unmodifiableMap(new LinkedHashMap<>(protocols));
+    ssl = Map.copyOf(ssl);
     if (bound.isEmpty()) {
       throw new IllegalArgumentException("no listener");
     }
@@ -87,9 +91,22 @@ public record Listeners(
     throw new IllegalArgumentException("no listener named " + name);
   }
 
-  /** Parses and validates the four keys' values (already trimmed; empty means unset). */
+  /** The TLS settings of listener {@code name}, or null if it is not an SSL listener. */
+  public SslConfig ssl(String name) {
+    return ssl.get(name);
+  }
+
+  /**
+   * Parses and validates the listener keys (values already trimmed; empty means unset) and, for
+   * each SSL listener, its {@code ssl.*} keys with its {@code listener.name.<name>.ssl.*}
+   * overrides.
+   */
   static Listeners parse(
-      String listeners, String advertisedListeners, String protocolMap, String interBroker) {
+      Map<ConfigKey, String> values, Map<String, Map<ConfigKey, String>> overridesByListener) {
+    String listeners = values.get(ConfigKey.LISTENERS);
+    String advertisedListeners = values.get(ConfigKey.ADVERTISED_LISTENERS);
+    String protocolMap = values.get(ConfigKey.LISTENER_SECURITY_PROTOCOL_MAP);
+    String interBroker = values.get(ConfigKey.INTER_BROKER_LISTENER_NAME);
     Map<String, SecurityProtocol> map = protocolMap(protocolMap);
     List<Endpoint> bound = endpoints(ConfigKey.LISTENERS, listeners);
     if (bound.isEmpty()) {
@@ -192,7 +209,25 @@ public record Listeners(
                 + String.join(",", protocols.keySet()));
       }
     }
-    return new Listeners(bound, advertised, protocols, interBrokerName);
+    for (String name : overridesByListener.keySet()) {
+      if (!protocols.containsKey(name)) {
+        throw new ConfigException(
+            "configuration keys 'listener.name."
+                + name.toLowerCase(java.util.Locale.ROOT)
+                + ".*' name no listener; the listeners are "
+                + String.join(",", protocols.keySet()));
+      }
+    }
+    Map<String, SslConfig> ssl = new LinkedHashMap<>();
+    protocols.forEach(
+        (name, protocol) -> {
+          if (protocol == SecurityProtocol.SSL) {
+            ssl.put(
+                name,
+                SslConfig.parse(name, values, overridesByListener.getOrDefault(name, Map.of())));
+          }
+        });
+    return new Listeners(bound, advertised, protocols, interBrokerName, ssl);
   }
 
   private static List<Endpoint> endpoints(ConfigKey key, String value) {

@@ -11,7 +11,8 @@ import java.net.SocketAddress;
  * listener it came in on. {@code body} is a slice of the frame, valid only during {@link
  * ApiHandler#handle}; {@code remoteAddress} is the channel's peer (null if it has none); {@code
  * listenerName} names the listener (null when the request did not come through one, as in tests:
- * handlers then answer with the first listener's addresses).
+ * handlers then answer with the first listener's addresses); {@code principal} is who sent it, in
+ * Kafka's form ({@code User:CN=...} from a TLS client certificate, else {@code User:ANONYMOUS}).
  */
 public record Request(
     ApiKey apiKey,
@@ -20,7 +21,8 @@ public record Request(
     String clientId,
     SocketAddress remoteAddress,
     ByteBuf body,
-    String listenerName) {
+    String listenerName,
+    String principal) {
 
   /** A request not tied to a listener. */
   public Request(
@@ -30,7 +32,7 @@ public record Request(
       String clientId,
       SocketAddress remoteAddress,
       ByteBuf body) {
-    this(apiKey, version, correlationId, clientId, remoteAddress, body, null);
+    this(apiKey, version, correlationId, clientId, remoteAddress, body, null, "User:ANONYMOUS");
   }
 
   /**

@@ -4,6 +4,8 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.stream.ChunkedWriteHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.sluice.broker.config.BrokerConfig;
 import io.sluice.broker.config.ConfigKey;
@@ -14,7 +16,9 @@ import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The per-connection pipeline: idle timeout, frame decoder (4-byte size, at most {@code
+ * The per-connection pipeline: on a TLS listener the {@code SslHandler}, a chunked writer for the
+ * TLS copy path of fetches and the handler that records the client certificate's principal ({@link
+ * TlsPrincipal}); then idle timeout, frame decoder (4-byte size, at most {@code
  * socket.request.max.bytes}; a negative or oversized size closes the connection before anything is
  * allocated for it), request decoder, dispatcher. Also enforces {@code max.connections} and {@code
  * max.connections.per.ip} through {@link ConnectionQuotas}, closing a connection over either as
@@ -31,6 +35,7 @@ final class BrokerChannelInitializer extends ChannelInitializer<SocketChannel> {
   private final ConnectionQuotas quotas;
   private final RequestObserver observer;
   private final String listenerName;
+  private final SslContext sslContext; // null on a plaintext listener
   private final ChannelGroup openChannels;
   private final RejectionLog rejections =
       new RejectionLog(System::nanoTime, RejectionLog.DEFAULT_INTERVAL_NANOS);
@@ -45,12 +50,14 @@ final class BrokerChannelInitializer extends ChannelInitializer<SocketChannel> {
       RequestObserver observer,
       ConnectionQuotas quotas,
       ResponseFrameWriter frames,
-      String listenerName) {
+      String listenerName,
+      SslContext sslContext) {
     this.config = config;
     this.observer = observer;
     this.quotas = quotas;
     this.frames = frames;
     this.listenerName = listenerName;
+    this.sslContext = sslContext;
     this.openChannels = openChannels;
     this.handlers = handlers;
     this.stats = stats;
@@ -93,6 +100,13 @@ final class BrokerChannelInitializer extends ChannelInitializer<SocketChannel> {
               stats.connectionClosed();
             });
     ChannelPipeline pipeline = channel.pipeline();
+    if (sslContext != null) {
+      // Decrypts before anything else reads; encrypts what the chunked writer hands it: buffers
+      // only, so fetched records come as chunks (SliceChunkedInput), never as file regions.
+      pipeline.addLast("ssl", sslContext.newHandler(channel.alloc()));
+      pipeline.addLast("chunkedWriter", new ChunkedWriteHandler());
+      pipeline.addLast("principal", new TlsPrincipal());
+    }
     pipeline.addLast(
         "idle", new IdleStateHandler(0, 0, config.connectionsMaxIdleMs(), TimeUnit.MILLISECONDS));
     pipeline.addLast("frameDecoder", new FrameDecoder(config.socketRequestMaxBytes()));

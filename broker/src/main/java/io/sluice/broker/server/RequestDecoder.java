@@ -52,6 +52,7 @@ final class RequestDecoder extends MessageToMessageDecoder<ByteBuf> {
             header.clientId(),
             ctx.channel().remoteAddress(),
             frame.retainedSlice(),
-            listenerName));
+            listenerName,
+            TlsPrincipal.of(ctx.channel())));
   }
 }

@@ -20,17 +20,35 @@ import java.util.List;
  * each fetched file slice as a {@link FileSliceRecords} part: a segment lease, no memory. {@link
  * #writable} turns a part into a message for {@code ctx.write} only when the dispatcher is about to
  * write it: a {@link SegmentFileRegion} (zero-copy), or a {@link CopyingFileRegion} that reads the
- * slice into a small buffer one chunk at a time as the socket takes it (the copy path). So a
+ * slice into a small buffer one chunk at a time as the socket takes it (the copy path), or, on a
+ * TLS connection, a {@link SliceChunkedInput} that does the same for the {@code SslHandler}. So a
  * response waiting behind a slow reader holds no copied records, on either path, and one being
  * written holds at most one chunk. The frame length is known before anything is sent because every
  * part's size is. Stateless; thread-safe.
  */
 final class ResponseFrameWriter {
-  private final boolean zeroCopy;
+  /** How fetched records reach the socket. */
+  enum Path {
+    /** {@link SegmentFileRegion}: {@code sendfile}. */
+    ZERO_COPY,
+    /**
+     * {@link CopyingFileRegion}: read into a buffer a chunk at a time ({@code
+     * fetch.zerocopy=false}).
+     */
+    COPY,
+    /** {@link SliceChunkedInput}: chunks for the {@code SslHandler} (every TLS connection). */
+    TLS
+  }
+
+  private final Path path;
   private final ServerStats stats;
 
   ResponseFrameWriter(boolean zeroCopy, ServerStats stats) {
-    this.zeroCopy = zeroCopy;
+    this(zeroCopy ? Path.ZERO_COPY : Path.COPY, stats);
+  }
+
+  ResponseFrameWriter(Path path, ServerStats stats) {
+    this.path = path;
     this.stats = stats;
   }
 
@@ -79,11 +97,16 @@ final class ResponseFrameWriter {
         buf -> buf, records -> writable(allocator, ((FileSliceRecords) records).slice()));
   }
 
-  /** A file region over the slice: zero-copy, or copied a chunk at a time (copy path). */
+  /**
+   * A file region over the slice (zero-copy, or copied a chunk at a time), or chunks of it for a
+   * TLS connection.
+   */
   private Object writable(ByteBufAllocator allocator, FileSlice slice) {
-    return zeroCopy
-        ? new SegmentFileRegion(slice, stats)
-        : new CopyingFileRegion(slice, allocator, stats);
+    return switch (path) {
+      case ZERO_COPY -> new SegmentFileRegion(slice, stats);
+      case COPY -> new CopyingFileRegion(slice, allocator, stats);
+      case TLS -> new SliceChunkedInput(slice, stats);
+    };
   }
 
   /** Releases parts that will not be written: buffers, and the leases of file slices. */

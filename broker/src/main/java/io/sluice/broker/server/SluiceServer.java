@@ -15,10 +15,12 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.ServerSocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.sluice.broker.config.BrokerConfig;
 import io.sluice.broker.config.Endpoint;
+import io.sluice.broker.config.SslConfig;
 import io.sluice.broker.handler.HandlerRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -95,9 +97,12 @@ public final class SluiceServer implements AutoCloseable {
             config.maxConnectionsPerIp(),
             config.maxConnectionsPerIpOverrides());
     ResponseFrameWriter frames = new ResponseFrameWriter(config.fetchZeroCopy(), stats);
+    ResponseFrameWriter tlsFrames = new ResponseFrameWriter(ResponseFrameWriter.Path.TLS, stats);
     Map<String, Channel> bound = new LinkedHashMap<>();
     try {
       for (Endpoint listener : config.listeners().bound()) {
+        SslConfig ssl = config.listeners().ssl(listener.listenerName());
+        SslContext sslContext = ssl == null ? null : SslContexts.server(ssl);
         BrokerChannelInitializer initializer =
             new BrokerChannelInitializer(
                 config,
@@ -106,15 +111,17 @@ public final class SluiceServer implements AutoCloseable {
                 connections,
                 observer,
                 quotas,
-                frames,
-                listener.listenerName());
+                sslContext == null ? frames : tlsFrames,
+                listener.listenerName(),
+                sslContext);
         Channel channel =
             bind(bootstrap(config, acceptor, workers, initializer), address(listener));
         bound.put(listener.listenerName(), channel);
         log.info(
-            "listening on {} for listener {} ({} transport)",
+            "listening on {} for listener {} ({}, {} transport)",
             channel.localAddress(),
             listener.listenerName(),
+            config.listeners().protocol(listener.listenerName()),
             epoll ? "epoll" : "nio");
       }
       return new SluiceServer(acceptor, workers, bound, connections, stats, epoll);

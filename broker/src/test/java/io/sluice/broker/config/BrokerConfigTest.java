@@ -2,6 +2,7 @@ package io.sluice.broker.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -121,7 +122,7 @@ class BrokerConfigTest {
   void from_badListener_failsNamingKey() {
     ConfigException e =
         assertThrows(
-            ConfigException.class, () -> BrokerConfig.from(Map.of("listeners", "SSL://:9093")));
+            ConfigException.class, () -> BrokerConfig.from(Map.of("listeners", "SSL://9093")));
     assertTrue(e.getMessage().contains("'listeners'"), e.getMessage());
   }
 
@@ -259,8 +260,9 @@ class BrokerConfigTest {
             "A:PLAINTEXT,B:PLAINTEXT"),
         "'listeners': Each listener must have a different port; 9092 appears twice");
     cases.put(
-        List.of("listeners", "PLAINTEXT://:9092,SSL://:9093"),
-        "listener SSL uses security protocol SSL, which is not supported yet");
+        List.of("listeners", "PLAINTEXT://:9092,SASL_PLAINTEXT://:9093"),
+        "listener SASL_PLAINTEXT uses security protocol SASL_PLAINTEXT, which is not supported"
+            + " yet");
     cases.put(
         List.of(
             "listeners", "EXTERNAL://:9093", "listener.security.protocol.map", "EXTERNAL:SASL_SSL"),
@@ -310,6 +312,89 @@ class BrokerConfigTest {
           assertThrows(ConfigException.class, () -> BrokerConfig.from(raw), raw.toString());
       assertTrue(e.getMessage().contains(c.getValue()), raw + ": " + e.getMessage());
       assertTrue(e.getMessage().startsWith("invalid value '"), e.getMessage());
+    }
+  }
+
+  private static Map<String, String> ssl(String... more) {
+    Map<String, String> raw = new HashMap<>();
+    raw.put("listeners", "PLAINTEXT://127.0.0.1:9092,SSL://127.0.0.1:9093");
+    raw.put("ssl.keystore.location", "/etc/sluice/broker.p12");
+    raw.put("ssl.keystore.type", "pkcs12");
+    raw.put("ssl.keystore.password", "secret-one");
+    for (int i = 0; i < more.length; i += 2) {
+      raw.put(more[i], more[i + 1]);
+    }
+    return raw;
+  }
+
+  @Test
+  void ssl_listenerWithKafkasKeys_andPerListenerOverrides() {
+    BrokerConfig config =
+        BrokerConfig.from(
+            ssl(
+                "listeners", "PLAINTEXT://127.0.0.1:9092,SSL://127.0.0.1:9093,INTERNAL://:9094",
+                "listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,SSL:SSL,INTERNAL:SSL",
+                "ssl.client.auth", "Required",
+                "ssl.enabled.protocols", "TLSv1.3",
+                "ssl.cipher.suites", "TLS_AES_128_GCM_SHA256",
+                "listener.name.internal.ssl.client.auth", "none",
+                "listener.name.internal.ssl.keystore.location", "/etc/sluice/internal.jks",
+                "listener.name.internal.ssl.keystore.type", "JKS"));
+    Listeners listeners = config.listeners();
+    assertNull(listeners.ssl("PLAINTEXT"));
+    SslConfig external = listeners.ssl("SSL");
+    assertEquals("PKCS12", external.keystoreType());
+    assertEquals("/etc/sluice/broker.p12", external.keystoreLocation());
+    assertEquals(SslConfig.ClientAuth.REQUIRED, external.clientAuth());
+    assertEquals(List.of("TLSv1.3"), external.enabledProtocols());
+    assertEquals(List.of("TLS_AES_128_GCM_SHA256"), external.cipherSuites());
+    SslConfig internal = listeners.ssl("INTERNAL");
+    assertEquals("JKS", internal.keystoreType());
+    assertEquals("/etc/sluice/internal.jks", internal.keystoreLocation());
+    assertEquals("secret-one", internal.keystorePassword(), "not overridden: the plain key");
+    assertEquals(SslConfig.ClientAuth.NONE, internal.clientAuth());
+    assertFalse(external.toString().contains("secret-one"), external.toString());
+  }
+
+  @Test
+  void ssl_pemInline_needsChainAndKey() {
+    BrokerConfig config =
+        BrokerConfig.from(
+            ssl(
+                "ssl.keystore.location", "",
+                "ssl.keystore.type", "PEM",
+                "ssl.keystore.certificate.chain", "-----BEGIN CERTIFICATE-----...",
+                "ssl.keystore.key", "-----BEGIN PRIVATE KEY-----..."));
+    assertEquals("PEM", config.listeners().ssl("SSL").keystoreType());
+  }
+
+  @Test
+  void ssl_badSettings_failNamingTheKey() {
+    Map<Map<String, String>, String> cases = new LinkedHashMap<>();
+    cases.put(
+        ssl("ssl.keystore.location", ""),
+        "'ssl.keystore.location': listener SSL is SSL and needs a key store");
+    cases.put(ssl("ssl.keystore.type", "BKS"), "'ssl.keystore.type': must be JKS, PKCS12 or PEM");
+    cases.put(
+        ssl("ssl.client.auth", "always"), "'ssl.client.auth': must be none, requested or required");
+    cases.put(
+        ssl("ssl.enabled.protocols", "TLSv1.1,TLSv1.2"),
+        "'ssl.enabled.protocols': supported: TLSv1.2, TLSv1.3");
+    cases.put(ssl("ssl.keystore.key", "-----BEGIN PRIVATE KEY-----"), "need ssl.keystore.type=PEM");
+    cases.put(
+        ssl("listener.name.ssl.ssl.client.auth", "sometimes"),
+        "'listener.name.ssl.ssl.client.auth': must be none, requested or required");
+    cases.put(
+        ssl("listener.name.other.ssl.client.auth", "none"),
+        "'listener.name.other.*' name no listener; the listeners are PLAINTEXT,SSL");
+    cases.put(
+        ssl("listener.name.ssl.num.partitions", "3"),
+        "unknown configuration key 'listener.name.ssl.num.partitions'");
+    for (Map.Entry<Map<String, String>, String> c : cases.entrySet()) {
+      ConfigException e =
+          assertThrows(ConfigException.class, () -> BrokerConfig.from(c.getKey()), c.toString());
+      assertTrue(e.getMessage().contains(c.getValue()), c.getKey() + ": " + e.getMessage());
+      assertFalse(e.getMessage().contains("secret-one"), e.getMessage());
     }
   }
 

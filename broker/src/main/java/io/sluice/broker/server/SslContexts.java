@@ -1,0 +1,169 @@
+package io.sluice.broker.server;
+
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
+import io.sluice.broker.config.ConfigException;
+import io.sluice.broker.config.ConfigKey;
+import io.sluice.broker.config.SslConfig;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.TrustManagerFactory;
+
+/**
+ * Builds the Netty {@link SslContext} of an SSL listener from its {@link SslConfig}: JKS and PKCS12
+ * stores through the JDK's {@link KeyStore}, PEM through Netty's PEM reader (a PEM file holds the
+ * certificate chain and the PKCS#8 key; or both are given inline). Netty's JDK engine ({@link
+ * SslProvider#JDK}). Every failure (a file that cannot be read, a wrong password, a protocol or
+ * cipher suite the JDK does not have) is a {@link ConfigException} that names the key, raised when
+ * the listener is bound, so a broker with a broken TLS setup does not start. Stateless.
+ */
+final class SslContexts {
+  private SslContexts() {}
+
+  static SslContext server(SslConfig ssl) {
+    SslContextBuilder builder = keys(ssl);
+    trust(ssl, builder);
+    builder
+        .sslProvider(SslProvider.JDK)
+        .protocols(ssl.enabledProtocols())
+        .clientAuth(
+            switch (ssl.clientAuth()) {
+              case NONE -> ClientAuth.NONE;
+              case REQUESTED -> ClientAuth.OPTIONAL;
+              case REQUIRED -> ClientAuth.REQUIRE;
+            });
+    if (!ssl.cipherSuites().isEmpty()) {
+      builder.ciphers(ssl.cipherSuites());
+    }
+    SslContext context;
+    try {
+      context = builder.build();
+    } catch (IOException | RuntimeException e) {
+      throw fail(ssl, ConfigKey.SSL_KEYSTORE_LOCATION, "cannot set up TLS", e);
+    }
+    // The JDK checks protocol and cipher suite names only when an engine is made: make one now.
+    try {
+      SSLEngine engine = context.newEngine(ByteBufAllocator.DEFAULT);
+      engine.closeOutbound();
+    } catch (IllegalArgumentException e) {
+      throw fail(ssl, ConfigKey.SSL_CIPHER_SUITES, "not supported by this JDK", e);
+    }
+    return context;
+  }
+
+  private static SslContextBuilder keys(SslConfig ssl) {
+    String keyPassword = ssl.keyPassword().isEmpty() ? null : ssl.keyPassword();
+    if (ssl.keystoreType().equals("PEM")) {
+      byte[] chain;
+      byte[] key;
+      if (ssl.keystoreLocation().isEmpty()) {
+        chain = ssl.keystoreCertificateChain().getBytes(StandardCharsets.US_ASCII);
+        key = ssl.keystoreKey().getBytes(StandardCharsets.US_ASCII);
+      } else {
+        chain = read(ssl, ConfigKey.SSL_KEYSTORE_LOCATION, ssl.keystoreLocation());
+        key = chain; // one file holds both; each is found by its PEM header
+      }
+      try {
+        return SslContextBuilder.forServer(
+            new ByteArrayInputStream(chain), new ByteArrayInputStream(key), keyPassword);
+      } catch (RuntimeException e) {
+        throw fail(ssl, ConfigKey.SSL_KEYSTORE_KEY, "cannot read the PEM key or certificates", e);
+      }
+    }
+    KeyStore store =
+        load(
+            ssl,
+            ConfigKey.SSL_KEYSTORE_LOCATION,
+            ssl.keystoreType(),
+            ssl.keystoreLocation(),
+            ssl.keystorePassword());
+    try {
+      KeyManagerFactory factory =
+          KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+      factory.init(
+          store, (keyPassword != null ? keyPassword : ssl.keystorePassword()).toCharArray());
+      return SslContextBuilder.forServer(factory);
+    } catch (GeneralSecurityException e) {
+      throw fail(ssl, ConfigKey.SSL_KEY_PASSWORD, "cannot read the private key", e);
+    }
+  }
+
+  private static void trust(SslConfig ssl, SslContextBuilder builder) {
+    if (ssl.truststoreType().equals("PEM")) {
+      byte[] certificates =
+          ssl.truststoreLocation().isEmpty()
+              ? ssl.truststoreCertificates().getBytes(StandardCharsets.US_ASCII)
+              : read(ssl, ConfigKey.SSL_TRUSTSTORE_LOCATION, ssl.truststoreLocation());
+      if (certificates.length > 0) {
+        try {
+          builder.trustManager(new ByteArrayInputStream(certificates));
+        } catch (RuntimeException e) {
+          throw fail(ssl, ConfigKey.SSL_TRUSTSTORE_CERTIFICATES, "cannot read certificates", e);
+        }
+      }
+      return;
+    }
+    if (ssl.truststoreLocation().isEmpty()) {
+      return; // the JDK's certificate authorities
+    }
+    KeyStore store =
+        load(
+            ssl,
+            ConfigKey.SSL_TRUSTSTORE_LOCATION,
+            ssl.truststoreType(),
+            ssl.truststoreLocation(),
+            ssl.truststorePassword());
+    try {
+      TrustManagerFactory factory =
+          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      factory.init(store);
+      builder.trustManager(factory);
+    } catch (GeneralSecurityException e) {
+      throw fail(ssl, ConfigKey.SSL_TRUSTSTORE_LOCATION, "cannot use the trust store", e);
+    }
+  }
+
+  private static KeyStore load(
+      SslConfig ssl, ConfigKey key, String type, String location, String password) {
+    try (InputStream in = Files.newInputStream(Path.of(location))) {
+      KeyStore store = KeyStore.getInstance(type);
+      store.load(in, password.isEmpty() ? null : password.toCharArray());
+      return store;
+    } catch (IOException | GeneralSecurityException e) {
+      throw fail(ssl, key, "cannot open " + type + " store " + location, e);
+    }
+  }
+
+  private static byte[] read(SslConfig ssl, ConfigKey key, String location) {
+    try {
+      return Files.readAllBytes(Path.of(location));
+    } catch (IOException e) {
+      throw fail(ssl, key, "cannot read " + location, e);
+    }
+  }
+
+  /** The key as the listener has it, with the reason (a wrong password shows as such). */
+  private static ConfigException fail(SslConfig ssl, ConfigKey key, String what, Exception e) {
+    String reason = e.getMessage();
+    Throwable cause = e.getCause();
+    if (cause != null && cause.getMessage() != null) {
+      reason = reason + " (" + cause.getMessage() + ")";
+    }
+    ConfigException failure =
+        new ConfigException(
+            "listener " + ssl.listenerName() + ", '" + key.key() + "': " + what + ": " + reason);
+    failure.initCause(e);
+    return failure;
+  }
+}
