@@ -105,6 +105,7 @@ final class ConsumeCommand implements Callable<Integer> {
     ConsumerConfig config =
         ConsumerConfig.builder()
             .bootstrapServers(common.bootstrapServer)
+            .properties(common.securityProperties())
             .clientId("sluice-cli")
             .groupId(group)
             .enableAutoCommit(false)

@@ -32,7 +32,8 @@ final class GroupsCommand {
       Comparator.comparing(TopicPartition::topic).thenComparingInt(TopicPartition::partition);
 
   static GroupAdmin admin(CommonOptions common) {
-    return new GroupAdmin(common.bootstrapServer, Duration.ofMillis(common.timeoutMs));
+    return new GroupAdmin(
+        common.bootstrapServer, Duration.ofMillis(common.timeoutMs), common.security());
   }
 
   @Command(name = "list", mixinStandardHelpOptions = true, description = "List the groups.")

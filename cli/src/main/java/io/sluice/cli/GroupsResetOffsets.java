@@ -128,7 +128,9 @@ final class GroupsResetOffsets implements Callable<Integer> {
     } else {
       try (io.sluice.client.Admin topicAdmin =
           new io.sluice.client.Admin(
-              common.bootstrapServer, java.time.Duration.ofMillis(common.timeoutMs))) {
+              common.bootstrapServer,
+              java.time.Duration.ofMillis(common.timeoutMs),
+              common.security())) {
         for (String topic : topics) {
           int count = topicAdmin.partitionCount(topic);
           for (int p = 0; p < count; p++) {

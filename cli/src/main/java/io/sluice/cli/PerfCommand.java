@@ -24,7 +24,8 @@ final class PerfCommand {
 
   /** Creates the topic with {@code partitions} partitions unless it exists. */
   static void ensureTopic(CommonOptions common, String topic, int partitions) {
-    try (Admin admin = new Admin(common.bootstrapServer, Duration.ofMillis(common.timeoutMs))) {
+    try (Admin admin =
+        new Admin(common.bootstrapServer, Duration.ofMillis(common.timeoutMs), common.security())) {
       admin.createTopic(topic, partitions, Map.of());
     } catch (SluiceClientException e) {
       if (e.error() != Errors.TOPIC_ALREADY_EXISTS) {

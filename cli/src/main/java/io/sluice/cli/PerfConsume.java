@@ -44,6 +44,7 @@ final class PerfConsume implements Callable<Integer> {
     ConsumerConfig config =
         ConsumerConfig.builder()
             .bootstrapServers(common.bootstrapServer)
+            .properties(common.securityProperties())
             .clientId("sluice-perf")
             .autoOffsetReset("earliest")
             .requestTimeoutMs(common.timeoutMs)

@@ -49,6 +49,7 @@ final class PerfEndToEnd implements Callable<Integer> {
     ConsumerConfig consumerConfig =
         ConsumerConfig.builder()
             .bootstrapServers(common.bootstrapServer)
+            .properties(common.securityProperties())
             .clientId("sluice-perf-e2e")
             .fetchMaxWaitMs(100)
             .requestTimeoutMs(common.timeoutMs)

@@ -103,6 +103,11 @@ final class PerfFetch implements Callable<Integer> {
     Map<TopicPartition, Long> ends = new LinkedHashMap<>();
     int pass = 1;
     LatencyReport report = new LatencyReport(System::nanoTime);
+    if (common.security().tls()) {
+      throw new IllegalArgumentException(
+          "perf fetch measures the plaintext (sendfile) path with its own socket and does not"
+              + " speak TLS; use perf consume with --command-config");
+    }
     InetSocketAddress address = address(common.bootstrapServer);
     long lastRecord = System.nanoTime();
     try (SocketChannel channel = SocketChannel.open(address);
@@ -135,6 +140,7 @@ final class PerfFetch implements Callable<Integer> {
     ConsumerConfig config =
         ConsumerConfig.builder()
             .bootstrapServers(common.bootstrapServer)
+            .properties(common.securityProperties())
             .clientId("sluice-perf-fetch")
             .requestTimeoutMs(common.timeoutMs)
             .build();

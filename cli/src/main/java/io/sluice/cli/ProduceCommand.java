@@ -119,6 +119,7 @@ final class ProduceCommand implements Callable<Integer> {
     ProducerConfig.Builder builder =
         ProducerConfig.builder()
             .bootstrapServers(common.bootstrapServer)
+            .properties(common.securityProperties())
             .clientId("sluice-cli")
             .maxBlockMs(common.timeoutMs)
             .requestTimeoutMs(common.timeoutMs)

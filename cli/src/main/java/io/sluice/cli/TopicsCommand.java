@@ -54,7 +54,8 @@ final class TopicsCommand {
   }
 
   private static Admin admin(CommonOptions common) {
-    return new Admin(common.bootstrapServer, Duration.ofMillis(common.timeoutMs));
+    return new Admin(
+        common.bootstrapServer, Duration.ofMillis(common.timeoutMs), common.security());
   }
 
   @Command(name = "create", mixinStandardHelpOptions = true, description = "Create a topic.")

@@ -32,9 +32,19 @@ public final class Admin implements AutoCloseable {
    * @param timeout how long each call waits for the broker
    */
   public Admin(String bootstrapServers, Duration timeout) {
+    this(bootstrapServers, timeout, SecurityConfig.PLAINTEXT);
+  }
+
+  /**
+   * @param bootstrapServers comma-separated {@code host:port} list
+   * @param timeout how long each call waits for the broker
+   * @param security TLS settings ({@link SecurityConfig#from} reads Kafka's client keys)
+   */
+  public Admin(String bootstrapServers, Duration timeout, SecurityConfig security) {
     this.timeoutMs = timeout.toMillis();
     this.connections =
-        new NodeConnections(bootstrapServers, "sluice-admin", timeoutMs, 16 << 20, "sluice-admin");
+        new NodeConnections(
+            bootstrapServers, "sluice-admin", timeoutMs, 16 << 20, "sluice-admin", security);
     this.metadata = new MetadataCache(connections);
     this.offsets = new OffsetLookup(connections, metadata);
     this.requests = new AdminRequests(connections);

@@ -1,6 +1,7 @@
 package io.sluice.client;
 
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 
 /**
@@ -17,6 +18,32 @@ final class ConfigKey<T> {
 
   static final ConfigKey<Long> REQUEST_TIMEOUT_MS = longKey("request.timeout.ms", 30_000);
   static final ConfigKey<Long> RETRY_BACKOFF_MS = longKey("retry.backoff.ms", 100);
+
+  /** Kafka's {@code security.protocol} and {@code ssl.*} keys ({@link SecurityConfig}). */
+  static final List<ConfigKey<String>> SECURITY = securityKeys();
+
+  private static List<ConfigKey<String>> securityKeys() {
+    List<ConfigKey<String>> keys = new java.util.ArrayList<>();
+    new java.util.TreeMap<>(SecurityConfig.KEYS)
+        .forEach((name, value) -> keys.add(text(name, value)));
+    return List.copyOf(keys);
+  }
+
+  /** {@code table} and the security keys. */
+  static List<ConfigKey<?>> withSecurity(List<ConfigKey<?>> table) {
+    List<ConfigKey<?>> all = new java.util.ArrayList<>(table);
+    all.addAll(SECURITY);
+    return List.copyOf(all);
+  }
+
+  /** The security settings among {@code values}. */
+  static SecurityConfig security(ConfigValues values) {
+    Map<String, String> settings = new java.util.HashMap<>();
+    for (ConfigKey<String> key : SECURITY) {
+      settings.put(key.name(), values.get(key));
+    }
+    return SecurityConfig.from(settings);
+  }
 
   private final String name;
   private final T defaultValue;

@@ -33,6 +33,7 @@ import java.util.Map;
  *     io.sluice.client.serialization.Deserializer} a {@link Consumer} built from this config uses
  *     for keys (bytes as they are by default; Kafka's built-in class names work too)
  * @param valueDeserializer {@code value.deserializer}: the same for values
+ * @param security {@code security.protocol} and the {@code ssl.*} keys: TLS to the brokers
  */
 public record ConsumerConfig(
     String bootstrapServers,
@@ -55,7 +56,8 @@ public record ConsumerConfig(
     List<String> partitionAssignmentStrategy,
     String groupInstanceId,
     String keyDeserializer,
-    String valueDeserializer) {
+    String valueDeserializer,
+    SecurityConfig security) {
 
   public ConsumerConfig {
     ConfigChecks.require(
@@ -123,28 +125,29 @@ public record ConsumerConfig(
    * Every key the consumer accepts, with Kafka's names and defaults (but the bootstrap address).
    */
   private static final List<ConfigKey<?>> KEYS =
-      List.of(
-          BOOTSTRAP_SERVERS,
-          CLIENT_ID,
-          GROUP_ID,
-          AUTO_OFFSET_RESET,
-          FETCH_MIN_BYTES,
-          FETCH_MAX_WAIT_MS,
-          FETCH_MAX_BYTES,
-          MAX_PARTITION_FETCH_BYTES,
-          MAX_POLL_RECORDS,
-          REQUEST_TIMEOUT_MS,
-          RETRY_BACKOFF_MS,
-          CHECK_CRCS,
-          ENABLE_AUTO_COMMIT,
-          AUTO_COMMIT_INTERVAL_MS,
-          SESSION_TIMEOUT_MS,
-          HEARTBEAT_INTERVAL_MS,
-          MAX_POLL_INTERVAL_MS,
-          PARTITION_ASSIGNMENT_STRATEGY,
-          GROUP_INSTANCE_ID,
-          KEY_DESERIALIZER,
-          VALUE_DESERIALIZER);
+      ConfigKey.withSecurity(
+          List.of(
+              BOOTSTRAP_SERVERS,
+              CLIENT_ID,
+              GROUP_ID,
+              AUTO_OFFSET_RESET,
+              FETCH_MIN_BYTES,
+              FETCH_MAX_WAIT_MS,
+              FETCH_MAX_BYTES,
+              MAX_PARTITION_FETCH_BYTES,
+              MAX_POLL_RECORDS,
+              REQUEST_TIMEOUT_MS,
+              RETRY_BACKOFF_MS,
+              CHECK_CRCS,
+              ENABLE_AUTO_COMMIT,
+              AUTO_COMMIT_INTERVAL_MS,
+              SESSION_TIMEOUT_MS,
+              HEARTBEAT_INTERVAL_MS,
+              MAX_POLL_INTERVAL_MS,
+              PARTITION_ASSIGNMENT_STRATEGY,
+              GROUP_INSTANCE_ID,
+              KEY_DESERIALIZER,
+              VALUE_DESERIALIZER));
 
   public static Builder builder() {
     return new Builder();
@@ -277,7 +280,8 @@ public record ConsumerConfig(
           values.get(PARTITION_ASSIGNMENT_STRATEGY),
           values.get(GROUP_INSTANCE_ID),
           values.get(KEY_DESERIALIZER),
-          values.get(VALUE_DESERIALIZER));
+          values.get(VALUE_DESERIALIZER),
+          ConfigKey.security(values));
     }
   }
 }

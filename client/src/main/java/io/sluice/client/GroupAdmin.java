@@ -54,9 +54,15 @@ public final class GroupAdmin implements AutoCloseable {
       List<MemberDescription> members) {}
 
   public GroupAdmin(String bootstrapServers, Duration timeout) {
+    this(bootstrapServers, timeout, SecurityConfig.PLAINTEXT);
+  }
+
+  /** With TLS settings ({@link SecurityConfig#from} reads Kafka's client keys). */
+  public GroupAdmin(String bootstrapServers, Duration timeout, SecurityConfig security) {
     this.timeoutMs = timeout.toMillis();
     this.connections =
-        new NodeConnections(bootstrapServers, "sluice-admin", timeoutMs, 16 << 20, "sluice-admin");
+        new NodeConnections(
+            bootstrapServers, "sluice-admin", timeoutMs, 16 << 20, "sluice-admin", security);
     this.requests = new GroupAdminRequests(connections);
     this.offsets = new OffsetLookup(connections, new MetadataCache(connections));
   }

@@ -31,6 +31,7 @@ import java.util.Map;
  *     io.sluice.client.serialization.Serializer} a {@link Producer} built from this config uses for
  *     keys (bytes as they are by default; Kafka's built-in class names work too)
  * @param valueSerializer {@code value.serializer}: the same for values
+ * @param security {@code security.protocol} and the {@code ssl.*} keys: TLS to the brokers
  */
 public record ProducerConfig(
     String bootstrapServers,
@@ -47,7 +48,8 @@ public record ProducerConfig(
     int maxInFlight,
     int maxRequestSize,
     String keySerializer,
-    String valueSerializer) {
+    String valueSerializer,
+    SecurityConfig security) {
 
   public ProducerConfig {
     ConfigChecks.require(
@@ -98,22 +100,23 @@ public record ProducerConfig(
 
   /** Every key the producer accepts (Kafka's names and defaults, but the bootstrap address). */
   private static final List<ConfigKey<?>> KEYS =
-      List.of(
-          BOOTSTRAP_SERVERS,
-          CLIENT_ID,
-          ACKS,
-          BATCH_SIZE,
-          LINGER_MS,
-          BUFFER_MEMORY,
-          MAX_BLOCK_MS,
-          DELIVERY_TIMEOUT_MS,
-          REQUEST_TIMEOUT_MS,
-          RETRY_BACKOFF_MS,
-          ENABLE_IDEMPOTENCE,
-          MAX_IN_FLIGHT,
-          MAX_REQUEST_SIZE,
-          KEY_SERIALIZER,
-          VALUE_SERIALIZER);
+      ConfigKey.withSecurity(
+          List.of(
+              BOOTSTRAP_SERVERS,
+              CLIENT_ID,
+              ACKS,
+              BATCH_SIZE,
+              LINGER_MS,
+              BUFFER_MEMORY,
+              MAX_BLOCK_MS,
+              DELIVERY_TIMEOUT_MS,
+              REQUEST_TIMEOUT_MS,
+              RETRY_BACKOFF_MS,
+              ENABLE_IDEMPOTENCE,
+              MAX_IN_FLIGHT,
+              MAX_REQUEST_SIZE,
+              KEY_SERIALIZER,
+              VALUE_SERIALIZER));
 
   private static short parseAcks(String value) {
     return (short) ("all".equals(value.trim()) ? -1 : ConfigChecks.parseInt("acks", value));
@@ -228,7 +231,8 @@ public record ProducerConfig(
           maxInFlight,
           values.get(MAX_REQUEST_SIZE),
           values.get(KEY_SERIALIZER),
-          values.get(VALUE_SERIALIZER));
+          values.get(VALUE_SERIALIZER),
+          ConfigKey.security(values));
     }
   }
 }

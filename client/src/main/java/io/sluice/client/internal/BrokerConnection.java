@@ -8,6 +8,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.ssl.SslHandler;
 import io.sluice.client.SluiceClientException;
 import io.sluice.protocol.ApiKey;
 import io.sluice.protocol.Errors;
@@ -85,6 +86,10 @@ final class BrokerConnection {
                     BrokerConnection connection =
                         new BrokerConnection(ch, address, clientId, requestTimeoutMs);
                     holder[0] = connection;
+                    SslHandler tls = transport.tlsHandler(ch.alloc(), host, port);
+                    if (tls != null) {
+                      ch.pipeline().addLast(tls);
+                    }
                     ch.pipeline()
                         .addLast(new FrameDecoder(maxFrameBytes))
                         .addLast(connection.new ResponseHandler());

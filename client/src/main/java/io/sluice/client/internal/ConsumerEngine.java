@@ -52,7 +52,8 @@ public final class ConsumerEngine {
             config.clientId(),
             config.requestTimeoutMs(),
             config.fetchMaxBytes() + (1 << 20),
-            "sluice-consumer-io");
+            "sluice-consumer-io",
+            config.security());
     this.metadata = new MetadataCache(connections);
     this.offsets = new OffsetLookup(connections, metadata);
     Fetcher fetcher =

@@ -50,7 +50,8 @@ public final class GroupRequests implements GroupClient, AutoCloseable {
             config.clientId(),
             Math.max(config.requestTimeoutMs(), config.maxPollIntervalMs() + JOIN_SLACK_MS),
             1 << 20,
-            "sluice-group-io");
+            "sluice-group-io",
+            config.security());
     this.metadata = metadata;
     this.committer = committer;
     this.coordinator = new CoordinatorLookup(connections, config.groupId());

@@ -1,5 +1,6 @@
 package io.sluice.client.internal;
 
+import io.sluice.client.SecurityConfig;
 import io.sluice.client.SluiceClientException;
 import io.sluice.protocol.ApiKey;
 import io.sluice.protocol.Errors;
@@ -51,11 +52,28 @@ public final class NodeConnections implements AutoCloseable {
       long requestTimeoutMs,
       int maxFrameBytes,
       String threadName) {
+    this(
+        bootstrapServers,
+        clientId,
+        requestTimeoutMs,
+        maxFrameBytes,
+        threadName,
+        SecurityConfig.PLAINTEXT);
+  }
+
+  /** Connections that use TLS when {@code security} says SSL. */
+  public NodeConnections(
+      String bootstrapServers,
+      String clientId,
+      long requestTimeoutMs,
+      int maxFrameBytes,
+      String threadName,
+      SecurityConfig security) {
     this.bootstrap = parseBootstrap(bootstrapServers);
     this.clientId = clientId;
     this.requestTimeoutMs = requestTimeoutMs;
     this.maxFrameBytes = maxFrameBytes;
-    this.transport = new Transport(threadName);
+    this.transport = new Transport(threadName, security);
   }
 
   static List<Node> parseBootstrap(String servers) {

@@ -41,7 +41,8 @@ public final class ProducerEngine {
             config.clientId(),
             config.requestTimeoutMs(),
             16 << 20,
-            "sluice-producer-io");
+            "sluice-producer-io",
+            config.security());
     this.metadata = new MetadataCache(connections);
     this.partitioner = new DefaultPartitioner(config.batchSize());
     this.memory = new MemoryBudget(config.bufferMemory());

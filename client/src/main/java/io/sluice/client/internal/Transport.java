@@ -1,6 +1,7 @@
 package io.sluice.client.internal;
 
 import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
@@ -11,7 +12,10 @@ import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.sluice.client.SecurityConfig;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -24,8 +28,15 @@ import java.util.concurrent.TimeUnit;
 final class Transport implements AutoCloseable {
   private final EventLoopGroup group;
   private final Class<? extends SocketChannel> channelType;
+  private final SslContext tls; // null: plaintext
 
   Transport(String threadName) {
+    this(threadName, SecurityConfig.PLAINTEXT);
+  }
+
+  /** A transport whose connections use TLS when {@code security} says SSL. */
+  Transport(String threadName, SecurityConfig security) {
+    this.tls = ClientTls.context(security);
     IoHandlerFactory factory;
     if (Epoll.isAvailable()) {
       factory = EpollIoHandler.newFactory();
@@ -35,6 +46,11 @@ final class Transport implements AutoCloseable {
       channelType = NioSocketChannel.class;
     }
     group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory(threadName, true), factory);
+  }
+
+  /** A TLS handler for a new connection to {@code host:port} (SNI, host name check), or null. */
+  SslHandler tlsHandler(ByteBufAllocator allocator, String host, int port) {
+    return tls == null ? null : tls.newHandler(allocator, host, port);
   }
 
   Bootstrap bootstrap(int connectTimeoutMs) {
