@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sluice.broker.config.Endpoint;
+import io.sluice.broker.config.SecurityProtocol;
 import io.sluice.broker.config.ZooKeeperConfig;
 import io.sluice.protocol.Errors;
 import io.sluice.testing.ExpectedLogs;
@@ -57,7 +59,9 @@ class ZkClusterTest {
   private ZkCluster start(int id) {
     ZkCluster member = ZkCluster.connect(config("sluice"), id, "cluster-" + id);
     members.put(id, member);
-    member.register("127.0.0.1", 9000 + id);
+    member.register(
+        List.of(new Endpoint("PLAINTEXT", "127.0.0.1", 9000 + id)),
+        Map.of("PLAINTEXT", SecurityProtocol.PLAINTEXT));
     return member;
   }
 
@@ -104,7 +108,13 @@ class ZkClusterTest {
       assertTrue(member.brokerEpoch() > 0);
     }
     BrokerInfo two = members.get(1).snapshot().brokers().get(2);
-    assertEquals(new BrokerInfo(2, "127.0.0.1", 9002, null, members.get(2).brokerEpoch()), two);
+    assertEquals(
+        new BrokerInfo(
+            2,
+            List.of(new Endpoint("PLAINTEXT", "127.0.0.1", 9002)),
+            null,
+            members.get(2).brokerEpoch()),
+        two);
   }
 
   @Test
