@@ -153,6 +153,19 @@ class ZkClusterTest {
     ZkCluster controller = controller();
     int victim = controller.brokerId() == 3 ? 2 : 3;
     assertEquals(ZkCluster.Outcome.OK, controller.createTopic("t", 3, false, WAIT_MS));
+    // Every partition's state is written, but under load a leader may be elected a moment later
+    // (a broker briefly re-registering is skipped as offline first): wait for all three.
+    waitFor(
+        "a leader for every partition",
+        () -> {
+          TopicInfo t = controller.snapshot().topic("t");
+          for (int p = 0; p < t.partitionCount(); p++) {
+            if (t.leader(p) == PartitionState.NO_LEADER) {
+              return false;
+            }
+          }
+          return true;
+        });
     long oldEpoch = members.get(victim).brokerEpoch();
     int partition = indexLedBy(controller.snapshot().topic("t"), victim);
 
