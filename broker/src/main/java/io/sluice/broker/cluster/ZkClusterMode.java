@@ -4,6 +4,7 @@ import io.sluice.broker.ClusterMode;
 import io.sluice.broker.config.BrokerConfig;
 import io.sluice.broker.config.Endpoint;
 import io.sluice.broker.metadata.ClusterMetadata;
+import io.sluice.broker.metadata.Replication;
 import io.sluice.broker.metadata.TopicAdmin;
 import io.sluice.broker.storage.LogManager;
 import java.util.concurrent.Executor;
@@ -23,13 +24,17 @@ public final class ZkClusterMode implements ClusterMode {
   private final LocalReplicas replicas;
   private final ZkClusterMetadata metadata;
   private final ZkTopicAdmin admin;
+  private final ReplicaManager replication;
   private long applied = -1;
 
-  private ZkClusterMode(ZkCluster cluster, LogManager logs, Executor adminThread) {
+  private ZkClusterMode(
+      ZkCluster cluster, LogManager logs, Executor adminThread, BrokerConfig config) {
     this.cluster = cluster;
     this.replicas = new LocalReplicas(cluster.brokerId(), logs);
     this.metadata = new ZkClusterMetadata(cluster);
-    this.admin = new ZkTopicAdmin(cluster, adminThread);
+    this.admin =
+        new ZkTopicAdmin(cluster, adminThread, config.replication().defaultReplicationFactor());
+    this.replication = new ReplicaManager(cluster, logs, config.replication());
   }
 
   /** Called reflectively by {@link ClusterMode#join}. */
@@ -40,12 +45,16 @@ public final class ZkClusterMode implements ClusterMode {
           "broker.id " + config.nodeId() + " must be below " + ClusterMode.MAX_BROKERS);
     }
     ZkCluster cluster = ZkCluster.connect(config.zooKeeper(), config.nodeId(), proposedClusterId);
+    ZkClusterMode mode = null;
     try {
-      ZkClusterMode mode = new ZkClusterMode(cluster, logs, admin);
+      mode = new ZkClusterMode(cluster, logs, admin, config);
       cluster.addListener(mode::apply);
       mode.apply(cluster.snapshot());
       return mode;
     } catch (RuntimeException e) {
+      if (mode != null) {
+        mode.replication.close();
+      }
       cluster.close();
       throw e;
     }
@@ -62,6 +71,7 @@ public final class ZkClusterMode implements ClusterMode {
     } catch (RuntimeException e) {
       log.error("broker {}: local logs do not follow the cluster state", cluster.brokerId(), e);
     }
+    replication.apply(snapshot);
     metadata.publish(snapshot);
   }
 
@@ -81,12 +91,18 @@ public final class ZkClusterMode implements ClusterMode {
   }
 
   @Override
+  public Replication replication() {
+    return replication;
+  }
+
+  @Override
   public void register(Endpoint advertised) {
     cluster.register(advertised.host(), advertised.port());
   }
 
   @Override
   public void close() {
+    replication.close();
     cluster.close();
   }
 }

@@ -24,6 +24,25 @@ final class AppendValidation {
       ByteBuffer buf,
       List<Integer> positions,
       long now) {
+    return validate(topicPartition, config, buf, positions, now, true);
+  }
+
+  /**
+   * The same checks for batches a follower copies from its leader, except the timestamps: the
+   * leader accepted them when they were produced, however old they are now.
+   */
+  static List<BatchHeader> validateReplicated(
+      TopicPartition topicPartition, LogConfig config, ByteBuffer buf, List<Integer> positions) {
+    return validate(topicPartition, config, buf, positions, 0, false);
+  }
+
+  private static List<BatchHeader> validate(
+      TopicPartition topicPartition,
+      LogConfig config,
+      ByteBuffer buf,
+      List<Integer> positions,
+      long now,
+      boolean timestamps) {
     List<BatchHeader> headers = new ArrayList<>();
     int at = buf.position();
     int limit = buf.limit();
@@ -60,7 +79,9 @@ final class AppendValidation {
             Errors.INVALID_RECORD,
             topicPartition + ": empty batch at byte " + (at - buf.position()));
       }
-      checkTimestamps(topicPartition, config, batch, now);
+      if (timestamps) {
+        checkTimestamps(topicPartition, config, batch, now);
+      }
       positions.add(at);
       headers.add(BatchHeader.of(batch));
       at += batch.sizeInBytes();
