@@ -51,16 +51,20 @@ final class LeaderEpochCache {
    * from {@code scanned} (the epochs of the batches on disk, in order). Entries at or above {@code
    * logEndOffset} are dropped (the tail they named did not survive recovery).
    *
-   * @param persist whether changes are written to the checkpoint file (cluster mode); a single node
-   *     keeps the list in memory only, and its directories look as they always did
+   * @param persist whether changes are written to the checkpoint file (cluster mode; also when the
+   *     file exists already); a single node keeps the list in memory only, and its directories look
+   *     as they always did
    */
   static LeaderEpochCache load(
       FileIo io, Path directory, boolean persist, List<Entry> scanned, long logEndOffset)
       throws IOException {
     Path file = directory.resolve(FILE_NAME);
     List<Entry> entries = null;
+    boolean exists = false;
     try {
-      entries = parse(Files.readAllLines(file, StandardCharsets.US_ASCII));
+      List<String> lines = Files.readAllLines(file, StandardCharsets.US_ASCII);
+      exists = true;
+      entries = parse(lines);
     } catch (NoSuchFileException e) {
       // none yet
     } catch (IllegalArgumentException e) {
@@ -75,7 +79,8 @@ final class LeaderEpochCache {
         kept.add(entry);
       }
     }
-    return new LeaderEpochCache(io, file, persist, kept);
+    // A log that had a checkpoint keeps writing it (it belongs to a cluster).
+    return new LeaderEpochCache(io, file, persist || exists, kept);
   }
 
   /** The epochs named by batch headers in log order: one entry where the epoch first grows. */
