@@ -1,5 +1,6 @@
 package io.sluice.broker.cluster;
 
+import io.sluice.broker.config.Endpoint;
 import io.sluice.broker.config.ReplicationConfig;
 import io.sluice.broker.metadata.Replication;
 import io.sluice.broker.storage.Log;
@@ -50,8 +51,16 @@ final class ReplicaManager implements Replication, AutoCloseable {
   private final ScheduledExecutorService isrThread;
   private volatile boolean closed;
 
-  ReplicaManager(ZkCluster cluster, LogManager logs, ReplicationConfig config) {
+  private final String interBrokerListener;
+
+  /**
+   * @param interBrokerListener the listener name followers connect to ({@code
+   *     inter.broker.listener.name}, else the first listener)
+   */
+  ReplicaManager(
+      ZkCluster cluster, LogManager logs, ReplicationConfig config, String interBrokerListener) {
     this.cluster = cluster;
+    this.interBrokerListener = interBrokerListener;
     this.logs = logs;
     this.config = config;
     this.self = cluster.brokerId();
@@ -217,7 +226,14 @@ final class ReplicaManager implements Replication, AutoCloseable {
 
   private InetSocketAddress address(int brokerId) {
     BrokerInfo broker = cluster.snapshot().brokers().get(brokerId);
-    return broker == null ? null : new InetSocketAddress(broker.host(), broker.port());
+    if (broker == null || broker.endpoints().isEmpty()) {
+      return null;
+    }
+    Endpoint endpoint = broker.endpoint(interBrokerListener);
+    if (endpoint == null) {
+      endpoint = broker.endpoints().get(0);
+    }
+    return new InetSocketAddress(endpoint.host(), endpoint.port());
   }
 
   private void onIsrThread(Runnable task) {

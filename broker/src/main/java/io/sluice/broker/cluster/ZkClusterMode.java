@@ -3,10 +3,14 @@ package io.sluice.broker.cluster;
 import io.sluice.broker.ClusterMode;
 import io.sluice.broker.config.BrokerConfig;
 import io.sluice.broker.config.Endpoint;
+import io.sluice.broker.config.Listeners;
+import io.sluice.broker.config.SecurityProtocol;
 import io.sluice.broker.metadata.ClusterMetadata;
 import io.sluice.broker.metadata.Replication;
 import io.sluice.broker.metadata.TopicAdmin;
 import io.sluice.broker.storage.LogManager;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Executor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,6 +28,7 @@ public final class ZkClusterMode implements ClusterMode {
   private final LocalReplicas replicas;
   private final ZkClusterMetadata metadata;
   private final ZkTopicAdmin admin;
+  private final Map<String, SecurityProtocol> protocols;
   private final ReplicaManager replication;
   private long applied = -1;
 
@@ -31,10 +36,16 @@ public final class ZkClusterMode implements ClusterMode {
       ZkCluster cluster, LogManager logs, Executor adminThread, BrokerConfig config) {
     this.cluster = cluster;
     this.replicas = new LocalReplicas(cluster.brokerId(), logs);
-    this.metadata = new ZkClusterMetadata(cluster);
+    Listeners listeners = config.listeners();
+    this.metadata = new ZkClusterMetadata(cluster, listeners.first().listenerName());
+    this.protocols = listeners.protocols();
     this.admin =
         new ZkTopicAdmin(cluster, adminThread, config.replication().defaultReplicationFactor());
-    this.replication = new ReplicaManager(cluster, logs, config.replication());
+    String interBroker =
+        listeners.interBrokerListenerName() != null
+            ? listeners.interBrokerListenerName()
+            : listeners.first().listenerName();
+    this.replication = new ReplicaManager(cluster, logs, config.replication(), interBroker);
   }
 
   /** Called reflectively by {@link ClusterMode#join}. */
@@ -96,8 +107,8 @@ public final class ZkClusterMode implements ClusterMode {
   }
 
   @Override
-  public void register(Endpoint advertised) {
-    cluster.register(advertised.host(), advertised.port());
+  public void register(List<Endpoint> advertised) {
+    cluster.register(advertised, protocols);
   }
 
   @Override

@@ -60,7 +60,11 @@ class ElectionTest {
   }
 
   private static BrokerInfo broker(int id, String rack) {
-    return new BrokerInfo(id, "127.0.0.1", 9000 + id, rack, id);
+    return new BrokerInfo(
+        id,
+        List.of(new io.sluice.broker.config.Endpoint("PLAINTEXT", "127.0.0.1", 9000 + id)),
+        rack,
+        id);
   }
 
   @Test
