@@ -88,10 +88,14 @@ final class PartitionLeader {
         followers.put(replica, f);
       }
     }
-    long start = log.replicatedHighWatermark() ? log.highWatermark() : log.logStartOffset();
-    log.updateHighWatermark(start, true);
-    log.addAppendListener(onAppend);
-    recomputeHighWatermark();
+    if (followers.isEmpty()) {
+      log.followLogEnd(); // one replica: the high watermark is the log end, as on a single node
+    } else {
+      long start = log.replicatedHighWatermark() ? log.highWatermark() : log.logStartOffset();
+      log.updateHighWatermark(start, true);
+      log.addAppendListener(onAppend);
+      recomputeHighWatermark();
+    }
   }
 
   /** The in-sync replicas as last written. */
@@ -107,7 +111,12 @@ final class PartitionLeader {
         return Errors.NOT_LEADER_OR_FOLLOWER;
       }
       long leaderEnd = log.logEndOffset();
-      f.logEnd = Math.min(offset, leaderEnd);
+      if (offset > leaderEnd) {
+        // A follower with a longer log than the leader's has not truncated yet: it is not in sync
+        // with anything, and the read answers OFFSET_OUT_OF_RANGE.
+        return Errors.OFFSET_OUT_OF_RANGE;
+      }
+      f.logEnd = offset;
       if (offset >= leaderEnd) {
         f.lastCaughtUpMs = nowMs;
       } else if (f.lastFetchLeaderLogEnd >= 0 && offset >= f.lastFetchLeaderLogEnd) {
@@ -192,7 +201,7 @@ final class PartitionLeader {
   void recomputeHighWatermark() {
     long min;
     synchronized (this) {
-      if (closed) {
+      if (closed || followers.isEmpty()) {
         return;
       }
       min = log.logEndOffset();

@@ -141,9 +141,6 @@ final class ReplicaManager implements Replication, AutoCloseable {
         current.close();
       }
       partitionLog.becomeLeader(state.leaderEpoch());
-      if (replicas.size() == 1) {
-        partitionLog.followLogEnd(); // one replica: the high watermark is the log end
-      }
       leaders.put(
           tp,
           new PartitionLeader(
