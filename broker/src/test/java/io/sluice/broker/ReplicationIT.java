@@ -245,16 +245,30 @@ class ReplicationIT {
       readBack(history, history.acknowledgedEnd(0));
       assertEquals(List.of(), history.violations());
 
-      // The old leader comes back as a follower, truncates by leader epoch, catches up, rejoins.
+      // The old leader comes back as a follower, truncates by leader epoch, catches up, rejoins the
+      // ISR, and, being the preferred replica, leads again (auto.leader.rebalance.enable).
       brokers.put(oldLeader, start(oldLeader));
       waitFor("the old leader back in sync", () -> isr(describe(admin)).contains(oldLeader));
-      assertEquals(newLeader, leader(describe(admin)));
+      waitFor("the preferred replica leading again", () -> leader(describe(admin)) == oldLeader);
+      produce(acksAll(), history, 2500, 500);
+      readBack(history, history.acknowledgedEnd(0));
+      assertEquals(List.of(), history.violations());
+      assertEquals(3000, history.acknowledgedCount());
       waitFor(
-          "identical logs after the failover",
+          "identical logs after two leader changes",
           () -> {
             try {
-              byte[] lead = logBytes(newLeader);
-              return java.util.Arrays.equals(lead, logBytes(oldLeader));
+              byte[] lead = logBytes(oldLeader);
+              return java.util.Arrays.equals(lead, logBytes(newLeader))
+                  && brokers.keySet().stream()
+                      .allMatch(
+                          id -> {
+                            try {
+                              return java.util.Arrays.equals(lead, logBytes(id));
+                            } catch (IOException e) {
+                              return false;
+                            }
+                          });
             } catch (IOException e) {
               return false;
             }

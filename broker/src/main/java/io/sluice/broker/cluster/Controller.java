@@ -61,9 +61,16 @@ final class Controller implements AutoCloseable {
   private int epoch = -1;
   private int epochZkVersion = -1;
 
-  Controller(CuratorFramework client, int brokerId) {
+  private final boolean preferredLeaders;
+
+  /**
+   * @param preferredLeaders {@code auto.leader.rebalance.enable}: move leadership back to a
+   *     partition's first replica once it is live and in sync again
+   */
+  Controller(CuratorFramework client, int brokerId, boolean preferredLeaders) {
     this.client = client;
     this.brokerId = brokerId;
+    this.preferredLeaders = preferredLeaders;
     this.latch = new LeaderLatch(client, ZkPaths.CONTROLLER, Integer.toString(brokerId));
     this.thread =
         Executors.newSingleThreadScheduledExecutor(
@@ -270,7 +277,7 @@ final class Controller implements AutoCloseable {
       } catch (KeeperException.NoNodeException e) {
         state = null;
       }
-      Election election = elect(replicas.get(p), state, live);
+      Election election = elect(replicas.get(p), state, live, preferredLeaders);
       if (election == null) {
         continue; // the leader is live in the incarnation the state names: nothing to do
       }
@@ -325,6 +332,33 @@ final class Controller implements AutoCloseable {
    * </ul>
    */
   static Election elect(List<Integer> replicas, PartitionState state, Map<Integer, Long> live) {
+    return elect(replicas, state, live, false);
+  }
+
+  /**
+   * As {@link #elect(List, PartitionState, Map)}; with {@code preferred}, a partition led by a live
+   * broker other than its first replica (its preferred leader) moves back to that replica as soon
+   * as it is live and in the ISR (Kafka's preferred-leader election, done at once rather than on
+   * Kafka's periodic imbalance check).
+   */
+  static Election elect(
+      List<Integer> replicas, PartitionState state, Map<Integer, Long> live, boolean preferred) {
+    if (preferred
+        && state != null
+        && state.online()
+        && !replicas.isEmpty()
+        && state.leader() != replicas.get(0)
+        && live.containsKey(replicas.get(0))
+        && state.isr().contains(replicas.get(0))
+        && Long.valueOf(state.leaderBrokerEpoch()).equals(live.get(state.leader()))) {
+      List<Integer> isr = new ArrayList<>();
+      for (int member : state.isr()) {
+        if (live.containsKey(member)) {
+          isr.add(member);
+        }
+      }
+      return new Election(replicas.get(0), isr);
+    }
     if (state == null) {
       for (int replica : replicas) {
         if (live.containsKey(replica)) {

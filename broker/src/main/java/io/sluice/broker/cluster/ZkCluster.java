@@ -56,6 +56,7 @@ public final class ZkCluster implements AutoCloseable {
   private final String clusterId;
   private final ExecutorService registrations;
   private BrokerRegistrar registrar;
+  private volatile boolean preferredLeaders;
   private Controller controller;
 
   private ZkCluster(
@@ -159,7 +160,7 @@ public final class ZkCluster implements AutoCloseable {
             registrations);
     try {
       registrar.start(2L * config.sessionTimeoutMs() + config.connectionTimeoutMs());
-      controller = new Controller(client, brokerId);
+      controller = new Controller(client, brokerId, preferredLeaders);
       cache.addListener(s -> controller.changed());
       controller.start();
     } catch (InterruptedException e) {
@@ -170,6 +171,14 @@ public final class ZkCluster implements AutoCloseable {
     } catch (Exception e) {
       throw new IllegalStateException("cannot join the controller election: " + e, e);
     }
+  }
+
+  /**
+   * {@code auto.leader.rebalance.enable}: whether this broker, when it is the controller, moves
+   * leadership back to each partition's preferred replica. Set before {@link #register}.
+   */
+  public void preferredLeaderElection(boolean enabled) {
+    this.preferredLeaders = enabled;
   }
 
   public String clusterId() {

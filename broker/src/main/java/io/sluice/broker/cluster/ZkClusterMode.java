@@ -46,6 +46,7 @@ public final class ZkClusterMode implements ClusterMode {
             ? listeners.interBrokerListenerName()
             : listeners.first().listenerName();
     this.replication = new ReplicaManager(cluster, logs, config.replication(), interBroker);
+    cluster.preferredLeaderElection(config.replication().autoLeaderRebalance());
   }
 
   /** Called reflectively by {@link ClusterMode#join}. */

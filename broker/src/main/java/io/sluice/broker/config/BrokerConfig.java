@@ -273,7 +273,8 @@ public record BrokerConfig(
           integer(ConfigKey.MIN_INSYNC_REPLICAS),
           longValue(ConfigKey.REPLICA_LAG_TIME_MAX_MS),
           integer(ConfigKey.REPLICA_FETCH_MAX_BYTES),
-          integer(ConfigKey.REPLICA_FETCH_WAIT_MAX_MS));
+          integer(ConfigKey.REPLICA_FETCH_WAIT_MAX_MS),
+          bool(ConfigKey.AUTO_LEADER_REBALANCE_ENABLE));
     }
 
     /** Null in single-node mode. */

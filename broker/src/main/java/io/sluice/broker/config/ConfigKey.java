@@ -246,6 +246,12 @@ public enum ConfigKey {
       Type.INT,
       0,
       "How long a follower's fetch waits at the leader for new data."),
+  AUTO_LEADER_REBALANCE_ENABLE(
+      "auto.leader.rebalance.enable",
+      "true",
+      Type.BOOLEAN,
+      0,
+      "Move leadership back to a partition's preferred replica once it is in sync again."),
   UNCLEAN_LEADER_ELECTION_ENABLE(
       "unclean.leader.election.enable",
       "false",

@@ -14,10 +14,13 @@ package io.sluice.broker.config;
  * @param replicaFetchMaxBytes {@code replica.fetch.max.bytes}: per partition and fetch
  * @param replicaFetchWaitMaxMs {@code replica.fetch.wait.max.ms}: a follower's fetch long-polls
  *     this long at the leader
+ * @param autoLeaderRebalance {@code auto.leader.rebalance.enable}: the controller moves leadership
+ *     back to a partition's preferred (first) replica once it is in sync again
  */
 public record ReplicationConfig(
     int defaultReplicationFactor,
     int minInsyncReplicas,
     long replicaLagTimeMaxMs,
     int replicaFetchMaxBytes,
-    int replicaFetchWaitMaxMs) {}
+    int replicaFetchWaitMaxMs,
+    boolean autoLeaderRebalance) {}

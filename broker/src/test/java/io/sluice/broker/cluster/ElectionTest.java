@@ -59,6 +59,18 @@ class ElectionTest {
         Controller.elect(List.of(1), state(1, List.of(1), 10), Map.of(1, 11L)));
   }
 
+  @Test
+  void preferredLeaderElection_movesLeadershipBackOnceThePreferredReplicaIsInSync() {
+    PartitionState ledBy2 = state(2, List.of(2, 3), 20);
+    Map<Integer, Long> live = Map.of(1, 11L, 2, 20L, 3, 30L);
+    assertNull(Controller.elect(List.of(1, 2, 3), ledBy2, live, true), "1 is not in sync yet");
+    PartitionState synced = state(2, List.of(2, 3, 1), 20);
+    assertEquals(
+        new Controller.Election(1, List.of(2, 3, 1)),
+        Controller.elect(List.of(1, 2, 3), synced, live, true));
+    assertNull(Controller.elect(List.of(1, 2, 3), synced, live, false), "switched off");
+  }
+
   private static BrokerInfo broker(int id, String rack) {
     return new BrokerInfo(
         id,
