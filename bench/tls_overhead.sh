@@ -49,8 +49,10 @@ run_one() {
   local produce consume
   produce=$("$here/bin/sluice" perf produce -b "$address" "${security[@]}" --topic "$mode-$round" \
     --num-records "$records" --record-size 1024 --acks 1 --json 2>/dev/null)
+  # A generous idle timeout: on a loaded machine the first fetch of a new JVM (TLS handshake, JSSE
+  # class loading) took 6-13 s, beyond perf consume's default 10 s.
   consume=$("$here/bin/sluice" perf consume -b "$address" "${security[@]}" --topic "$mode-$round" \
-    --num-records "$records" --json 2>/dev/null)
+    --num-records "$records" --idle-timeout-ms 60000 --json 2>/dev/null)
   python3 - "$mode" "$produce" "$consume" >> "$results" <<'PY'
 import json, sys
 mode, produce, consume = sys.argv[1], json.loads(sys.argv[2]), json.loads(sys.argv[3])
