@@ -42,7 +42,16 @@ public final class MessageGenerator {
           "ApiVersions",
           "CreateTopics",
           "DeleteTopics",
-          "InitProducerId");
+          "DeleteRecords",
+          "InitProducerId",
+          "DescribeConfigs",
+          "AlterConfigs",
+          "DescribeLogDirs",
+          "CreatePartitions",
+          "DeleteGroups",
+          "IncrementalAlterConfigs",
+          "OffsetDelete",
+          "DescribeProducers");
 
   static final String PACKAGE = "io.sluice.protocol.message";
 

@@ -46,10 +46,12 @@ public record BrokerConfig(
     GroupConfig groups,
     int metricsPort,
     String metricsHost,
-    ZooKeeperConfig zooKeeper) {
+    ZooKeeperConfig zooKeeper,
+    Map<String, String> explicit) {
 
   public BrokerConfig {
     maxConnectionsPerIpOverrides = Map.copyOf(maxConnectionsPerIpOverrides);
+    explicit = Map.copyOf(explicit);
     if (maxConnectionsPerIp == 0 && maxConnectionsPerIpOverrides.isEmpty()) {
       // As Kafka: a per-address limit of 0 refuses every client unless some address is excepted.
       throw new ConfigException(
@@ -140,7 +142,28 @@ public record BrokerConfig(
         values.get(ConfigKey.METRICS_HOST).isEmpty()
             ? listener.host()
             : values.get(ConfigKey.METRICS_HOST),
-        v.zooKeeper());
+        v.zooKeeper(),
+        explicitValues(raw));
+  }
+
+  /** The keys set in the file or the overrides, trimmed: what DescribeConfigs calls static. */
+  private static Map<String, String> explicitValues(Map<String, String> raw) {
+    Map<String, String> explicit = new LinkedHashMap<>();
+    raw.forEach((key, value) -> explicit.put(key, value.trim()));
+    return explicit;
+  }
+
+  /**
+   * The value of a broker key as configured: the value set in the file or the overrides, else the
+   * key's default; null for a key this broker does not have.
+   */
+  public String value(String key) {
+    String set = explicit.get(key);
+    if (set != null) {
+      return set;
+    }
+    ConfigKey known = ConfigKey.forName(key);
+    return known == null ? null : known.defaultValue();
   }
 
   /** Whether the metrics and health endpoint is on ({@code metrics.port} other than -1). */
@@ -184,6 +207,14 @@ public record BrokerConfig(
         throw bad(key, "must be at most " + Integer.MAX_VALUE);
       }
       return (int) value;
+    }
+
+    double ratio(ConfigKey key) {
+      try {
+        return Double.parseDouble(raw.get(key));
+      } catch (NumberFormatException e) {
+        throw bad(key, "not a number");
+      }
     }
 
     boolean bool(ConfigKey key) {
@@ -243,6 +274,13 @@ public record BrokerConfig(
             .timestampAfterMaxMs(longValue(ConfigKey.MESSAGE_TIMESTAMP_AFTER_MAX_MS))
             .timestampBeforeMaxMs(longValue(ConfigKey.MESSAGE_TIMESTAMP_BEFORE_MAX_MS))
             .idleSegmentFilesMax(integer(ConfigKey.LOG_SEGMENT_IDLE_FILES_MAX))
+            .cleanupPolicy(raw.get(ConfigKey.LOG_CLEANUP_POLICY))
+            .timestampType(raw.get(ConfigKey.LOG_MESSAGE_TIMESTAMP_TYPE))
+            .minCleanableDirtyRatio(ratio(ConfigKey.LOG_CLEANER_MIN_CLEANABLE_RATIO))
+            .deleteRetentionMs(longValue(ConfigKey.LOG_CLEANER_DELETE_RETENTION_MS))
+            .minCompactionLagMs(longValue(ConfigKey.LOG_CLEANER_MIN_COMPACTION_LAG_MS))
+            .maxCompactionLagMs(longValue(ConfigKey.LOG_CLEANER_MAX_COMPACTION_LAG_MS))
+            .minInsyncReplicas(integer(ConfigKey.MIN_INSYNC_REPLICAS))
             .build();
       } catch (IllegalArgumentException e) {
         throw new ConfigException("invalid log configuration: " + e.getMessage());

@@ -147,6 +147,48 @@ public enum ConfigKey {
       Type.LONG,
       0,
       "How far behind the broker's clock a record's CreateTime may be (INVALID_TIMESTAMP)."),
+  LOG_CLEANUP_POLICY(
+      "log.cleanup.policy",
+      "delete",
+      Type.LIST,
+      0,
+      "Default cleanup.policy of topics: delete, compact or both (topic key cleanup.policy)."),
+  LOG_MESSAGE_TIMESTAMP_TYPE(
+      "log.message.timestamp.type",
+      "CreateTime",
+      Type.STRING,
+      0,
+      "Default message.timestamp.type of topics: CreateTime or LogAppendTime."),
+  LOG_CLEANER_MIN_CLEANABLE_RATIO(
+      "log.cleaner.min.cleanable.ratio",
+      "0.5",
+      Type.DOUBLE,
+      0,
+      "Default min.cleanable.dirty.ratio of compacted topics."),
+  LOG_CLEANER_DELETE_RETENTION_MS(
+      "log.cleaner.delete.retention.ms",
+      "86400000",
+      Type.LONG,
+      0,
+      "Default delete.retention.ms: how long tombstones stay in compacted topics."),
+  LOG_CLEANER_MIN_COMPACTION_LAG_MS(
+      "log.cleaner.min.compaction.lag.ms",
+      "0",
+      Type.LONG,
+      0,
+      "Default min.compaction.lag.ms: records younger than this are not compacted."),
+  LOG_CLEANER_MAX_COMPACTION_LAG_MS(
+      "log.cleaner.max.compaction.lag.ms",
+      "9223372036854775807",
+      Type.LONG,
+      1,
+      "Default max.compaction.lag.ms of compacted topics."),
+  MIN_INSYNC_REPLICAS(
+      "min.insync.replicas",
+      "1",
+      Type.INT,
+      1,
+      "Default min.insync.replicas of topics: in-sync replicas an acks=all write needs."),
   GROUP_INITIAL_REBALANCE_DELAY_MS(
       "group.initial.rebalance.delay.ms",
       "50",
@@ -207,6 +249,7 @@ public enum ConfigKey {
   enum Type {
     INT,
     LONG,
+    DOUBLE,
     BOOLEAN,
     STRING,
     LIST,
@@ -247,6 +290,18 @@ public enum ConfigKey {
     return doc;
   }
 
+  /** Kafka's DescribeConfigs type id (STRING 2, INT 3, LONG 5, DOUBLE 6, LIST 7, BOOLEAN 1). */
+  public byte describeType() {
+    return switch (type) {
+      case INT -> 3;
+      case LONG -> 5;
+      case DOUBLE -> 6;
+      case BOOLEAN -> 1;
+      case LIST -> 7;
+      case STRING, ENDPOINT -> 2;
+    };
+  }
+
   Type type() {
     return type;
   }
@@ -256,7 +311,7 @@ public enum ConfigKey {
   }
 
   /** The key with this name, or null. */
-  static ConfigKey forName(String name) {
+  public static ConfigKey forName(String name) {
     return BY_NAME.get(name);
   }
 }

@@ -37,7 +37,8 @@ public final class HandlerRegistry {
    * Every handler of a broker: the data path (Produce, Fetch, ListOffsets, InitProducerId), topic
    * administration (Metadata, CreateTopics, DeleteTopics), committed offsets (FindCoordinator,
    * OffsetCommit, OffsetFetch), consumer groups (JoinGroup, SyncGroup, Heartbeat, LeaveGroup,
-   * ListGroups, DescribeGroups), and ApiVersions advertising exactly these.
+   * ListGroups, DescribeGroups), topic configuration (DescribeConfigs, AlterConfigs,
+   * IncrementalAlterConfigs), and ApiVersions advertising exactly these.
    *
    * @param metadata what every handler reads about brokers, topics, partitions and leaders
    * @param admin where topic creation and deletion go
@@ -72,6 +73,10 @@ public final class HandlerRegistry {
                 new LeaveGroupHandler(groups),
                 new ListGroupsHandler(groups, offsets),
                 new DescribeGroupsHandler(groups, offsets)));
+    ConfigAlteration alteration = new ConfigAlteration(metadata, admin, config.log());
+    handlers.add(new DescribeConfigsHandler(new ConfigEntries(config), metadata, admin));
+    handlers.add(new AlterConfigsHandler(alteration));
+    handlers.add(new IncrementalAlterConfigsHandler(alteration));
     handlers.add(new ApiVersionsHandler(handlers));
     return new HandlerRegistry(handlers);
   }

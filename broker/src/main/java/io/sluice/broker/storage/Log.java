@@ -44,7 +44,7 @@ public final class Log {
 
   final TopicPartition topicPartition;
   final Path directory;
-  private final LogConfig config;
+  private volatile LogConfig config; // replaced whole by reconfigure
   private final Clock clock;
   private final FileIo io;
   private final SegmentChannelPool pool;
@@ -122,6 +122,22 @@ public final class Log {
 
   public TopicPartition topicPartition() {
     return topicPartition;
+  }
+
+  /** The configuration in effect: the broker's, with the topic's overrides applied. */
+  public LogConfig config() {
+    return config;
+  }
+
+  /**
+   * Applies a new configuration (a topic's overrides changed) to this live log: appends validated
+   * from now on use its size and timestamp limits, the next roll and retention pass its segment and
+   * retention settings. An append in progress finishes under the old one.
+   */
+  void reconfigure(LogConfig newConfig) {
+    synchronized (appendLock) {
+      this.config = newConfig;
+    }
   }
 
   /**

@@ -149,16 +149,25 @@ final class LogDirectory implements LogHost {
 
   /** Creates an empty partition in this directory. */
   Log create(TopicPartition tp) {
+    return create(tp, Map.of(), config);
+  }
+
+  /**
+   * Creates an empty partition in this directory whose topic has {@code overrides} (stored in the
+   * partition directory before its log exists), so that its log runs with {@code effective}.
+   */
+  Log create(TopicPartition tp, Map<String, String> overrides, LogConfig effective) {
     Path sub = path.resolve(tp.directoryName());
     try {
       Files.createDirectories(sub);
       io.fsyncDirectory(path);
+      TopicConfigFile.write(io, sub, overrides);
       LogLoader.Loaded loaded =
-          LogLoader.load(tp, sub, config, io, pool, clock.millis(), false, 0, 0);
+          LogLoader.load(tp, sub, effective, io, pool, clock.millis(), false, 0, 0);
       io.fsyncDirectory(sub);
       Log log =
           new Log(
-              tp, sub, config, clock, io, pool, this, loaded.segments(), loaded.nextOffset(), 0);
+              tp, sub, effective, clock, io, pool, this, loaded.segments(), loaded.nextOffset(), 0);
       logs.add(log);
       return log;
     } catch (IOException e) {

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -46,6 +47,10 @@ public final class LogManager implements AutoCloseable {
   private final List<LogDirectory> directories = new ArrayList<>();
   private final Map<TopicPartition, Log> logs = new ConcurrentHashMap<>();
   private final Map<Log, LogDirectory> owners = new ConcurrentHashMap<>();
+
+  /** Each topic's configuration overrides (absent: none); replaced whole, under the monitor. */
+  private final Map<String, Map<String, String>> topicConfigs = new ConcurrentHashMap<>();
+
   private final ScheduledExecutorService scheduler;
   private final SegmentDeleter deleter = new SegmentDeleter();
   private final SegmentChannelPool pool;
@@ -132,6 +137,7 @@ public final class LogManager implements AutoCloseable {
         unclean++;
       }
     }
+    applyStoredTopicConfigs();
     long durationMs = (System.nanoTime() - started) / 1_000_000;
     lastRecovery = new RecoveryReport(reports, unclean, durationMs);
     LOG.info(
@@ -150,8 +156,120 @@ public final class LogManager implements AutoCloseable {
     return Optional.ofNullable(logs.get(tp));
   }
 
+  /**
+   * Gives every loaded partition its topic's stored overrides. The lowest partition's copy is the
+   * topic's; a partition whose copy differs (a crash while they were being rewritten) gets it.
+   */
+  private void applyStoredTopicConfigs() throws IOException {
+    Map<String, List<Log>> byTopic = new TreeMap<>();
+    for (Log log : logs.values()) {
+      byTopic.computeIfAbsent(log.topicPartition.topic(), t -> new ArrayList<>()).add(log);
+    }
+    for (Map.Entry<String, List<Log>> entry : byTopic.entrySet()) {
+      List<Log> partitions = entry.getValue();
+      partitions.sort(Comparator.comparingInt(l -> l.topicPartition.partition()));
+      Map<String, String> overrides = validStored(partitions.get(0));
+      if (overrides.isEmpty()) {
+        for (Log log : partitions) {
+          if (!TopicConfigFile.read(log.directory).isEmpty()) {
+            TopicConfigFile.write(io, log.directory, overrides);
+          }
+        }
+        continue;
+      }
+      LogConfig effective = config.withOverrides(overrides);
+      for (Log log : partitions) {
+        if (!TopicConfigFile.read(log.directory).equals(overrides)) {
+          LOG.info("{}: repairing its copy of the topic's configuration", log.topicPartition);
+          TopicConfigFile.write(io, log.directory, overrides);
+        }
+        log.reconfigure(effective);
+      }
+      topicConfigs.put(entry.getKey(), overrides);
+    }
+  }
+
+  /** The partition's stored overrides without any this broker no longer accepts (logged). */
+  private static Map<String, String> validStored(Log log) throws IOException {
+    Map<String, String> stored = TopicConfigFile.read(log.directory);
+    Map<String, String> valid = new TreeMap<>();
+    for (Map.Entry<String, String> e : stored.entrySet()) {
+      try {
+        TopicConfigKey.require(e.getKey()).validate(e.getValue());
+        valid.put(e.getKey(), e.getValue());
+      } catch (SluiceException ex) {
+        LOG.warn(
+            "{}: ignoring stored topic configuration: {}", log.topicPartition, ex.getMessage());
+      }
+    }
+    return Map.copyOf(valid);
+  }
+
+  /** The broker-wide configuration every topic's overrides apply over. */
+  public LogConfig config() {
+    return config;
+  }
+
+  /** The topic's configuration overrides (empty when it has none or does not exist). */
+  public Map<String, String> topicConfig(String topic) {
+    return topicConfigs.getOrDefault(topic, Map.of());
+  }
+
+  /**
+   * Replaces the topic's configuration overrides: stored in every partition directory (lowest
+   * first), then applied to the live logs.
+   *
+   * @throws SluiceException {@code INVALID_CONFIG} naming a bad key or value, {@code
+   *     UNKNOWN_TOPIC_OR_PARTITION} when the topic has no local partition, {@code
+   *     KAFKA_STORAGE_ERROR} when a copy cannot be written
+   */
+  public synchronized void alterTopicConfig(String topic, Map<String, String> overrides) {
+    LogConfig effective = config.withOverrides(overrides);
+    List<Log> partitions = new ArrayList<>();
+    for (Log log : logs.values()) {
+      if (log.topicPartition.topic().equals(topic)) {
+        partitions.add(log);
+      }
+    }
+    if (partitions.isEmpty()) {
+      throw new SluiceException(
+          Errors.UNKNOWN_TOPIC_OR_PARTITION, "The topic '" + topic + "' does not exist.");
+    }
+    partitions.sort(Comparator.comparingInt(l -> l.topicPartition.partition()));
+    Map<String, String> copy = Map.copyOf(overrides);
+    for (Log log : partitions) {
+      try {
+        TopicConfigFile.write(io, log.directory, copy);
+      } catch (IOException e) {
+        throw new SluiceException(
+            Errors.KAFKA_STORAGE_ERROR,
+            log.topicPartition + ": cannot store the topic's configuration: " + e.getMessage(),
+            e);
+      }
+    }
+    for (Log log : partitions) {
+      log.reconfigure(effective);
+    }
+    if (copy.isEmpty()) {
+      topicConfigs.remove(topic);
+    } else {
+      topicConfigs.put(topic, copy);
+    }
+    LOG.info("topic {}: configuration overrides now {}", topic, new TreeMap<>(copy));
+  }
+
   /** Returns the partition's log, creating an empty one in the least loaded directory. */
-  public synchronized Log createLog(TopicPartition tp) {
+  public Log createLog(TopicPartition tp) {
+    return createLog(tp, topicConfig(tp.topic()));
+  }
+
+  /**
+   * Returns the partition's log, creating an empty one in the least loaded directory, with its
+   * topic's configuration {@code overrides} stored beside it and applied.
+   *
+   * @throws SluiceException {@code INVALID_CONFIG} for a bad override
+   */
+  public synchronized Log createLog(TopicPartition tp, Map<String, String> overrides) {
     Log existing = logs.get(tp);
     if (existing != null) {
       return existing;
@@ -165,9 +283,13 @@ public final class LogManager implements AutoCloseable {
             .min(Comparator.comparingInt(d -> d.logs().size()))
             .orElseThrow(
                 () -> new SluiceException(Errors.KAFKA_STORAGE_ERROR, "every log dir is offline"));
-    Log log = directory.create(tp);
+    LogConfig effective = config.withOverrides(overrides);
+    Log log = directory.create(tp, overrides, effective);
     logs.put(tp, log);
     owners.put(log, directory);
+    if (!overrides.isEmpty()) {
+      topicConfigs.put(tp.topic(), Map.copyOf(overrides));
+    }
     return log;
   }
 
@@ -190,6 +312,7 @@ public final class LogManager implements AutoCloseable {
       Log log = logs.remove(tp);
       owners.remove(log).delete(log);
     }
+    topicConfigs.remove(topic);
   }
 
   /** Tells {@code observer} about every flush from now on (metrics). */

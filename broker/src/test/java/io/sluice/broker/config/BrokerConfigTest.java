@@ -63,7 +63,14 @@ class BrokerConfigTest {
             1000,
             19,
             20,
-            21),
+            21,
+            "delete",
+            "CreateTime",
+            0.5,
+            86_400_000L,
+            0L,
+            Long.MAX_VALUE,
+            1),
         config.log());
     assertEquals(config.log().logDirs(), config.logDirs());
   }
