@@ -1,10 +1,15 @@
 package io.sluice.broker.group;
 
+import io.netty.buffer.Unpooled;
 import io.sluice.protocol.Errors;
+import io.sluice.protocol.message.ConsumerProtocolSubscription;
+import io.sluice.protocol.wire.WireReader;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -300,6 +305,71 @@ public final class GroupCoordinator implements AutoCloseable {
         group.protocolType == null ? "" : group.protocolType,
         stable ? group.protocolName : "",
         members);
+  }
+
+  /**
+   * DeleteGroups for one group: a group with members is refused ({@code NON_EMPTY_GROUP}); an empty
+   * one is forgotten (durably, before the future completes). {@code GROUP_ID_NOT_FOUND} when this
+   * coordinator has no such group and {@code hasOffsets} is false.
+   */
+  public CompletableFuture<Errors> deleteGroup(String groupId, boolean hasOffsets) {
+    Group group = groups.get(groupId);
+    if (group == null) {
+      return CompletableFuture.completedFuture(
+          hasOffsets ? Errors.NONE : Errors.GROUP_ID_NOT_FOUND);
+    }
+    return rebalancer.call(
+        group,
+        () -> {
+          if (!group.members.isEmpty()) {
+            return CompletableFuture.completedFuture(Errors.NON_EMPTY_GROUP);
+          }
+          groups.remove(groupId, group);
+          return store.remove(groupId).thenApply(v -> Errors.NONE);
+        });
+  }
+
+  /**
+   * What OffsetDelete may delete: the group-level error ({@code NON_EMPTY_GROUP} for a group with
+   * members that is not a consumer group) and the topics its members subscribe to (whose offsets
+   * must stay: {@code GROUP_SUBSCRIBED_TO_TOPIC}). Null when this coordinator has no such group.
+   */
+  public OffsetDeletion offsetDeletion(String groupId) {
+    Group group = groups.get(groupId);
+    if (group == null) {
+      return null;
+    }
+    return rebalancer.call(
+        group,
+        () -> {
+          if (group.members.isEmpty()) {
+            return new OffsetDeletion(Errors.NONE, Set.of());
+          }
+          if (!"consumer".equals(group.protocolType)) {
+            return new OffsetDeletion(Errors.NON_EMPTY_GROUP, Set.of());
+          }
+          Set<String> topics = new HashSet<>();
+          for (Member member : group.members.values()) {
+            for (JoinRequest.Protocol protocol : member.protocols) {
+              topics.addAll(subscribedTopics(protocol.metadata()));
+            }
+          }
+          return new OffsetDeletion(Errors.NONE, Set.copyOf(topics));
+        });
+  }
+
+  /** The group-level answer of OffsetDelete and the topics whose offsets are in use. */
+  public record OffsetDeletion(Errors error, Set<String> subscribedTopics) {}
+
+  /** The topics of a consumer protocol subscription; empty if it does not parse. */
+  private static List<String> subscribedTopics(byte[] metadata) {
+    try {
+      WireReader reader = new WireReader(Unpooled.wrappedBuffer(metadata));
+      short version = reader.readInt16();
+      return ConsumerProtocolSubscription.read(reader, version).topics();
+    } catch (RuntimeException e) {
+      return List.of();
+    }
   }
 
   /** The group's state, or null if unknown (for tests and tools). */

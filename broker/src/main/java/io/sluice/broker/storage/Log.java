@@ -456,7 +456,8 @@ public final class Log {
         segments.remove(s.baseOffset);
       }
       if (!removed.isEmpty()) {
-        logStartOffset = segments.firstKey();
+        // DeleteRecords may have moved the start into the segment that is now first.
+        logStartOffset = Math.max(logStartOffset, segments.firstKey());
         producers.removeBefore(logStartOffset);
         LOG.info(
             "{}: retention deleted {} segment(s); logStartOffset={}",
@@ -465,6 +466,86 @@ public final class Log {
             logStartOffset);
       }
       return removed;
+    }
+  }
+
+  /**
+   * DeleteRecords: moves the log start offset up to {@code offset} ({@code -1}: the high watermark)
+   * and removes the sealed segments wholly below it. Never moves the start back. The caller
+   * persists the new log start, then renames and releases the returned segments.
+   *
+   * @throws SluiceException {@code OFFSET_OUT_OF_RANGE} for an offset above the high watermark or
+   *     below -1
+   */
+  List<LogSegment> advanceLogStart(long offset) {
+    synchronized (appendLock) {
+      long target = offset == -1 ? highWatermark() : offset;
+      if (target < 0 || target > highWatermark()) {
+        throw new SluiceException(
+            Errors.OFFSET_OUT_OF_RANGE,
+            topicPartition
+                + ": cannot delete records before offset "
+                + offset
+                + ": the high watermark is "
+                + highWatermark());
+      }
+      List<LogSegment> removed = new ArrayList<>();
+      if (target <= logStartOffset) {
+        return removed;
+      }
+      logStartOffset = target;
+      LogSegment active = end.segment();
+      for (Map.Entry<Long, LogSegment> entry : segments.entrySet()) {
+        Long next = segments.higherKey(entry.getKey());
+        if (entry.getValue() == active || next == null || next > target) {
+          break;
+        }
+        removed.add(entry.getValue());
+      }
+      for (LogSegment s : removed) {
+        segments.remove(s.baseOffset);
+      }
+      producers.removeBefore(logStartOffset);
+      LOG.info(
+          "{}: records deleted before offset {} ({} segment(s) removed)",
+          topicPartition,
+          target,
+          removed.size());
+      return removed;
+    }
+  }
+
+  /**
+   * At load: the checkpointed log start (DeleteRecords may have left it inside the first segment),
+   * never below the first segment's base nor above the log end.
+   */
+  void restoreLogStart(long checkpointed) {
+    synchronized (appendLock) {
+      logStartOffset = Math.max(logStartOffset, Math.min(checkpointed, end.nextOffset()));
+    }
+  }
+
+  /**
+   * The record with the largest timestamp (ListOffsets -3): that timestamp, and the last offset of
+   * the batch that holds it (the first such batch); {@link TimestampOffset#NONE} in an empty log.
+   */
+  public TimestampOffset maxTimestampOffset() {
+    LogSegment best = null;
+    for (LogSegment segment : segments.values()) {
+      if (segment.maxTimestamp() >= 0
+          && (best == null || segment.maxTimestamp() > best.maxTimestamp())) {
+        best = segment;
+      }
+    }
+    return best == null
+        ? TimestampOffset.NONE
+        : new TimestampOffset(best.offsetOfMaxTimestamp(), best.maxTimestamp());
+  }
+
+  /** The idempotent producers that have batches in this log (DescribeProducers); a snapshot. */
+  public List<ProducerStateTable.ProducerState> activeProducers() {
+    synchronized (appendLock) {
+      return producers.snapshot();
     }
   }
 

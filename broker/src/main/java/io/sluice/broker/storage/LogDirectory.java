@@ -126,6 +126,7 @@ final class LogDirectory implements LogHost {
               partition.segments(),
               partition.nextOffset(),
               clean ? partition.nextOffset() : recoveryPoint);
+      log.restoreLogStart(logStarts.getOrDefault(tp, 0L));
       logs.add(log);
       loaded.add(log);
     }
@@ -233,6 +234,34 @@ final class LogDirectory implements LogHost {
         removed.forEach(LogSegment::release);
       }
     }
+  }
+
+  /**
+   * DeleteRecords on one of this directory's logs: the log start moves (see {@link
+   * Log#advanceLogStart}), the new start is checkpointed durably, then the segments wholly below it
+   * are renamed and handed to the deleter. Returns the new log start (the low watermark).
+   */
+  long deleteRecords(Log log, long offset) {
+    ensureOnline();
+    List<LogSegment> removed = log.advanceLogStart(offset);
+    try {
+      writeCheckpointsOrThrow();
+      for (LogSegment segment : removed) {
+        segment.renameForDeletion(deleter);
+      }
+      if (!removed.isEmpty()) {
+        io.fsyncDirectory(log.directory);
+      }
+    } catch (IOException e) {
+      markOffline(e);
+      throw new SluiceException(
+          Errors.KAFKA_STORAGE_ERROR,
+          log.topicPartition + ": deleting records failed: " + e.getMessage(),
+          e);
+    } finally {
+      removed.forEach(LogSegment::release);
+    }
+    return log.logStartOffset();
   }
 
   /** Writes both checkpoints; a failure takes the directory offline. */

@@ -14,8 +14,10 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -313,6 +315,41 @@ public final class LogManager implements AutoCloseable {
       owners.remove(log).delete(log);
     }
     topicConfigs.remove(topic);
+  }
+
+  /**
+   * DeleteRecords for one partition, on the storage thread: completes with the new log start (the
+   * low watermark) once it is durable, or exceptionally with {@code UNKNOWN_TOPIC_OR_PARTITION},
+   * {@code OFFSET_OUT_OF_RANGE} or {@code KAFKA_STORAGE_ERROR}.
+   */
+  public CompletableFuture<Long> deleteRecords(TopicPartition tp, long offset) {
+    try {
+      return CompletableFuture.supplyAsync(
+          () -> {
+            Log log = logs.get(tp);
+            LogDirectory owner = log == null ? null : owners.get(log);
+            if (owner == null) {
+              throw new SluiceException(Errors.UNKNOWN_TOPIC_OR_PARTITION, tp + " has no log here");
+            }
+            return owner.deleteRecords(log, offset);
+          },
+          scheduler);
+    } catch (RejectedExecutionException e) {
+      return CompletableFuture.failedFuture(
+          new SluiceException(Errors.KAFKA_STORAGE_ERROR, "the log manager is closed"));
+    }
+  }
+
+  /** One log directory as DescribeLogDirs reports it. */
+  public record DirectoryState(Path path, Throwable failure, List<Log> logs) {}
+
+  /** Every log directory with its partitions (a snapshot). */
+  public List<DirectoryState> directories() {
+    List<DirectoryState> out = new ArrayList<>();
+    for (LogDirectory d : directories) {
+      out.add(new DirectoryState(d.path, d.failure(), List.copyOf(d.logs())));
+    }
+    return out;
   }
 
   /** Tells {@code observer} about every flush from now on (metrics). */
