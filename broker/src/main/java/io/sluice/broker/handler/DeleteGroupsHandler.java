@@ -20,7 +20,7 @@ final class DeleteGroupsHandler extends VersionedHandler {
   private final CommittedOffsets offsets;
 
   DeleteGroupsHandler(GroupCoordinator groups, CommittedOffsets offsets) {
-    super(ApiKey.DELETE_GROUPS, 0, 2);
+    super(ApiKey.DELETE_GROUPS, 0, 3);
     this.groups = groups;
     this.offsets = offsets;
   }
