@@ -1,15 +1,10 @@
 package io.sluice.broker.group;
 
-import io.netty.buffer.Unpooled;
 import io.sluice.protocol.Errors;
-import io.sluice.protocol.message.ConsumerProtocolSubscription;
-import io.sluice.protocol.wire.WireReader;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -331,8 +326,9 @@ public final class GroupCoordinator implements AutoCloseable {
 
   /**
    * What OffsetDelete may delete: the group-level error ({@code NON_EMPTY_GROUP} for a group with
-   * members that is not a consumer group) and the topics its members subscribe to (whose offsets
-   * must stay: {@code GROUP_SUBSCRIBED_TO_TOPIC}). Null when this coordinator has no such group.
+   * members that is not a consumer group) and each member's subscription metadata of each protocol
+   * (the consumer protocol's bytes: the caller decodes the topics whose offsets must stay). Null
+   * when this coordinator has no such group.
    */
   public OffsetDeletion offsetDeletion(String groupId) {
     Group group = groups.get(groupId);
@@ -343,34 +339,23 @@ public final class GroupCoordinator implements AutoCloseable {
         group,
         () -> {
           if (group.members.isEmpty()) {
-            return new OffsetDeletion(Errors.NONE, Set.of());
+            return new OffsetDeletion(Errors.NONE, List.of());
           }
           if (!"consumer".equals(group.protocolType)) {
-            return new OffsetDeletion(Errors.NON_EMPTY_GROUP, Set.of());
+            return new OffsetDeletion(Errors.NON_EMPTY_GROUP, List.of());
           }
-          Set<String> topics = new HashSet<>();
+          List<byte[]> subscriptions = new ArrayList<>();
           for (Member member : group.members.values()) {
             for (JoinRequest.Protocol protocol : member.protocols) {
-              topics.addAll(subscribedTopics(protocol.metadata()));
+              subscriptions.add(protocol.metadata());
             }
           }
-          return new OffsetDeletion(Errors.NONE, Set.copyOf(topics));
+          return new OffsetDeletion(Errors.NONE, List.copyOf(subscriptions));
         });
   }
 
-  /** The group-level answer of OffsetDelete and the topics whose offsets are in use. */
-  public record OffsetDeletion(Errors error, Set<String> subscribedTopics) {}
-
-  /** The topics of a consumer protocol subscription; empty if it does not parse. */
-  private static List<String> subscribedTopics(byte[] metadata) {
-    try {
-      WireReader reader = new WireReader(Unpooled.wrappedBuffer(metadata));
-      short version = reader.readInt16();
-      return ConsumerProtocolSubscription.read(reader, version).topics();
-    } catch (RuntimeException e) {
-      return List.of();
-    }
-  }
+  /** The group-level answer of OffsetDelete and the members' subscriptions. */
+  public record OffsetDeletion(Errors error, List<byte[]> subscriptions) {}
 
   /** The group's state, or null if unknown (for tests and tools). */
   public GroupState state(String groupId) {

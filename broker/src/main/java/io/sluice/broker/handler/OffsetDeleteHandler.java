@@ -1,14 +1,18 @@
 package io.sluice.broker.handler;
 
+import io.netty.buffer.Unpooled;
 import io.sluice.broker.group.CommittedOffsets;
 import io.sluice.broker.group.GroupCoordinator;
 import io.sluice.broker.metadata.TopicNames;
 import io.sluice.broker.storage.TopicPartition;
 import io.sluice.protocol.ApiKey;
 import io.sluice.protocol.Errors;
+import io.sluice.protocol.message.ConsumerProtocolSubscription;
 import io.sluice.protocol.message.OffsetDeleteRequest;
 import io.sluice.protocol.message.OffsetDeleteResponse;
+import io.sluice.protocol.wire.WireReader;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -42,7 +46,12 @@ final class OffsetDeleteHandler extends VersionedHandler {
       responder.respond(response.setErrorCode(check.error().code()), version);
       return;
     }
-    Set<String> subscribed = check == null ? Set.of() : check.subscribedTopics();
+    Set<String> subscribed = new HashSet<>();
+    if (check != null) {
+      for (byte[] subscription : check.subscriptions()) {
+        subscribed.addAll(subscribedTopics(subscription));
+      }
+    }
     Set<TopicPartition> doomed = new HashSet<>();
     for (OffsetDeleteRequest.OffsetDeleteRequestTopic topic : req.topics()) {
       OffsetDeleteResponse.OffsetDeleteResponseTopic out =
@@ -69,5 +78,16 @@ final class OffsetDeleteHandler extends VersionedHandler {
                     response.setErrorCode(
                         failure == null ? Errors.NONE.code() : Errors.UNKNOWN_SERVER_ERROR.code()),
                     version));
+  }
+
+  /** The topics of a consumer protocol subscription; none if it does not parse. */
+  private static List<String> subscribedTopics(byte[] metadata) {
+    try {
+      WireReader reader = new WireReader(Unpooled.wrappedBuffer(metadata));
+      short version = reader.readInt16();
+      return ConsumerProtocolSubscription.read(reader, version).topics();
+    } catch (RuntimeException e) {
+      return List.of();
+    }
   }
 }
