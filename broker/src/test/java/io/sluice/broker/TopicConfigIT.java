@@ -310,6 +310,61 @@ class TopicConfigIT {
   }
 
   @Test
+  void logAppendTime_setLive_brokerStampsBatches_consumersSeeIt() throws Exception {
+    try (EmbeddedBroker broker = EmbeddedBroker.start();
+        Admin admin = Admin.create(KafkaClients.admin(broker.bootstrapServers()));
+        KafkaProducer<byte[], byte[]> producer =
+            new KafkaProducer<>(KafkaClients.producer(broker.bootstrapServers()))) {
+      admin.createTopics(List.of(new NewTopic("stamped", 1, (short) 1))).all().get();
+      long old = 1_000_000L;
+      assertEquals(
+          old,
+          producer
+              .send(new ProducerRecord<>("stamped", 0, old, null, new byte[1]))
+              .get()
+              .timestamp());
+
+      alter(
+          admin,
+          "stamped",
+          op("message.timestamp.type", "LogAppendTime", AlterConfigOp.OpType.SET));
+      long before = System.currentTimeMillis();
+      long stamped =
+          producer
+              .send(new ProducerRecord<>("stamped", 0, old, null, new byte[1]))
+              .get()
+              .timestamp();
+      long after = System.currentTimeMillis();
+      assertTrue(
+          stamped >= before && stamped <= after,
+          stamped + " not in [" + before + ", " + after + "]");
+
+      try (org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]> consumer =
+          new org.apache.kafka.clients.consumer.KafkaConsumer<>(
+              KafkaClients.consumer(broker.bootstrapServers()))) {
+        org.apache.kafka.common.TopicPartition tp =
+            new org.apache.kafka.common.TopicPartition("stamped", 0);
+        consumer.assign(List.of(tp));
+        List<org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]>> records =
+            new ArrayList<>();
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
+        while (records.size() < 2 && System.nanoTime() < deadline) {
+          consumer.poll(java.time.Duration.ofMillis(200)).forEach(records::add);
+        }
+        assertEquals(2, records.size());
+        assertEquals(
+            org.apache.kafka.common.record.TimestampType.CREATE_TIME,
+            records.get(0).timestampType());
+        assertEquals(old, records.get(0).timestamp());
+        assertEquals(
+            org.apache.kafka.common.record.TimestampType.LOG_APPEND_TIME,
+            records.get(1).timestampType());
+        assertEquals(stamped, records.get(1).timestamp());
+      }
+    }
+  }
+
+  @Test
   void brokerResource_describedReadOnly_alterRefused() throws Exception {
     try (EmbeddedBroker broker = EmbeddedBroker.start(Map.of("num.partitions", "3"));
         Admin admin = Admin.create(KafkaClients.admin(broker.bootstrapServers()))) {

@@ -138,7 +138,7 @@ final class ProduceHandler extends VersionedHandler {
     try {
       AppendResult result = partitionLog.append(nioView(bytes.buf()));
       out.setBaseOffset(result.firstOffset())
-          .setLogAppendTimeMs(-1)
+          .setLogAppendTimeMs(result.logAppendTimeMs())
           .setLogStartOffset(result.logStartOffset());
       if (flushes != null) {
         flushes.add(new PendingFlush(out, partitionLog.awaitFlush(result.lastOffset())));

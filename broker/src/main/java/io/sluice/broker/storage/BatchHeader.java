@@ -69,6 +69,19 @@ record BatchHeader(
         recordCount);
   }
 
+  BatchHeader withMaxTimestamp(long timestamp) {
+    return new BatchHeader(
+        baseOffset,
+        sizeInBytes,
+        magic,
+        lastOffsetDelta,
+        timestamp,
+        producerId,
+        producerEpoch,
+        baseSequence,
+        recordCount);
+  }
+
   long lastOffset() {
     return baseOffset + lastOffsetDelta;
   }

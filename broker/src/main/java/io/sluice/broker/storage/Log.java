@@ -172,8 +172,9 @@ public final class Log {
   public AppendResult append(ByteBuffer batches) {
     ByteBuffer buf = batches.duplicate(); // big-endian whatever the caller's order
     List<Integer> positions = new ArrayList<>();
+    LogConfig cfg = config; // one configuration for the whole request
     List<BatchHeader> headers =
-        AppendValidation.validate(topicPartition, config, buf, positions, clock.millis());
+        AppendValidation.validate(topicPartition, cfg, buf, positions, clock.millis());
     int total = buf.remaining();
     if (total > config.segmentBytes()) {
       throw new SluiceException(
@@ -201,6 +202,10 @@ public final class Log {
         RecordBatch stored = RecordBatch.at(buf, positions.get(i));
         stored.setBaseOffset(next);
         stored.setPartitionLeaderEpoch(leaderEpoch);
+        if (cfg.logAppendTime()) {
+          stampLogAppendTime(buf, positions.get(i), now);
+          h = h.withMaxTimestamp(now);
+        }
         assigned.add(h.withBaseOffset(next));
         next += h.lastOffsetDelta() + 1L;
         records += h.recordCount();
@@ -224,7 +229,8 @@ public final class Log {
           producers.update(h);
         }
       }
-      result = new AppendResult(first, next - 1, logStartOffset, false);
+      result =
+          new AppendResult(first, next - 1, logStartOffset, false, cfg.logAppendTime() ? now : -1);
     }
     for (Runnable listener : appendListeners) {
       listener.run();
@@ -233,6 +239,18 @@ public final class Log {
       host.requestFlush(this);
     }
     return result;
+  }
+
+  /**
+   * {@code message.timestamp.type=LogAppendTime}, as Kafka does it: the batch's timestamp type
+   * becomes LogAppendTime and its {@code maxTimestamp} the broker's clock (consumers read every
+   * record's timestamp as that); both lie inside the CRC, which is computed again.
+   */
+  private static void stampLogAppendTime(ByteBuffer buf, int position, long now) {
+    short attributes = buf.getShort(position + RecordBatch.ATTRIBUTES_OFFSET);
+    buf.putShort(position + RecordBatch.ATTRIBUTES_OFFSET, (short) (attributes | 0x08));
+    buf.putLong(position + RecordBatch.MAX_TIMESTAMP_OFFSET, now);
+    buf.putInt(position + RecordBatch.CRC_OFFSET, (int) RecordBatch.at(buf, position).computeCrc());
   }
 
   /** Null when every batch is new; the original result when the request is a duplicate. */
