@@ -44,6 +44,7 @@ public final class MessageGenerator {
           "DeleteTopics",
           "DeleteRecords",
           "InitProducerId",
+          "OffsetForLeaderEpoch",
           "DescribeConfigs",
           "AlterConfigs",
           "DescribeLogDirs",

@@ -46,6 +46,7 @@ public record BrokerConfig(
     int metricsPort,
     String metricsHost,
     ZooKeeperConfig zooKeeper,
+    ReplicationConfig replication,
     Map<String, String> explicit) {
 
   public BrokerConfig {
@@ -143,6 +144,7 @@ public record BrokerConfig(
             ? listeners.first().host()
             : values.get(ConfigKey.METRICS_HOST),
         v.zooKeeper(),
+        v.replication(),
         explicitValues(raw));
   }
 
@@ -296,6 +298,21 @@ public record BrokerConfig(
             "zookeeper.connect is set (cluster mode): set broker.id to this broker's unique id");
       }
       return brokerId >= 0 ? brokerId : nodeId;
+    }
+
+    ReplicationConfig replication() {
+      if (bool(ConfigKey.UNCLEAN_LEADER_ELECTION_ENABLE)) {
+        throw bad(
+            ConfigKey.UNCLEAN_LEADER_ELECTION_ENABLE,
+            "only false is supported: a leader is never elected outside the in-sync replicas");
+      }
+      return new ReplicationConfig(
+          integer(ConfigKey.DEFAULT_REPLICATION_FACTOR),
+          integer(ConfigKey.MIN_INSYNC_REPLICAS),
+          longValue(ConfigKey.REPLICA_LAG_TIME_MAX_MS),
+          integer(ConfigKey.REPLICA_FETCH_MAX_BYTES),
+          integer(ConfigKey.REPLICA_FETCH_WAIT_MAX_MS),
+          bool(ConfigKey.AUTO_LEADER_REBALANCE_ENABLE));
     }
 
     /** Null in single-node mode. */

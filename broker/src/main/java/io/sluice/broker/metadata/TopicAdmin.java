@@ -24,6 +24,19 @@ public interface TopicAdmin {
   /** Creates {@code topic} with {@code partitions} partitions (or only validates the request). */
   CompletableFuture<Errors> createTopic(String topic, int partitions, boolean validateOnly);
 
+  /**
+   * Creates {@code topic} with {@code replicationFactor} replicas of each partition. Only cluster
+   * mode has more than one broker to put them on; here, anything but 1 is refused with {@code
+   * INVALID_REPLICATION_FACTOR}.
+   */
+  default CompletableFuture<Errors> createTopic(
+      String topic, int partitions, int replicationFactor, boolean validateOnly) {
+    if (replicationFactor != 1) {
+      return CompletableFuture.completedFuture(Errors.INVALID_REPLICATION_FACTOR);
+    }
+    return createTopic(topic, partitions, validateOnly);
+  }
+
   /** Deletes {@code topic} and its data. */
   CompletableFuture<Errors> deleteTopic(String topic);
 
@@ -33,9 +46,13 @@ public interface TopicAdmin {
    * not store per-topic configuration refuses any override that way.
    */
   default CompletableFuture<Errors> createTopic(
-      String topic, int partitions, Map<String, String> configs, boolean validateOnly) {
+      String topic,
+      int partitions,
+      int replicationFactor,
+      Map<String, String> configs,
+      boolean validateOnly) {
     if (configs.isEmpty()) {
-      return createTopic(topic, partitions, validateOnly);
+      return createTopic(topic, partitions, replicationFactor, validateOnly);
     }
     return unsupported("per-topic configuration");
   }

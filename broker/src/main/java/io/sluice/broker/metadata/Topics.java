@@ -61,7 +61,14 @@ public final class Topics implements TopicAdmin {
 
   @Override
   public CompletableFuture<Errors> createTopic(
-      String topic, int partitions, Map<String, String> configs, boolean validateOnly) {
+      String topic,
+      int partitions,
+      int replicationFactor,
+      Map<String, String> configs,
+      boolean validateOnly) {
+    if (replicationFactor != 1) {
+      return CompletableFuture.completedFuture(Errors.INVALID_REPLICATION_FACTOR);
+    }
     return CompletableFuture.supplyAsync(
         () -> create(topic, partitions, configs, validateOnly), admin);
   }
