@@ -48,6 +48,7 @@ public final class LogManager implements AutoCloseable {
   private final Map<Log, LogDirectory> owners = new ConcurrentHashMap<>();
   private final ScheduledExecutorService scheduler;
   private final SegmentDeleter deleter = new SegmentDeleter();
+  private final Map<TopicPartition, Long> firstDirtyOffsets = LogCleaner.newDirtyOffsets();
   private final SegmentChannelPool pool;
   private final List<LogDirLock> locks = new ArrayList<>();
   private RecoveryReport lastRecovery = RecoveryReport.empty();
@@ -213,6 +214,33 @@ public final class LogManager implements AutoCloseable {
     long now = clock.millis();
     for (LogDirectory directory : directories) {
       directory.runRetention(now);
+    }
+  }
+
+  /**
+   * A log cleaner over this manager's files, with a key-offset map of {@code mapBytes} (one per
+   * cleaner thread); the first-dirty offsets are shared by all of them.
+   */
+  LogCleaner newCleaner(int mapBytes, Throttle throttle, LogCleaner.Hook hook) {
+    return new LogCleaner(
+        new KeyOffsetMap(mapBytes, 0.9), throttle, clock, io, deleter, firstDirtyOffsets, hook);
+  }
+
+  /**
+   * One cleaning pass of {@code log}; an I/O failure takes its directory offline (the files and the
+   * segment map may disagree until the next start, which finishes or drops the swap).
+   */
+  LogCleaner.Result clean(LogCleaner cleaner, Log log, CompactionSettings settings, boolean force) {
+    LogDirectory owner = owners.get(log);
+    if (owner == null || owner.isOffline()) {
+      return LogCleaner.Result.NOTHING;
+    }
+    try {
+      return cleaner.clean(log, settings, force);
+    } catch (IOException e) {
+      owner.markOffline(e);
+      throw new SluiceException(
+          Errors.KAFKA_STORAGE_ERROR, log.topicPartition + ": cleaning failed: " + e, e);
     }
   }
 
