@@ -1,7 +1,9 @@
 package io.sluice.broker.storage;
 
 /**
- * A compacted log's cleaning settings, Kafka's topic keys (defaults in parentheses).
+ * A compacted log's cleaning settings, Kafka's topic keys (defaults in parentheses). A log is
+ * compacted once it was given settings ({@link Log#compact}); the topic configuration ({@code
+ * cleanup.policy=compact} or {@code compact,delete}) decides that.
  *
  * @param deleteRetentionMs {@code delete.retention.ms} (86400000): how long a tombstone (a record
  *     with a null value) stays after it was written, so that consumers can see the deletion
@@ -10,11 +12,11 @@ package io.sluice.broker.storage;
  * @param minCleanableDirtyRatio {@code min.cleanable.dirty.ratio} (0.5): the share of the cleanable
  *     bytes not yet cleaned from which a pass runs
  */
-record CompactionSettings(
+public record CompactionSettings(
     long deleteRetentionMs, long minCompactionLagMs, double minCleanableDirtyRatio) {
-  static final CompactionSettings DEFAULTS = new CompactionSettings(86_400_000L, 0, 0.5);
+  public static final CompactionSettings DEFAULTS = new CompactionSettings(86_400_000L, 0, 0.5);
 
-  CompactionSettings {
+  public CompactionSettings {
     if (deleteRetentionMs < 0) {
       throw new IllegalArgumentException("delete.retention.ms=" + deleteRetentionMs);
     }

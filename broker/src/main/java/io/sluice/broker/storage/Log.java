@@ -59,6 +59,7 @@ public final class Log {
   private volatile long logStartOffset;
   private volatile boolean closed;
   private volatile int leaderEpoch; // 0: a single node is leader of epoch 0
+  private volatile CompactionSettings compaction; // null: not compacted
   private boolean stopped; // guarded by appendLock
   private final long openedEndOffset;
   private final LongAdder readBytes = new LongAdder();
@@ -122,6 +123,20 @@ public final class Log {
 
   public TopicPartition topicPartition() {
     return topicPartition;
+  }
+
+  /**
+   * Makes this log compacted with {@code settings} ({@code cleanup.policy} containing {@code
+   * compact}), or not compacted with null; the cleaner threads pick it up at their next look.
+   * Retention by time and size applies independently ({@code compact,delete}).
+   */
+  public void compact(CompactionSettings settings) {
+    this.compaction = settings;
+  }
+
+  /** The compaction settings, or null when the log is not compacted. */
+  public CompactionSettings compaction() {
+    return compaction;
   }
 
   /**

@@ -325,4 +325,32 @@ class CompactionTest {
               .toList());
     }
   }
+
+  @Test
+  void cleanerThread_compactsALogMarkedCompacted_andLeavesOthersAlone() throws Exception {
+    LogConfig config =
+        smallConfig(dir).toBuilder()
+            .cleaner(new LogConfig.CleanerConfig(true, 2, 1 << 20, Long.MAX_VALUE, 20))
+            .build();
+    manager = LogManager.open(config, clock);
+    Log compacted = manager.createLog(TP);
+    Log plain = manager.createLog(new TopicPartition("plain", 0));
+    for (int i = 0; i < 300; i++) {
+      ByteBuffer b =
+          batch(clock.millis(), Compression.none(), "k" + (i % 4), "v" + i + "x".repeat(100));
+      compacted.append(b.duplicate());
+      plain.append(b);
+    }
+    long plainBytes = plain.sizeInBytes();
+    compacted.compact(settings(86_400_000L));
+    StorageTestSupport.await(
+        "the cleaner thread compacts the log", () -> contents(compacted).size() < 60);
+    Map<Long, String[]> served = contents(compacted);
+    for (int k = 0; k < 4; k++) {
+      String key = "k" + k;
+      assertTrue(served.values().stream().anyMatch(r -> r[0].equals(key)), key);
+    }
+    assertEquals(plainBytes, plain.sizeInBytes(), "a log without compaction settings is untouched");
+    assertEquals(300, contents(plain).size());
+  }
 }
