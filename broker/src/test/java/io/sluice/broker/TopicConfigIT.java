@@ -1,5 +1,6 @@
 package io.sluice.broker;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -13,6 +14,7 @@ import io.sluice.protocol.Errors;
 import io.sluice.protocol.message.AlterConfigsRequest;
 import io.sluice.protocol.message.AlterConfigsResponse;
 import io.sluice.protocol.wire.WireReader;
+import io.sluice.testing.Await;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,6 +32,8 @@ import org.apache.kafka.clients.admin.CreateTopicsOptions;
 import org.apache.kafka.clients.admin.CreateTopicsResult;
 import org.apache.kafka.clients.admin.DescribeConfigsOptions;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.config.ConfigResource;
@@ -397,5 +401,82 @@ class TopicConfigIT {
     try (Stream<Path> files = Files.list(dir)) {
       return files.filter(p -> p.getFileName().toString().endsWith(".log")).count();
     }
+  }
+
+  /**
+   * cleanup.policy set on a live topic starts the cleaner on it without a restart: the log keeps
+   * the latest value of every key, at its original offset, and loses the older ones.
+   */
+  @Test
+  void cleanupPolicyCompactSetLive_cleanerKeepsTheLatestValuePerKey() throws Exception {
+    try (EmbeddedBroker broker = EmbeddedBroker.start(Map.of("log.cleaner.backoff.ms", "50"));
+        Admin admin = Admin.create(KafkaClients.admin(broker.bootstrapServers()))) {
+      admin
+          .createTopics(
+              List.of(new NewTopic("kv", 1, (short) 1).configs(Map.of("segment.bytes", "2048"))))
+          .all()
+          .get();
+      Map<String, String> latest = new java.util.HashMap<>();
+      Map<String, Long> latestOffset = new java.util.HashMap<>();
+      int sent = 300;
+      try (KafkaProducer<byte[], byte[]> producer =
+          new KafkaProducer<>(KafkaClients.producer(broker.bootstrapServers()))) {
+        for (int i = 0; i < sent; i++) {
+          String key = "key-" + (i % 10);
+          String value = "value-" + i;
+          long offset =
+              producer
+                  .send(new ProducerRecord<>("kv", key.getBytes(UTF_8), value.getBytes(UTF_8)))
+                  .get()
+                  .offset();
+          latest.put(key, value);
+          latestOffset.put(key, offset);
+        }
+      }
+      alter(
+          admin,
+          "kv",
+          op("cleanup.policy", "compact", AlterConfigOp.OpType.SET),
+          op("min.cleanable.dirty.ratio", "0.01", AlterConfigOp.OpType.SET));
+
+      Await.until(
+          "the cleaner to remove superseded values",
+          () -> readAll(broker.bootstrapServers(), "kv", sent).size() < sent / 2);
+      List<ConsumerRecord<byte[], byte[]>> left = readAll(broker.bootstrapServers(), "kv", sent);
+      Map<String, String> seen = new java.util.HashMap<>();
+      for (ConsumerRecord<byte[], byte[]> r : left) {
+        String key = new String(r.key(), UTF_8);
+        seen.put(key, new String(r.value(), UTF_8));
+        if (r.offset() == latestOffset.get(key)) {
+          assertEquals(latest.get(key), new String(r.value(), UTF_8), "offset " + r.offset());
+        }
+      }
+      assertEquals(latest, seen);
+      for (Map.Entry<String, Long> e : latestOffset.entrySet()) {
+        assertTrue(
+            left.stream().anyMatch(r -> r.offset() == e.getValue()),
+            "the latest value of " + e.getKey() + " kept at offset " + e.getValue());
+      }
+    }
+  }
+
+  /** Every record of the partition from offset 0 up to {@code end}. */
+  private static List<ConsumerRecord<byte[], byte[]>> readAll(
+      String bootstrap, String topic, long end) {
+    org.apache.kafka.common.TopicPartition tp =
+        new org.apache.kafka.common.TopicPartition(topic, 0);
+    List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+    try (KafkaConsumer<byte[], byte[]> consumer =
+        new KafkaConsumer<>(KafkaClients.consumer(bootstrap))) {
+      consumer.assign(List.of(tp));
+      consumer.seekToBeginning(List.of(tp));
+      long deadline = System.nanoTime() + 20_000_000_000L;
+      while (consumer.position(tp) < end && System.nanoTime() < deadline) {
+        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(java.time.Duration.ofMillis(200))) {
+          records.add(r);
+        }
+      }
+    }
+    return records;
   }
 }

@@ -275,6 +275,13 @@ public record BrokerConfig(
             .minCompactionLagMs(longValue(ConfigKey.LOG_CLEANER_MIN_COMPACTION_LAG_MS))
             .maxCompactionLagMs(longValue(ConfigKey.LOG_CLEANER_MAX_COMPACTION_LAG_MS))
             .minInsyncReplicas(integer(ConfigKey.MIN_INSYNC_REPLICAS))
+            .cleaner(
+                new LogConfig.CleanerConfig(
+                    bool(ConfigKey.LOG_CLEANER_ENABLE),
+                    integer(ConfigKey.LOG_CLEANER_THREADS),
+                    longValue(ConfigKey.LOG_CLEANER_DEDUPE_BUFFER_SIZE),
+                    longValue(ConfigKey.LOG_CLEANER_IO_MAX_BYTES_PER_SECOND),
+                    longValue(ConfigKey.LOG_CLEANER_BACKOFF_MS)))
             .build();
       } catch (IllegalArgumentException e) {
         throw new ConfigException("invalid log configuration: " + e.getMessage());

@@ -66,6 +66,7 @@ public final class Log {
   private volatile long logStartOffset;
   private volatile boolean closed;
   private volatile int leaderEpoch; // 0: a single node is leader of epoch 0
+  private volatile CompactionSettings compaction; // null: not compacted
   private boolean stopped; // guarded by appendLock
   private final long openedEndOffset;
   private final LongAdder readBytes = new LongAdder();
@@ -88,6 +89,7 @@ public final class Log {
     this.topicPartition = topicPartition;
     this.directory = directory;
     this.config = config;
+    this.compaction = config.compaction();
     this.clock = clock;
     this.io = io;
     this.pool = pool;
@@ -143,12 +145,28 @@ public final class Log {
   /**
    * Applies a new configuration (a topic's overrides changed) to this live log: appends validated
    * from now on use its size and timestamp limits, the next roll and retention pass its segment and
-   * retention settings. An append in progress finishes under the old one.
+   * retention settings, the cleaner its compaction settings. An append in progress finishes under
+   * the old one.
    */
   void reconfigure(LogConfig newConfig) {
     synchronized (appendLock) {
       this.config = newConfig;
+      this.compaction = newConfig.compaction(); // cleanup.policy may have gained or lost compact
     }
+  }
+
+  /**
+   * Makes this log compacted with {@code settings} ({@code cleanup.policy} containing {@code
+   * compact}), or not compacted with null; the cleaner threads pick it up at their next look.
+   * Retention by time and size applies independently ({@code compact,delete}).
+   */
+  public void compact(CompactionSettings settings) {
+    this.compaction = settings;
+  }
+
+  /** The compaction settings, or null when the log is not compacted. */
+  public CompactionSettings compaction() {
+    return compaction;
   }
 
   /**
@@ -863,6 +881,42 @@ public final class Log {
     synchronized (appendLock) {
       return producers.snapshot();
     }
+  }
+
+  /**
+   * Compaction: replaces the sealed segment {@code old} by the cleaned file {@code swap} (the same
+   * base offset and offsets covered, already durable). Under the append lock, so that retention and
+   * close see one of the two, never both: renames the old files to {@code .deleted} (leases keep
+   * reading them; the deleter unlinks them after the last one), renames {@code swap} to the
+   * segment's name, opens it with rebuilt indexes, publishes it, and fsyncs the directory. A crash
+   * anywhere in between is finished by recovery ({@link LogLoader}). Returns false, deleting {@code
+   * swap}, when {@code old} is no longer one of the log's sealed segments.
+   *
+   * @throws IOException after which the caller takes the directory offline: the files and the
+   *     segment map may disagree until the next start
+   */
+  boolean replaceSegment(LogSegment old, Path swap, SegmentDeleter deleter, LogCleaner.Hook hook)
+      throws IOException {
+    synchronized (appendLock) {
+      if (closed || segments.get(old.baseOffset) != old || end.segment() == old) {
+        io.deleteIfExists(swap);
+        return false;
+      }
+      hook.before(LogCleaner.Step.RENAME_OLD_TO_DELETED, old.baseOffset);
+      old.renameForDeletion(deleter);
+      hook.before(LogCleaner.Step.RENAME_SWAP_TO_LOG, old.baseOffset);
+      io.move(swap, old.logPath);
+      LogSegment fresh =
+          LogSegment.open(directory, old.baseOffset, config, io, pool, clock.millis());
+      SegmentRecovery.rebuildIndexes(fresh, config.maxMessageBytes());
+      fresh.markVerified();
+      segments.put(old.baseOffset, fresh);
+      fresh.unpin();
+      hook.before(LogCleaner.Step.SYNC_DIRECTORY_AFTER_PUBLISH, old.baseOffset);
+      io.fsyncDirectory(directory);
+    }
+    old.release();
+    return true;
   }
 
   /** Refuses appends from now on; an append in progress finishes first. Reads keep working. */

@@ -51,6 +51,7 @@ import java.util.TreeMap;
  * @param minCompactionLagMs {@code log.cleaner.min.compaction.lag.ms} (default 0)
  * @param maxCompactionLagMs {@code log.cleaner.max.compaction.lag.ms} (default Long.MAX_VALUE)
  * @param minInsyncReplicas {@code min.insync.replicas} (default 1)
+ * @param cleaner the log cleaner's settings ({@link CleanerConfig})
  */
 public record LogConfig(
     List<Path> logDirs,
@@ -74,7 +75,8 @@ public record LogConfig(
     long deleteRetentionMs,
     long minCompactionLagMs,
     long maxCompactionLagMs,
-    int minInsyncReplicas) {
+    int minInsyncReplicas,
+    CleanerConfig cleaner) {
 
   /** {@code cleanup.policy} value that makes retention delete segments. */
   public static final String DELETE = "delete";
@@ -84,6 +86,46 @@ public record LogConfig(
 
   public static final String CREATE_TIME = "CreateTime";
   public static final String LOG_APPEND_TIME = "LogAppendTime";
+
+  /**
+   * The log cleaner's settings (Kafka's keys; defaults in parentheses).
+   *
+   * @param enable {@code log.cleaner.enable} (true): run the cleaner threads
+   * @param threads {@code log.cleaner.threads} (1)
+   * @param dedupeBufferSize {@code log.cleaner.dedupe.buffer.size} (128 MiB): the key-offset maps'
+   *     memory over all threads, allocated when a thread first cleans
+   * @param ioMaxBytesPerSecond {@code log.cleaner.io.max.bytes.per.second} (unlimited): per thread
+   * @param backoffMs {@code log.cleaner.backoff.ms} (15 s): a thread's sleep when nothing is dirty
+   */
+  public record CleanerConfig(
+      boolean enable,
+      int threads,
+      long dedupeBufferSize,
+      long ioMaxBytesPerSecond,
+      long backoffMs) {
+    public static final CleanerConfig DEFAULTS =
+        new CleanerConfig(true, 1, 128L << 20, Long.MAX_VALUE, 15_000);
+
+    public CleanerConfig {
+      require(threads >= 1, "log.cleaner.threads", threads, ">= 1");
+      require(
+          dedupeBufferSize / threads >= 48 && dedupeBufferSize / threads <= Integer.MAX_VALUE - 8,
+          "log.cleaner.dedupe.buffer.size",
+          dedupeBufferSize,
+          "per thread between 48 bytes and 2 GiB");
+      require(
+          ioMaxBytesPerSecond >= 1,
+          "log.cleaner.io.max.bytes.per.second",
+          ioMaxBytesPerSecond,
+          ">= 1");
+      require(backoffMs >= 1, "log.cleaner.backoff.ms", backoffMs, ">= 1");
+    }
+
+    /** One thread's share of the map memory. */
+    int mapBytesPerThread() {
+      return (int) (dedupeBufferSize / threads);
+    }
+  }
 
   static final long DAY_MS = 24L * 60 * 60 * 1000;
 
@@ -153,6 +195,16 @@ public record LogConfig(
   /** Whether {@code cleanup.policy} names {@code compact}: the cleaner compacts the log. */
   public boolean cleanupCompact() {
     return hasPolicy(COMPACT);
+  }
+
+  /**
+   * The cleaner's settings for a log with this configuration: null unless {@code cleanup.policy}
+   * names {@code compact}.
+   */
+  public CompactionSettings compaction() {
+    return cleanupCompact()
+        ? new CompactionSettings(deleteRetentionMs, minCompactionLagMs, minCleanableDirtyRatio)
+        : null;
   }
 
   private boolean hasPolicy(String policy) {
@@ -225,6 +277,7 @@ public record LogConfig(
     b.minCompactionLagMs = minCompactionLagMs;
     b.maxCompactionLagMs = maxCompactionLagMs;
     b.minInsyncReplicas = minInsyncReplicas;
+    b.cleaner = cleaner;
     return b;
   }
 
@@ -256,6 +309,7 @@ public record LogConfig(
     private long minCompactionLagMs = 0;
     private long maxCompactionLagMs = Long.MAX_VALUE;
     private int minInsyncReplicas = 1;
+    private CleanerConfig cleaner = CleanerConfig.DEFAULTS;
 
     private Builder(List<Path> logDirs) {
       this.logDirs = logDirs;
@@ -366,6 +420,11 @@ public record LogConfig(
       return this;
     }
 
+    public Builder cleaner(CleanerConfig value) {
+      this.cleaner = Objects.requireNonNull(value);
+      return this;
+    }
+
     public LogConfig build() {
       return new LogConfig(
           logDirs,
@@ -389,7 +448,8 @@ public record LogConfig(
           deleteRetentionMs,
           minCompactionLagMs,
           maxCompactionLagMs,
-          minInsyncReplicas);
+          minInsyncReplicas,
+          cleaner);
     }
   }
 
