@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sluice.client.GroupAdmin;
 import io.sluice.client.TopicPartition;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -17,15 +18,19 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code sluice groups list|describe|reset-offsets}. */
+/** {@code sluice groups list|describe|reset-offsets|delete|delete-offsets}. */
 @Command(
     name = "groups",
     mixinStandardHelpOptions = true,
-    description = "List and describe consumer groups, show their lag, reset their offsets.",
+    description =
+        "List and describe consumer groups, show their lag, reset or delete their offsets, delete"
+            + " them.",
     subcommands = {
       GroupsCommand.ListGroups.class,
       GroupsCommand.Describe.class,
-      GroupsResetOffsets.class
+      GroupsResetOffsets.class,
+      GroupsCommand.Delete.class,
+      GroupsCommand.DeleteOffsets.class
     })
 final class GroupsCommand {
   static final Comparator<TopicPartition> BY_TOPIC_AND_PARTITION =
@@ -34,6 +39,86 @@ final class GroupsCommand {
   static GroupAdmin admin(CommonOptions common) {
     return new GroupAdmin(
         common.bootstrapServer, Duration.ofMillis(common.timeoutMs), common.security());
+  }
+
+  @Command(
+      name = "delete",
+      mixinStandardHelpOptions = true,
+      description = "Delete groups that have no members: their state and committed offsets.")
+  static final class Delete implements Callable<Integer> {
+    private final Terminal terminal;
+    @Mixin CommonOptions common;
+
+    @Parameters(arity = "1..*", paramLabel = "GROUP", description = "Group ids.")
+    List<String> groups;
+
+    Delete(Terminal terminal) {
+      this.terminal = terminal;
+    }
+
+    @Override
+    public Integer call() {
+      try (GroupAdmin admin = admin(common)) {
+        for (String group : groups) {
+          admin.deleteGroup(group);
+          terminal.out().printf("deleted group %s%n", group);
+        }
+      }
+      return ExitCode.OK;
+    }
+  }
+
+  @Command(
+      name = "delete-offsets",
+      mixinStandardHelpOptions = true,
+      description =
+          "Delete a group's committed offsets of a topic (or one partition of it); refused while a"
+              + " member subscribes to the topic.")
+  static final class DeleteOffsets implements Callable<Integer> {
+    private final Terminal terminal;
+    @Mixin CommonOptions common;
+
+    @Parameters(index = "0", paramLabel = "GROUP", description = "Group id.")
+    String group;
+
+    @Option(names = "--topic", required = true, description = "The topic whose offsets go.")
+    String topic;
+
+    @Option(
+        names = "--partition",
+        description = "Only this partition (default: every partition the group committed).")
+    Integer partition;
+
+    DeleteOffsets(Terminal terminal) {
+      this.terminal = terminal;
+    }
+
+    @Override
+    public Integer call() {
+      try (GroupAdmin admin = admin(common)) {
+        List<TopicPartition> doomed = new ArrayList<>();
+        if (partition != null) {
+          doomed.add(new TopicPartition(topic, partition));
+        } else {
+          for (TopicPartition tp : admin.committedOffsets(group).keySet()) {
+            if (tp.topic().equals(topic)) {
+              doomed.add(tp);
+            }
+          }
+        }
+        if (doomed.isEmpty()) {
+          terminal.out().printf("group %s has no committed offsets of topic %s%n", group, topic);
+          return ExitCode.OK;
+        }
+        admin.deleteOffsets(group, doomed);
+        terminal
+            .out()
+            .printf(
+                "deleted the offsets of group %s for %d partition(s) of %s%n",
+                group, doomed.size(), topic);
+      }
+      return ExitCode.OK;
+    }
   }
 
   @Command(name = "list", mixinStandardHelpOptions = true, description = "List the groups.")

@@ -13,8 +13,9 @@ import java.util.Set;
 
 /**
  * Topic administration: create, delete, list and describe (partitions, leaders, earliest and latest
- * offsets). Every call blocks until the broker answered or {@code timeout} passed, and fails with a
- * {@link SluiceClientException} that names the topic.
+ * offsets), configuration (describe and alter), adding partitions, and deleting records. Every call
+ * blocks until the broker answered or {@code timeout} passed, and fails with a {@link
+ * SluiceClientException} that names the topic.
  *
  * <p>Thread-safe.
  */
@@ -94,6 +95,53 @@ public final class Admin implements AutoCloseable {
               tp.partition(), requests.leader(metadata, tp), earliest.get(tp), latest.get(tp)));
     }
     return new TopicDescription(name, described);
+  }
+
+  /**
+   * Every configuration key of the topic with its value and source ({@link ConfigEntry#isOverride}
+   * for the topic's own overrides).
+   */
+  public List<ConfigEntry> describeTopicConfig(String name) {
+    return Await.get(requests.describeTopicConfig(name), timeoutMs);
+  }
+
+  /**
+   * Sets and removes topic overrides (Kafka's topic-level keys); applied by the broker at once.
+   *
+   * @throws SluiceClientException with {@code INVALID_CONFIG} naming a bad key or value
+   */
+  public void alterTopicConfig(String name, Map<String, String> set, Set<String> delete) {
+    Await.get(requests.alterTopicConfig(name, set, delete), timeoutMs);
+  }
+
+  /**
+   * Grows the topic to {@code totalCount} partitions.
+   *
+   * @throws SluiceClientException with {@code INVALID_PARTITIONS} if it has that many or more
+   */
+  public void createPartitions(String name, int totalCount) {
+    Await.get(requests.createPartitions(name, totalCount, timeoutMs), timeoutMs);
+  }
+
+  /**
+   * Deletes every record below {@code offset} (-1: the high watermark) in each given partition.
+   *
+   * @return each partition's new log start offset
+   * @throws SluiceClientException with {@code OFFSET_OUT_OF_RANGE} for an offset past the end
+   */
+  public Map<TopicPartition, Long> deleteRecords(Map<TopicPartition, Long> beforeOffsets) {
+    Map<TopicPartition, Long> lowWatermarks = new java.util.LinkedHashMap<>();
+    for (String topic :
+        beforeOffsets.keySet().stream().map(TopicPartition::topic).distinct().toList()) {
+      partitionCount(topic); // fills the metadata with the leaders
+    }
+    for (Map.Entry<TopicPartition, Long> e : beforeOffsets.entrySet()) {
+      lowWatermarks.put(
+          e.getKey(),
+          Await.get(
+              requests.deleteRecords(metadata, e.getKey(), e.getValue(), timeoutMs), timeoutMs));
+    }
+    return lowWatermarks;
   }
 
   /** The number of partitions of an existing topic. */

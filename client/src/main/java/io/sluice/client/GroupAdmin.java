@@ -153,6 +153,26 @@ public final class GroupAdmin implements AutoCloseable {
     Await.get(requests.commit(groupId, offsets), timeoutMs);
   }
 
+  /**
+   * Deletes an empty group: its state and committed offsets.
+   *
+   * @throws SluiceClientException with {@code NON_EMPTY_GROUP} while it has members, {@code
+   *     GROUP_ID_NOT_FOUND} if it does not exist
+   */
+  public void deleteGroup(String groupId) {
+    Await.get(requests.deleteGroup(groupId), timeoutMs);
+  }
+
+  /**
+   * Deletes the group's committed offsets of these partitions.
+   *
+   * @throws SluiceClientException with {@code GROUP_SUBSCRIBED_TO_TOPIC} if a member subscribes to
+   *     one of their topics, {@code GROUP_ID_NOT_FOUND} if the group does not exist
+   */
+  public void deleteOffsets(String groupId, Collection<TopicPartition> partitions) {
+    Await.get(requests.deleteOffsets(groupId, partitions), timeoutMs);
+  }
+
   @Override
   public void close() {
     connections.close();

@@ -42,8 +42,17 @@ public final class MessageGenerator {
           "ApiVersions",
           "CreateTopics",
           "DeleteTopics",
+          "DeleteRecords",
           "InitProducerId",
-          "OffsetForLeaderEpoch");
+          "OffsetForLeaderEpoch",
+          "DescribeConfigs",
+          "AlterConfigs",
+          "DescribeLogDirs",
+          "CreatePartitions",
+          "DeleteGroups",
+          "IncrementalAlterConfigs",
+          "OffsetDelete",
+          "DescribeProducers");
 
   static final String PACKAGE = "io.sluice.protocol.message";
 

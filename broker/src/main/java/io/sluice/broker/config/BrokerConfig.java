@@ -46,10 +46,12 @@ public record BrokerConfig(
     int metricsPort,
     String metricsHost,
     ZooKeeperConfig zooKeeper,
-    ReplicationConfig replication) {
+    ReplicationConfig replication,
+    Map<String, String> explicit) {
 
   public BrokerConfig {
     maxConnectionsPerIpOverrides = Map.copyOf(maxConnectionsPerIpOverrides);
+    explicit = Map.copyOf(explicit);
     if (maxConnectionsPerIp == 0 && maxConnectionsPerIpOverrides.isEmpty()) {
       // As Kafka: a per-address limit of 0 refuses every client unless some address is excepted.
       throw new ConfigException(
@@ -142,7 +144,28 @@ public record BrokerConfig(
             ? listeners.first().host()
             : values.get(ConfigKey.METRICS_HOST),
         v.zooKeeper(),
-        v.replication());
+        v.replication(),
+        explicitValues(raw));
+  }
+
+  /** The keys set in the file or the overrides, trimmed: what DescribeConfigs calls static. */
+  private static Map<String, String> explicitValues(Map<String, String> raw) {
+    Map<String, String> explicit = new LinkedHashMap<>();
+    raw.forEach((key, value) -> explicit.put(key, value.trim()));
+    return explicit;
+  }
+
+  /**
+   * The value of a broker key as configured: the value set in the file or the overrides, else the
+   * key's default; null for a key this broker does not have.
+   */
+  public String value(String key) {
+    String set = explicit.get(key);
+    if (set != null) {
+      return set;
+    }
+    ConfigKey known = ConfigKey.forName(key);
+    return known == null ? null : known.defaultValue();
   }
 
   private static final String LISTENER_PREFIX = "listener.name.";
@@ -215,6 +238,14 @@ public record BrokerConfig(
       return (int) value;
     }
 
+    double ratio(ConfigKey key) {
+      try {
+        return Double.parseDouble(raw.get(key));
+      } catch (NumberFormatException e) {
+        throw bad(key, "not a number");
+      }
+    }
+
     boolean bool(ConfigKey key) {
       String text = raw.get(key);
       if (text.equalsIgnoreCase("true")) {
@@ -260,6 +291,20 @@ public record BrokerConfig(
             .timestampAfterMaxMs(longValue(ConfigKey.MESSAGE_TIMESTAMP_AFTER_MAX_MS))
             .timestampBeforeMaxMs(longValue(ConfigKey.MESSAGE_TIMESTAMP_BEFORE_MAX_MS))
             .idleSegmentFilesMax(integer(ConfigKey.LOG_SEGMENT_IDLE_FILES_MAX))
+            .cleanupPolicy(raw.get(ConfigKey.LOG_CLEANUP_POLICY))
+            .timestampType(raw.get(ConfigKey.LOG_MESSAGE_TIMESTAMP_TYPE))
+            .minCleanableDirtyRatio(ratio(ConfigKey.LOG_CLEANER_MIN_CLEANABLE_RATIO))
+            .deleteRetentionMs(longValue(ConfigKey.LOG_CLEANER_DELETE_RETENTION_MS))
+            .minCompactionLagMs(longValue(ConfigKey.LOG_CLEANER_MIN_COMPACTION_LAG_MS))
+            .maxCompactionLagMs(longValue(ConfigKey.LOG_CLEANER_MAX_COMPACTION_LAG_MS))
+            .minInsyncReplicas(integer(ConfigKey.MIN_INSYNC_REPLICAS))
+            .cleaner(
+                new LogConfig.CleanerConfig(
+                    bool(ConfigKey.LOG_CLEANER_ENABLE),
+                    integer(ConfigKey.LOG_CLEANER_THREADS),
+                    longValue(ConfigKey.LOG_CLEANER_DEDUPE_BUFFER_SIZE),
+                    longValue(ConfigKey.LOG_CLEANER_IO_MAX_BYTES_PER_SECOND),
+                    longValue(ConfigKey.LOG_CLEANER_BACKOFF_MS)))
             .build();
       } catch (IllegalArgumentException e) {
         throw new ConfigException("invalid log configuration: " + e.getMessage());

@@ -219,6 +219,32 @@ public enum ConfigKey {
       "How often the recovery-point checkpoint is written."),
   MESSAGE_MAX_BYTES(
       "message.max.bytes", "1048588", Type.INT, 61, "Largest record batch a producer may send."),
+  LOG_CLEANER_ENABLE(
+      "log.cleaner.enable",
+      "true",
+      Type.BOOLEAN,
+      0,
+      "Run the log cleaner threads, which compact logs with cleanup.policy=compact."),
+  LOG_CLEANER_THREADS(
+      "log.cleaner.threads", "1", Type.INT, 1, "Cleaner threads; each owns one key-offset map."),
+  LOG_CLEANER_DEDUPE_BUFFER_SIZE(
+      "log.cleaner.dedupe.buffer.size",
+      "134217728",
+      Type.LONG,
+      48,
+      "Memory of the cleaners' key-offset maps, over all threads (24 bytes per key, 90 % usable)."),
+  LOG_CLEANER_IO_MAX_BYTES_PER_SECOND(
+      "log.cleaner.io.max.bytes.per.second",
+      "9223372036854775807",
+      Type.LONG,
+      1,
+      "Bytes per second each cleaner thread may read plus write (unlimited by default)."),
+  LOG_CLEANER_BACKOFF_MS(
+      "log.cleaner.backoff.ms",
+      "15000",
+      Type.LONG,
+      1,
+      "How long a cleaner thread sleeps when no log needs cleaning."),
   LOG_SEGMENT_IDLE_FILES_MAX(
       "log.segment.idle.files.max",
       "256",
@@ -237,6 +263,42 @@ public enum ConfigKey {
       Type.LONG,
       0,
       "How far behind the broker's clock a record's CreateTime may be (INVALID_TIMESTAMP)."),
+  LOG_CLEANUP_POLICY(
+      "log.cleanup.policy",
+      "delete",
+      Type.LIST,
+      0,
+      "Default cleanup.policy of topics: delete, compact or both (topic key cleanup.policy)."),
+  LOG_MESSAGE_TIMESTAMP_TYPE(
+      "log.message.timestamp.type",
+      "CreateTime",
+      Type.STRING,
+      0,
+      "Default message.timestamp.type of topics: CreateTime or LogAppendTime."),
+  LOG_CLEANER_MIN_CLEANABLE_RATIO(
+      "log.cleaner.min.cleanable.ratio",
+      "0.5",
+      Type.DOUBLE,
+      0,
+      "Default min.cleanable.dirty.ratio of compacted topics."),
+  LOG_CLEANER_DELETE_RETENTION_MS(
+      "log.cleaner.delete.retention.ms",
+      "86400000",
+      Type.LONG,
+      0,
+      "Default delete.retention.ms: how long tombstones stay in compacted topics."),
+  LOG_CLEANER_MIN_COMPACTION_LAG_MS(
+      "log.cleaner.min.compaction.lag.ms",
+      "0",
+      Type.LONG,
+      0,
+      "Default min.compaction.lag.ms: records younger than this are not compacted."),
+  LOG_CLEANER_MAX_COMPACTION_LAG_MS(
+      "log.cleaner.max.compaction.lag.ms",
+      "9223372036854775807",
+      Type.LONG,
+      1,
+      "Default max.compaction.lag.ms of compacted topics."),
   GROUP_INITIAL_REBALANCE_DELAY_MS(
       "group.initial.rebalance.delay.ms",
       "50",
@@ -339,6 +401,7 @@ public enum ConfigKey {
   enum Type {
     INT,
     LONG,
+    DOUBLE,
     BOOLEAN,
     STRING,
     LIST,
@@ -379,6 +442,18 @@ public enum ConfigKey {
     return doc;
   }
 
+  /** Kafka's DescribeConfigs type id (STRING 2, INT 3, LONG 5, DOUBLE 6, LIST 7, BOOLEAN 1). */
+  public byte describeType() {
+    return switch (type) {
+      case INT -> 3;
+      case LONG -> 5;
+      case DOUBLE -> 6;
+      case BOOLEAN -> 1;
+      case LIST -> 7;
+      case STRING, ENDPOINT -> 2;
+    };
+  }
+
   Type type() {
     return type;
   }
@@ -393,7 +468,7 @@ public enum ConfigKey {
   }
 
   /** The key with this name, or null. */
-  static ConfigKey forName(String name) {
+  public static ConfigKey forName(String name) {
     return BY_NAME.get(name);
   }
 }

@@ -87,6 +87,28 @@ public final class CommittedOffsets implements AutoCloseable {
     return CompletableFuture.runAsync(this::checkpointIfNeeded, writer);
   }
 
+  /**
+   * Forgets the group's offsets (DeleteGroups); the future completes when that is durable. True if
+   * it had any.
+   */
+  public CompletableFuture<Boolean> deleteGroup(String group) {
+    boolean had = groups.remove(group) != null;
+    version.incrementAndGet();
+    return CompletableFuture.runAsync(this::checkpointIfNeeded, writer).thenApply(v -> had);
+  }
+
+  /** Forgets some of the group's offsets (OffsetDelete); completes when that is durable. */
+  public CompletableFuture<Void> delete(String group, Set<TopicPartition> partitions) {
+    groups.computeIfPresent(
+        group,
+        (g, offsets) -> {
+          offsets.keySet().removeAll(partitions);
+          return offsets.isEmpty() ? null : offsets;
+        });
+    version.incrementAndGet();
+    return CompletableFuture.runAsync(this::checkpointIfNeeded, writer);
+  }
+
   /** The group's committed offsets (a snapshot); empty if it never committed. */
   public Map<TopicPartition, Committed> committed(String group) {
     Map<TopicPartition, Committed> offsets = groups.get(group);

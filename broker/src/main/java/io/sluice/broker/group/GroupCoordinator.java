@@ -302,6 +302,61 @@ public final class GroupCoordinator implements AutoCloseable {
         members);
   }
 
+  /**
+   * DeleteGroups for one group: a group with members is refused ({@code NON_EMPTY_GROUP}); an empty
+   * one is forgotten (durably, before the future completes). {@code GROUP_ID_NOT_FOUND} when this
+   * coordinator has no such group and {@code hasOffsets} is false.
+   */
+  public CompletableFuture<Errors> deleteGroup(String groupId, boolean hasOffsets) {
+    Group group = groups.get(groupId);
+    if (group == null) {
+      return CompletableFuture.completedFuture(
+          hasOffsets ? Errors.NONE : Errors.GROUP_ID_NOT_FOUND);
+    }
+    return rebalancer.call(
+        group,
+        () -> {
+          if (!group.members.isEmpty()) {
+            return CompletableFuture.completedFuture(Errors.NON_EMPTY_GROUP);
+          }
+          groups.remove(groupId, group);
+          return store.remove(groupId).thenApply(v -> Errors.NONE);
+        });
+  }
+
+  /**
+   * What OffsetDelete may delete: the group-level error ({@code NON_EMPTY_GROUP} for a group with
+   * members that is not a consumer group) and each member's subscription metadata of each protocol
+   * (the consumer protocol's bytes: the caller decodes the topics whose offsets must stay). Null
+   * when this coordinator has no such group.
+   */
+  public OffsetDeletion offsetDeletion(String groupId) {
+    Group group = groups.get(groupId);
+    if (group == null) {
+      return null;
+    }
+    return rebalancer.call(
+        group,
+        () -> {
+          if (group.members.isEmpty()) {
+            return new OffsetDeletion(Errors.NONE, List.of());
+          }
+          if (!"consumer".equals(group.protocolType)) {
+            return new OffsetDeletion(Errors.NON_EMPTY_GROUP, List.of());
+          }
+          List<byte[]> subscriptions = new ArrayList<>();
+          for (Member member : group.members.values()) {
+            for (JoinRequest.Protocol protocol : member.protocols) {
+              subscriptions.add(protocol.metadata());
+            }
+          }
+          return new OffsetDeletion(Errors.NONE, List.copyOf(subscriptions));
+        });
+  }
+
+  /** The group-level answer of OffsetDelete and the members' subscriptions. */
+  public record OffsetDeletion(Errors error, List<byte[]> subscriptions) {}
+
   /** The group's state, or null if unknown (for tests and tools). */
   public GroupState state(String groupId) {
     Group group = groups.get(groupId);

@@ -103,6 +103,13 @@ public final class GroupStore implements AutoCloseable {
     return CompletableFuture.runAsync(this::checkpointIfNeeded, writer);
   }
 
+  /** Forgets the group; the future completes once a checkpoint without it is durable. */
+  CompletableFuture<Void> remove(String groupId) {
+    groups.remove(groupId);
+    version.incrementAndGet();
+    return CompletableFuture.runAsync(this::checkpointIfNeeded, writer);
+  }
+
   /** Writes what is not written yet and stops the writer thread (if it is ours). */
   @Override
   public void close() {

@@ -9,14 +9,18 @@ import io.sluice.protocol.message.CreateTopicsRequest;
 import io.sluice.protocol.message.CreateTopicsResponse;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
 /**
- * Creates topics. One broker means a replication factor of 1 (or -1, "the default"); explicit
- * replica assignments and per-topic configs are refused rather than silently ignored. The topics
- * are created by the {@link TopicAdmin}, off the event loop; the response is sent once every topic
- * of the request has its answer.
+ * Creates topics, with their configuration overrides (Kafka's topic-level keys; an unknown key or
+ * bad value is refused with {@code INVALID_CONFIG} naming it). One broker means a replication
+ * factor of 1 (or -1, "the default"); explicit replica assignments are refused rather than silently
+ * ignored. The topics are created by the {@link TopicAdmin}, off the event loop; the response is
+ * sent once every topic of the request has its answer, and from v5 lists each new topic's
+ * configuration as DescribeConfigs would.
  */
 final class CreateTopicsHandler extends VersionedHandler {
   /**
@@ -27,11 +31,13 @@ final class CreateTopicsHandler extends VersionedHandler {
 
   private final BrokerConfig config;
   private final TopicAdmin admin;
+  private final ConfigEntries entries;
 
   CreateTopicsHandler(BrokerConfig config, TopicAdmin admin) {
     super(ApiKey.CREATE_TOPICS, 2, 7);
     this.config = config;
     this.admin = admin;
+    this.entries = new ConfigEntries(config);
   }
 
   @Override
@@ -74,11 +80,19 @@ final class CreateTopicsHandler extends VersionedHandler {
     } else if (!topic.assignments().isEmpty()) {
       return refused(
           topic, Errors.INVALID_REQUEST, "explicit replica assignments are not supported");
-    } else if (!topic.configs().isEmpty()) {
-      return refused(topic, Errors.INVALID_CONFIG, "per-topic configs are not supported yet");
+    }
+    Map<String, String> configs = new TreeMap<>();
+    for (CreateTopicsRequest.CreatableTopicConfig c : topic.configs()) {
+      if (c.value() == null) {
+        return refused(
+            topic,
+            Errors.INVALID_CONFIG,
+            "Null value not supported for topic configs: " + c.name());
+      }
+      configs.put(c.name(), c.value());
     }
     return admin
-        .createTopic(topic.name(), partitions, replicationFactor, validateOnly)
+        .createTopic(topic.name(), partitions, replicationFactor, configs, validateOnly)
         .handle(
             (answer, failure) -> {
               Errors error = answer;
@@ -110,8 +124,25 @@ final class CreateTopicsHandler extends VersionedHandler {
               return result(topic, Errors.NONE, null)
                   .setNumPartitions(partitions)
                   .setReplicationFactor((short) replicationFactor)
-                  .setConfigs(new ArrayList<>());
+                  .setConfigs(configsOf(configs));
             });
+  }
+
+  /** The new topic's configuration, as DescribeConfigs lists it (its overrides validated). */
+  private List<CreateTopicsResponse.CreatableTopicConfigs> configsOf(Map<String, String> given) {
+    Map<String, String> overrides = new TreeMap<>();
+    given.forEach((k, v) -> overrides.put(k, v.trim()));
+    List<CreateTopicsResponse.CreatableTopicConfigs> list = new ArrayList<>();
+    for (ConfigEntries.Entry e : entries.topic(overrides)) {
+      list.add(
+          new CreateTopicsResponse.CreatableTopicConfigs()
+              .setName(e.name())
+              .setValue(e.value())
+              .setReadOnly(e.readOnly())
+              .setConfigSource(e.source())
+              .setIsSensitive(false));
+    }
+    return list;
   }
 
   private static CompletableFuture<CreateTopicsResponse.CreatableTopicResult> refused(

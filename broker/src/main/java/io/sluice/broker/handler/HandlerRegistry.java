@@ -38,7 +38,10 @@ public final class HandlerRegistry {
    * Every handler of a broker: the data path (Produce, Fetch, ListOffsets, InitProducerId), topic
    * administration (Metadata, CreateTopics, DeleteTopics), committed offsets (FindCoordinator,
    * OffsetCommit, OffsetFetch), consumer groups (JoinGroup, SyncGroup, Heartbeat, LeaveGroup,
-   * ListGroups, DescribeGroups), and ApiVersions advertising exactly these.
+   * ListGroups, DescribeGroups), topic configuration (DescribeConfigs, AlterConfigs,
+   * IncrementalAlterConfigs), partitions and records (CreatePartitions, DeleteRecords,
+   * DescribeLogDirs, DescribeProducers), group deletion (DeleteGroups, OffsetDelete), and
+   * ApiVersions advertising exactly these.
    *
    * @param metadata what every handler reads about brokers, topics, partitions and leaders
    * @param admin where topic creation and deletion go
@@ -77,6 +80,16 @@ public final class HandlerRegistry {
                 new LeaveGroupHandler(groups),
                 new ListGroupsHandler(groups, offsets),
                 new DescribeGroupsHandler(groups, offsets)));
+    ConfigAlteration alteration = new ConfigAlteration(metadata, admin, config.log());
+    handlers.add(new DescribeConfigsHandler(new ConfigEntries(config), metadata, admin));
+    handlers.add(new AlterConfigsHandler(alteration));
+    handlers.add(new IncrementalAlterConfigsHandler(alteration));
+    handlers.add(new CreatePartitionsHandler(metadata, admin));
+    handlers.add(new DeleteRecordsHandler(leaderLogs, logs));
+    handlers.add(new DescribeLogDirsHandler(logs));
+    handlers.add(new DescribeProducersHandler(leaderLogs));
+    handlers.add(new DeleteGroupsHandler(groups, offsets));
+    handlers.add(new OffsetDeleteHandler(groups, offsets));
     handlers.add(new ApiVersionsHandler(handlers));
     return new HandlerRegistry(handlers);
   }

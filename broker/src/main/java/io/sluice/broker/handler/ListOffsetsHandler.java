@@ -8,19 +8,26 @@ import io.sluice.protocol.message.ListOffsetsRequest;
 import io.sluice.protocol.message.ListOffsetsResponse;
 
 /**
- * Answers earliest (-2), latest (-1) and by-timestamp lookups. A by-timestamp answer carries the
- * offset and timestamp of the first record whose timestamp is at least the target, as Kafka's; for
- * a compressed batch (records not decompressed) the batch's base offset and max timestamp.
+ * Answers earliest (-2), latest (-1), max-timestamp (-3, v7+) and by-timestamp lookups, and the
+ * tiered-storage ones as a broker without tiered storage does: earliest-local (-4, v8+) is the
+ * earliest offset, latest-tiered (-5, v9+) and earliest-pending-upload (-6, v11+) are offset -1. A
+ * by-timestamp answer carries the offset and timestamp of the first record whose timestamp is at
+ * least the target, as Kafka's; for a compressed batch (records not decompressed) the batch's base
+ * offset and max timestamp. A max-timestamp answer carries the largest timestamp and the last
+ * offset of the first batch that holds it.
  */
 final class ListOffsetsHandler extends VersionedHandler {
   static final long LATEST = -1;
   static final long EARLIEST = -2;
+  static final long MAX_TIMESTAMP = -3;
+  static final long EARLIEST_LOCAL = -4;
+  static final long LATEST_TIERED = -5;
+  static final long EARLIEST_PENDING_UPLOAD = -6;
 
   private final LeaderLogs logs;
 
   ListOffsetsHandler(LeaderLogs logs) {
-    // v7 adds max-timestamp (-3) lookups, which need a per-segment max timestamp not kept yet.
-    super(ApiKey.LIST_OFFSETS, 1, 6);
+    super(ApiKey.LIST_OFFSETS, 1, 11);
     this.logs = logs;
   }
 
@@ -41,7 +48,7 @@ final class ListOffsetsHandler extends VersionedHandler {
           out.setErrorCode(logs.whyNoLog(topic.name(), partition.partitionIndex()).code());
         } else {
           out.setLeaderEpoch(logs.leaderEpoch(topic.name(), partition.partitionIndex()));
-          lookup(log, partition.timestamp(), out);
+          lookup(log, partition.timestamp(), version, out);
         }
         topicOut.partitions().add(out);
       }
@@ -51,9 +58,18 @@ final class ListOffsetsHandler extends VersionedHandler {
   }
 
   private static void lookup(
-      Log log, long timestamp, ListOffsetsResponse.ListOffsetsPartitionResponse out) {
-    if (timestamp == EARLIEST) {
+      Log log,
+      long timestamp,
+      short version,
+      ListOffsetsResponse.ListOffsetsPartitionResponse out) {
+    if (timestamp == EARLIEST || (timestamp == EARLIEST_LOCAL && version >= 8)) {
       out.setTimestamp(-1).setOffset(log.logStartOffset());
+    } else if (timestamp == MAX_TIMESTAMP && version >= 7) {
+      TimestampOffset found = log.maxTimestampOffset();
+      out.setTimestamp(found.timestamp()).setOffset(found.offset());
+    } else if ((timestamp == LATEST_TIERED && version >= 9)
+        || (timestamp == EARLIEST_PENDING_UPLOAD && version >= 11)) {
+      out.setTimestamp(-1).setOffset(-1);
     } else if (timestamp == LATEST) {
       out.setTimestamp(-1).setOffset(log.highWatermark());
     } else if (timestamp < 0) {

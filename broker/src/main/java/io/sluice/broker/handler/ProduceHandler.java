@@ -146,7 +146,7 @@ final class ProduceHandler extends VersionedHandler {
     try {
       AppendResult result = partitionLog.append(nioView(bytes.buf()));
       out.setBaseOffset(result.firstOffset())
-          .setLogAppendTimeMs(-1)
+          .setLogAppendTimeMs(result.logAppendTimeMs())
           .setLogStartOffset(result.logStartOffset());
       if (flushes != null) {
         flushes.add(

@@ -1,7 +1,10 @@
 package io.sluice.broker.metadata;
 
 import io.sluice.protocol.Errors;
+import io.sluice.protocol.SluiceException;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.UnaryOperator;
 
 /**
  * Creates and deletes topics on behalf of CreateTopics, DeleteTopics and Metadata's auto-creation.
@@ -36,4 +39,55 @@ public interface TopicAdmin {
 
   /** Deletes {@code topic} and its data. */
   CompletableFuture<Errors> deleteTopic(String topic);
+
+  /**
+   * Creates {@code topic} with configuration overrides (Kafka's topic-level keys). An unknown key
+   * or bad value completes exceptionally with {@code INVALID_CONFIG} naming it. A mode that does
+   * not store per-topic configuration refuses any override that way.
+   */
+  default CompletableFuture<Errors> createTopic(
+      String topic,
+      int partitions,
+      int replicationFactor,
+      Map<String, String> configs,
+      boolean validateOnly) {
+    if (configs.isEmpty()) {
+      return createTopic(topic, partitions, replicationFactor, validateOnly);
+    }
+    return unsupported("per-topic configuration");
+  }
+
+  /**
+   * The topic's configuration overrides (empty when it has none or does not exist); never blocks.
+   */
+  default Map<String, String> topicConfig(String topic) {
+    return Map.of();
+  }
+
+  /**
+   * Replaces the topic's overrides by {@code change} applied to the current ones, atomically with
+   * respect to other changes of the same topic, and applies them to its live logs. Completes with
+   * nothing, or exceptionally with a {@link SluiceException}: {@code UNKNOWN_TOPIC_OR_PARTITION},
+   * {@code INVALID_CONFIG} naming the key (also thrown by {@code change} itself), or a storage
+   * error. With {@code validateOnly} nothing changes.
+   */
+  default CompletableFuture<Void> alterTopicConfig(
+      String topic, UnaryOperator<Map<String, String>> change, boolean validateOnly) {
+    return unsupported("per-topic configuration");
+  }
+
+  /**
+   * Grows {@code topic} to {@code totalCount} partitions; completes exceptionally with {@code
+   * UNKNOWN_TOPIC_OR_PARTITION} or {@code INVALID_PARTITIONS} (with Kafka's message) if it cannot.
+   */
+  default CompletableFuture<Void> createPartitions(
+      String topic, int totalCount, boolean validateOnly) {
+    return unsupported("adding partitions");
+  }
+
+  private static <T> CompletableFuture<T> unsupported(String what) {
+    return CompletableFuture.failedFuture(
+        new SluiceException(
+            Errors.INVALID_REQUEST, what + " is not supported in cluster mode yet"));
+  }
 }

@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.function.UnaryOperator;
 
 /**
  * The single-node mode's topics: the {@link TopicAdmin} that creates and deletes the partitions'
@@ -59,6 +60,84 @@ public final class Topics implements TopicAdmin {
   }
 
   @Override
+  public CompletableFuture<Errors> createTopic(
+      String topic,
+      int partitions,
+      int replicationFactor,
+      Map<String, String> configs,
+      boolean validateOnly) {
+    if (replicationFactor != 1) {
+      return CompletableFuture.completedFuture(Errors.INVALID_REPLICATION_FACTOR);
+    }
+    return CompletableFuture.supplyAsync(
+        () -> create(topic, partitions, configs, validateOnly), admin);
+  }
+
+  @Override
+  public Map<String, String> topicConfig(String topic) {
+    return logs.topicConfig(topic);
+  }
+
+  @Override
+  public CompletableFuture<Void> alterTopicConfig(
+      String topic, UnaryOperator<Map<String, String>> change, boolean validateOnly) {
+    return CompletableFuture.runAsync(() -> alterConfig(topic, change, validateOnly), admin);
+  }
+
+  @Override
+  public CompletableFuture<Void> createPartitions(
+      String topic, int totalCount, boolean validateOnly) {
+    return CompletableFuture.runAsync(() -> addPartitions(topic, totalCount, validateOnly), admin);
+  }
+
+  /** {@link #alterTopicConfig} on the calling thread. */
+  public synchronized void alterConfig(
+      String topic, UnaryOperator<Map<String, String>> change, boolean validateOnly) {
+    if (!exists(topic)) {
+      throw unknown(topic);
+    }
+    Map<String, String> next = change.apply(logs.topicConfig(topic));
+    logs.config().withOverrides(next); // validates every key and value
+    if (!validateOnly) {
+      logs.alterTopicConfig(topic, next);
+    }
+  }
+
+  /** {@link #createPartitions} on the calling thread; Kafka's messages for a refusal. */
+  public synchronized void addPartitions(String topic, int totalCount, boolean validateOnly) {
+    if (!exists(topic)) {
+      throw unknown(topic);
+    }
+    int current = partitionCount(topic);
+    if (totalCount < current) {
+      throw new SluiceException(
+          Errors.INVALID_PARTITIONS,
+          "Topic currently has "
+              + current
+              + " partitions, which is higher than the requested "
+              + totalCount
+              + ".");
+    }
+    if (totalCount == current) {
+      throw new SluiceException(
+          Errors.INVALID_PARTITIONS, "Topic already has " + current + " partitions.");
+    }
+    if (validateOnly) {
+      return;
+    }
+    Map<String, String> overrides = logs.topicConfig(topic);
+    for (int p = current; p < totalCount; p++) {
+      logs.createLog(new TopicPartition(topic, p), overrides);
+    }
+    publish(topic, totalCount);
+  }
+
+  private static SluiceException unknown(String topic) {
+    return new SluiceException(
+        Errors.UNKNOWN_TOPIC_OR_PARTITION, "The topic '" + topic + "' does not exist.");
+  }
+
+  @Override
   public CompletableFuture<Errors> deleteTopic(String topic) {
     return CompletableFuture.supplyAsync(() -> delete(topic), admin);
   }
@@ -95,7 +174,16 @@ public final class Topics implements TopicAdmin {
    * internal topic name ({@code INVALID_REQUEST}) and a name that collides with an existing topic's
    * ({@code INVALID_TOPIC_EXCEPTION}, "Topic 'a_b' collides with existing topic: a.b", as Kafka).
    */
-  public synchronized Errors create(String topic, int partitions, boolean validateOnly) {
+  public Errors create(String topic, int partitions, boolean validateOnly) {
+    return create(topic, partitions, Map.of(), validateOnly);
+  }
+
+  /**
+   * {@link #create(String, int, boolean)} with configuration overrides; a bad one throws {@code
+   * SluiceException(INVALID_CONFIG)} naming it, and nothing is created.
+   */
+  public synchronized Errors create(
+      String topic, int partitions, Map<String, String> configs, boolean validateOnly) {
     if (!TopicNames.isValid(topic)) {
       return Errors.INVALID_TOPIC_EXCEPTION;
     }
@@ -120,9 +208,10 @@ public final class Topics implements TopicAdmin {
             "Topic '" + topic + "' collides with existing topic: " + existing);
       }
     }
+    logs.config().withOverrides(configs); // validates every key and value
     if (!validateOnly) {
       for (int p = 0; p < partitions; p++) {
-        logs.createLog(new TopicPartition(topic, p));
+        logs.createLog(new TopicPartition(topic, p), configs);
       }
       publish(topic, partitions);
     }

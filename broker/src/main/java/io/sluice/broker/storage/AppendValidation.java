@@ -111,8 +111,8 @@ final class AppendValidation {
    */
   static void checkTimestamps(
       TopicPartition topicPartition, LogConfig config, RecordBatch batch, long now) {
-    if (batch.timestampType() != TimestampType.CREATE_TIME) {
-      return;
+    if (batch.timestampType() != TimestampType.CREATE_TIME || config.logAppendTime()) {
+      return; // the broker's clock replaces the producer's timestamps: nothing to bound
     }
     long latest = batch.maxTimestamp();
     long earliest = batch.baseTimestamp();

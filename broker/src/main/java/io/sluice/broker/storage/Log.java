@@ -45,7 +45,7 @@ public final class Log {
 
   final TopicPartition topicPartition;
   final Path directory;
-  private final LogConfig config;
+  private volatile LogConfig config; // replaced whole by reconfigure
   private final Clock clock;
   private final FileIo io;
   private final SegmentChannelPool pool;
@@ -66,6 +66,7 @@ public final class Log {
   private volatile long logStartOffset;
   private volatile boolean closed;
   private volatile int leaderEpoch; // 0: a single node is leader of epoch 0
+  private volatile CompactionSettings compaction; // null: not compacted
   private boolean stopped; // guarded by appendLock
   private final long openedEndOffset;
   private final LongAdder readBytes = new LongAdder();
@@ -88,6 +89,7 @@ public final class Log {
     this.topicPartition = topicPartition;
     this.directory = directory;
     this.config = config;
+    this.compaction = config.compaction();
     this.clock = clock;
     this.io = io;
     this.pool = pool;
@@ -135,6 +137,38 @@ public final class Log {
     return topicPartition;
   }
 
+  /** The configuration in effect: the broker's, with the topic's overrides applied. */
+  public LogConfig config() {
+    return config;
+  }
+
+  /**
+   * Applies a new configuration (a topic's overrides changed) to this live log: appends validated
+   * from now on use its size and timestamp limits, the next roll and retention pass its segment and
+   * retention settings, the cleaner its compaction settings. An append in progress finishes under
+   * the old one.
+   */
+  void reconfigure(LogConfig newConfig) {
+    synchronized (appendLock) {
+      this.config = newConfig;
+      this.compaction = newConfig.compaction(); // cleanup.policy may have gained or lost compact
+    }
+  }
+
+  /**
+   * Makes this log compacted with {@code settings} ({@code cleanup.policy} containing {@code
+   * compact}), or not compacted with null; the cleaner threads pick it up at their next look.
+   * Retention by time and size applies independently ({@code compact,delete}).
+   */
+  public void compact(CompactionSettings settings) {
+    this.compaction = settings;
+  }
+
+  /** The compaction settings, or null when the log is not compacted. */
+  public CompactionSettings compaction() {
+    return compaction;
+  }
+
   /**
    * Sets the leader epoch stamped into every batch appended from now on. Kafka overwrites the
    * producer's {@code partitionLeaderEpoch} with the leader's (the field lies outside the CRC); on
@@ -167,8 +201,9 @@ public final class Log {
   public AppendResult append(ByteBuffer batches) {
     ByteBuffer buf = batches.duplicate(); // big-endian whatever the caller's order
     List<Integer> positions = new ArrayList<>();
+    LogConfig cfg = config; // one configuration for the whole request
     List<BatchHeader> headers =
-        AppendValidation.validate(topicPartition, config, buf, positions, clock.millis());
+        AppendValidation.validate(topicPartition, cfg, buf, positions, clock.millis());
     int total = buf.remaining();
     if (total > config.segmentBytes()) {
       throw new SluiceException(
@@ -196,6 +231,10 @@ public final class Log {
         RecordBatch stored = RecordBatch.at(buf, positions.get(i));
         stored.setBaseOffset(next);
         stored.setPartitionLeaderEpoch(leaderEpoch);
+        if (cfg.logAppendTime()) {
+          stampLogAppendTime(buf, positions.get(i), now);
+          h = h.withMaxTimestamp(now);
+        }
         assigned.add(h.withBaseOffset(next));
         next += h.lastOffsetDelta() + 1L;
         records += h.recordCount();
@@ -220,7 +259,8 @@ public final class Log {
           producers.update(h);
         }
       }
-      result = new AppendResult(first, next - 1, logStartOffset, false);
+      result =
+          new AppendResult(first, next - 1, logStartOffset, false, cfg.logAppendTime() ? now : -1);
     }
     for (Runnable listener : appendListeners) {
       listener.run();
@@ -229,6 +269,18 @@ public final class Log {
       host.requestFlush(this);
     }
     return result;
+  }
+
+  /**
+   * {@code message.timestamp.type=LogAppendTime}, as Kafka does it: the batch's timestamp type
+   * becomes LogAppendTime and its {@code maxTimestamp} the broker's clock (consumers read every
+   * record's timestamp as that); both lie inside the CRC, which is computed again.
+   */
+  private static void stampLogAppendTime(ByteBuffer buf, int position, long now) {
+    short attributes = buf.getShort(position + RecordBatch.ATTRIBUTES_OFFSET);
+    buf.putShort(position + RecordBatch.ATTRIBUTES_OFFSET, (short) (attributes | 0x08));
+    buf.putLong(position + RecordBatch.MAX_TIMESTAMP_OFFSET, now);
+    buf.putInt(position + RecordBatch.CRC_OFFSET, (int) RecordBatch.at(buf, position).computeCrc());
   }
 
   /** Records the epoch's start in the leader-epoch cache (append lock held). */
@@ -738,7 +790,8 @@ public final class Log {
         segments.remove(s.baseOffset);
       }
       if (!removed.isEmpty()) {
-        logStartOffset = segments.firstKey();
+        // DeleteRecords may have moved the start into the segment that is now first.
+        logStartOffset = Math.max(logStartOffset, segments.firstKey());
         producers.removeBefore(logStartOffset);
         LOG.info(
             "{}: retention deleted {} segment(s); logStartOffset={}",
@@ -748,6 +801,122 @@ public final class Log {
       }
       return removed;
     }
+  }
+
+  /**
+   * DeleteRecords: moves the log start offset up to {@code offset} ({@code -1}: the high watermark)
+   * and removes the sealed segments wholly below it. Never moves the start back. The caller
+   * persists the new log start, then renames and releases the returned segments.
+   *
+   * @throws SluiceException {@code OFFSET_OUT_OF_RANGE} for an offset above the high watermark or
+   *     below -1
+   */
+  List<LogSegment> advanceLogStart(long offset) {
+    synchronized (appendLock) {
+      long target = offset == -1 ? highWatermark() : offset;
+      if (target < 0 || target > highWatermark()) {
+        throw new SluiceException(
+            Errors.OFFSET_OUT_OF_RANGE,
+            topicPartition
+                + ": cannot delete records before offset "
+                + offset
+                + ": the high watermark is "
+                + highWatermark());
+      }
+      List<LogSegment> removed = new ArrayList<>();
+      if (target <= logStartOffset) {
+        return removed;
+      }
+      logStartOffset = target;
+      LogSegment active = end.segment();
+      for (Map.Entry<Long, LogSegment> entry : segments.entrySet()) {
+        Long next = segments.higherKey(entry.getKey());
+        if (entry.getValue() == active || next == null || next > target) {
+          break;
+        }
+        removed.add(entry.getValue());
+      }
+      for (LogSegment s : removed) {
+        segments.remove(s.baseOffset);
+      }
+      producers.removeBefore(logStartOffset);
+      LOG.info(
+          "{}: records deleted before offset {} ({} segment(s) removed)",
+          topicPartition,
+          target,
+          removed.size());
+      return removed;
+    }
+  }
+
+  /**
+   * At load: the checkpointed log start (DeleteRecords may have left it inside the first segment),
+   * never below the first segment's base nor above the log end.
+   */
+  void restoreLogStart(long checkpointed) {
+    synchronized (appendLock) {
+      logStartOffset = Math.max(logStartOffset, Math.min(checkpointed, end.nextOffset()));
+    }
+  }
+
+  /**
+   * The record with the largest timestamp (ListOffsets -3): that timestamp, and the last offset of
+   * the batch that holds it (the first such batch); {@link TimestampOffset#NONE} in an empty log.
+   */
+  public TimestampOffset maxTimestampOffset() {
+    LogSegment best = null;
+    for (LogSegment segment : segments.values()) {
+      if (segment.maxTimestamp() >= 0
+          && (best == null || segment.maxTimestamp() > best.maxTimestamp())) {
+        best = segment;
+      }
+    }
+    return best == null
+        ? TimestampOffset.NONE
+        : new TimestampOffset(best.offsetOfMaxTimestamp(), best.maxTimestamp());
+  }
+
+  /** The idempotent producers that have batches in this log (DescribeProducers); a snapshot. */
+  public List<ProducerStateTable.ProducerState> activeProducers() {
+    synchronized (appendLock) {
+      return producers.snapshot();
+    }
+  }
+
+  /**
+   * Compaction: replaces the sealed segment {@code old} by the cleaned file {@code swap} (the same
+   * base offset and offsets covered, already durable). Under the append lock, so that retention and
+   * close see one of the two, never both: renames the old files to {@code .deleted} (leases keep
+   * reading them; the deleter unlinks them after the last one), renames {@code swap} to the
+   * segment's name, opens it with rebuilt indexes, publishes it, and fsyncs the directory. A crash
+   * anywhere in between is finished by recovery ({@link LogLoader}). Returns false, deleting {@code
+   * swap}, when {@code old} is no longer one of the log's sealed segments.
+   *
+   * @throws IOException after which the caller takes the directory offline: the files and the
+   *     segment map may disagree until the next start
+   */
+  boolean replaceSegment(LogSegment old, Path swap, SegmentDeleter deleter, LogCleaner.Hook hook)
+      throws IOException {
+    synchronized (appendLock) {
+      if (closed || segments.get(old.baseOffset) != old || end.segment() == old) {
+        io.deleteIfExists(swap);
+        return false;
+      }
+      hook.before(LogCleaner.Step.RENAME_OLD_TO_DELETED, old.baseOffset);
+      old.renameForDeletion(deleter);
+      hook.before(LogCleaner.Step.RENAME_SWAP_TO_LOG, old.baseOffset);
+      io.move(swap, old.logPath);
+      LogSegment fresh =
+          LogSegment.open(directory, old.baseOffset, config, io, pool, clock.millis());
+      SegmentRecovery.rebuildIndexes(fresh, config.maxMessageBytes());
+      fresh.markVerified();
+      segments.put(old.baseOffset, fresh);
+      fresh.unpin();
+      hook.before(LogCleaner.Step.SYNC_DIRECTORY_AFTER_PUBLISH, old.baseOffset);
+      io.fsyncDirectory(directory);
+    }
+    old.release();
+    return true;
   }
 
   /** Refuses appends from now on; an append in progress finishes first. Reads keep working. */

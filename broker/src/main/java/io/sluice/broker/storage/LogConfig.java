@@ -1,8 +1,12 @@
 package io.sluice.broker.storage;
 
+import io.sluice.protocol.Errors;
+import io.sluice.protocol.SluiceException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 
 /**
  * The storage settings, validated once when built. Each component carries the Kafka key it maps
@@ -36,6 +40,18 @@ import java.util.Objects;
  * @param idleSegmentFilesMax {@code log.segment.idle.files.max} (Sluice's; default 256): how many
  *     sealed segments' {@code .log} files stay open with no reader, over all partitions; the least
  *     recently read beyond that are closed and opened again on demand
+ * @param cleanupPolicy {@code log.cleanup.policy} (default {@code delete}): {@code delete}, {@code
+ *     compact} or both, comma-separated; retention deletes segments only when it names {@code
+ *     delete}
+ * @param timestampType {@code log.message.timestamp.type} (default {@code CreateTime}): {@code
+ *     CreateTime} or {@code LogAppendTime}
+ * @param minCleanableDirtyRatio {@code log.cleaner.min.cleanable.ratio} (default 0.5)
+ * @param deleteRetentionMs {@code log.cleaner.delete.retention.ms} (default 1 day): how long a
+ *     tombstone stays in a compacted log
+ * @param minCompactionLagMs {@code log.cleaner.min.compaction.lag.ms} (default 0)
+ * @param maxCompactionLagMs {@code log.cleaner.max.compaction.lag.ms} (default Long.MAX_VALUE)
+ * @param minInsyncReplicas {@code min.insync.replicas} (default 1)
+ * @param cleaner the log cleaner's settings ({@link CleanerConfig})
  */
 public record LogConfig(
     List<Path> logDirs,
@@ -52,7 +68,64 @@ public record LogConfig(
     int maxMessageBytes,
     long timestampAfterMaxMs,
     long timestampBeforeMaxMs,
-    int idleSegmentFilesMax) {
+    int idleSegmentFilesMax,
+    String cleanupPolicy,
+    String timestampType,
+    double minCleanableDirtyRatio,
+    long deleteRetentionMs,
+    long minCompactionLagMs,
+    long maxCompactionLagMs,
+    int minInsyncReplicas,
+    CleanerConfig cleaner) {
+
+  /** {@code cleanup.policy} value that makes retention delete segments. */
+  public static final String DELETE = "delete";
+
+  /** {@code cleanup.policy} value that makes the cleaner compact the log. */
+  public static final String COMPACT = "compact";
+
+  public static final String CREATE_TIME = "CreateTime";
+  public static final String LOG_APPEND_TIME = "LogAppendTime";
+
+  /**
+   * The log cleaner's settings (Kafka's keys; defaults in parentheses).
+   *
+   * @param enable {@code log.cleaner.enable} (true): run the cleaner threads
+   * @param threads {@code log.cleaner.threads} (1)
+   * @param dedupeBufferSize {@code log.cleaner.dedupe.buffer.size} (128 MiB): the key-offset maps'
+   *     memory over all threads, allocated when a thread first cleans
+   * @param ioMaxBytesPerSecond {@code log.cleaner.io.max.bytes.per.second} (unlimited): per thread
+   * @param backoffMs {@code log.cleaner.backoff.ms} (15 s): a thread's sleep when nothing is dirty
+   */
+  public record CleanerConfig(
+      boolean enable,
+      int threads,
+      long dedupeBufferSize,
+      long ioMaxBytesPerSecond,
+      long backoffMs) {
+    public static final CleanerConfig DEFAULTS =
+        new CleanerConfig(true, 1, 128L << 20, Long.MAX_VALUE, 15_000);
+
+    public CleanerConfig {
+      require(threads >= 1, "log.cleaner.threads", threads, ">= 1");
+      require(
+          dedupeBufferSize / threads >= 48 && dedupeBufferSize / threads <= Integer.MAX_VALUE - 8,
+          "log.cleaner.dedupe.buffer.size",
+          dedupeBufferSize,
+          "per thread between 48 bytes and 2 GiB");
+      require(
+          ioMaxBytesPerSecond >= 1,
+          "log.cleaner.io.max.bytes.per.second",
+          ioMaxBytesPerSecond,
+          ">= 1");
+      require(backoffMs >= 1, "log.cleaner.backoff.ms", backoffMs, ">= 1");
+    }
+
+    /** One thread's share of the map memory. */
+    int mapBytesPerThread() {
+      return (int) (dedupeBufferSize / threads);
+    }
+  }
 
   static final long DAY_MS = 24L * 60 * 60 * 1000;
 
@@ -87,6 +160,87 @@ public record LogConfig(
     require(
         timestampBeforeMaxMs >= 0, "message.timestamp.before.max.ms", timestampBeforeMaxMs, ">= 0");
     require(idleSegmentFilesMax >= 0, "log.segment.idle.files.max", idleSegmentFilesMax, ">= 0");
+    Objects.requireNonNull(cleanupPolicy, "cleanupPolicy");
+    for (String policy : cleanupPolicy.split(",", -1)) {
+      if (!policy.trim().equals(DELETE) && !policy.trim().equals(COMPACT)) {
+        throw new IllegalArgumentException(
+            "log.cleanup.policy=" + cleanupPolicy + " is invalid: must be delete, compact or both");
+      }
+    }
+    if (!CREATE_TIME.equals(timestampType) && !LOG_APPEND_TIME.equals(timestampType)) {
+      throw new IllegalArgumentException(
+          "log.message.timestamp.type="
+              + timestampType
+              + " is invalid: must be CreateTime or LogAppendTime");
+    }
+    if (!(minCleanableDirtyRatio >= 0 && minCleanableDirtyRatio <= 1)) {
+      throw new IllegalArgumentException(
+          "log.cleaner.min.cleanable.ratio="
+              + minCleanableDirtyRatio
+              + " is invalid: must be between 0 and 1");
+    }
+    require(deleteRetentionMs >= 0, "log.cleaner.delete.retention.ms", deleteRetentionMs, ">= 0");
+    require(
+        minCompactionLagMs >= 0, "log.cleaner.min.compaction.lag.ms", minCompactionLagMs, ">= 0");
+    require(
+        maxCompactionLagMs >= 1, "log.cleaner.max.compaction.lag.ms", maxCompactionLagMs, ">= 1");
+    require(minInsyncReplicas >= 1, "min.insync.replicas", minInsyncReplicas, ">= 1");
+  }
+
+  /** Whether {@code cleanup.policy} names {@code delete}: retention removes old segments. */
+  public boolean cleanupDelete() {
+    return hasPolicy(DELETE);
+  }
+
+  /** Whether {@code cleanup.policy} names {@code compact}: the cleaner compacts the log. */
+  public boolean cleanupCompact() {
+    return hasPolicy(COMPACT);
+  }
+
+  /**
+   * The cleaner's settings for a log with this configuration: null unless {@code cleanup.policy}
+   * names {@code compact}.
+   */
+  public CompactionSettings compaction() {
+    return cleanupCompact()
+        ? new CompactionSettings(deleteRetentionMs, minCompactionLagMs, minCleanableDirtyRatio)
+        : null;
+  }
+
+  private boolean hasPolicy(String policy) {
+    for (String p : cleanupPolicy.split(",")) {
+      if (p.trim().equals(policy)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Whether the broker stamps batches with its clock ({@code LogAppendTime}). */
+  public boolean logAppendTime() {
+    return LOG_APPEND_TIME.equals(timestampType);
+  }
+
+  /**
+   * This configuration with a topic's overrides (Kafka's topic-level keys, {@link TopicConfigKey})
+   * applied over it.
+   *
+   * @throws io.sluice.protocol.SluiceException {@code INVALID_CONFIG} naming the first unknown key
+   *     or bad value
+   */
+  public LogConfig withOverrides(Map<String, String> overrides) {
+    if (overrides.isEmpty()) {
+      return this;
+    }
+    Builder b = toBuilder();
+    for (Map.Entry<String, String> e : new TreeMap<>(overrides).entrySet()) {
+      TopicConfigKey.require(e.getKey()).apply(b, e.getValue());
+    }
+    try {
+      return b.build();
+    } catch (IllegalArgumentException e) {
+      throw new SluiceException(Errors.INVALID_CONFIG, e.getMessage());
+    }
   }
 
   /** Kafka's defaults (and Sluice's flush interval) over the given log directories. */
@@ -116,6 +270,14 @@ public record LogConfig(
     b.timestampAfterMaxMs = timestampAfterMaxMs;
     b.timestampBeforeMaxMs = timestampBeforeMaxMs;
     b.idleSegmentFilesMax = idleSegmentFilesMax;
+    b.cleanupPolicy = cleanupPolicy;
+    b.timestampType = timestampType;
+    b.minCleanableDirtyRatio = minCleanableDirtyRatio;
+    b.deleteRetentionMs = deleteRetentionMs;
+    b.minCompactionLagMs = minCompactionLagMs;
+    b.maxCompactionLagMs = maxCompactionLagMs;
+    b.minInsyncReplicas = minInsyncReplicas;
+    b.cleaner = cleaner;
     return b;
   }
 
@@ -140,6 +302,14 @@ public record LogConfig(
     private long timestampAfterMaxMs = 60 * 60 * 1000L;
     private long timestampBeforeMaxMs = Long.MAX_VALUE;
     private int idleSegmentFilesMax = 256;
+    private String cleanupPolicy = DELETE;
+    private String timestampType = CREATE_TIME;
+    private double minCleanableDirtyRatio = 0.5;
+    private long deleteRetentionMs = DAY_MS;
+    private long minCompactionLagMs = 0;
+    private long maxCompactionLagMs = Long.MAX_VALUE;
+    private int minInsyncReplicas = 1;
+    private CleanerConfig cleaner = CleanerConfig.DEFAULTS;
 
     private Builder(List<Path> logDirs) {
       this.logDirs = logDirs;
@@ -215,6 +385,46 @@ public record LogConfig(
       return this;
     }
 
+    public Builder cleanupPolicy(String value) {
+      this.cleanupPolicy = value;
+      return this;
+    }
+
+    public Builder timestampType(String value) {
+      this.timestampType = value;
+      return this;
+    }
+
+    public Builder minCleanableDirtyRatio(double value) {
+      this.minCleanableDirtyRatio = value;
+      return this;
+    }
+
+    public Builder deleteRetentionMs(long value) {
+      this.deleteRetentionMs = value;
+      return this;
+    }
+
+    public Builder minCompactionLagMs(long value) {
+      this.minCompactionLagMs = value;
+      return this;
+    }
+
+    public Builder maxCompactionLagMs(long value) {
+      this.maxCompactionLagMs = value;
+      return this;
+    }
+
+    public Builder minInsyncReplicas(int value) {
+      this.minInsyncReplicas = value;
+      return this;
+    }
+
+    public Builder cleaner(CleanerConfig value) {
+      this.cleaner = Objects.requireNonNull(value);
+      return this;
+    }
+
     public LogConfig build() {
       return new LogConfig(
           logDirs,
@@ -231,7 +441,15 @@ public record LogConfig(
           maxMessageBytes,
           timestampAfterMaxMs,
           timestampBeforeMaxMs,
-          idleSegmentFilesMax);
+          idleSegmentFilesMax,
+          cleanupPolicy,
+          timestampType,
+          minCleanableDirtyRatio,
+          deleteRetentionMs,
+          minCompactionLagMs,
+          maxCompactionLagMs,
+          minInsyncReplicas,
+          cleaner);
     }
   }
 

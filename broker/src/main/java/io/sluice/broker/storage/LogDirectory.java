@@ -126,6 +126,7 @@ final class LogDirectory implements LogHost {
               partition.segments(),
               partition.nextOffset(),
               clean ? partition.nextOffset() : recoveryPoint);
+      log.restoreLogStart(logStarts.getOrDefault(tp, 0L));
       logs.add(log);
       loaded.add(log);
     }
@@ -149,16 +150,25 @@ final class LogDirectory implements LogHost {
 
   /** Creates an empty partition in this directory. */
   Log create(TopicPartition tp) {
+    return create(tp, Map.of(), config);
+  }
+
+  /**
+   * Creates an empty partition in this directory whose topic has {@code overrides} (stored in the
+   * partition directory before its log exists), so that its log runs with {@code effective}.
+   */
+  Log create(TopicPartition tp, Map<String, String> overrides, LogConfig effective) {
     Path sub = path.resolve(tp.directoryName());
     try {
       Files.createDirectories(sub);
       io.fsyncDirectory(path);
+      TopicConfigFile.write(io, sub, overrides);
       LogLoader.Loaded loaded =
-          LogLoader.load(tp, sub, config, io, pool, clock.millis(), false, 0, 0);
+          LogLoader.load(tp, sub, effective, io, pool, clock.millis(), false, 0, 0);
       io.fsyncDirectory(sub);
       Log log =
           new Log(
-              tp, sub, config, clock, io, pool, this, loaded.segments(), loaded.nextOffset(), 0);
+              tp, sub, effective, clock, io, pool, this, loaded.segments(), loaded.nextOffset(), 0);
       logs.add(log);
       return log;
     } catch (IOException e) {
@@ -224,6 +234,34 @@ final class LogDirectory implements LogHost {
         removed.forEach(LogSegment::release);
       }
     }
+  }
+
+  /**
+   * DeleteRecords on one of this directory's logs: the log start moves (see {@link
+   * Log#advanceLogStart}), the new start is checkpointed durably, then the segments wholly below it
+   * are renamed and handed to the deleter. Returns the new log start (the low watermark).
+   */
+  long deleteRecords(Log log, long offset) {
+    ensureOnline();
+    List<LogSegment> removed = log.advanceLogStart(offset);
+    try {
+      writeCheckpointsOrThrow();
+      for (LogSegment segment : removed) {
+        segment.renameForDeletion(deleter);
+      }
+      if (!removed.isEmpty()) {
+        io.fsyncDirectory(log.directory);
+      }
+    } catch (IOException e) {
+      markOffline(e);
+      throw new SluiceException(
+          Errors.KAFKA_STORAGE_ERROR,
+          log.topicPartition + ": deleting records failed: " + e.getMessage(),
+          e);
+    } finally {
+      removed.forEach(LogSegment::release);
+    }
+    return log.logStartOffset();
   }
 
   @Override

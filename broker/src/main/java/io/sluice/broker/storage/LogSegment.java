@@ -46,7 +46,7 @@ final class LogSegment {
   private volatile int size;
   private volatile int verifiedUpTo;
   private volatile long maxTimestamp = -1;
-  private long offsetOfMaxTimestamp;
+  private volatile long offsetOfMaxTimestamp;
   private int bytesSinceLastIndexEntry;
   private long createdMs;
   private volatile SegmentDeleter deleter; // set once renamed for deletion
@@ -170,6 +170,11 @@ final class LogSegment {
 
   long maxTimestamp() {
     return maxTimestamp;
+  }
+
+  /** The last offset of the first batch holding {@link #maxTimestamp}. */
+  long offsetOfMaxTimestamp() {
+    return offsetOfMaxTimestamp;
   }
 
   long createdMs() {

@@ -3,8 +3,10 @@ package io.sluice.broker.storage;
 import io.sluice.protocol.Errors;
 import io.sluice.protocol.SluiceException;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -19,14 +21,19 @@ import java.util.Map;
  *
  * <p>Thread safety: none; the owning log's append lock guards every call.
  */
-final class ProducerStateTable {
+public final class ProducerStateTable {
   static final int BATCHES_KEPT = 5;
 
   /** One appended batch of a producer. */
   record BatchMetadata(int firstSequence, int lastSequence, long firstOffset, long lastOffset) {}
 
+  /** What DescribeProducers shows of one producer. */
+  public record ProducerState(
+      long producerId, int producerEpoch, int lastSequence, long lastTimestamp) {}
+
   private static final class Entry {
     short epoch;
+    long lastTimestamp = -1;
     final ArrayDeque<BatchMetadata> batches = new ArrayDeque<>(BATCHES_KEPT);
   }
 
@@ -113,6 +120,7 @@ final class ProducerStateTable {
     if (entry.batches.size() == BATCHES_KEPT) {
       entry.batches.removeFirst();
     }
+    entry.lastTimestamp = batch.maxTimestamp();
     entry.batches.addLast(
         new BatchMetadata(
             batch.baseSequence(), batch.lastSequence(), batch.baseOffset(), batch.lastOffset()));
@@ -127,6 +135,17 @@ final class ProducerStateTable {
         it.remove();
       }
     }
+  }
+
+  /** Every producer with a batch in the table. */
+  List<ProducerState> snapshot() {
+    List<ProducerState> out = new ArrayList<>(producers.size());
+    for (Map.Entry<Long, Entry> e : producers.entrySet()) {
+      Entry entry = e.getValue();
+      int last = entry.batches.isEmpty() ? -1 : entry.batches.peekLast().lastSequence();
+      out.add(new ProducerState(e.getKey(), entry.epoch, last, entry.lastTimestamp));
+    }
+    return out;
   }
 
   int size() {

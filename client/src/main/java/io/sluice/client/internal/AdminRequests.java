@@ -1,23 +1,36 @@
 package io.sluice.client.internal;
 
+import io.sluice.client.ConfigEntry;
 import io.sluice.client.SluiceClientException;
 import io.sluice.client.TopicPartition;
 import io.sluice.protocol.ApiKey;
 import io.sluice.protocol.Errors;
+import io.sluice.protocol.message.CreatePartitionsRequest;
+import io.sluice.protocol.message.CreatePartitionsResponse;
 import io.sluice.protocol.message.CreateTopicsRequest;
 import io.sluice.protocol.message.CreateTopicsResponse;
+import io.sluice.protocol.message.DeleteRecordsRequest;
+import io.sluice.protocol.message.DeleteRecordsResponse;
 import io.sluice.protocol.message.DeleteTopicsRequest;
 import io.sluice.protocol.message.DeleteTopicsResponse;
+import io.sluice.protocol.message.DescribeConfigsRequest;
+import io.sluice.protocol.message.DescribeConfigsResponse;
+import io.sluice.protocol.message.IncrementalAlterConfigsRequest;
+import io.sluice.protocol.message.IncrementalAlterConfigsResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * The CreateTopics and DeleteTopics requests of {@code Admin}, and the metadata questions it asks.
- * Stateless and thread-safe.
+ * The requests of {@code Admin} (CreateTopics, DeleteTopics, CreatePartitions, DescribeConfigs,
+ * IncrementalAlterConfigs, DeleteRecords), and the metadata questions it asks. Stateless and
+ * thread-safe.
  */
 public final class AdminRequests {
+  private static final byte TOPIC_RESOURCE = 2;
+
   private final NodeConnections connections;
 
   public AdminRequests(NodeConnections connections) {
@@ -63,6 +76,150 @@ public final class AdminRequests {
               for (DeleteTopicsResponse.DeletableTopicResult t : response.responses()) {
                 check(Errors.forCode(t.errorCode()), t.errorMessage(), name, "delete");
               }
+            });
+  }
+
+  /** Every configuration key of the topic (DescribeConfigs), in the broker's order. */
+  public CompletableFuture<List<ConfigEntry>> describeTopicConfig(String topic) {
+    DescribeConfigsRequest request =
+        new DescribeConfigsRequest()
+            .setResources(
+                List.of(
+                    new DescribeConfigsRequest.DescribeConfigsResource()
+                        .setResourceType(TOPIC_RESOURCE)
+                        .setResourceName(topic)
+                        .setConfigurationKeys(null)));
+    return connections
+        .anyConnection()
+        .thenCompose(c -> c.send(ApiKey.DESCRIBE_CONFIGS, request, DescribeConfigsResponse::read))
+        .thenApply(
+            response -> {
+              DescribeConfigsResponse.DescribeConfigsResult r = response.results().get(0);
+              check(Errors.forCode(r.errorCode()), r.errorMessage(), topic, "describe");
+              List<ConfigEntry> entries = new ArrayList<>();
+              for (DescribeConfigsResponse.DescribeConfigsResourceResult e : r.configs()) {
+                entries.add(new ConfigEntry(e.name(), e.value(), source(e.configSource())));
+              }
+              return entries;
+            });
+  }
+
+  private static String source(byte id) {
+    return switch (id) {
+      case 1 -> "TOPIC_CONFIG";
+      case 4 -> "STATIC_BROKER_CONFIG";
+      case 5 -> "DEFAULT_CONFIG";
+      default -> "UNKNOWN";
+    };
+  }
+
+  /** Sets and deletes topic overrides (IncrementalAlterConfigs SET and DELETE). */
+  public CompletableFuture<Void> alterTopicConfig(
+      String topic, Map<String, String> set, Set<String> delete) {
+    List<IncrementalAlterConfigsRequest.AlterableConfig> ops = new ArrayList<>();
+    set.forEach(
+        (k, v) ->
+            ops.add(
+                new IncrementalAlterConfigsRequest.AlterableConfig()
+                    .setName(k)
+                    .setValue(v)
+                    .setConfigOperation((byte) 0)));
+    for (String k : delete) {
+      ops.add(
+          new IncrementalAlterConfigsRequest.AlterableConfig()
+              .setName(k)
+              .setValue(null)
+              .setConfigOperation((byte) 1));
+    }
+    IncrementalAlterConfigsRequest request =
+        new IncrementalAlterConfigsRequest()
+            .setResources(
+                List.of(
+                    new IncrementalAlterConfigsRequest.AlterConfigsResource()
+                        .setResourceType(TOPIC_RESOURCE)
+                        .setResourceName(topic)
+                        .setConfigs(ops)));
+    return connections
+        .anyConnection()
+        .thenCompose(
+            c ->
+                c.send(
+                    ApiKey.INCREMENTAL_ALTER_CONFIGS,
+                    request,
+                    IncrementalAlterConfigsResponse::read))
+        .thenAccept(
+            response -> {
+              IncrementalAlterConfigsResponse.AlterConfigsResourceResponse r =
+                  response.responses().get(0);
+              check(Errors.forCode(r.errorCode()), r.errorMessage(), topic, "alter");
+            });
+  }
+
+  /** Grows the topic to {@code totalCount} partitions (CreatePartitions). */
+  public CompletableFuture<Void> createPartitions(String topic, int totalCount, long timeoutMs) {
+    CreatePartitionsRequest request =
+        new CreatePartitionsRequest()
+            .setTopics(
+                List.of(
+                    new CreatePartitionsRequest.CreatePartitionsTopic()
+                        .setName(topic)
+                        .setCount(totalCount)
+                        .setAssignments(null)))
+            .setTimeoutMs((int) timeoutMs);
+    return connections
+        .anyConnection()
+        .thenCompose(c -> c.send(ApiKey.CREATE_PARTITIONS, request, CreatePartitionsResponse::read))
+        .thenAccept(
+            response -> {
+              CreatePartitionsResponse.CreatePartitionsTopicResult r = response.results().get(0);
+              check(Errors.forCode(r.errorCode()), r.errorMessage(), topic, "add partitions to");
+            });
+  }
+
+  /**
+   * Deletes the records of one partition before {@code offset} (DeleteRecords, sent to the
+   * partition's leader); completes with the new log start offset.
+   */
+  public CompletableFuture<Long> deleteRecords(
+      MetadataCache metadata, TopicPartition tp, long offset, long timeoutMs) {
+    int leader = leader(metadata, tp);
+    DeleteRecordsRequest request =
+        new DeleteRecordsRequest()
+            .setTopics(
+                List.of(
+                    new DeleteRecordsRequest.DeleteRecordsTopic()
+                        .setName(tp.topic())
+                        .setPartitions(
+                            List.of(
+                                new DeleteRecordsRequest.DeleteRecordsPartition()
+                                    .setPartitionIndex(tp.partition())
+                                    .setOffset(offset)))))
+            .setTimeoutMs((int) timeoutMs);
+    CompletableFuture<BrokerConnection> connection =
+        leader >= 0 ? connections.connection(leader) : connections.anyConnection();
+    return connection
+        .thenCompose(c -> c.send(ApiKey.DELETE_RECORDS, request, DeleteRecordsResponse::read))
+        .thenApply(
+            response -> {
+              DeleteRecordsResponse.DeleteRecordsPartitionResult r =
+                  response.topics().get(0).partitions().get(0);
+              Errors error = Errors.forCode(r.errorCode());
+              if (error != Errors.NONE) {
+                throw new SluiceClientException(
+                    error,
+                    null,
+                    "cannot delete records of "
+                        + tp.topic()
+                        + "-"
+                        + tp.partition()
+                        + " before offset "
+                        + offset
+                        + ": "
+                        + error,
+                    false,
+                    null);
+              }
+              return r.lowWatermark();
             });
   }
 

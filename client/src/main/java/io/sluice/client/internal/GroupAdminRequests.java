@@ -4,10 +4,14 @@ import io.sluice.client.SluiceClientException;
 import io.sluice.client.TopicPartition;
 import io.sluice.protocol.ApiKey;
 import io.sluice.protocol.Errors;
+import io.sluice.protocol.message.DeleteGroupsRequest;
+import io.sluice.protocol.message.DeleteGroupsResponse;
 import io.sluice.protocol.message.DescribeGroupsRequest;
 import io.sluice.protocol.message.DescribeGroupsResponse;
 import io.sluice.protocol.message.ListGroupsRequest;
 import io.sluice.protocol.message.ListGroupsResponse;
+import io.sluice.protocol.message.OffsetDeleteRequest;
+import io.sluice.protocol.message.OffsetDeleteResponse;
 import io.sluice.protocol.message.OffsetFetchRequest;
 import io.sluice.protocol.message.OffsetFetchResponse;
 import java.util.List;
@@ -96,6 +100,54 @@ public final class GroupAdminRequests {
    */
   public CompletableFuture<Void> commit(String groupId, Map<TopicPartition, Long> offsets) {
     return new OffsetCommitter(connections, groupId).commit(offsets);
+  }
+
+  /** DeleteGroups for one group. */
+  public CompletableFuture<Void> deleteGroup(String groupId) {
+    return new CoordinatorLookup(connections, groupId)
+        .send(
+            ApiKey.DELETE_GROUPS,
+            new DeleteGroupsRequest().setGroupsNames(List.of(groupId)),
+            DeleteGroupsResponse::read)
+        .thenAccept(
+            response ->
+                check(
+                    Errors.forCode(response.results().get(0).errorCode()),
+                    "delete group",
+                    groupId));
+  }
+
+  /** OffsetDelete: the group's offsets of these partitions. */
+  public CompletableFuture<Void> deleteOffsets(
+      String groupId, java.util.Collection<TopicPartition> partitions) {
+    Map<String, OffsetDeleteRequest.OffsetDeleteRequestTopic> topics = new TreeMap<>();
+    for (TopicPartition tp : partitions) {
+      topics
+          .computeIfAbsent(
+              tp.topic(), t -> new OffsetDeleteRequest.OffsetDeleteRequestTopic().setName(t))
+          .partitions()
+          .add(
+              new OffsetDeleteRequest.OffsetDeleteRequestPartition()
+                  .setPartitionIndex(tp.partition()));
+    }
+    OffsetDeleteRequest request =
+        new OffsetDeleteRequest()
+            .setGroupId(groupId)
+            .setTopics(new java.util.ArrayList<>(topics.values()));
+    return new CoordinatorLookup(connections, groupId)
+        .send(ApiKey.OFFSET_DELETE, request, OffsetDeleteResponse::read)
+        .thenAccept(
+            response -> {
+              check(Errors.forCode(response.errorCode()), "delete offsets of group", groupId);
+              for (OffsetDeleteResponse.OffsetDeleteResponseTopic t : response.topics()) {
+                for (OffsetDeleteResponse.OffsetDeleteResponsePartition p : t.partitions()) {
+                  check(
+                      Errors.forCode(p.errorCode()),
+                      "delete the offset of " + t.name() + "-" + p.partitionIndex() + " of group",
+                      groupId);
+                }
+              }
+            });
   }
 
   private static void check(Errors error, String what, String groupId) {

@@ -1,0 +1,356 @@
+package io.sluice.interop;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sluice.broker.EmbeddedBroker;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.utils.internals.Exit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Kafka's own command-line tools (kafka-tools 4.4: TopicCommand, ConfigCommand,
+ * ConsumerGroupCommand, DeleteRecordsCommand, LogDirsCommand) run in-process against an embedded
+ * Sluice broker, through the entry points their {@code main} methods call minus the {@code
+ * System.exit}; Kafka's exit procedure is replaced so that a tool that tries to exit fails the test
+ * instead. Each effect is checked with kafka-clients' AdminClient, and the tools' output with the
+ * text Kafka prints.
+ */
+class KafkaToolsIT {
+  @TempDir Path tmp;
+  EmbeddedBroker broker;
+  Admin admin;
+
+  @BeforeEach
+  void start() {
+    Exit.setExitProcedure(
+        (code, message) -> {
+          throw new ToolExit(code, message);
+        });
+    broker = EmbeddedBroker.start();
+    Properties props = new Properties();
+    props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+    admin = Admin.create(props);
+  }
+
+  @AfterEach
+  void stop() {
+    try {
+      if (admin != null) {
+        admin.close();
+      }
+    } finally {
+      if (broker != null) {
+        broker.close();
+      }
+      Exit.resetExitProcedure();
+    }
+  }
+
+  /** Runs {@code action} with System.out captured; returns what it printed. */
+  private static synchronized String stdout(ThrowingRunnable action) throws Exception {
+    PrintStream original = System.out;
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (PrintStream capture = new PrintStream(bytes, true, StandardCharsets.UTF_8)) {
+      System.setOut(capture);
+      action.run();
+    } finally {
+      System.setOut(original);
+    }
+    return bytes.toString(StandardCharsets.UTF_8);
+  }
+
+  /** A tool's call of Kafka's exit procedure, thrown instead of exiting the test JVM. */
+  static final class ToolExit extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    final int code;
+
+    ToolExit(int code, String message) {
+      super("the tool exited with " + code + ": " + message);
+      this.code = code;
+    }
+  }
+
+  interface ThrowingRunnable {
+    void run() throws Exception;
+  }
+
+  /** Calls a static method of a tool class that is not public (the tools' testing seams). */
+  private static Object call(String className, String method, Class<?>[] types, Object... args)
+      throws Exception {
+    Method m = Class.forName(className).getDeclaredMethod(method, types);
+    m.setAccessible(true);
+    try {
+      return m.invoke(null, args);
+    } catch (InvocationTargetException e) {
+      if (e.getCause() instanceof ToolExit exit && exit.code == 0) {
+        return null; // a tool that finished its work and exits with success
+      }
+      if (e.getCause() instanceof Exception cause) {
+        throw cause;
+      }
+      throw e;
+    }
+  }
+
+  private void topicCommand(String... args) throws Exception {
+    call(
+        "org.apache.kafka.tools.TopicCommand",
+        "execute",
+        new Class<?>[] {String[].class},
+        (Object) withBootstrap(args));
+  }
+
+  private String[] withBootstrap(String... args) {
+    String[] all = new String[args.length + 2];
+    all[0] = "--bootstrap-server";
+    all[1] = broker.bootstrapServers();
+    System.arraycopy(args, 0, all, 2, args.length);
+    return all;
+  }
+
+  private Config topicConfig(String topic) throws Exception {
+    ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+    return admin.describeConfigs(List.of(resource)).all().get().get(resource);
+  }
+
+  private void produce(String topic, int count) throws Exception {
+    Properties props = new Properties();
+    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+    props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+    props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
+      for (int i = 0; i < count; i++) {
+        producer.send(new ProducerRecord<>(topic, 0, null, new byte[100])).get();
+      }
+    }
+  }
+
+  @Test
+  void topicCommand_createWithConfig_describe_alterPartitions() throws Exception {
+    topicCommand(
+        "--create",
+        "--topic",
+        "tools",
+        "--partitions",
+        "2",
+        "--replication-factor",
+        "1",
+        "--config",
+        "retention.ms=3600000",
+        "--config",
+        "cleanup.policy=compact");
+    Config config = topicConfig("tools");
+    assertEquals("3600000", config.get("retention.ms").value());
+    assertEquals(
+        ConfigEntry.ConfigSource.DYNAMIC_TOPIC_CONFIG, config.get("retention.ms").source());
+    assertEquals("compact", config.get("cleanup.policy").value());
+
+    String described = stdout(() -> topicCommand("--describe", "--topic", "tools"));
+    assertTrue(described.contains("Topic: tools"), described);
+    assertTrue(described.contains("PartitionCount: 2"), described);
+    assertTrue(described.contains("ReplicationFactor: 1"), described);
+    assertTrue(described.contains("Configs: "), described);
+    assertTrue(described.contains("cleanup.policy=compact"), described);
+    assertTrue(described.contains("retention.ms=3600000"), described);
+    assertTrue(described.contains("Partition: 1\tLeader: 0\tReplicas: 0\tIsr: 0"), described);
+
+    topicCommand("--alter", "--topic", "tools", "--partitions", "5");
+    assertEquals(
+        5,
+        admin
+            .describeTopics(List.of("tools"))
+            .allTopicNames()
+            .get()
+            .get("tools")
+            .partitions()
+            .size());
+    String after = stdout(() -> topicCommand("--describe", "--topic", "tools"));
+    assertTrue(after.contains("PartitionCount: 5"), after);
+  }
+
+  @Test
+  void configCommand_describeAndAlterTopicConfig() throws Exception {
+    admin
+        .createTopics(
+            List.of(
+                new org.apache.kafka.clients.admin.NewTopic("cfg", 1, (short) 1)
+                    .configs(Map.of("segment.ms", "60000"))))
+        .all()
+        .get();
+    configCommand(
+        "--entity-type",
+        "topics",
+        "--entity-name",
+        "cfg",
+        "--alter",
+        "--add-config",
+        "retention.ms=5000,max.message.bytes=4096",
+        "--delete-config",
+        "segment.ms");
+    Config config = topicConfig("cfg");
+    assertEquals("5000", config.get("retention.ms").value());
+    assertEquals("4096", config.get("max.message.bytes").value());
+    assertEquals(ConfigEntry.ConfigSource.DEFAULT_CONFIG, config.get("segment.ms").source());
+
+    String described =
+        stdout(
+            () -> configCommand("--entity-type", "topics", "--entity-name", "cfg", "--describe"));
+    assertTrue(described.contains("Dynamic configs for topic cfg are:"), described);
+    assertTrue(
+        described.contains(
+            "retention.ms=5000 sensitive=false synonyms={DYNAMIC_TOPIC_CONFIG:retention.ms=5000,"
+                + " DEFAULT_CONFIG:log.retention.ms=604800000}"),
+        described);
+    assertFalse(described.contains("segment.ms="), described);
+
+    String brokers =
+        stdout(
+            () ->
+                configCommand(
+                    "--entity-type", "brokers", "--entity-name", "0", "--describe", "--all"));
+    assertTrue(brokers.contains("All configs for broker 0 are:"), brokers);
+    assertTrue(brokers.contains("log.segment.bytes=1073741824"), brokers);
+  }
+
+  private void configCommand(String... args) throws Exception {
+    Class<?> optionsClass =
+        Class.forName("org.apache.kafka.tools.ConfigCommand$ConfigCommandOptions");
+    Constructor<?> constructor = optionsClass.getDeclaredConstructor(String[].class);
+    constructor.setAccessible(true);
+    Object options = constructor.newInstance((Object) withBootstrap(args));
+    Method checkArgs = optionsClass.getMethod("checkArgs");
+    checkArgs.setAccessible(true);
+    checkArgs.invoke(options);
+    call(
+        "org.apache.kafka.tools.ConfigCommand",
+        "processCommand",
+        new Class<?>[] {optionsClass},
+        options);
+  }
+
+  private String consumerGroupCommand(String... args) throws Exception {
+    Class<?> optionsClass =
+        Class.forName("org.apache.kafka.tools.consumer.group.ConsumerGroupCommandOptions");
+    Object options =
+        optionsClass
+            .getMethod("fromArgs", String[].class)
+            .invoke(null, (Object) withBootstrap(args));
+    return stdout(
+        () ->
+            call(
+                "org.apache.kafka.tools.consumer.group.ConsumerGroupCommand",
+                "run",
+                new Class<?>[] {optionsClass},
+                options));
+  }
+
+  @Test
+  void consumerGroupCommand_deleteOffsets_thenDelete() throws Exception {
+    admin
+        .createTopics(
+            List.of(
+                new org.apache.kafka.clients.admin.NewTopic("a", 1, (short) 1),
+                new org.apache.kafka.clients.admin.NewTopic("b", 1, (short) 1)))
+        .all()
+        .get();
+    Properties props = new Properties();
+    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+    props.put(ConsumerConfig.GROUP_ID_CONFIG, "grp");
+    props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    props.put(
+        ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
+      consumer.assign(List.of(new TopicPartition("a", 0), new TopicPartition("b", 0)));
+      consumer.commitSync(
+          Map.of(
+              new TopicPartition("a", 0), new OffsetAndMetadata(0),
+              new TopicPartition("b", 0), new OffsetAndMetadata(0)));
+    }
+    String deletedOffsets =
+        consumerGroupCommand("--delete-offsets", "--group", "grp", "--topic", "a");
+    assertTrue(
+        deletedOffsets.contains("Request succeeded for deleting offsets from group grp."),
+        deletedOffsets);
+    assertEquals(
+        Set.of(new TopicPartition("b", 0)),
+        admin.listConsumerGroupOffsets("grp").partitionsToOffsetAndMetadata().get().keySet());
+
+    String deleted = consumerGroupCommand("--delete", "--group", "grp");
+    assertTrue(
+        deleted.contains("Deletion of requested consumer groups ('grp') was successful."), deleted);
+    assertTrue(
+        admin.listConsumerGroupOffsets("grp").partitionsToOffsetAndMetadata().get().isEmpty());
+  }
+
+  @Test
+  void deleteRecordsAndLogDirsCommands() throws Exception {
+    admin
+        .createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic("recs", 1, (short) 1)))
+        .all()
+        .get();
+    produce("recs", 10);
+    Path json = tmp.resolve("offsets.json");
+    Files.writeString(
+        json, "{\"partitions\":[{\"topic\":\"recs\",\"partition\":0,\"offset\":6}],\"version\":1}");
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8)) {
+      org.apache.kafka.tools.DeleteRecordsCommand.execute(
+          withBootstrap("--offset-json-file", json.toString()), out);
+    }
+    String printed = bytes.toString(StandardCharsets.UTF_8);
+    assertTrue(printed.contains("partition: recs-0\tlow_watermark: 6"), printed);
+    TopicPartition tp = new TopicPartition("recs", 0);
+    assertEquals(
+        6, admin.listOffsets(Map.of(tp, OffsetSpec.earliest())).partitionResult(tp).get().offset());
+
+    String dirs =
+        stdout(
+            () -> {
+              Object code =
+                  call(
+                      "org.apache.kafka.tools.LogDirsCommand",
+                      "mainNoExit",
+                      new Class<?>[] {String[].class},
+                      (Object) withBootstrap("--describe", "--broker-list", "0"));
+              assertEquals(0, code);
+            });
+    String logDir = broker.dataDir().toAbsolutePath().toString();
+    assertTrue(dirs.contains("\"logDir\":\"" + logDir + "\""), dirs);
+    long size = Files.size(broker.dataDir().resolve("recs-0").resolve("00000000000000000000.log"));
+    assertTrue(
+        dirs.contains(
+            "{\"partition\":\"recs-0\",\"size\":" + size + ",\"offsetLag\":0,\"isFuture\":false}"),
+        dirs);
+  }
+}
