@@ -42,7 +42,8 @@ public final class MessageGenerator {
           "ApiVersions",
           "CreateTopics",
           "DeleteTopics",
-          "InitProducerId");
+          "InitProducerId",
+          "DescribeCluster");
 
   static final String PACKAGE = "io.sluice.protocol.message";
 

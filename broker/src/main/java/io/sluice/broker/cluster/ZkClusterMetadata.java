@@ -42,7 +42,7 @@ final class ZkClusterMetadata implements ClusterMetadata {
   private static View viewOf(ClusterSnapshot snapshot) {
     List<BrokerAddress> brokers = new ArrayList<>();
     for (BrokerInfo broker : snapshot.brokers().values()) {
-      brokers.add(new BrokerAddress(broker.id(), broker.host(), broker.port()));
+      brokers.add(new BrokerAddress(broker.id(), broker.host(), broker.port(), broker.rack()));
     }
     Set<String> topics = new TreeSet<>();
     snapshot

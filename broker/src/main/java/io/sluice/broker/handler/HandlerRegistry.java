@@ -37,7 +37,8 @@ public final class HandlerRegistry {
    * Every handler of a broker: the data path (Produce, Fetch, ListOffsets, InitProducerId), topic
    * administration (Metadata, CreateTopics, DeleteTopics), committed offsets (FindCoordinator,
    * OffsetCommit, OffsetFetch), consumer groups (JoinGroup, SyncGroup, Heartbeat, LeaveGroup,
-   * ListGroups, DescribeGroups), and ApiVersions advertising exactly these.
+   * ListGroups, DescribeGroups), the cluster's brokers (DescribeCluster), and ApiVersions
+   * advertising exactly these.
    *
    * @param metadata what every handler reads about brokers, topics, partitions and leaders
    * @param admin where topic creation and deletion go
@@ -71,7 +72,8 @@ public final class HandlerRegistry {
                 new HeartbeatHandler(groups),
                 new LeaveGroupHandler(groups),
                 new ListGroupsHandler(groups, offsets),
-                new DescribeGroupsHandler(groups, offsets)));
+                new DescribeGroupsHandler(groups, offsets),
+                new DescribeClusterHandler(metadata)));
     handlers.add(new ApiVersionsHandler(handlers));
     return new HandlerRegistry(handlers);
   }

@@ -1,5 +1,6 @@
 package io.sluice.client.internal;
 
+import io.sluice.client.ClusterDescription;
 import io.sluice.client.SluiceClientException;
 import io.sluice.client.TopicPartition;
 import io.sluice.protocol.ApiKey;
@@ -8,14 +9,18 @@ import io.sluice.protocol.message.CreateTopicsRequest;
 import io.sluice.protocol.message.CreateTopicsResponse;
 import io.sluice.protocol.message.DeleteTopicsRequest;
 import io.sluice.protocol.message.DeleteTopicsResponse;
+import io.sluice.protocol.message.DescribeClusterRequest;
+import io.sluice.protocol.message.DescribeClusterResponse;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * The CreateTopics and DeleteTopics requests of {@code Admin}, and the metadata questions it asks.
- * Stateless and thread-safe.
+ * The CreateTopics, DeleteTopics and DescribeCluster requests of {@code Admin}, and the metadata
+ * questions it asks. Stateless and thread-safe.
  */
 public final class AdminRequests {
   private final NodeConnections connections;
@@ -66,6 +71,41 @@ public final class AdminRequests {
             });
   }
 
+  /** DescribeCluster (broker endpoints) sent to any broker; fails on a top-level error. */
+  public CompletableFuture<ClusterDescription> describeCluster() {
+    return connections
+        .anyConnection()
+        .thenCompose(
+            c ->
+                c.send(
+                    ApiKey.DESCRIBE_CLUSTER,
+                    new DescribeClusterRequest().setEndpointType((byte) 1),
+                    DescribeClusterResponse::read))
+        .thenApply(
+            response -> {
+              Errors error = Errors.forCode(response.errorCode());
+              if (error != Errors.NONE) {
+                throw new SluiceClientException(
+                    error,
+                    null,
+                    "cannot describe the cluster: "
+                        + error
+                        + (response.errorMessage() == null
+                            ? ""
+                            : " (" + response.errorMessage() + ")"),
+                    false,
+                    null);
+              }
+              List<ClusterDescription.Broker> brokers = new ArrayList<>();
+              for (DescribeClusterResponse.DescribeClusterBroker b : response.brokers()) {
+                brokers.add(
+                    new ClusterDescription.Broker(b.brokerId(), b.host(), b.port(), b.rack()));
+              }
+              brokers.sort(Comparator.comparingInt(ClusterDescription.Broker::id));
+              return new ClusterDescription(response.clusterId(), response.controllerId(), brokers);
+            });
+  }
+
   private static void check(Errors error, String message, String topic, String verb) {
     if (error == Errors.NONE) {
       return;
@@ -88,6 +128,24 @@ public final class AdminRequests {
 
   public int partitionCount(MetadataCache metadata, String topic, long timeoutMs, long backoff) {
     return metadata.await(topic, false, timeoutMs, backoff).partitionCount();
+  }
+
+  /**
+   * Every partition's leader (-1: none), sorted by topic and partition; topics in error left out.
+   */
+  public Map<TopicPartition, Integer> partitionLeaders(MetadataCache metadata, long timeoutMs) {
+    Map<TopicPartition, Integer> leaders =
+        new TreeMap<>(
+            Comparator.comparing(TopicPartition::topic)
+                .thenComparingInt(TopicPartition::partition));
+    for (TopicInfo info : Await.get(metadata.refresh(null, false), timeoutMs).values()) {
+      if (info.error() == Errors.NONE) {
+        for (int p = 0; p < info.partitionCount(); p++) {
+          leaders.put(new TopicPartition(info.name(), p), info.leader(p));
+        }
+      }
+    }
+    return leaders;
   }
 
   public int leader(MetadataCache metadata, TopicPartition tp) {
