@@ -25,7 +25,9 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -51,7 +53,7 @@ public final class Broker implements AutoCloseable {
   private final ExecutorService metadataAdmin;
   private final ClusterMode cluster;
   private final SluiceServer server;
-  private final Endpoint advertised;
+  private final List<Endpoint> advertised; // one per listener, the first listener first
   private final BrokerMetrics metrics; // null when metrics.port is -1
   private boolean closed;
 
@@ -63,7 +65,7 @@ public final class Broker implements AutoCloseable {
       ExecutorService metadataAdmin,
       ClusterMode cluster,
       SluiceServer server,
-      Endpoint advertised,
+      List<Endpoint> advertised,
       BrokerMetrics metrics) {
     this.config = config;
     this.logs = logs;
@@ -152,7 +154,12 @@ public final class Broker implements AutoCloseable {
       SluiceServer server =
           SluiceServer.start(
               config, handlers, metrics == null ? RequestObserver.NONE : metrics.requestObserver());
-      Endpoint advertised = config.advertised(server.localAddress().getPort());
+      List<Endpoint> advertised = new ArrayList<>();
+      server
+          .localAddresses()
+          .forEach(
+              (name, bound) ->
+                  advertised.add(config.listeners().advertised(name, bound.getPort())));
       node.advertise(advertised);
       if (cluster != null) {
         cluster.register(advertised);
@@ -173,7 +180,7 @@ public final class Broker implements AutoCloseable {
       log.info(
           "Sluice broker {} started: listening on {}, advertised as {}, data in {}",
           config.nodeId(),
-          server.localAddress(),
+          server.localAddresses().values(),
           advertised,
           config.logDirs());
       return new Broker(
@@ -223,14 +230,34 @@ public final class Broker implements AutoCloseable {
     return config;
   }
 
-  /** The bound address (the real port when the listener asked for port 0). */
+  /** The first listener's bound address (the real port when it asked for port 0). */
   public InetSocketAddress localAddress() {
     return server.localAddress();
   }
 
-  /** The address clients are told to use, as {@code host:port}. */
+  /** Every listener's bound address by listener name, the first listener first. */
+  public Map<String, InetSocketAddress> localAddresses() {
+    return server.localAddresses();
+  }
+
+  /** The address clients of the first listener are told to use, as {@code host:port}. */
   public String bootstrapServers() {
-    return advertised.host() + ":" + advertised.port();
+    Endpoint first = advertised.get(0);
+    return first.host() + ":" + first.port();
+  }
+
+  /**
+   * The address clients of listener {@code listenerName} are told to use, as {@code host:port}.
+   *
+   * @throws IllegalArgumentException if there is no such listener
+   */
+  public String bootstrapServers(String listenerName) {
+    for (Endpoint endpoint : advertised) {
+      if (endpoint.listenerName().equals(listenerName)) {
+        return endpoint.host() + ":" + endpoint.port();
+      }
+    }
+    throw new IllegalArgumentException("no listener named " + listenerName);
   }
 
   /** The metrics endpoint's bound address, or null when {@code metrics.port} is -1. */

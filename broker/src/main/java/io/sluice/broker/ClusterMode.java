@@ -6,6 +6,7 @@ import io.sluice.broker.metadata.ClusterMetadata;
 import io.sluice.broker.metadata.TopicAdmin;
 import io.sluice.broker.storage.LogManager;
 import java.lang.reflect.InvocationTargetException;
+import java.util.List;
 import java.util.concurrent.Executor;
 
 /**
@@ -33,8 +34,11 @@ public interface ClusterMode extends AutoCloseable {
 
   TopicAdmin topicAdmin();
 
-  /** Registers this broker with the address clients reach it at; joins the controller election. */
-  void register(Endpoint advertised);
+  /**
+   * Registers this broker with the addresses clients reach it at, one per listener (the first
+   * listener first); joins the controller election.
+   */
+  void register(List<Endpoint> advertised);
 
   /** Leaves the cluster (the registration goes, another controller is elected). */
   @Override

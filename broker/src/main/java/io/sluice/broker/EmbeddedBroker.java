@@ -70,6 +70,11 @@ public final class EmbeddedBroker implements AutoCloseable {
     return broker.bootstrapServers();
   }
 
+  /** The address clients of listener {@code listenerName} are told to use, as {@code host:port}. */
+  public String bootstrapServers(String listenerName) {
+    return broker.bootstrapServers(listenerName);
+  }
+
   public Path dataDir() {
     return dataDir;
   }

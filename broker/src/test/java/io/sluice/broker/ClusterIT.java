@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.function.BooleanSupplier;
 import org.apache.curator.test.TestingServer;
@@ -27,6 +28,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartitionInfo;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -102,10 +104,37 @@ class ClusterIT {
     }
   }
 
+  /**
+   * Leaders of the topic's partitions, counted per broker. CreateTopics answers once the broker
+   * that took it has the topic in its metadata cache; another broker learns of it from its own
+   * ZooKeeper watch a little later (as with Kafka), so the description is retried until the broker
+   * the admin client asks knows every partition's leader.
+   */
   private static Map<Integer, Integer> leadersPerBroker(Admin admin, String topic)
       throws Exception {
-    TopicDescription description =
-        admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic);
+    TopicDescription[] found = new TopicDescription[1];
+    waitFor(
+        "every broker to know the leaders of " + topic,
+        () -> {
+          try {
+            TopicDescription d =
+                admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic);
+            if (d.partitions().stream().allMatch(p -> p.leader() != null)) {
+              found[0] = d;
+              return true;
+            }
+            return false;
+          } catch (ExecutionException e) {
+            if (e.getCause() instanceof UnknownTopicOrPartitionException) {
+              return false;
+            }
+            throw new AssertionError("describeTopics " + topic, e);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+          }
+        });
+    TopicDescription description = found[0];
     Map<Integer, Integer> counts = new HashMap<>();
     for (TopicPartitionInfo partition : description.partitions()) {
       counts.merge(partition.leader().id(), 1, Integer::sum);

@@ -107,6 +107,17 @@ class DaemonStartupIT {
   }
 
   @Test
+  void badConfiguration_runExitsWithOneLine_andWritesNoArchive() throws Exception {
+    DaemonProcess daemon = new DaemonProcess(dataDir, stateDir);
+    DaemonProcess.Result run = daemon.run("no.such.key=1");
+    assertEquals(2, run.exitCode(), run.output());
+    assertTrue(
+        run.lines().contains("sluice-broker: unknown configuration key 'no.such.key'"),
+        run.output());
+    assertNoArchive(daemon);
+  }
+
+  @Test
   void status_runningOnlyWhileTheBrokerAcceptsConnections() throws Exception {
     DaemonProcess daemon = new DaemonProcess(dataDir, stateDir);
     try {

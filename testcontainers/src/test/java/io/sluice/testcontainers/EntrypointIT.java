@@ -34,12 +34,15 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The container's entry point, run on this host with the environment a container gets: it starts
- * the broker from the built jars with the SLUICE_* variables applied, the health command asks the
- * running broker, and SIGTERM (what {@code docker stop} sends) runs the clean shutdown.
+ * the broker from the built jars with the SLUICE_* variables applied (two listeners, as in the
+ * compose file, produced to through one and consumed from through the other), the health command
+ * asks the running broker, and SIGTERM (what {@code docker stop} sends) runs the clean shutdown.
  */
 class EntrypointIT {
   private static final Pattern LISTENING =
       Pattern.compile("Sluice broker listening on (\\S+):(\\d+),");
+  private static final Pattern HOST_LISTENER =
+      Pattern.compile("listening on /127\\.0\\.0\\.2:(\\d+) for listener PLAINTEXT_HOST");
   private static final Pattern METRICS =
       Pattern.compile("metrics, health and readiness on http://([^/]+)/");
 
@@ -69,7 +72,9 @@ class EntrypointIT {
   void runsTheBrokerFromTheEnvironmentAnswersHealthAndStopsCleanlyOnSigterm() throws Exception {
     Map<String, String> env =
         Map.of(
-            "SLUICE_LISTENERS", "PLAINTEXT://127.0.0.1:0",
+            // The compose file's two listeners, on two loopback addresses and free ports.
+            "SLUICE_LISTENERS", "PLAINTEXT://127.0.0.1:0,PLAINTEXT_HOST://127.0.0.2:0",
+            "SLUICE_LISTENER_SECURITY_PROTOCOL_MAP", "PLAINTEXT:PLAINTEXT,PLAINTEXT_HOST:PLAINTEXT",
             "SLUICE_LOG_DIRS", dataDir.toString(),
             "SLUICE_METRICS_PORT", "0",
             "SLUICE_NUM_PARTITIONS", "2",
@@ -100,6 +105,14 @@ class EntrypointIT {
     Matcher metrics = await(METRICS);
     Matcher listening = await(LISTENING);
     String bootstrap = listening.group(1) + ":" + listening.group(2);
+    // Logged before the startup line, which came last.
+    Matcher hostListener =
+        all.stream()
+            .map(HOST_LISTENER::matcher)
+            .filter(Matcher::find)
+            .findFirst()
+            .orElseThrow(() -> new AssertionError("no PLAINTEXT_HOST listener logged: " + all));
+    String hostBootstrap = "127.0.0.2:" + hostListener.group(1);
     int metricsPort =
         Integer.parseInt(metrics.group(1).substring(metrics.group(1).lastIndexOf(':') + 1));
 
@@ -109,7 +122,7 @@ class EntrypointIT {
     assertEquals("ready\n", health.stdout());
 
     Properties producerProps = new Properties();
-    producerProps.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    producerProps.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, hostBootstrap);
     producerProps.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
     producerProps.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
     try (KafkaProducer<String, String> producer = new KafkaProducer<>(producerProps)) {
@@ -125,6 +138,8 @@ class EntrypointIT {
     List<String> values = new ArrayList<>();
     try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(consumerProps)) {
       assertEquals(2, consumer.partitionsFor("env").size(), "SLUICE_NUM_PARTITIONS=2");
+      assertEquals(
+          "127.0.0.1", consumer.partitionsFor("env").get(0).leader().host(), "its own listener");
       TopicPartition tp = new TopicPartition("env", 1);
       consumer.assign(List.of(tp));
       consumer.seekToBeginning(List.of(tp));

@@ -92,10 +92,11 @@ class EntrypointTest {
   }
 
   @Test
-  void theStartScriptAdvertisesTheMappedPort() {
-    String script = SluiceContainer.startScript("localhost:32768");
+  void theStartScriptAdvertisesTheMappedPortAndTheNetworkAlias() {
+    String script = SluiceContainer.startScript("localhost:32768", "tc-abc:9093");
     assertTrue(
-        script.contains("export SLUICE_ADVERTISED_LISTENERS='PLAINTEXT://localhost:32768'\n"),
+        script.contains(
+            "export SLUICE_ADVERTISED_LISTENERS='PLAINTEXT://localhost:32768,BROKER://tc-abc:9093'\n"),
         script);
     assertTrue(script.endsWith("exec /opt/sluice/docker/sluice-entrypoint.sh run\n"), script);
   }

@@ -1,9 +1,12 @@
 package io.sluice.broker.cluster;
 
+import io.sluice.broker.config.Endpoint;
+import io.sluice.broker.config.SecurityProtocol;
 import io.sluice.broker.config.ZooKeeperConfig;
 import io.sluice.protocol.Errors;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -144,13 +147,16 @@ public final class ZkCluster implements AutoCloseable {
   }
 
   /**
-   * Registers this broker with its advertised address and joins the controller election. Waits for
-   * a stale registration of this id (a previous life of this broker) to expire.
+   * Registers this broker with its advertised addresses, one per listener, and joins the controller
+   * election. Waits for a stale registration of this id (a previous life of this broker) to expire.
    */
-  public void register(String host, int port) {
+  public void register(List<Endpoint> endpoints, Map<String, SecurityProtocol> protocols) {
     registrar =
         new BrokerRegistrar(
-            client, brokerId, ZkJson.brokerRegistration(host, port, config.rack()), registrations);
+            client,
+            brokerId,
+            ZkJson.brokerRegistration(endpoints, protocols, config.rack()),
+            registrations);
     try {
       registrar.start(2L * config.sessionTimeoutMs() + config.connectionTimeoutMs());
       controller = new Controller(client, brokerId);

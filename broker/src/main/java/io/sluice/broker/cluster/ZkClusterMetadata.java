@@ -1,11 +1,14 @@
 package io.sluice.broker.cluster;
 
+import io.sluice.broker.config.Endpoint;
 import io.sluice.broker.metadata.BrokerAddress;
 import io.sluice.broker.metadata.ClusterMetadata;
 import io.sluice.broker.metadata.PartitionState;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -14,23 +17,34 @@ import java.util.TreeSet;
  * The handlers' metadata view in cluster mode, answered from the last snapshot this broker has
  * applied (its local logs exist for every partition it is shown to lead).
  *
- * <p>What it shows: live brokers; topics whose partition states the controller has written, not
- * being deleted; each partition's leader, or -1 when it is offline, when its leader is not
- * registered any more, or when it is this broker and this broker is fenced (not registered on its
- * current ZooKeeper session). Leader epochs come from ZooKeeper, where only the controller writes
- * them, each one higher than the last.
+ * <p>What it shows: live brokers, each at its address for the listener asked about (a broker that
+ * did not register that listener is left out, as Kafka does); topics whose partition states the
+ * controller has written, not being deleted; each partition's leader, or -1 when it is offline,
+ * when its leader is not registered any more, or when it is this broker and this broker is fenced
+ * (not registered on its current ZooKeeper session). Leader epochs come from ZooKeeper, where only
+ * the controller writes them, each one higher than the last.
  *
  * <p>Thread-safe and lock-free: one volatile read of an immutable view per call.
  */
 final class ZkClusterMetadata implements ClusterMetadata {
   private final ZkCluster cluster;
+  private final String defaultListener;
   private volatile View view;
 
-  /** One snapshot turned into what the handlers ask for. Immutable. */
-  private record View(ClusterSnapshot snapshot, List<BrokerAddress> brokers, Set<String> topics) {}
+  /**
+   * One snapshot turned into what the handlers ask for: the live brokers' addresses by listener
+   * name (a broker appears under each listener it registered). Immutable.
+   */
+  private record View(
+      ClusterSnapshot snapshot, Map<String, List<BrokerAddress>> brokers, Set<String> topics) {}
 
-  ZkClusterMetadata(ZkCluster cluster) {
+  /**
+   * @param defaultListener this broker's first listener: the one a request that came through no
+   *     listener is answered for
+   */
+  ZkClusterMetadata(ZkCluster cluster, String defaultListener) {
     this.cluster = cluster;
+    this.defaultListener = defaultListener;
     this.view = viewOf(ClusterSnapshot.EMPTY);
   }
 
@@ -40,10 +54,15 @@ final class ZkClusterMetadata implements ClusterMetadata {
   }
 
   private static View viewOf(ClusterSnapshot snapshot) {
-    List<BrokerAddress> brokers = new ArrayList<>();
-    for (BrokerInfo broker : snapshot.brokers().values()) {
-      brokers.add(new BrokerAddress(broker.id(), broker.host(), broker.port(), broker.rack()));
+    Map<String, List<BrokerAddress>> brokers = new HashMap<>();
+    for (BrokerInfo broker : snapshot.brokers().values()) { // sorted by id
+      for (Endpoint endpoint : broker.endpoints()) {
+        brokers
+            .computeIfAbsent(endpoint.listenerName(), name -> new ArrayList<>())
+            .add(new BrokerAddress(broker.id(), endpoint.host(), endpoint.port(), broker.rack()));
+      }
     }
+    brokers.replaceAll((name, list) -> List.copyOf(list));
     Set<String> topics = new TreeSet<>();
     snapshot
         .topics()
@@ -53,8 +72,7 @@ final class ZkClusterMetadata implements ClusterMetadata {
                 topics.add(name);
               }
             });
-    return new View(
-        snapshot, Collections.unmodifiableList(brokers), Collections.unmodifiableSet(topics));
+    return new View(snapshot, Map.copyOf(brokers), Collections.unmodifiableSet(topics));
   }
 
   @Override
@@ -73,8 +91,9 @@ final class ZkClusterMetadata implements ClusterMetadata {
   }
 
   @Override
-  public List<BrokerAddress> brokers() {
-    return view.brokers();
+  public List<BrokerAddress> brokers(String listenerName) {
+    return view.brokers()
+        .getOrDefault(listenerName == null ? defaultListener : listenerName, List.of());
   }
 
   @Override

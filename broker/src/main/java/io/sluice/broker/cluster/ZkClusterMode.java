@@ -3,9 +3,13 @@ package io.sluice.broker.cluster;
 import io.sluice.broker.ClusterMode;
 import io.sluice.broker.config.BrokerConfig;
 import io.sluice.broker.config.Endpoint;
+import io.sluice.broker.config.Listeners;
+import io.sluice.broker.config.SecurityProtocol;
 import io.sluice.broker.metadata.ClusterMetadata;
 import io.sluice.broker.metadata.TopicAdmin;
 import io.sluice.broker.storage.LogManager;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Executor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,12 +27,15 @@ public final class ZkClusterMode implements ClusterMode {
   private final LocalReplicas replicas;
   private final ZkClusterMetadata metadata;
   private final ZkTopicAdmin admin;
+  private final Map<String, SecurityProtocol> protocols;
   private long applied = -1;
 
-  private ZkClusterMode(ZkCluster cluster, LogManager logs, Executor adminThread) {
+  private ZkClusterMode(
+      ZkCluster cluster, LogManager logs, Executor adminThread, Listeners listeners) {
     this.cluster = cluster;
     this.replicas = new LocalReplicas(cluster.brokerId(), logs);
-    this.metadata = new ZkClusterMetadata(cluster);
+    this.metadata = new ZkClusterMetadata(cluster, listeners.first().listenerName());
+    this.protocols = listeners.protocols();
     this.admin = new ZkTopicAdmin(cluster, adminThread);
   }
 
@@ -41,7 +48,7 @@ public final class ZkClusterMode implements ClusterMode {
     }
     ZkCluster cluster = ZkCluster.connect(config.zooKeeper(), config.nodeId(), proposedClusterId);
     try {
-      ZkClusterMode mode = new ZkClusterMode(cluster, logs, admin);
+      ZkClusterMode mode = new ZkClusterMode(cluster, logs, admin, config.listeners());
       cluster.addListener(mode::apply);
       mode.apply(cluster.snapshot());
       return mode;
@@ -81,8 +88,8 @@ public final class ZkClusterMode implements ClusterMode {
   }
 
   @Override
-  public void register(Endpoint advertised) {
-    cluster.register(advertised.host(), advertised.port());
+  public void register(List<Endpoint> advertised) {
+    cluster.register(advertised, protocols);
   }
 
   @Override

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sluice.broker.config.Endpoint;
+import io.sluice.broker.config.SecurityProtocol;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -23,16 +25,39 @@ final class ZkJson {
 
   private ZkJson() {}
 
-  /** {@code /brokers/ids/{id}}: Kafka's version 5 registration. */
-  static byte[] brokerRegistration(String host, int port, String rack) {
+  /**
+   * {@code /brokers/ids/{id}}: Kafka's version 5 registration. Every advertised listener is in
+   * {@code endpoints} and {@code listener_security_protocol_map}; the legacy {@code host} and
+   * {@code port} are those of the first PLAINTEXT listener (null and -1 without one), as Kafka
+   * writes them for clients older than the endpoints.
+   */
+  static byte[] brokerRegistration(
+      List<Endpoint> endpoints, Map<String, SecurityProtocol> protocols, String rack) {
     ObjectNode node = MAPPER.createObjectNode();
     node.put("version", 5);
-    node.put("host", host);
-    node.put("port", port);
+    Endpoint plaintext = null;
+    for (Endpoint endpoint : endpoints) {
+      if (plaintext == null
+          && protocols.get(endpoint.listenerName()) == SecurityProtocol.PLAINTEXT) {
+        plaintext = endpoint;
+      }
+    }
+    if (plaintext == null) {
+      node.putNull("host");
+      node.put("port", -1);
+    } else {
+      node.put("host", plaintext.host());
+      node.put("port", plaintext.port());
+    }
     node.put("jmx_port", -1);
     node.put("timestamp", Long.toString(System.currentTimeMillis()));
-    node.putArray("endpoints").add("PLAINTEXT://" + hostForUrl(host) + ":" + port);
-    node.putObject("listener_security_protocol_map").put("PLAINTEXT", "PLAINTEXT");
+    ArrayNode list = node.putArray("endpoints");
+    ObjectNode map = node.putObject("listener_security_protocol_map");
+    for (Endpoint endpoint : endpoints) {
+      list.add(endpoint.toString());
+      SecurityProtocol protocol = protocols.get(endpoint.listenerName());
+      map.put(endpoint.listenerName(), protocol == null ? "PLAINTEXT" : protocol.name());
+    }
     if (rack == null) {
       node.putNull("rack");
     } else {
@@ -41,15 +66,29 @@ final class ZkJson {
     return write(node);
   }
 
+  /**
+   * A registration: its {@code endpoints}, or, in a registration without them, the legacy {@code
+   * host} and {@code port} as a PLAINTEXT listener.
+   */
   static BrokerInfo broker(int id, byte[] data, long epoch) {
     JsonNode node = read(data, "broker " + id);
+    List<Endpoint> endpoints = new ArrayList<>();
+    JsonNode listed = node.get("endpoints");
+    if (listed != null && listed.isArray() && !listed.isEmpty()) {
+      for (JsonNode endpoint : listed) {
+        try {
+          endpoints.add(Endpoint.parse(endpoint.asText()));
+        } catch (IllegalArgumentException e) {
+          throw new IllegalStateException("broker " + id + ": bad endpoint: " + e.getMessage(), e);
+        }
+      }
+    } else if (node.hasNonNull("host")) {
+      endpoints.add(
+          new Endpoint("PLAINTEXT", node.path("host").asText(), node.path("port").asInt()));
+    }
     JsonNode rack = node.get("rack");
     return new BrokerInfo(
-        id,
-        node.path("host").asText(),
-        node.path("port").asInt(),
-        rack == null || rack.isNull() ? null : rack.asText(),
-        epoch);
+        id, endpoints, rack == null || rack.isNull() ? null : rack.asText(), epoch);
   }
 
   /** {@code /brokers/topics/{t}}: partition to replica list. */
@@ -131,10 +170,6 @@ final class ZkJson {
     } catch (NumberFormatException e) {
       throw new IllegalStateException(what + ": not a number", e);
     }
-  }
-
-  private static String hostForUrl(String host) {
-    return host.contains(":") ? "[" + host + "]" : host;
   }
 
   private static byte[] write(JsonNode node) {

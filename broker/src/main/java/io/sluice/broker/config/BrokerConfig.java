@@ -25,8 +25,7 @@ import java.util.Properties;
  */
 public record BrokerConfig(
     int nodeId,
-    Endpoint listener,
-    Endpoint advertisedListener,
+    Listeners listeners,
     int numPartitions,
     boolean autoCreateTopics,
     int socketRequestMaxBytes,
@@ -111,14 +110,15 @@ public record BrokerConfig(
     }
     Values v = new Values(values);
     int nodeId = v.nodeId(raw);
-    Endpoint listener = v.endpoint(ConfigKey.LISTENERS);
-    String advertised = values.get(ConfigKey.ADVERTISED_LISTENERS);
-    Endpoint advertisedListener =
-        advertised.isEmpty() ? null : v.endpoint(ConfigKey.ADVERTISED_LISTENERS);
+    Listeners listeners =
+        Listeners.parse(
+            values.get(ConfigKey.LISTENERS),
+            values.get(ConfigKey.ADVERTISED_LISTENERS),
+            values.get(ConfigKey.LISTENER_SECURITY_PROTOCOL_MAP),
+            values.get(ConfigKey.INTER_BROKER_LISTENER_NAME));
     return new BrokerConfig(
         nodeId,
-        listener,
-        advertisedListener,
+        listeners,
         v.integer(ConfigKey.NUM_PARTITIONS),
         v.bool(ConfigKey.AUTO_CREATE_TOPICS_ENABLE),
         v.integer(ConfigKey.SOCKET_REQUEST_MAX_BYTES),
@@ -138,7 +138,7 @@ public record BrokerConfig(
         v.groups(),
         v.integer(ConfigKey.METRICS_PORT),
         values.get(ConfigKey.METRICS_HOST).isEmpty()
-            ? listener.host()
+            ? listeners.first().host()
             : values.get(ConfigKey.METRICS_HOST),
         v.zooKeeper());
   }
@@ -153,13 +153,17 @@ public record BrokerConfig(
     return zooKeeper != null;
   }
 
-  /** The address clients are told to use: the advertised listener, else the bound one. */
+  /** The first listener: the one the broker's own {@code bootstrapServers()} names. */
+  public Endpoint listener() {
+    return listeners.first();
+  }
+
+  /**
+   * The address clients of the first listener are told to use: its advertised address, else its own
+   * host and the port it is bound to.
+   */
   public Endpoint advertised(int boundPort) {
-    if (advertisedListener != null) {
-      return advertisedListener;
-    }
-    String host = listener.host().isEmpty() ? "127.0.0.1" : listener.host();
-    return new Endpoint(listener.protocol(), host, boundPort);
+    return listeners.advertised(listener().listenerName(), boundPort);
   }
 
   /** Typed, range-checked access to the raw strings; every failure names key and value. */
@@ -208,18 +212,6 @@ public record BrokerConfig(
         throw bad(key, "must name at least one entry");
       }
       return items;
-    }
-
-    Endpoint endpoint(ConfigKey key) {
-      List<String> items = list(key);
-      if (items.size() != 1) {
-        throw bad(key, "exactly one listener is supported");
-      }
-      try {
-        return Endpoint.parse(items.get(0));
-      } catch (IllegalArgumentException e) {
-        throw bad(key, e.getMessage());
-      }
     }
 
     LogConfig log() {

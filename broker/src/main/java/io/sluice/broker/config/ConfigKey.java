@@ -15,13 +15,27 @@ public enum ConfigKey {
       "PLAINTEXT://127.0.0.1:9092",
       Type.ENDPOINT,
       0,
-      "Address to listen on. An empty host binds every interface; port 0 picks a free port."),
+      "Comma-separated NAME://host:port, one per listener name. An empty host binds every"
+          + " interface; port 0 picks a free port."),
   ADVERTISED_LISTENERS(
       "advertised.listeners",
       "",
+      Type.ENDPOINT,
+      0,
+      "NAME://host:port per listener: the address given to clients of that listener. A listener"
+          + " without one: its own host (127.0.0.1 for every interface) and bound port."),
+  LISTENER_SECURITY_PROTOCOL_MAP(
+      "listener.security.protocol.map",
+      Listeners.DEFAULT_PROTOCOL_MAP,
       Type.STRING,
       0,
-      "Address given to clients in Metadata. Empty: the listener's host and bound port."),
+      "NAME:PROTOCOL pairs: the security protocol of each listener name."),
+  INTER_BROKER_LISTENER_NAME(
+      "inter.broker.listener.name",
+      "",
+      Type.STRING,
+      0,
+      "Listener other brokers would use; must be a listener. Empty: the first listener."),
   LOG_DIRS("log.dirs", "./data", Type.LIST, 0, "Comma-separated data directories."),
   NUM_PARTITIONS("num.partitions", "1", Type.INT, 1, "Partitions of an auto-created topic."),
   AUTO_CREATE_TOPICS_ENABLE(

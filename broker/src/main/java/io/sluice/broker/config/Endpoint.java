@@ -1,11 +1,15 @@
 package io.sluice.broker.config;
 
+import java.util.Locale;
+
 /**
- * One listener address in Kafka's {@code SECURITY_PROTOCOL://host:port} form. Only {@code
- * PLAINTEXT} exists so far. An empty host means every interface; port 0 means "any free port" (the
- * bound port is advertised).
+ * One listener address in Kafka's {@code LISTENER_NAME://host:port} form. The name is a security
+ * protocol ({@code PLAINTEXT}) or any name {@code listener.security.protocol.map} maps to one
+ * ({@code PLAINTEXT_HOST}, {@code INTERNAL}, ...); names are upper-cased, as Kafka does. An empty
+ * host means every interface; port 0 means "any free port" (the bound port is advertised).
+ * Immutable.
  */
-public record Endpoint(String protocol, String host, int port) {
+public record Endpoint(String listenerName, String host, int port) {
 
   public Endpoint {
     if (port < 0 || port > 65535) {
@@ -13,21 +17,25 @@ public record Endpoint(String protocol, String host, int port) {
     }
   }
 
-  /** Parses {@code PLAINTEXT://127.0.0.1:9092}, {@code PLAINTEXT://:9092} or {@code [::1]:9092}. */
-  static Endpoint parse(String text) {
+  /**
+   * Parses {@code PLAINTEXT://127.0.0.1:9092}, {@code PLAINTEXT_HOST://:9092}, {@code
+   * EXTERNAL://[::1]:9092} or {@code 127.0.0.1:9092} (no name: {@code PLAINTEXT}).
+   */
+  public static Endpoint parse(String text) {
     String rest = text.trim();
-    String protocol = "PLAINTEXT";
+    String name = "PLAINTEXT";
     int scheme = rest.indexOf("://");
     if (scheme >= 0) {
-      protocol = rest.substring(0, scheme);
+      name = rest.substring(0, scheme).trim().toUpperCase(Locale.ROOT);
       rest = rest.substring(scheme + 3);
     }
-    if (!protocol.equals("PLAINTEXT")) {
-      throw new IllegalArgumentException("protocol " + protocol + " is not supported (PLAINTEXT)");
+    if (!name.matches("[A-Z0-9_]+")) {
+      throw new IllegalArgumentException(
+          "listener name '" + name + "' in '" + text + "' is not letters, digits and '_'");
     }
     int colon = rest.lastIndexOf(':');
     if (colon < 0) {
-      throw new IllegalArgumentException("expected host:port, got '" + text + "'");
+      throw new IllegalArgumentException("expected NAME://host:port, got '" + text + "'");
     }
     String host = rest.substring(0, colon);
     if (host.startsWith("[") && host.endsWith("]")) {
@@ -39,12 +47,20 @@ public record Endpoint(String protocol, String host, int port) {
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("bad port in '" + text + "'");
     }
-    return new Endpoint(protocol, host, port);
+    return new Endpoint(name, host, port);
+  }
+
+  /** True for an empty host or a wildcard address: bind every interface, never advertised. */
+  public boolean wildcardHost() {
+    return host.isEmpty()
+        || host.equals("0.0.0.0")
+        || host.equals("::")
+        || host.equals("0:0:0:0:0:0:0:0");
   }
 
   @Override
   public String toString() {
     String h = host.contains(":") ? "[" + host + "]" : host;
-    return protocol + "://" + h + ":" + port;
+    return listenerName + "://" + h + ":" + port;
   }
 }

@@ -11,7 +11,8 @@ import java.util.List;
 
 /**
  * DescribeCluster (what Kafka's {@code Admin.describeCluster()} sends): the cluster id, the
- * controller and every live broker with its address and rack, from {@link ClusterMetadata}.
+ * controller and every live broker with its address (on the listener the request came in on) and
+ * rack, from {@link ClusterMetadata}.
  *
  * <p>Only broker endpoints are described (endpoint type 1): Sluice has no separate controller
  * listeners, so a request for controller endpoints (type 2, meant for KRaft controllers) gets
@@ -47,7 +48,7 @@ final class DescribeClusterHandler extends VersionedHandler {
       return;
     }
     List<DescribeClusterResponse.DescribeClusterBroker> brokers = new ArrayList<>();
-    for (BrokerAddress broker : metadata.brokers()) {
+    for (BrokerAddress broker : metadata.brokers(request.listenerName())) {
       brokers.add(
           new DescribeClusterResponse.DescribeClusterBroker()
               .setBrokerId(broker.nodeId())

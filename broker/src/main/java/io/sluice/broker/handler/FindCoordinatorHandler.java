@@ -11,12 +11,13 @@ import java.util.List;
 
 /**
  * A group's coordinator is the broker that {@link ClusterMetadata#coordinatorNodeId} names (this
- * broker on a single node; a hash of the group id over coordinator slots in a cluster).
- * Transactions are not implemented, so a transactional id (key type 1) gets {@code INVALID_REQUEST}
- * with a message saying so: an error kafka-clients treats as fatal, so {@code initTransactions()}
- * fails at once with that message. ({@code COORDINATOR_NOT_AVAILABLE}, answered before, is
- * retriable: the client retried until {@code max.block.ms}, 60 s, and then timed out without a
- * reason.)
+ * broker on a single node; a hash of the group id over coordinator slots in a cluster), at its
+ * address for the listener the client connected to; a coordinator without that listener is not
+ * available ({@code COORDINATOR_NOT_AVAILABLE}), as with Kafka. Transactions are not implemented,
+ * so a transactional id (key type 1) gets {@code INVALID_REQUEST} with a message saying so: an
+ * error kafka-clients treats as fatal, so {@code initTransactions()} fails at once with that
+ * message. ({@code COORDINATOR_NOT_AVAILABLE}, answered before, is retriable: the client retried
+ * until {@code max.block.ms}, 60 s, and then timed out without a reason.)
  */
 final class FindCoordinatorHandler extends VersionedHandler {
   private static final byte GROUP = 0;
@@ -32,9 +33,14 @@ final class FindCoordinatorHandler extends VersionedHandler {
     this.metadata = metadata;
   }
 
-  /** The group's coordinator as the metadata view names it, if that broker is up. */
-  private BrokerAddress coordinator(String groupId) {
-    return metadata.broker(metadata.coordinatorNodeId(groupId == null ? "" : groupId)).orElse(null);
+  /**
+   * The group's coordinator as the metadata view names it, at its address for the client's
+   * listener, if that broker is up and has that listener.
+   */
+  private BrokerAddress coordinator(String groupId, String listenerName) {
+    return metadata
+        .broker(metadata.coordinatorNodeId(groupId == null ? "" : groupId), listenerName)
+        .orElse(null);
   }
 
   @Override
@@ -44,7 +50,7 @@ final class FindCoordinatorHandler extends VersionedHandler {
     boolean group = req.keyType() == GROUP;
     FindCoordinatorResponse response = new FindCoordinatorResponse();
     if (version < 4) {
-      Answer answer = answer(group, req.key());
+      Answer answer = answer(group, req.key(), request.listenerName());
       response.setErrorCode(answer.error.code());
       if (version >= 1) {
         response.setErrorMessage(answer.message);
@@ -58,7 +64,7 @@ final class FindCoordinatorHandler extends VersionedHandler {
     } else {
       List<FindCoordinatorResponse.Coordinator> coordinators = new ArrayList<>();
       for (String key : req.coordinatorKeys()) {
-        Answer answer = answer(group, key);
+        Answer answer = answer(group, key, request.listenerName());
         FindCoordinatorResponse.Coordinator out =
             new FindCoordinatorResponse.Coordinator()
                 .setKey(key)
@@ -78,11 +84,11 @@ final class FindCoordinatorHandler extends VersionedHandler {
   }
 
   /** The answer for one key: a transactional id is refused, a group is found or not available. */
-  private Answer answer(boolean group, String key) {
+  private Answer answer(boolean group, String key, String listenerName) {
     if (!group) {
       return new Answer(Errors.INVALID_REQUEST, TRANSACTIONS_NOT_SUPPORTED, null);
     }
-    BrokerAddress coordinator = coordinator(key);
+    BrokerAddress coordinator = coordinator(key, listenerName);
     return coordinator != null
         ? new Answer(Errors.NONE, null, coordinator)
         : new Answer(Errors.COORDINATOR_NOT_AVAILABLE, null, null);

@@ -12,10 +12,12 @@ import io.sluice.protocol.SluiceException;
 import io.sluice.protocol.message.MetadataRequest;
 import io.sluice.protocol.message.MetadataResponse;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
@@ -59,22 +61,29 @@ final class MetadataHandler extends VersionedHandler {
       }
     }
     if (creations.isEmpty()) {
-      responder.respond(describe(req, all, Map.of()), version);
+      responder.respond(describe(req, all, Map.of(), request), version);
       return;
     }
     CompletableFuture.allOf(creations.values().toArray(CompletableFuture<?>[]::new))
         .whenComplete(
-            (ignored, failure) -> responder.respond(describe(req, all, creations), version));
+            (ignored, failure) ->
+                responder.respond(describe(req, all, creations, request), version));
   }
 
   /**
-   * The response; a topic whose auto-creation failed with an error code reports that code. (A
-   * creation refused, e.g. because another client created the topic first, just describes it.)
+   * The response, with the brokers' addresses for the listener the request came in on; a topic
+   * whose auto-creation failed with an error code reports that code. (A creation refused, e.g.
+   * because another client created the topic first, just describes it.)
    */
   private MetadataResponse describe(
-      MetadataRequest req, boolean all, Map<String, CompletableFuture<Errors>> creations) {
+      MetadataRequest req,
+      boolean all,
+      Map<String, CompletableFuture<Errors>> creations,
+      Request request) {
     List<MetadataResponse.MetadataResponseBroker> brokers = new ArrayList<>();
-    for (BrokerAddress broker : metadata.brokers()) {
+    Set<Integer> reachable = new HashSet<>();
+    for (BrokerAddress broker : metadata.brokers(request.listenerName())) {
+      reachable.add(broker.nodeId());
       brokers.add(
           new MetadataResponse.MetadataResponseBroker()
               .setNodeId(broker.nodeId())
@@ -97,13 +106,18 @@ final class MetadataHandler extends VersionedHandler {
     }
     List<MetadataResponse.MetadataResponseTopic> out = new ArrayList<>(names.size());
     for (String name : names) {
-      out.add(describe(name, creations.get(name)));
+      out.add(describe(name, creations.get(name), reachable, request.version()));
     }
     return response.setTopics(out);
   }
 
+  /**
+   * One topic. A partition whose leader is up but lacks the client's listener is answered as Kafka
+   * does: no leader, and {@code LISTENER_NOT_FOUND} (v6 and later; {@code LEADER_NOT_AVAILABLE}
+   * before), so that the client never learns an address it cannot reach.
+   */
   private MetadataResponse.MetadataResponseTopic describe(
-      String name, CompletableFuture<Errors> creation) {
+      String name, CompletableFuture<Errors> creation, Set<Integer> reachable, short version) {
     MetadataResponse.MetadataResponseTopic topic =
         new MetadataResponse.MetadataResponseTopic().setName(name);
     if (!TopicNames.isValid(name)) {
@@ -126,10 +140,17 @@ final class MetadataHandler extends VersionedHandler {
             .setName(name)
             .setErrorCode(Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
       }
+      int leader = state.get().leader();
+      Errors error = Errors.NONE;
+      if (leader >= 0 && !reachable.contains(leader)) {
+        error = version >= 6 ? Errors.LISTENER_NOT_FOUND : Errors.LEADER_NOT_AVAILABLE;
+        leader = -1;
+      }
       partitions.add(
           new MetadataResponse.MetadataResponsePartition()
+              .setErrorCode(error.code())
               .setPartitionIndex(p)
-              .setLeaderId(state.get().leader())
+              .setLeaderId(leader)
               .setLeaderEpoch(state.get().leaderEpoch())
               .setReplicaNodes(new ArrayList<>(state.get().replicas()))
               .setIsrNodes(new ArrayList<>(state.get().isr()))

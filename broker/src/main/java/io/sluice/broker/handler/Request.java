@@ -7,9 +7,11 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 
 /**
- * A decoded request header plus the undecoded body and the address of the client that sent it.
- * {@code body} is a slice of the frame, valid only during {@link ApiHandler#handle}; {@code
- * remoteAddress} is the channel's peer (null if it has none).
+ * A decoded request header plus the undecoded body, the address of the client that sent it and the
+ * listener it came in on. {@code body} is a slice of the frame, valid only during {@link
+ * ApiHandler#handle}; {@code remoteAddress} is the channel's peer (null if it has none); {@code
+ * listenerName} names the listener (null when the request did not come through one, as in tests:
+ * handlers then answer with the first listener's addresses).
  */
 public record Request(
     ApiKey apiKey,
@@ -17,7 +19,19 @@ public record Request(
     int correlationId,
     String clientId,
     SocketAddress remoteAddress,
-    ByteBuf body) {
+    ByteBuf body,
+    String listenerName) {
+
+  /** A request not tied to a listener. */
+  public Request(
+      ApiKey apiKey,
+      short version,
+      int correlationId,
+      String clientId,
+      SocketAddress remoteAddress,
+      ByteBuf body) {
+    this(apiKey, version, correlationId, clientId, remoteAddress, body, null);
+  }
 
   /**
    * The client's host as Kafka reports it in DescribeGroups: {@code InetAddress.toString()} of the

@@ -38,12 +38,19 @@ public interface ClusterMetadata {
   /** The node id of the controller, or -1 if there is none right now. */
   int controllerId();
 
-  /** The brokers that are up, sorted by node id; immutable. */
-  List<BrokerAddress> brokers();
+  /**
+   * The brokers that are up and have listener {@code listenerName}, sorted by node id, each at its
+   * address for that listener (a client is only ever told addresses of the listener it connected
+   * to; a broker without it is left out, as Kafka does). A null name means this broker's first
+   * listener. Immutable.
+   */
+  List<BrokerAddress> brokers(String listenerName);
 
-  /** The broker with this node id, if it is up. */
-  default Optional<BrokerAddress> broker(int nodeId) {
-    for (BrokerAddress broker : brokers()) {
+  /**
+   * The broker with this node id at its address for {@code listenerName}, if it is up and has it.
+   */
+  default Optional<BrokerAddress> broker(int nodeId, String listenerName) {
+    for (BrokerAddress broker : brokers(listenerName)) {
       if (broker.nodeId() == nodeId) {
         return Optional.of(broker);
       }

@@ -11,7 +11,7 @@ import java.util.Set;
  * those {@link Topics} has published, so a topic appears with all its partitions at once.
  *
  * <p>Thread-safe and lock-free: reads go to {@link Topics}' published map (one volatile read) and
- * to {@link BrokerNode}, whose advertised address is published before the first connection.
+ * to {@link BrokerNode}, whose advertised addresses are published before the first connection.
  */
 public final class SingleNodeMetadata implements ClusterMetadata {
   private final BrokerNode self;
@@ -42,11 +42,16 @@ public final class SingleNodeMetadata implements ClusterMetadata {
     return self.nodeId();
   }
 
-  /** This broker; throws {@code IllegalStateException} before its listener is bound. */
+  /**
+   * This broker at its address for that listener (none if it has no such listener); throws {@code
+   * IllegalStateException} before its listeners are bound.
+   */
   @Override
-  public List<BrokerAddress> brokers() {
-    Endpoint advertised = self.advertised();
-    return List.of(new BrokerAddress(self.nodeId(), advertised.host(), advertised.port()));
+  public List<BrokerAddress> brokers(String listenerName) {
+    Endpoint advertised = self.advertised(listenerName);
+    return advertised == null
+        ? List.of()
+        : List.of(new BrokerAddress(self.nodeId(), advertised.host(), advertised.port()));
   }
 
   @Override

@@ -19,8 +19,9 @@ import java.util.concurrent.TimeUnit;
  * allocated for it), request decoder, dispatcher. Also enforces {@code max.connections} and {@code
  * max.connections.per.ip} through {@link ConnectionQuotas}, closing a connection over either as
  * soon as it is accepted (each limit's rejections logged through its own {@link RejectionLog}) and
- * adds every connection to the server's group, which shutdown closes. Shared by all connections;
- * thread-safe.
+ * adds every connection to the server's group, which shutdown closes. One per listener, shared by
+ * its connections, which are tagged with the listener's name; the quotas are the server's, shared
+ * by every listener. Thread-safe.
  */
 final class BrokerChannelInitializer extends ChannelInitializer<SocketChannel> {
   private final BrokerConfig config;
@@ -29,6 +30,7 @@ final class BrokerChannelInitializer extends ChannelInitializer<SocketChannel> {
   private final ServerStats stats;
   private final ConnectionQuotas quotas;
   private final RequestObserver observer;
+  private final String listenerName;
   private final ChannelGroup openChannels;
   private final RejectionLog rejections =
       new RejectionLog(System::nanoTime, RejectionLog.DEFAULT_INTERVAL_NANOS);
@@ -40,18 +42,18 @@ final class BrokerChannelInitializer extends ChannelInitializer<SocketChannel> {
       HandlerRegistry handlers,
       ServerStats stats,
       ChannelGroup openChannels,
-      RequestObserver observer) {
+      RequestObserver observer,
+      ConnectionQuotas quotas,
+      ResponseFrameWriter frames,
+      String listenerName) {
     this.config = config;
     this.observer = observer;
+    this.quotas = quotas;
+    this.frames = frames;
+    this.listenerName = listenerName;
     this.openChannels = openChannels;
     this.handlers = handlers;
     this.stats = stats;
-    this.frames = new ResponseFrameWriter(config.fetchZeroCopy(), stats);
-    this.quotas =
-        new ConnectionQuotas(
-            config.maxConnections(),
-            config.maxConnectionsPerIp(),
-            config.maxConnectionsPerIpOverrides());
   }
 
   @Override
@@ -94,7 +96,7 @@ final class BrokerChannelInitializer extends ChannelInitializer<SocketChannel> {
     pipeline.addLast(
         "idle", new IdleStateHandler(0, 0, config.connectionsMaxIdleMs(), TimeUnit.MILLISECONDS));
     pipeline.addLast("frameDecoder", new FrameDecoder(config.socketRequestMaxBytes()));
-    pipeline.addLast("requestDecoder", new RequestDecoder(handlers));
+    pipeline.addLast("requestDecoder", new RequestDecoder(handlers, listenerName));
     pipeline.addLast(
         "dispatcher",
         new RequestDispatcher(handlers, frames, config.queuedMaxRequestsPerConnection(), observer));

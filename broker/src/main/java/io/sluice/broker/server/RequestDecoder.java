@@ -22,10 +22,17 @@ import java.util.List;
  */
 final class RequestDecoder extends MessageToMessageDecoder<ByteBuf> {
   private final HandlerRegistry handlers;
+  private final String listenerName;
 
   RequestDecoder(HandlerRegistry handlers) {
+    this(handlers, null);
+  }
+
+  /** Decodes the requests of a connection to listener {@code listenerName}. */
+  RequestDecoder(HandlerRegistry handlers, String listenerName) {
     super(ByteBuf.class);
     this.handlers = handlers;
+    this.listenerName = listenerName;
   }
 
   @Override
@@ -44,6 +51,7 @@ final class RequestDecoder extends MessageToMessageDecoder<ByteBuf> {
             header.correlationId(),
             header.clientId(),
             ctx.channel().remoteAddress(),
-            frame.retainedSlice()));
+            frame.retainedSlice(),
+            listenerName));
   }
 }

@@ -18,18 +18,24 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.sluice.broker.config.BrokerConfig;
+import io.sluice.broker.config.Endpoint;
 import io.sluice.broker.handler.HandlerRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The Netty server: one acceptor thread, {@code num.network.threads} event loops (epoll where the
- * native transport loads, NIO elsewhere) that decode, append, slice fetches and write. Started by
- * {@link #start}, stopped by {@link #close}; thread-safe.
+ * native transport loads, NIO elsewhere) that decode, append, slice fetches and write. Every
+ * listener is bound on the same acceptor and event loops and counts against the same connection
+ * limits; each connection knows the listener it came in on. Started by {@link #start}, stopped by
+ * {@link #close}; thread-safe.
  *
  * <p>Implementation notes: shutdown closes every client connection itself, through {@link
  * #connections}, before it stops the event loops. Stopping a Netty 4.2 event loop does not reliably
@@ -45,7 +51,7 @@ public final class SluiceServer implements AutoCloseable {
 
   private final EventLoopGroup acceptor;
   private final EventLoopGroup workers;
-  private final Channel serverChannel;
+  private final Map<String, Channel> serverChannels; // by listener name, the first listener first
   private final ChannelGroup connections;
   private final ServerStats stats;
   private final boolean epoll;
@@ -53,19 +59,19 @@ public final class SluiceServer implements AutoCloseable {
   private SluiceServer(
       EventLoopGroup acceptor,
       EventLoopGroup workers,
-      Channel serverChannel,
+      Map<String, Channel> serverChannels,
       ChannelGroup connections,
       ServerStats stats,
       boolean epoll) {
     this.acceptor = acceptor;
     this.workers = workers;
-    this.serverChannel = serverChannel;
+    this.serverChannels = serverChannels;
     this.connections = connections;
     this.stats = stats;
     this.epoll = epoll;
   }
 
-  /** Binds the listener and starts serving; fails if the address cannot be bound. */
+  /** Binds every listener and starts serving; fails if an address cannot be bound. */
   public static SluiceServer start(BrokerConfig config, HandlerRegistry handlers) {
     return start(config, handlers, RequestObserver.NONE);
   }
@@ -82,39 +88,76 @@ public final class SluiceServer implements AutoCloseable {
     // stayClosed: a connection accepted just before shutdown is closed as soon as it is added.
     ChannelGroup connections =
         new DefaultChannelGroup("sluice-connections", GlobalEventExecutor.INSTANCE, true);
+    // One count over all listeners: max.connections and max.connections.per.ip are the broker's.
+    ConnectionQuotas quotas =
+        new ConnectionQuotas(
+            config.maxConnections(),
+            config.maxConnectionsPerIp(),
+            config.maxConnectionsPerIpOverrides());
+    ResponseFrameWriter frames = new ResponseFrameWriter(config.fetchZeroCopy(), stats);
+    Map<String, Channel> bound = new LinkedHashMap<>();
     try {
-      ServerBootstrap bootstrap =
-          new ServerBootstrap()
-              .group(acceptor, workers)
-              .channel(serverChannelClass())
-              .option(ChannelOption.SO_BACKLOG, 1024)
-              .option(ChannelOption.SO_REUSEADDR, true)
-              .childOption(ChannelOption.TCP_NODELAY, true)
-              .childOption(
-                  ChannelOption.WRITE_BUFFER_WATER_MARK,
-                  new WriteBufferWaterMark(
-                      config.writeBufferLowBytes(), config.writeBufferHighBytes()))
-              .childHandler(
-                  new BrokerChannelInitializer(config, handlers, stats, connections, observer));
-      if (config.socketSendBufferBytes() > 0) {
-        bootstrap.childOption(ChannelOption.SO_SNDBUF, config.socketSendBufferBytes());
+      for (Endpoint listener : config.listeners().bound()) {
+        BrokerChannelInitializer initializer =
+            new BrokerChannelInitializer(
+                config,
+                handlers,
+                stats,
+                connections,
+                observer,
+                quotas,
+                frames,
+                listener.listenerName());
+        Channel channel =
+            bind(bootstrap(config, acceptor, workers, initializer), address(listener));
+        bound.put(listener.listenerName(), channel);
+        log.info(
+            "listening on {} for listener {} ({} transport)",
+            channel.localAddress(),
+            listener.listenerName(),
+            epoll ? "epoll" : "nio");
       }
-      if (config.socketReceiveBufferBytes() > 0) {
-        bootstrap.childOption(ChannelOption.SO_RCVBUF, config.socketReceiveBufferBytes());
-      }
-      String host = config.listener().host();
-      InetSocketAddress address =
-          host.isEmpty()
-              ? new InetSocketAddress(config.listener().port())
-              : new InetSocketAddress(host, config.listener().port());
-      Channel channel = bind(bootstrap, address);
-      log.info("listening on {} ({} transport)", channel.localAddress(), epoll ? "epoll" : "nio");
-      return new SluiceServer(acceptor, workers, channel, connections, stats, epoll);
+      return new SluiceServer(acceptor, workers, bound, connections, stats, epoll);
     } catch (RuntimeException e) {
+      for (Channel channel : bound.values()) {
+        channel.close().syncUninterruptibly();
+      }
       acceptor.shutdownGracefully(0, 1, TimeUnit.SECONDS);
       workers.shutdownGracefully(0, 1, TimeUnit.SECONDS);
       throw e;
     }
+  }
+
+  private static ServerBootstrap bootstrap(
+      BrokerConfig config,
+      EventLoopGroup acceptor,
+      EventLoopGroup workers,
+      BrokerChannelInitializer initializer) {
+    ServerBootstrap bootstrap =
+        new ServerBootstrap()
+            .group(acceptor, workers)
+            .channel(serverChannelClass())
+            .option(ChannelOption.SO_BACKLOG, 1024)
+            .option(ChannelOption.SO_REUSEADDR, true)
+            .childOption(ChannelOption.TCP_NODELAY, true)
+            .childOption(
+                ChannelOption.WRITE_BUFFER_WATER_MARK,
+                new WriteBufferWaterMark(
+                    config.writeBufferLowBytes(), config.writeBufferHighBytes()))
+            .childHandler(initializer);
+    if (config.socketSendBufferBytes() > 0) {
+      bootstrap.childOption(ChannelOption.SO_SNDBUF, config.socketSendBufferBytes());
+    }
+    if (config.socketReceiveBufferBytes() > 0) {
+      bootstrap.childOption(ChannelOption.SO_RCVBUF, config.socketReceiveBufferBytes());
+    }
+    return bootstrap;
+  }
+
+  private static InetSocketAddress address(Endpoint listener) {
+    return listener.host().isEmpty()
+        ? new InetSocketAddress(listener.port())
+        : new InetSocketAddress(listener.host(), listener.port());
   }
 
   /**
@@ -165,8 +208,17 @@ public final class SluiceServer implements AutoCloseable {
     return Epoll.isAvailable() ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
   }
 
+  /** The first listener's bound address. */
   public InetSocketAddress localAddress() {
-    return (InetSocketAddress) serverChannel.localAddress();
+    return (InetSocketAddress) serverChannels.values().iterator().next().localAddress();
+  }
+
+  /** Every listener's bound address by listener name, the first listener first. */
+  public Map<String, InetSocketAddress> localAddresses() {
+    Map<String, InetSocketAddress> addresses = new LinkedHashMap<>();
+    serverChannels.forEach(
+        (name, channel) -> addresses.put(name, (InetSocketAddress) channel.localAddress()));
+    return Collections.unmodifiableMap(addresses);
   }
 
   public ServerStats stats() {
@@ -184,10 +236,13 @@ public final class SluiceServer implements AutoCloseable {
    */
   @Override
   public void close() {
-    serverChannel.close().syncUninterruptibly();
+    Map<String, InetSocketAddress> addresses = localAddresses();
+    for (Channel channel : serverChannels.values()) {
+      channel.close().syncUninterruptibly();
+    }
     acceptor.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     connections.close().awaitUninterruptibly();
     workers.shutdownGracefully(0, 5, TimeUnit.SECONDS).syncUninterruptibly();
-    log.info("stopped listening on {}", serverChannel.localAddress());
+    log.info("stopped listening on {}", addresses.values());
   }
 }

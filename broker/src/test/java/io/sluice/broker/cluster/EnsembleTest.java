@@ -3,9 +3,12 @@ package io.sluice.broker.cluster;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sluice.broker.config.Endpoint;
+import io.sluice.broker.config.SecurityProtocol;
 import io.sluice.broker.config.ZooKeeperConfig;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.apache.curator.test.InstanceSpec;
 import org.apache.curator.test.TestingCluster;
 import org.junit.jupiter.api.Test;
@@ -21,7 +24,9 @@ class EnsembleTest {
       for (int id = 1; id <= 3; id++) {
         ZkCluster member = ZkCluster.connect(config, id, "ensemble");
         members.add(member);
-        member.register("127.0.0.1", 9000 + id);
+        member.register(
+            List.of(new Endpoint("PLAINTEXT", "127.0.0.1", 9000 + id)),
+            Map.of("PLAINTEXT", SecurityProtocol.PLAINTEXT));
       }
       ZkCluster first = members.get(0);
       waitFor(() -> first.snapshot().controllerId() > 0 && first.snapshot().brokers().size() == 3);

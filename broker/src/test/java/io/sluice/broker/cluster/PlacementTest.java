@@ -3,6 +3,7 @@ package io.sluice.broker.cluster;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.sluice.broker.config.Endpoint;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -10,7 +11,7 @@ import org.junit.jupiter.api.Test;
 
 class PlacementTest {
   private static BrokerInfo broker(int id, String rack) {
-    return new BrokerInfo(id, "127.0.0.1", 9000 + id, rack, id);
+    return new BrokerInfo(id, List.of(new Endpoint("PLAINTEXT", "127.0.0.1", 9000 + id)), rack, id);
   }
 
   private static Map<Integer, Integer> counts(List<List<Integer>> assignment) {

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sluice.broker.config.Endpoint;
+import io.sluice.broker.config.SecurityProtocol;
 import io.sluice.broker.config.ZooKeeperConfig;
 import io.sluice.protocol.Errors;
 import io.sluice.testing.ExpectedLogs;
@@ -57,7 +59,9 @@ class ZkClusterTest {
   private ZkCluster start(int id) {
     ZkCluster member = ZkCluster.connect(config("sluice"), id, "cluster-" + id);
     members.put(id, member);
-    member.register("127.0.0.1", 9000 + id);
+    member.register(
+        List.of(new Endpoint("PLAINTEXT", "127.0.0.1", 9000 + id)),
+        Map.of("PLAINTEXT", SecurityProtocol.PLAINTEXT));
     return member;
   }
 
@@ -104,7 +108,13 @@ class ZkClusterTest {
       assertTrue(member.brokerEpoch() > 0);
     }
     BrokerInfo two = members.get(1).snapshot().brokers().get(2);
-    assertEquals(new BrokerInfo(2, "127.0.0.1", 9002, null, members.get(2).brokerEpoch()), two);
+    assertEquals(
+        new BrokerInfo(
+            2,
+            List.of(new Endpoint("PLAINTEXT", "127.0.0.1", 9002)),
+            null,
+            members.get(2).brokerEpoch()),
+        two);
   }
 
   @Test
@@ -231,8 +241,12 @@ class ZkClusterTest {
     ZkCluster controller = controller();
     assertEquals(ZkCluster.Outcome.OK, controller.createTopic("z", 3, false, WAIT_MS));
     List<ZkCluster> all = new ArrayList<>(members.values());
+    // Each broker must have seen its own partition's leadership before ZooKeeper goes (the topic
+    // can reach a broker's cache before the controller's leader election does).
     for (ZkCluster member : all) {
-      waitFor("the topic", () -> member.snapshot().topic("z") != null);
+      waitFor(
+          "broker " + member.brokerId() + " to lead one partition of z",
+          () -> member.snapshot().topic("z") != null && ledCount(member, "z", 3) == 1);
     }
 
     zk.stop();
@@ -242,11 +256,10 @@ class ZkClusterTest {
     assertEquals(Errors.NOT_CONTROLLER, all.get(1).deleteTopic("z", WAIT_MS).error());
     for (ZkCluster member : all) {
       TopicInfo topic = member.snapshot().topic("z");
-      int led = 0;
-      for (int p = 0; p < 3; p++) {
-        led += member.leads(member.snapshot(), "z", p) ? 1 : 0;
-      }
-      assertEquals(1, led, "broker " + member.brokerId() + " keeps leading its partition");
+      assertEquals(
+          1,
+          ledCount(member, "z", 3),
+          "broker " + member.brokerId() + " keeps leading its partition");
       assertNotNull(topic);
     }
 
@@ -260,6 +273,15 @@ class ZkClusterTest {
       waitFor("deletion seen", () -> member.snapshot().topic("z") == null);
     }
     assertNull(any.snapshot().topics().get("z"));
+  }
+
+  private static int ledCount(ZkCluster member, String topic, int partitions) {
+    ClusterSnapshot snapshot = member.snapshot();
+    int led = 0;
+    for (int p = 0; p < partitions; p++) {
+      led += member.leads(snapshot, topic, p) ? 1 : 0;
+    }
+    return led;
   }
 
   @Test

@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -180,6 +182,135 @@ class BrokerConfigTest {
     BrokerConfig explicit =
         BrokerConfig.from(Map.of("advertised.listeners", "PLAINTEXT://broker.example:9092"));
     assertEquals(new Endpoint("PLAINTEXT", "broker.example", 9092), explicit.advertised(1));
+  }
+
+  @Test
+  void listeners_severalNamedWithTheMap_eachAdvertisedOnItsOwn() {
+    BrokerConfig config =
+        BrokerConfig.from(
+            Map.of(
+                "listeners", "PLAINTEXT://0.0.0.0:19092, plaintext_host://0.0.0.0:9092",
+                "advertised.listeners", "PLAINTEXT://sluice:19092,PLAINTEXT_HOST://localhost:9092",
+                "listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,PLAINTEXT_HOST:PLAINTEXT"));
+    Listeners listeners = config.listeners();
+    assertEquals(
+        List.of(
+            new Endpoint("PLAINTEXT", "0.0.0.0", 19092),
+            new Endpoint("PLAINTEXT_HOST", "0.0.0.0", 9092)),
+        listeners.bound());
+    assertEquals(List.of("PLAINTEXT", "PLAINTEXT_HOST"), listeners.names());
+    assertEquals(SecurityProtocol.PLAINTEXT, listeners.protocol("PLAINTEXT_HOST"));
+    assertEquals(new Endpoint("PLAINTEXT", "0.0.0.0", 19092), config.listener());
+    assertEquals(
+        new Endpoint("PLAINTEXT", "sluice", 19092), listeners.advertised("PLAINTEXT", 19092));
+    assertEquals(
+        new Endpoint("PLAINTEXT_HOST", "localhost", 9092),
+        listeners.advertised("PLAINTEXT_HOST", 1));
+    assertEquals(new Endpoint("PLAINTEXT", "sluice", 19092), config.advertised(19092));
+    assertEquals("0.0.0.0", config.metricsHost(), "the first listener's host");
+    assertEquals(null, listeners.interBrokerListenerName());
+  }
+
+  @Test
+  void listeners_withoutAdvertisedEntry_eachUsesItsOwnHostAndBoundPort() {
+    BrokerConfig config =
+        BrokerConfig.from(
+            Map.of(
+                "listeners", "INTERNAL://127.0.0.2:0,EXTERNAL://:0",
+                "advertised.listeners", "INTERNAL://internal.example:7000",
+                "listener.security.protocol.map", "INTERNAL:PLAINTEXT,EXTERNAL:PLAINTEXT",
+                "inter.broker.listener.name", "internal"));
+    Listeners listeners = config.listeners();
+    assertEquals(
+        new Endpoint("INTERNAL", "internal.example", 7000),
+        listeners.advertised("INTERNAL", 41000));
+    assertEquals(
+        new Endpoint("EXTERNAL", "127.0.0.1", 41001), listeners.advertised("EXTERNAL", 41001));
+    assertEquals("INTERNAL", listeners.interBrokerListenerName());
+    assertThrows(IllegalArgumentException.class, () -> listeners.advertised("OTHER", 1));
+  }
+
+  @Test
+  void listeners_twoOnPortZero_allowed() {
+    BrokerConfig config =
+        BrokerConfig.from(
+            Map.of(
+                "listeners",
+                "A://127.0.0.1:0,B://127.0.0.1:0",
+                "listener.security.protocol.map",
+                "A:PLAINTEXT,B:PLAINTEXT"));
+    assertEquals(List.of("A", "B"), config.listeners().names());
+  }
+
+  @Test
+  void listeners_badCombinations_failWithKafkasMessageNamingKeyAndValue() {
+    Map<List<String>, String> cases = new LinkedHashMap<>();
+    cases.put(
+        List.of("listeners", "PLAINTEXT_HOST://:9092"),
+        "'listeners': No security protocol defined for listener PLAINTEXT_HOST");
+    cases.put(
+        List.of("listeners", "PLAINTEXT://:9092,plaintext://:9093"),
+        "'listeners': Each listener must have a different name; PLAINTEXT appears twice");
+    cases.put(
+        List.of(
+            "listeners",
+            "A://:9092,B://127.0.0.1:9092",
+            "listener.security.protocol.map",
+            "A:PLAINTEXT,B:PLAINTEXT"),
+        "'listeners': Each listener must have a different port; 9092 appears twice");
+    cases.put(
+        List.of("listeners", "PLAINTEXT://:9092,SSL://:9093"),
+        "listener SSL uses security protocol SSL, which is not supported yet");
+    cases.put(
+        List.of(
+            "listeners", "EXTERNAL://:9093", "listener.security.protocol.map", "EXTERNAL:SASL_SSL"),
+        "listener EXTERNAL uses security protocol SASL_SSL, which is not supported yet");
+    cases.put(
+        List.of("listeners", "BAD-NAME://:9093"),
+        "listener name 'BAD-NAME' in 'BAD-NAME://:9093' is not letters, digits and '_'");
+    cases.put(List.of("listeners", ""), "'listeners': must name at least one listener");
+    cases.put(
+        List.of("advertised.listeners", "OTHER://host:9092"),
+        "advertised.listeners listener names must be equal to or a subset of the ones defined in"
+            + " listeners. Found OTHER. The valid options based on currently configured listeners"
+            + " are PLAINTEXT");
+    cases.put(
+        List.of("advertised.listeners", "PLAINTEXT://0.0.0.0:9092"),
+        "advertised.listeners cannot use the nonroutable meta-address 0.0.0.0. Use a routable IP"
+            + " address.");
+    cases.put(
+        List.of("advertised.listeners", "PLAINTEXT://:9092"),
+        "PLAINTEXT://:9092 has no host: clients need an address they can connect to");
+    cases.put(
+        List.of("advertised.listeners", "PLAINTEXT://host.example:0"),
+        "PLAINTEXT://host.example:0 has port 0");
+    cases.put(
+        List.of("advertised.listeners", "PLAINTEXT://a:1,PLAINTEXT://b:2"),
+        "'advertised.listeners': Each listener must have a different name; PLAINTEXT appears"
+            + " twice");
+    cases.put(
+        List.of("listener.security.protocol.map", "PLAINTEXT"),
+        "'listener.security.protocol.map': expected NAME:PROTOCOL, got 'PLAINTEXT'");
+    cases.put(
+        List.of("listener.security.protocol.map", "PLAINTEXT:TLS"),
+        "unknown security protocol 'TLS' (known: PLAINTEXT, SSL, SASL_PLAINTEXT, SASL_SSL)");
+    cases.put(
+        List.of("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,plaintext:SSL"),
+        "listener name PLAINTEXT appears twice");
+    cases.put(
+        List.of("inter.broker.listener.name", "INTERNAL"),
+        "inter.broker.listener.name must be a listener name defined in advertised.listeners. The"
+            + " valid options based on currently configured listeners are PLAINTEXT");
+    for (Map.Entry<List<String>, String> c : cases.entrySet()) {
+      Map<String, String> raw = new HashMap<>();
+      for (int i = 0; i < c.getKey().size(); i += 2) {
+        raw.put(c.getKey().get(i), c.getKey().get(i + 1));
+      }
+      ConfigException e =
+          assertThrows(ConfigException.class, () -> BrokerConfig.from(raw), raw.toString());
+      assertTrue(e.getMessage().contains(c.getValue()), raw + ": " + e.getMessage());
+      assertTrue(e.getMessage().startsWith("invalid value '"), e.getMessage());
+    }
   }
 
   @Test

@@ -36,7 +36,7 @@ class LeaderLogsTest {
         }
 
         @Override
-        public List<BrokerAddress> brokers() {
+        public List<BrokerAddress> brokers(String listenerName) {
           return List.of(
               new BrokerAddress(1, "127.0.0.1", 1),
               new BrokerAddress(2, "127.0.0.1", 2),

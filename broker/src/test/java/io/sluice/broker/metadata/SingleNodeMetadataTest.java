@@ -51,12 +51,22 @@ class SingleNodeMetadataTest {
     try (LogManager logs = LogManager.open(LogConfig.defaults(List.of(dir)), Clock.systemUTC())) {
       BrokerNode node = new BrokerNode(3, "c1");
       ClusterMetadata metadata = new SingleNodeMetadata(node, new Topics(logs));
-      assertThrows(IllegalStateException.class, metadata::brokers);
+      assertThrows(IllegalStateException.class, () -> metadata.brokers(null));
 
-      node.advertise(new Endpoint("PLAINTEXT", "127.0.0.1", 9093));
-      assertEquals(List.of(new BrokerAddress(3, "127.0.0.1", 9093)), metadata.brokers());
-      assertEquals(Optional.of(new BrokerAddress(3, "127.0.0.1", 9093)), metadata.broker(3));
-      assertEquals(Optional.empty(), metadata.broker(4));
+      node.advertise(
+          List.of(
+              new Endpoint("PLAINTEXT", "127.0.0.1", 9093),
+              new Endpoint("PLAINTEXT_HOST", "localhost", 19093)));
+      assertEquals(List.of(new BrokerAddress(3, "127.0.0.1", 9093)), metadata.brokers(null));
+      assertEquals(List.of(new BrokerAddress(3, "127.0.0.1", 9093)), metadata.brokers("PLAINTEXT"));
+      assertEquals(
+          List.of(new BrokerAddress(3, "localhost", 19093)), metadata.brokers("PLAINTEXT_HOST"));
+      assertEquals(List.of(), metadata.brokers("OTHER"));
+      assertEquals(
+          Optional.of(new BrokerAddress(3, "localhost", 19093)),
+          metadata.broker(3, "PLAINTEXT_HOST"));
+      assertEquals(Optional.empty(), metadata.broker(3, "OTHER"));
+      assertEquals(Optional.empty(), metadata.broker(4, null));
     }
   }
 }

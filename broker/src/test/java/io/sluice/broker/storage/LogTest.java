@@ -332,9 +332,14 @@ class LogTest {
     log.append(TestBatches.withLeaderEpoch(TestBatches.batch("b", 1, 1000), -1));
     log.leaderEpoch(7);
     log.append(TestBatches.withLeaderEpoch(TestBatches.batch("c", 1, 1000), 0));
+    // Any value is accepted and replaced, as Kafka does, also those below -1.
+    log.append(TestBatches.withLeaderEpoch(TestBatches.batch("d", 1, 1000), -5));
+    log.append(TestBatches.withLeaderEpoch(TestBatches.batch("e", 1, 1000), Integer.MIN_VALUE));
 
     List<byte[]> batches = StorageTestSupport.readAllBatches(log, 0); // checks every CRC
-    assertEquals(3, batches.size());
+    assertEquals(5, batches.size());
+    assertEquals(7, ByteBuffer.wrap(batches.get(3)).getInt(12));
+    assertEquals(7, ByteBuffer.wrap(batches.get(4)).getInt(12));
     assertEquals(0, ByteBuffer.wrap(batches.get(0)).getInt(12));
     assertEquals(0, ByteBuffer.wrap(batches.get(1)).getInt(12));
     assertEquals(7, ByteBuffer.wrap(batches.get(2)).getInt(12));

@@ -16,6 +16,7 @@ import io.sluice.client.testing.ChaosProxy;
 import io.sluice.client.testing.KafkaFakeBroker;
 import io.sluice.client.testing.TestBroker;
 import io.sluice.protocol.Errors;
+import io.sluice.testing.ExpectedLogs;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -114,6 +115,9 @@ class ProducerFaultIT {
         }
       }
     } finally {
+      // The broker never answers, so close gives up on the queued records, and says so.
+      ExpectedLogs.expect("WARN", "io.sluice.client.internal.ProducerEngine", "close timed out")
+          .optional();
       producer.close(Duration.ofMillis(100));
     }
     assertTrue(failure != null, "send failed once buffer.memory was spent");
@@ -157,6 +161,10 @@ class ProducerFaultIT {
   void send_producerIdRefused_failsAtOnceWithTheBrokersError() throws Exception {
     fake.createTopic("noid", 1);
     fake.refuseProducerIds(true);
+    ExpectedLogs.expect(
+        "WARN",
+        "io.sluice.client.internal.Sender",
+        "refused a producer id: CLUSTER_AUTHORIZATION_FAILED");
     try (Producer<byte[], byte[]> producer =
         new Producer<>(ProducerConfig.builder().bootstrapServers(fake.bootstrap()).build())) {
       long start = System.nanoTime();
@@ -229,6 +237,8 @@ class ProducerFaultIT {
         }
       }
     } finally {
+      ExpectedLogs.expect("WARN", "io.sluice.client.internal.ProducerEngine", "close timed out")
+          .optional();
       producer.close(Duration.ofMillis(200));
     }
     assertTrue(blocked != null, "send failed once buffer.memory was spent");

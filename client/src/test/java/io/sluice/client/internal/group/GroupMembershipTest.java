@@ -13,6 +13,7 @@ import io.sluice.client.SluiceClientException;
 import io.sluice.client.TopicPartition;
 import io.sluice.protocol.Errors;
 import io.sluice.protocol.message.JoinGroupResponse;
+import io.sluice.testing.ExpectedLogs;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -295,6 +296,7 @@ class GroupMembershipTest {
 
   @Test
   void heartbeat_maxPollIntervalMissed_leavesAndReportsPartitionsLost() {
+    ExpectedLogs.warn(Heartbeater.class, "did not poll for");
     GroupMembership m = membership(true, null);
     m.subscribe(List.of("t"), listener);
     scriptSoloJoin(1);
