@@ -54,6 +54,7 @@ public final class HandlerRegistry {
       CommittedOffsets offsets,
       GroupCoordinator groups) {
     LeaderLogs leaderLogs = new LeaderLogs(metadata, logs);
+    GroupOwnership owned = new GroupOwnership(metadata);
     List<ApiHandler> handlers =
         new ArrayList<>(
             List.of(
@@ -61,18 +62,18 @@ public final class HandlerRegistry {
                 new FetchHandler(leaderLogs, config, fetchWaiters),
                 new ListOffsetsHandler(leaderLogs),
                 new MetadataHandler(config, metadata, admin),
-                new OffsetCommitHandler(offsets, groups),
-                new OffsetFetchHandler(offsets),
+                new OffsetCommitHandler(offsets, groups, owned),
+                new OffsetFetchHandler(offsets, owned),
                 new FindCoordinatorHandler(metadata),
                 new CreateTopicsHandler(config, admin),
                 new DeleteTopicsHandler(admin),
                 new InitProducerIdHandler(producerIds),
-                new JoinGroupHandler(groups),
-                new SyncGroupHandler(groups),
-                new HeartbeatHandler(groups),
-                new LeaveGroupHandler(groups),
+                new JoinGroupHandler(groups, owned),
+                new SyncGroupHandler(groups, owned),
+                new HeartbeatHandler(groups, owned),
+                new LeaveGroupHandler(groups, owned),
                 new ListGroupsHandler(groups, offsets),
-                new DescribeGroupsHandler(groups, offsets),
+                new DescribeGroupsHandler(groups, offsets, owned),
                 new DescribeClusterHandler(metadata)));
     handlers.add(new ApiVersionsHandler(handlers));
     return new HandlerRegistry(handlers);
