@@ -236,7 +236,18 @@ final class Controller implements AutoCloseable {
     } catch (KeeperException.ConnectionLossException | KeeperException.SessionExpiredException e) {
       log.info("controller {}: ZooKeeper unreachable ({}); will retry", brokerId, e.code());
       retryLater();
+    } catch (InterruptedException e) {
+      // close() interrupts a reconciliation in flight: nothing failed, the controller is stopping.
+      Thread.currentThread().interrupt();
+      if (!closed) {
+        log.warn("controller {}: reconciliation interrupted; will retry", brokerId);
+        retryLater();
+      }
     } catch (Exception e) {
+      if (closed) {
+        log.debug("controller {}: reconciliation stopped by close", brokerId, e);
+        return;
+      }
       log.warn("controller {}: reconciliation failed; will retry", brokerId, e);
       retryLater();
     }

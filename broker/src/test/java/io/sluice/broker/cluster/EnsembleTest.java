@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.sluice.broker.config.Endpoint;
 import io.sluice.broker.config.SecurityProtocol;
 import io.sluice.broker.config.ZooKeeperConfig;
+import io.sluice.testing.ExpectedLogs;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +18,9 @@ import org.junit.jupiter.api.Test;
 class EnsembleTest {
   @Test
   void losingOneOfThreeZooKeeperServersChangesNothing() throws Exception {
+    // The servers report the one this test stops, and so do the clients' caches.
+    ExpectedLogs.expect("ERROR", "org.apache.zookeeper", "LearnerHandler").optional();
+    ExpectedLogs.expect("ERROR", "org.apache.curator", "CuratorCache error").optional();
     List<ZkCluster> members = new ArrayList<>();
     try (TestingCluster ensemble = ZooKeeperServers.ensemble(3)) {
       ZooKeeperConfig config =

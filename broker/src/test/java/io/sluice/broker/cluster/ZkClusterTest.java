@@ -41,6 +41,10 @@ class ZkClusterTest {
     // controller and the registrar say so; that is expected here, not a finding.
     ExpectedLogs.warn(Controller.class, "").optional();
     ExpectedLogs.warn(BrokerRegistrar.class, "").optional();
+    // Curator's own reports of the same faults (an expired session's latch, a cache that lost
+    // its server).
+    ExpectedLogs.expect("ERROR", "org.apache.curator", "failed to find our node").optional();
+    ExpectedLogs.expect("ERROR", "org.apache.curator", "CuratorCache error").optional();
     zk = ZooKeeperServers.standalone();
   }
 
