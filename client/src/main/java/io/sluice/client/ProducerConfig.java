@@ -5,7 +5,10 @@ import static io.sluice.client.ConfigKey.REQUEST_TIMEOUT_MS;
 import static io.sluice.client.ConfigKey.RETRY_BACKOFF_MS;
 
 import io.sluice.client.serialization.ByteArraySerializer;
+import io.sluice.protocol.record.Compression;
+import io.sluice.protocol.record.CompressionType;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -31,6 +34,10 @@ import java.util.Map;
  *     io.sluice.client.serialization.Serializer} a {@link Producer} built from this config uses for
  *     keys (bytes as they are by default; Kafka's built-in class names work too)
  * @param valueSerializer {@code value.serializer}: the same for values
+ * @param compression {@code compression.type} ({@code none}, {@code gzip}, {@code snappy}, {@code
+ *     lz4}, {@code zstd}) with its level from {@code compression.gzip.level}, {@code
+ *     compression.lz4.level} or {@code compression.zstd.level}: how each batch's records are
+ *     compressed (docs/client.md, "Compression")
  */
 public record ProducerConfig(
     String bootstrapServers,
@@ -47,7 +54,8 @@ public record ProducerConfig(
     int maxInFlight,
     int maxRequestSize,
     String keySerializer,
-    String valueSerializer) {
+    String valueSerializer,
+    Compression compression) {
 
   public ProducerConfig {
     ConfigChecks.require(
@@ -73,6 +81,7 @@ public record ProducerConfig(
         acks,
         "enable.idempotence=true needs acks=all (-1); leave it unset or set it to false");
     ConfigChecks.require(maxRequestSize > 0, "max.request.size", maxRequestSize);
+    ConfigChecks.require(compression != null, "compression.type", null);
   }
 
   private static final ConfigKey<String> CLIENT_ID = ConfigKey.text("client.id", "sluice-producer");
@@ -95,6 +104,14 @@ public record ProducerConfig(
       ConfigKey.text("key.serializer", ByteArraySerializer.class.getName());
   private static final ConfigKey<String> VALUE_SERIALIZER =
       ConfigKey.text("value.serializer", ByteArraySerializer.class.getName());
+  private static final ConfigKey<CompressionType> COMPRESSION_TYPE =
+      ConfigKey.custom("compression.type", CompressionType.NONE, ProducerConfig::parseCompression);
+  private static final ConfigKey<Integer> GZIP_LEVEL =
+      ConfigKey.intKey("compression.gzip.level", Compression.GZIP_DEFAULT_LEVEL);
+  private static final ConfigKey<Integer> LZ4_LEVEL =
+      ConfigKey.intKey("compression.lz4.level", Compression.LZ4_DEFAULT_LEVEL);
+  private static final ConfigKey<Integer> ZSTD_LEVEL =
+      ConfigKey.intKey("compression.zstd.level", Compression.ZSTD_DEFAULT_LEVEL);
 
   /** Every key the producer accepts (Kafka's names and defaults, but the bootstrap address). */
   private static final List<ConfigKey<?>> KEYS =
@@ -113,7 +130,44 @@ public record ProducerConfig(
           MAX_IN_FLIGHT,
           MAX_REQUEST_SIZE,
           KEY_SERIALIZER,
-          VALUE_SERIALIZER);
+          VALUE_SERIALIZER,
+          COMPRESSION_TYPE,
+          GZIP_LEVEL,
+          LZ4_LEVEL,
+          ZSTD_LEVEL);
+
+  private static CompressionType parseCompression(String value) {
+    String name = value == null ? "" : value.trim().toLowerCase(Locale.ROOT);
+    for (CompressionType type : CompressionType.values()) {
+      if (type.label().equals(name)) {
+        return type;
+      }
+    }
+    throw new IllegalArgumentException(
+        "invalid value compression.type=" + value + ": expected none, gzip, snappy, lz4 or zstd");
+  }
+
+  /** The codec with the level of its own key; a level the codec lacks fails naming that key. */
+  private static Compression compression(ConfigValues values) {
+    CompressionType type = values.get(COMPRESSION_TYPE);
+    ConfigKey<Integer> levelKey =
+        switch (type) {
+          case GZIP -> GZIP_LEVEL;
+          case LZ4 -> LZ4_LEVEL;
+          case ZSTD -> ZSTD_LEVEL;
+          case NONE, SNAPPY -> null;
+        };
+    if (levelKey == null) {
+      return Compression.of(type);
+    }
+    int level = values.get(levelKey);
+    try {
+      return Compression.of(type, level);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "invalid value " + levelKey.name() + "=" + level + ": " + e.getMessage(), e);
+    }
+  }
 
   private static short parseAcks(String value) {
     return (short) ("all".equals(value.trim()) ? -1 : ConfigChecks.parseInt("acks", value));
@@ -196,6 +250,11 @@ public record ProducerConfig(
       return with(VALUE_SERIALIZER, value.getName());
     }
 
+    /** {@code compression.type}: the codec of every batch, at its default level. */
+    public Builder compressionType(CompressionType value) {
+      return with(COMPRESSION_TYPE, value);
+    }
+
     /**
      * Applies settings given by their Kafka key names ({@code acks=all}, {@code linger.ms=10}), as
      * text or typed values (a serializer may be given as a {@code Class}). An unknown key or a
@@ -228,7 +287,8 @@ public record ProducerConfig(
           maxInFlight,
           values.get(MAX_REQUEST_SIZE),
           values.get(KEY_SERIALIZER),
-          values.get(VALUE_SERIALIZER));
+          values.get(VALUE_SERIALIZER),
+          compression(values));
     }
   }
 }

@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.sluice.client.serialization.ByteArrayDeserializer;
 import io.sluice.client.serialization.Serdes;
 import io.sluice.client.serialization.StringSerializer;
+import io.sluice.protocol.record.Compression;
+import io.sluice.protocol.record.CompressionType;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -31,6 +33,47 @@ class ConfigTest {
     assertEquals(20, config.lingerMs());
     assertEquals(65536, config.batchSize());
     assertEquals(1048576, config.bufferMemory());
+  }
+
+  @Test
+  void producerCompression_kafkaKeys_codecAndLevelOfItsOwnKey() {
+    assertEquals(Compression.none(), ProducerConfig.builder().build().compression());
+    assertEquals(
+        Compression.of(CompressionType.ZSTD, 7),
+        ProducerConfig.builder()
+            .properties(
+                Map.of(
+                    "compression.type", "zstd",
+                    "compression.zstd.level", "7",
+                    "compression.gzip.level", "2"))
+            .build()
+            .compression());
+    assertEquals(
+        Compression.of(CompressionType.LZ4, 9),
+        ProducerConfig.builder().compressionType(CompressionType.LZ4).build().compression());
+    assertEquals(
+        Compression.of(CompressionType.SNAPPY),
+        ProducerConfig.builder()
+            .properties(Map.of("compression.type", "Snappy"))
+            .build()
+            .compression());
+    IllegalArgumentException unknown =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> ProducerConfig.builder().properties(Map.of("compression.type", "brotli")));
+    assertEquals(
+        "invalid value compression.type=brotli: expected none, gzip, snappy, lz4 or zstd",
+        unknown.getMessage());
+    IllegalArgumentException level =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                ProducerConfig.builder()
+                    .properties(Map.of("compression.type", "gzip", "compression.gzip.level", "12"))
+                    .build());
+    assertEquals(
+        "invalid value compression.gzip.level=12: gzip has no compression level 12",
+        level.getMessage());
   }
 
   @Test

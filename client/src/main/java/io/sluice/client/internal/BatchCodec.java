@@ -5,6 +5,8 @@ import io.netty.buffer.ByteBufAllocator;
 import io.sluice.client.ConsumerRecord;
 import io.sluice.client.Header;
 import io.sluice.client.TopicPartition;
+import io.sluice.protocol.record.Compression;
+import io.sluice.protocol.record.CompressionType;
 import io.sluice.protocol.record.Record;
 import io.sluice.protocol.record.RecordBatch;
 import io.sluice.protocol.record.RecordBatchBuilder;
@@ -26,6 +28,10 @@ final class BatchCodec {
    * Encodes {@code records} as one batch into a direct buffer of {@code allocator}, which the
    * caller releases; producer id -1 means not idempotent.
    *
+   * <p>Uncompressed, the records are written straight into the direct buffer. Compressed, they are
+   * built in a heap buffer, compressed as a whole ({@link RecordBatchBuilder#compression}), and the
+   * compressed batch is copied into a direct buffer of exactly its size.
+   *
    * @param sizeHint an upper bound of the records' encoded size (see {@link
    *     PendingRecord#estimateSize}), so that the buffer never needs to grow
    */
@@ -35,7 +41,21 @@ final class BatchCodec {
       int sizeHint,
       long producerId,
       short epoch,
-      int baseSequence) {
+      int baseSequence,
+      Compression compression) {
+    if (compression.type() != CompressionType.NONE) {
+      RecordBatchBuilder builder =
+          new RecordBatchBuilder(sizeHint + RecordBatch.HEADER_SIZE)
+              .producer(producerId, epoch, baseSequence)
+              .compression(compression);
+      for (PendingRecord r : records) {
+        builder.append(r.timestamp(), r.key(), r.value(), toWire(r.headers()));
+      }
+      ByteBuffer built = builder.build();
+      ByteBuf buf = allocator.directBuffer(built.remaining(), built.remaining());
+      buf.writeBytes(built);
+      return buf;
+    }
     int capacity = sizeHint + RecordBatch.HEADER_SIZE;
     ByteBuf buf = allocator.directBuffer(capacity, capacity);
     try {

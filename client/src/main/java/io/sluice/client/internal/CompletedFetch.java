@@ -5,7 +5,7 @@ import io.sluice.client.ConsumerRecord;
 import io.sluice.client.SluiceClientException;
 import io.sluice.client.TopicPartition;
 import io.sluice.protocol.Errors;
-import io.sluice.protocol.record.CompressionType;
+import io.sluice.protocol.SluiceException;
 import io.sluice.protocol.record.Record;
 import io.sluice.protocol.record.RecordBatch;
 import io.sluice.protocol.record.RecordBatchReader;
@@ -265,23 +265,21 @@ final class CompletedFetch {
       position = Math.max(position, next.nextOffset());
       return true;
     }
-    if (next.compressionType() != CompressionType.NONE) {
-      fail(
-          new SluiceClientException(
-              Errors.UNSUPPORTED_COMPRESSION_TYPE,
-              partition,
-              partition
-                  + " at offset "
-                  + next.baseOffset()
-                  + " holds a "
-                  + next.compressionType()
-                  + " batch; this client reads uncompressed batches only",
-              false,
-              null));
-      return false;
-    }
     try {
+      // A compressed batch is decompressed here, on the application thread, as a whole.
+      next = next.decompress();
       records = next.iterator();
+    } catch (SluiceException e) {
+      fail(
+          e.error() == Errors.UNSUPPORTED_COMPRESSION_TYPE
+              ? new SluiceClientException(
+                  e.error(),
+                  partition,
+                  partition + " at offset " + next.baseOffset() + ": " + e.getMessage(),
+                  false,
+                  e)
+              : corrupt(partition, next.baseOffset(), "corrupt record batch", e));
+      return false;
     } catch (RuntimeException e) {
       fail(corrupt(partition, next.baseOffset(), "corrupt record batch", e));
       return false;

@@ -19,6 +19,7 @@ final class ProducerBatch {
   final TopicPartition partition;
   final long createdMs;
   final long deadlineMs;
+  private final int sizeLimit;
   private final List<PendingRecord> records = new ArrayList<>();
   private int estimatedBytes;
   private int reservedBytes;
@@ -34,14 +35,19 @@ final class ProducerBatch {
 
   long retryAtMs;
 
-  ProducerBatch(TopicPartition partition, long nowMs, long deliveryTimeoutMs) {
+  /**
+   * @param sizeLimit the estimated record bytes at which the batch is full: {@code batch.size}, or
+   *     more when compression is expected to shrink them ({@link CompressionRatios})
+   */
+  ProducerBatch(TopicPartition partition, long nowMs, long deliveryTimeoutMs, int sizeLimit) {
     this.partition = partition;
+    this.sizeLimit = sizeLimit;
     this.createdMs = nowMs;
     this.deadlineMs = nowMs + deliveryTimeoutMs;
   }
 
-  boolean tryAppend(PendingRecord record, int size, int reserved, int batchSize) {
-    if (encoded != null || (!records.isEmpty() && estimatedBytes + size > batchSize)) {
+  boolean tryAppend(PendingRecord record, int size, int reserved) {
+    if (encoded != null || (!records.isEmpty() && estimatedBytes + size > sizeLimit)) {
       return false;
     }
     records.add(record);
@@ -62,8 +68,8 @@ final class ProducerBatch {
     return reservedBytes;
   }
 
-  boolean isFull(int batchSize) {
-    return estimatedBytes >= batchSize;
+  boolean isFull() {
+    return estimatedBytes >= sizeLimit;
   }
 
   /** Completes every record: record i was written at {@code baseOffset + i}. */

@@ -7,6 +7,7 @@ import io.sluice.client.RecordMetadata;
 import io.sluice.client.SluiceClientException;
 import io.sluice.client.TopicPartition;
 import io.sluice.protocol.Errors;
+import io.sluice.protocol.record.CompressionType;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -45,6 +46,8 @@ public final class ProducerEngine {
     this.metadata = new MetadataCache(connections);
     this.partitioner = new DefaultPartitioner(config.batchSize());
     this.memory = new MemoryBudget(config.bufferMemory());
+    CompressionRatios ratios =
+        new CompressionRatios(config.compression().type() != CompressionType.NONE);
     this.accumulator =
         new RecordAccumulator(
             config.batchSize(),
@@ -52,7 +55,8 @@ public final class ProducerEngine {
             config.deliveryTimeoutMs(),
             config.maxInFlight(),
             config.enableIdempotence(),
-            memory);
+            memory,
+            ratios);
     this.sender =
         new Sender(
             connections,
@@ -62,7 +66,9 @@ public final class ProducerEngine {
             config.requestTimeoutMs(),
             config.retryBackoffMs(),
             config.maxRequestSize(),
-            config.enableIdempotence());
+            config.enableIdempotence(),
+            config.compression(),
+            ratios);
     this.senderThread = new Thread(sender, "sluice-producer-sender");
     senderThread.setDaemon(true);
     senderThread.start();

@@ -30,6 +30,7 @@ final class RecordAccumulator {
   private final int maxInFlight;
   private final boolean idempotent;
   private final MemoryBudget memory;
+  private final CompressionRatios ratios;
   private final Map<TopicPartition, PartitionQueue> queues = new HashMap<>();
   private final Set<ProducerBatch> incomplete = new HashSet<>();
   private int flushes;
@@ -53,6 +54,25 @@ final class RecordAccumulator {
       int maxInFlight,
       boolean idempotent,
       MemoryBudget memory) {
+    this(
+        batchSize,
+        lingerMs,
+        deliveryTimeoutMs,
+        maxInFlight,
+        idempotent,
+        memory,
+        new CompressionRatios(false));
+  }
+
+  RecordAccumulator(
+      int batchSize,
+      long lingerMs,
+      long deliveryTimeoutMs,
+      int maxInFlight,
+      boolean idempotent,
+      MemoryBudget memory,
+      CompressionRatios ratios) {
+    this.ratios = ratios;
     this.batchSize = batchSize;
     this.lingerMs = lingerMs;
     this.deliveryTimeoutMs = deliveryTimeoutMs;
@@ -65,15 +85,15 @@ final class RecordAccumulator {
   synchronized void append(TopicPartition tp, PendingRecord record, int reserved, long nowMs) {
     PartitionQueue queue = queues.computeIfAbsent(tp, k -> new PartitionQueue());
     ProducerBatch last = queue.batches.peekLast();
-    if (last == null
-        || last.attempts > 0
-        || !last.tryAppend(record, reserved, reserved, batchSize)) {
-      last = new ProducerBatch(tp, nowMs, deliveryTimeoutMs);
-      last.tryAppend(record, reserved, reserved, batchSize);
+    if (last == null || last.attempts > 0 || !last.tryAppend(record, reserved, reserved)) {
+      last =
+          new ProducerBatch(
+              tp, nowMs, deliveryTimeoutMs, ratios.uncompressedLimit(tp.topic(), batchSize));
+      last.tryAppend(record, reserved, reserved);
       queue.batches.addLast(last);
       incomplete.add(last);
       notifyAll(); // the sender may be asleep past this batch's linger deadline
-    } else if (last.isFull(batchSize)) {
+    } else if (last.isFull()) {
       notifyAll();
     }
   }
@@ -103,7 +123,7 @@ final class RecordAccumulator {
       }
       boolean ready =
           queue.batches.size() > 1
-              || head.isFull(batchSize)
+              || head.isFull()
               || head.attempts > 0
               || flushes > 0
               || closing

@@ -11,6 +11,8 @@ import io.sluice.protocol.message.InitProducerIdRequest;
 import io.sluice.protocol.message.InitProducerIdResponse;
 import io.sluice.protocol.message.ProduceRequest;
 import io.sluice.protocol.message.ProduceResponse;
+import io.sluice.protocol.record.Compression;
+import io.sluice.protocol.record.RecordBatch;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -54,6 +56,9 @@ final class Sender implements Runnable {
   private volatile short producerEpoch = -1;
   private long nextMetadataMs;
 
+  private final Compression compression;
+  private final CompressionRatios ratios;
+
   Sender(
       NodeConnections connections,
       MetadataCache metadata,
@@ -62,7 +67,11 @@ final class Sender implements Runnable {
       long requestTimeoutMs,
       long retryBackoffMs,
       int maxRequestSize,
-      boolean idempotent) {
+      boolean idempotent,
+      Compression compression,
+      CompressionRatios ratios) {
+    this.compression = compression;
+    this.ratios = ratios;
     this.connections = connections;
     this.metadata = metadata;
     this.accumulator = accumulator;
@@ -254,7 +263,12 @@ final class Sender implements Runnable {
                 b.estimatedBytes(),
                 producerId,
                 producerEpoch,
-                b.baseSequence);
+                b.baseSequence,
+                compression);
+        ratios.observe(
+            b.partition.topic(),
+            b.estimatedBytes() + RecordBatch.HEADER_SIZE,
+            b.encoded.readableBytes());
       }
       byPartition.put(b.partition, b);
       byTopic

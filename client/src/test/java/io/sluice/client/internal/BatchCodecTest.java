@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.sluice.client.Header;
+import io.sluice.protocol.record.Compression;
+import io.sluice.protocol.record.CompressionType;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,11 +36,16 @@ class BatchCodecTest {
   }
 
   static ByteBuf encode(List<PendingRecord> records, long pid, short epoch, int seq) {
+    return encode(records, pid, epoch, seq, Compression.none());
+  }
+
+  static ByteBuf encode(
+      List<PendingRecord> records, long pid, short epoch, int seq, Compression compression) {
     int hint = 0;
     for (PendingRecord r : records) {
       hint += PendingRecord.estimateSize(r.key(), r.value(), r.headers());
     }
-    return BatchCodec.encode(ByteBufAllocator.DEFAULT, records, hint, pid, epoch, seq);
+    return BatchCodec.encode(ByteBufAllocator.DEFAULT, records, hint, pid, epoch, seq, compression);
   }
 
   @Test
@@ -59,5 +66,34 @@ class BatchCodecTest {
     records.get(2).key().get(key);
     assertArrayEquals("k2".getBytes(StandardCharsets.UTF_8), key);
     encoded.release();
+  }
+
+  @Test
+  void encode_compressed_kafkaDecompressesSameRecordsAndBufferIsExact() {
+    for (CompressionType type : CompressionType.values()) {
+      ByteBuf encoded = encode(records(0, 50), 42L, (short) 3, 17, Compression.of(type));
+      try {
+        check(encoded, type);
+      } finally {
+        encoded.release();
+      }
+    }
+  }
+
+  private static void check(ByteBuf encoded, CompressionType type) {
+    if (type != CompressionType.NONE) {
+      assertEquals(encoded.capacity(), encoded.readableBytes(), type + ": exact size");
+    }
+    MemoryRecords kafka = MemoryRecords.readableRecords(encoded.nioBuffer());
+    RecordBatch batch = kafka.batches().iterator().next();
+    batch.ensureValid();
+    assertEquals(type.label(), batch.compressionType().name);
+    assertEquals(17, batch.baseSequence());
+    List<Record> records = new ArrayList<>();
+    kafka.records().forEach(records::add);
+    assertEquals(50, records.size());
+    byte[] value = new byte[records.get(49).valueSize()];
+    records.get(49).value().get(value);
+    assertArrayEquals("v49".getBytes(StandardCharsets.UTF_8), value);
   }
 }

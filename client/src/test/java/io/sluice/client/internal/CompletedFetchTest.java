@@ -14,6 +14,8 @@ import io.sluice.client.ConsumerRecord;
 import io.sluice.client.Header;
 import io.sluice.client.SluiceClientException;
 import io.sluice.protocol.Errors;
+import io.sluice.protocol.record.Compression;
+import io.sluice.protocol.record.CompressionType;
 import io.sluice.protocol.record.Record;
 import io.sluice.protocol.record.RecordBatch;
 import java.nio.charset.StandardCharsets;
@@ -143,6 +145,49 @@ class CompletedFetchTest {
     assertTrue(
         fetch.failure().getMessage().contains("t-0 at offset 2"), fetch.failure().getMessage());
     assertEquals(2, fetch.position());
+    assertEquals(0, frame.refCnt());
+  }
+
+  @Test
+  void drain_compressedBatchesOfEveryCodec_decompressedInStepsAcrossBatches() {
+    for (CompressionType type : CompressionType.values()) {
+      ByteBuf frame = frame(Compression.of(type), 10, 4, 5);
+      CompletedFetch fetch = receive(frame, 12);
+      assertEquals(19, fetch.nextFetchOffset());
+      List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
+      assertEquals(3, fetch.drain(out, 3));
+      assertEquals(4, fetch.drain(out, 100));
+      assertEquals(List.of(12L, 13L, 14L, 15L, 16L, 17L, 18L), offsets(out), type.label());
+      assertEquals("k17", new String(out.get(5).key(), StandardCharsets.UTF_8));
+      assertEquals("v17", new String(out.get(5).value(), StandardCharsets.UTF_8));
+      assertEquals(117, out.get(5).timestamp());
+      assertTrue(fetch.isFinished());
+      assertEquals(0, frame.refCnt());
+    }
+  }
+
+  @Test
+  void drain_compressedBatchThatDoesNotDecompress_recordsBeforeItThenCorruptAtItsOffset() {
+    ByteBuf frame = frame(Compression.of(CompressionType.ZSTD), 0, 3, 4);
+    // Garble the second batch's zstd payload and fix its CRC: a producer that sent garbage.
+    ByteBuf records = FetchFixtures.records(frame);
+    RecordBatch first = RecordBatch.at(records.nioBuffer(), 0);
+    int second = FetchFixtures.BEFORE + first.sizeInBytes();
+    for (int i = 0; i < 8; i++) {
+      int at = second + RecordBatch.HEADER_SIZE + i;
+      frame.setByte(at, frame.getByte(at) ^ 0x3C);
+    }
+    RecordBatch batch = RecordBatch.at(records.nioBuffer(), first.sizeInBytes());
+    frame.setInt(second + RecordBatch.CRC_OFFSET, (int) batch.computeCrc());
+    CompletedFetch fetch = receive(frame, 0);
+    assertFalse(fetch.endsInFailure(), "the CRC matches");
+    List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
+    assertEquals(3, fetch.drain(out, 100));
+    assertEquals(Errors.CORRUPT_MESSAGE, fetch.failure().error());
+    String message = fetch.failure().getMessage();
+    assertTrue(message.contains("t-0 at offset 3"), message);
+    assertTrue(message.contains("zstd records of the batch"), message);
+    assertEquals(3, fetch.position());
     assertEquals(0, frame.refCnt());
   }
 

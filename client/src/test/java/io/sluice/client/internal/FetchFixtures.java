@@ -3,6 +3,7 @@ package io.sluice.client.internal;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.sluice.client.TopicPartition;
+import io.sluice.protocol.record.Compression;
 import io.sluice.protocol.record.RecordBatch;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,13 +24,18 @@ final class FetchFixtures {
 
   /** A frame whose records are batches of {@code sizes[i]} records, starting at {@code base}. */
   static ByteBuf frame(long base, int... sizes) {
+    return frame(Compression.none(), base, sizes);
+  }
+
+  /** {@link #frame(long, int...)} with every batch compressed by {@code compression}. */
+  static ByteBuf frame(Compression compression, long base, int... sizes) {
     List<ByteBuf> batches = new ArrayList<>();
     int bytes = 0;
     long offset = base;
     for (int size : sizes) {
       ByteBuf batch =
           BatchCodecTest.encode(
-              BatchCodecTest.records((int) offset, size), 7L, (short) 1, (int) offset);
+              BatchCodecTest.records((int) offset, size), 7L, (short) 1, (int) offset, compression);
       batch.setLong(RecordBatch.BASE_OFFSET_OFFSET, offset); // what the broker patches in
       offset += size;
       bytes += batch.readableBytes();

@@ -22,9 +22,10 @@ import org.junit.jupiter.api.Timeout;
 /**
  * What an application that depends on {@code sluice-client} gets: its runtime class path (written
  * by the build to {@code target/runtime-classpath.txt}, Maven's resolution with scope runtime)
- * holds Netty, the protocol module and slf4j-api, and nothing of the CLI's (logback, picocli,
- * HdrHistogram, Jackson); and a consumer application run on exactly that class path with no logging
- * configuration prints nothing on stdout.
+ * holds Netty, the protocol module, slf4j-api and the three codec libraries kafka-clients uses
+ * (snappy-java, lz4-java, zstd-jni), and nothing of the CLI's (logback, picocli, HdrHistogram,
+ * Jackson); and a consumer application run on exactly that class path with no logging configuration
+ * prints nothing on stdout.
  */
 @Timeout(120)
 class LibraryClasspathIT {
@@ -32,7 +33,8 @@ class LibraryClasspathIT {
 
   /** Jar-name prefixes a library user may find on the client's runtime class path. */
   private static final Pattern ALLOWED =
-      Pattern.compile("(netty-[a-z0-9-]+|slf4j-api|sluice-protocol)-[0-9].*\\.jar");
+      Pattern.compile(
+          "(netty-[a-z0-9-]+|slf4j-api|sluice-protocol|snappy-java|lz4-java|zstd-jni)-[0-9].*\\.jar");
 
   private static List<String> runtimeClasspath() throws Exception {
     assertTrue(
@@ -43,7 +45,7 @@ class LibraryClasspathIT {
   }
 
   @Test
-  void runtimeClasspath_isNettyProtocolAndSlf4jApiOnly() throws Exception {
+  void runtimeClasspath_isNettyProtocolSlf4jApiAndCodecsOnly() throws Exception {
     List<String> entries = runtimeClasspath();
     List<String> unexpected = new ArrayList<>();
     boolean protocol = false;

@@ -3,6 +3,10 @@ package io.sluice.protocol.record;
 import static io.sluice.protocol.record.InvalidRecordException.corrupt;
 import static io.sluice.protocol.record.InvalidRecordException.invalid;
 
+import io.sluice.protocol.Errors;
+import io.sluice.protocol.SluiceException;
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Iterator;
@@ -344,14 +348,78 @@ public final class RecordBatch implements Iterable<Record> {
   }
 
   /**
-   * The records of an uncompressed batch, each checked as it is read (lengths, offset deltas,
-   * trailing bytes). The iterator throws {@link InvalidRecordException} on a malformed record and
-   * {@link io.sluice.protocol.SluiceException} ({@code UNSUPPORTED_COMPRESSION_TYPE}) on a
-   * compressed batch, whose records Sluice does not decode.
+   * The records, each checked as it is read (lengths, offset deltas, trailing bytes). The records
+   * of a compressed batch are those of {@link #decompress()}: decompressed now, as a whole. The
+   * iterator throws {@link InvalidRecordException} on a malformed record; this method throws it
+   * ({@code CORRUPT_MESSAGE}) if the records do not decompress, and {@link SluiceException} ({@code
+   * UNSUPPORTED_COMPRESSION_TYPE}) if the codec's library is missing.
    */
   @Override
   public Iterator<Record> iterator() {
-    return new RecordIterator(this);
+    return new RecordIterator(decompress());
+  }
+
+  /**
+   * This batch with its records section decompressed, in a new heap buffer: the same header fields
+   * (offsets, producer id, epoch, sequence, timestamps, count), codec bits cleared, {@code
+   * batchLength} and CRC recomputed, so the result is a valid uncompressed batch. An uncompressed
+   * batch returns itself.
+   *
+   * <p>Memory: the decompressed records, grown as they arrive (never sized by a length read from
+   * the batch).
+   *
+   * @throws InvalidRecordException ({@code CORRUPT_MESSAGE}) if the records do not decompress
+   * @throws SluiceException ({@code UNSUPPORTED_COMPRESSION_TYPE}) for codec ids 5-7, or if the
+   *     codec's library is missing
+   */
+  public RecordBatch decompress() {
+    int id = compressionId();
+    if (id == CompressionType.NONE.id()) {
+      return this;
+    }
+    if (id > CompressionType.ZSTD.id()) {
+      throw new SluiceException(
+          Errors.UNSUPPORTED_COMPRESSION_TYPE,
+          "unknown compression id=" + id + " at position=" + position);
+    }
+    CompressionType type = CompressionType.forId(id);
+    ByteBuffer compressed = buf.slice(position + RECORDS_OFFSET, size - RECORDS_OFFSET);
+    long guess = HEADER_SIZE + Math.max(1024L, 4L * compressed.remaining());
+    GrowableOutputStream out = new GrowableOutputStream((int) Math.min(guess, 1 << 24));
+    buf.get(position, out.array(), 0, HEADER_SIZE);
+    out.size(HEADER_SIZE);
+    try (InputStream in = Compression.of(type).wrapForInput(compressed)) {
+      while (true) {
+        out.ensure(4096);
+        int n = in.read(out.array(), out.size(), out.array().length - out.size());
+        if (n < 0) {
+          break;
+        }
+        out.size(out.size() + n);
+      }
+    } catch (IOException | RuntimeException e) {
+      if (e instanceof SluiceException s) {
+        throw s;
+      }
+      throw new InvalidRecordException(
+          Errors.CORRUPT_MESSAGE,
+          type.label()
+              + " records of the batch at position="
+              + position
+              + " baseOffset="
+              + baseOffset()
+              + " do not decompress: "
+              + e,
+          e);
+    }
+    int total = out.size();
+    ByteBuffer plain = ByteBuffer.wrap(out.array(), 0, total);
+    plain.putInt(BATCH_LENGTH_OFFSET, total - LOG_OVERHEAD);
+    plain.putShort(ATTRIBUTES_OFFSET, (short) (attributes() & ~COMPRESSION_MASK));
+    CRC32C crc = new CRC32C();
+    crc.update(plain.slice(CRC_START_OFFSET, total - CRC_START_OFFSET));
+    plain.putInt(CRC_OFFSET, (int) crc.getValue());
+    return new RecordBatch(plain, 0, total);
   }
 
   @Override

@@ -1,6 +1,9 @@
 package io.sluice.protocol.record;
 
 import io.sluice.protocol.wire.Varints;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -8,10 +11,15 @@ import java.util.Objects;
 import java.util.zip.CRC32C;
 
 /**
- * Builds one uncompressed RecordBatch v2. Records are written as they are appended, after a 61-byte
- * gap that {@link #build()} fills with the header (lengths, lastOffsetDelta, maxTimestamp, CRC).
- * The size is exact at every step ({@link #sizeInBytes()}), so a producer can cap a batch at {@code
- * batch.size} with {@link #hasRoomFor}.
+ * Builds one RecordBatch v2. Records are written as they are appended, after a 61-byte gap that
+ * {@link #build()} fills with the header (lengths, lastOffsetDelta, maxTimestamp, CRC). The size of
+ * the uncompressed batch is exact at every step ({@link #sizeInBytes()}), so a producer can cap a
+ * batch at {@code batch.size} with {@link #hasRoomFor}.
+ *
+ * <p>With a {@link #compression}, {@link #build()} compresses the records section as a whole
+ * (Kafka's layout: the header stays in the clear, the CRC covers the compressed bytes); the built
+ * batch is then usually smaller than {@link #sizeInBytes()} said before, and may be a little larger
+ * for incompressible records.
  *
  * <p>Two kinds of storage: a heap buffer that doubles as needed ({@link #RecordBatchBuilder(int)}),
  * or a caller's buffer written from its position ({@link #RecordBatchBuilder(ByteBuffer)}), where
@@ -42,6 +50,7 @@ public final class RecordBatchBuilder {
   private boolean transactional;
   private boolean control;
   private TimestampType timestampType = TimestampType.CREATE_TIME;
+  private Compression compression = Compression.none();
   private int count;
   private ByteBuffer built;
 
@@ -107,6 +116,18 @@ public final class RecordBatchBuilder {
 
   public RecordBatchBuilder timestampType(TimestampType timestampType) {
     this.timestampType = Objects.requireNonNull(timestampType);
+    return this;
+  }
+
+  /**
+   * The codec for the records section (none by default). With a caller's buffer, the compressed
+   * batch must fit in it too; {@link #build()} fails with {@link IllegalStateException} otherwise.
+   */
+  public RecordBatchBuilder compression(Compression compression) {
+    if (built != null) {
+      throw new IllegalStateException("batch already built");
+    }
+    this.compression = Objects.requireNonNull(compression);
     return this;
   }
 
@@ -187,14 +208,17 @@ public final class RecordBatchBuilder {
     return count;
   }
 
-  /** The exact size of the batch built now: header plus records. */
+  /**
+   * The size of the uncompressed batch so far (header plus records); after {@link #build()}, the
+   * size of the batch built, compressed or not.
+   */
   public int sizeInBytes() {
     return position - start;
   }
 
   /**
-   * The size of the batch if built now. Exact for an uncompressed batch; named for the producer's
-   * accounting, which compressed builders would only estimate.
+   * The size of the batch if built now: exact without compression, the uncompressed size (an upper
+   * estimate for compressible records) with it.
    */
   public int estimatedSizeInBytes() {
     return sizeInBytes();
@@ -208,9 +232,12 @@ public final class RecordBatchBuilder {
     if (built != null) {
       return built.duplicate();
     }
+    if (compression.type() != CompressionType.NONE) {
+      compressRecords();
+    }
     int size = position - start;
     int lastOffsetDelta = count - 1;
-    short attributes = 0;
+    short attributes = (short) compression.type().id();
     if (timestampType == TimestampType.LOG_APPEND_TIME) {
       attributes |= RecordBatch.TIMESTAMP_TYPE_MASK;
     }
@@ -243,6 +270,44 @@ public final class RecordBatchBuilder {
     }
     built = buf.slice(start, size);
     return built.duplicate();
+  }
+
+  /** Replaces the records section with its compressed form; the header gap stays in front. */
+  private void compressRecords() {
+    int recordsStart = start + RecordBatch.HEADER_SIZE;
+    int length = position - recordsStart;
+    GrowableOutputStream out = new GrowableOutputStream(RecordBatch.HEADER_SIZE + length / 2 + 64);
+    out.size(RecordBatch.HEADER_SIZE);
+    try (OutputStream compressing = compression.wrapForOutput(out)) {
+      if (buf.hasArray()) {
+        compressing.write(buf.array(), buf.arrayOffset() + recordsStart, length);
+      } else {
+        byte[] chunk = new byte[Math.min(length, 64 * 1024)];
+        for (int at = 0; at < length; at += chunk.length) {
+          int n = Math.min(chunk.length, length - at);
+          buf.get(recordsStart + at, chunk, 0, n);
+          compressing.write(chunk, 0, n);
+        }
+      }
+    } catch (IOException e) {
+      // Nothing here does I/O: the sink is a byte array.
+      throw new UncheckedIOException(compression + " failed on a heap buffer", e);
+    }
+    int compressedLength = out.size() - RecordBatch.HEADER_SIZE;
+    if (target == null) {
+      buf = ByteBuffer.wrap(out.array(), 0, out.size()); // start is 0 with a heap buffer
+    } else if ((long) recordsStart + compressedLength > buf.limit()) {
+      throw new IllegalStateException(
+          compression
+              + " batch of "
+              + (RecordBatch.HEADER_SIZE + compressedLength)
+              + " bytes does not fit: "
+              + (buf.limit() - start)
+              + " bytes in the target buffer");
+    } else {
+      buf.put(recordsStart, out.array(), RecordBatch.HEADER_SIZE, compressedLength);
+    }
+    position = recordsStart + compressedLength;
   }
 
   private void ensureRoom(int recordSize) {

@@ -2,15 +2,14 @@ package io.sluice.protocol.record;
 
 import static io.sluice.protocol.record.InvalidRecordException.invalid;
 
-import io.sluice.protocol.Errors;
-import io.sluice.protocol.SluiceException;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 
 /**
- * Walks the records of an uncompressed batch, checking each one as Kafka's broker does for a fresh
- * produce: every record fits its length and the batch, offset deltas run 0, 1, ... n-1, and the
- * last record ends exactly where the batch ends.
+ * Walks the records of an uncompressed batch (a compressed one is {@link
+ * RecordBatch#decompress()}ed first), checking each one as Kafka's broker does for a fresh produce:
+ * every record fits its length and the batch, offset deltas run 0, 1, ... n-1, and the last record
+ * ends exactly where the batch ends.
  *
  * <p>The record count is checked against the bytes before the walk starts ({@link Record#MIN_SIZE}
  * bytes per record at least), so a count of {@code 2^31-1} fails at once instead of looping or
@@ -27,12 +26,7 @@ final class RecordIterator implements Iterator<Record> {
 
   RecordIterator(RecordBatch batch) {
     if (batch.compressionId() != CompressionType.NONE.id()) {
-      throw new SluiceException(
-          Errors.UNSUPPORTED_COMPRESSION_TYPE,
-          "records of a compressed batch (compression id="
-              + batch.compressionId()
-              + ") are opaque to Sluice, at position="
-              + batch.position());
+      throw new IllegalArgumentException("decompress the batch first: " + batch);
     }
     this.batch = batch;
     this.count = batch.recordCount();

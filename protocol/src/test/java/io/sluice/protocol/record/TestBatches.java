@@ -63,8 +63,16 @@ final class TestBatches {
 
   /** Our builder over the given records; producer fields set, to check they survive. */
   static ByteBuffer build(List<Input> inputs) {
+    return build(inputs, Compression.none());
+  }
+
+  /** {@link #build(List)} with a codec. */
+  static ByteBuffer build(List<Input> inputs, Compression compression) {
     RecordBatchBuilder builder =
-        new RecordBatchBuilder(64).producer(4242L, (short) 7, 100).partitionLeaderEpoch(3);
+        new RecordBatchBuilder(64)
+            .producer(4242L, (short) 7, 100)
+            .partitionLeaderEpoch(3)
+            .compression(compression);
     for (Input input : inputs) {
       builder.append(
           input.timestamp(), input.key(), input.value(), input.headers().toArray(new Header[0]));
