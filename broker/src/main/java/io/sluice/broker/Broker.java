@@ -8,6 +8,7 @@ import io.sluice.broker.handler.HandlerRegistry;
 import io.sluice.broker.metadata.BrokerNode;
 import io.sluice.broker.metadata.ClusterMetadata;
 import io.sluice.broker.metadata.ProducerIds;
+import io.sluice.broker.metadata.Replication;
 import io.sluice.broker.metadata.SingleNodeMetadata;
 import io.sluice.broker.metadata.TopicAdmin;
 import io.sluice.broker.metadata.Topics;
@@ -147,7 +148,15 @@ public final class Broker implements AutoCloseable {
       FetchWaiters fetchWaiters = new FetchWaiters();
       HandlerRegistry handlers =
           HandlerRegistry.forBroker(
-              config, metadata, topicAdmin, logs, fetchWaiters, producerIds, offsets, groups);
+              config,
+              metadata,
+              topicAdmin,
+              logs,
+              fetchWaiters,
+              producerIds,
+              offsets,
+              groups,
+              cluster != null ? cluster.replication() : Replication.NONE);
       if (metrics != null) {
         logs.setFlushObserver(metrics.flushObserver());
       }

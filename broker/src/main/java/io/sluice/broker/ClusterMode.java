@@ -3,6 +3,7 @@ package io.sluice.broker;
 import io.sluice.broker.config.BrokerConfig;
 import io.sluice.broker.config.Endpoint;
 import io.sluice.broker.metadata.ClusterMetadata;
+import io.sluice.broker.metadata.Replication;
 import io.sluice.broker.metadata.TopicAdmin;
 import io.sluice.broker.storage.LogManager;
 import java.lang.reflect.InvocationTargetException;
@@ -33,6 +34,11 @@ public interface ClusterMode extends AutoCloseable {
   ClusterMetadata metadata();
 
   TopicAdmin topicAdmin();
+
+  /**
+   * Followers' progress, the high watermarks and the in-sync replicas of the partitions led here.
+   */
+  Replication replication();
 
   /**
    * Registers this broker with the addresses clients reach it at, one per listener (the first

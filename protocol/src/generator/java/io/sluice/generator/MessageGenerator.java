@@ -43,6 +43,7 @@ public final class MessageGenerator {
           "CreateTopics",
           "DeleteTopics",
           "InitProducerId",
+          "OffsetForLeaderEpoch",
           "DescribeCluster");
 
   static final String PACKAGE = "io.sluice.protocol.message";

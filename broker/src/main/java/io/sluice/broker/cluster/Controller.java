@@ -61,9 +61,16 @@ final class Controller implements AutoCloseable {
   private int epoch = -1;
   private int epochZkVersion = -1;
 
-  Controller(CuratorFramework client, int brokerId) {
+  private final boolean preferredLeaders;
+
+  /**
+   * @param preferredLeaders {@code auto.leader.rebalance.enable}: move leadership back to a
+   *     partition's first replica once it is live and in sync again
+   */
+  Controller(CuratorFramework client, int brokerId, boolean preferredLeaders) {
     this.client = client;
     this.brokerId = brokerId;
+    this.preferredLeaders = preferredLeaders;
     this.latch = new LeaderLatch(client, ZkPaths.CONTROLLER, Integer.toString(brokerId));
     this.thread =
         Executors.newSingleThreadScheduledExecutor(
@@ -262,9 +269,6 @@ final class Controller implements AutoCloseable {
     }
     List<List<Integer>> replicas = ZkJson.assignment(topic, data);
     for (int p = 0; p < replicas.size(); p++) {
-      int replica = replicas.get(p).get(0);
-      int wanted = live.containsKey(replica) ? replica : PartitionState.NO_LEADER;
-      long brokerEpoch = live.getOrDefault(replica, -1L);
       String path = ZkPaths.partitionState(topic, p);
       Stat stat = new Stat();
       PartitionState state;
@@ -273,9 +277,15 @@ final class Controller implements AutoCloseable {
       } catch (KeeperException.NoNodeException e) {
         state = null;
       }
+      Election election = elect(replicas.get(p), state, live, preferredLeaders);
+      if (election == null) {
+        continue; // the leader is live in the incarnation the state names: nothing to do
+      }
+      int wanted = election.leader();
+      long brokerEpoch = live.getOrDefault(wanted, -1L);
       if (state == null) {
         ensureParent(ZkPaths.partition(topic, p));
-        PartitionState created = new PartitionState(wanted, 0, replicas.get(p), epoch, brokerEpoch);
+        PartitionState created = new PartitionState(wanted, 0, election.isr(), epoch, brokerEpoch);
         writeFenced(
             client.transactionOp().create().forPath(path, ZkJson.partitionState(created)), path);
         log.info("controller {}: {}-{} created, leader {}", brokerId, topic, p, wanted);
@@ -283,8 +293,7 @@ final class Controller implements AutoCloseable {
         // A new leader, offline, or the same broker in a new incarnation (restarted, or
         // registered again after its session expired): a new leader epoch either way.
         PartitionState next =
-            new PartitionState(
-                wanted, state.leaderEpoch() + 1, replicas.get(p), epoch, brokerEpoch);
+            new PartitionState(wanted, state.leaderEpoch() + 1, election.isr(), epoch, brokerEpoch);
         writeFenced(
             client
                 .transactionOp()
@@ -302,6 +311,88 @@ final class Controller implements AutoCloseable {
             next.leaderEpoch());
       }
     }
+  }
+
+  /** A leader (or -1: offline) and the in-sync replicas that go with it. */
+  record Election(int leader, List<Integer> isr) {}
+
+  /**
+   * Who leads a partition, given its replicas (in preference order), its current state (null for a
+   * new partition) and the live brokers with their epochs; null when the current leader is live in
+   * the incarnation the state names (its own ISR changes are its business).
+   *
+   * <ul>
+   *   <li>A new partition: every replica is in sync (all are empty); the first live one leads.
+   *   <li>Otherwise only an in-sync replica may lead (unclean election is not supported): the first
+   *       live in-sync replica in preference order, other than the leader that went away; the same
+   *       broker again only if it came back and no other in-sync replica is live. The new ISR is
+   *       the old one without the brokers that are not live.
+   *   <li>No live in-sync replica: offline (leader -1), the ISR kept as it was, so that the
+   *       partition comes back when one of them returns.
+   * </ul>
+   */
+  static Election elect(List<Integer> replicas, PartitionState state, Map<Integer, Long> live) {
+    return elect(replicas, state, live, false);
+  }
+
+  /**
+   * As {@link #elect(List, PartitionState, Map)}; with {@code preferred}, a partition led by a live
+   * broker other than its first replica (its preferred leader) moves back to that replica as soon
+   * as it is live and in the ISR (Kafka's preferred-leader election, done at once rather than on
+   * Kafka's periodic imbalance check).
+   */
+  static Election elect(
+      List<Integer> replicas, PartitionState state, Map<Integer, Long> live, boolean preferred) {
+    if (preferred
+        && state != null
+        && state.online()
+        && !replicas.isEmpty()
+        && state.leader() != replicas.get(0)
+        && live.containsKey(replicas.get(0))
+        && state.isr().contains(replicas.get(0))
+        && Long.valueOf(state.leaderBrokerEpoch()).equals(live.get(state.leader()))) {
+      List<Integer> isr = new ArrayList<>();
+      for (int member : state.isr()) {
+        if (live.containsKey(member)) {
+          isr.add(member);
+        }
+      }
+      return new Election(replicas.get(0), isr);
+    }
+    if (state == null) {
+      for (int replica : replicas) {
+        if (live.containsKey(replica)) {
+          return new Election(replica, replicas);
+        }
+      }
+      return new Election(PartitionState.NO_LEADER, replicas);
+    }
+    Long leaderEpoch = state.online() ? live.get(state.leader()) : null;
+    if (leaderEpoch != null && leaderEpoch == state.leaderBrokerEpoch()) {
+      return null;
+    }
+    int chosen = PartitionState.NO_LEADER;
+    for (int replica : replicas) {
+      if (state.isr().contains(replica) && live.containsKey(replica)) {
+        if (replica != state.leader()) {
+          chosen = replica;
+          break;
+        }
+        if (chosen == PartitionState.NO_LEADER) {
+          chosen = replica; // the old leader in a new incarnation: only if nobody else
+        }
+      }
+    }
+    if (chosen == PartitionState.NO_LEADER) {
+      return new Election(PartitionState.NO_LEADER, state.isr());
+    }
+    List<Integer> isr = new ArrayList<>();
+    for (int member : state.isr()) {
+      if (live.containsKey(member)) {
+        isr.add(member);
+      }
+    }
+    return new Election(chosen, isr);
   }
 
   private void deleteTopic(String topic) throws Exception {

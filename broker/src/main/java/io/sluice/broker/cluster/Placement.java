@@ -10,7 +10,7 @@ import java.util.Objects;
 import java.util.TreeMap;
 
 /**
- * Chooses the broker of each partition of a new topic (one replica each until replication exists).
+ * Chooses the brokers of each partition of a new topic: its replicas, the first of which leads.
  *
  * <p>Brokers are put in rack-alternated order (Kafka's {@code getRackAlternatedBrokerList}: the
  * first broker of each rack, then the second of each, ...; brokers without a rack form one group),
@@ -30,8 +30,28 @@ final class Placement {
    */
   static List<List<Integer>> assign(
       int partitions, Collection<BrokerInfo> live, Map<Integer, Integer> load) {
+    return assign(partitions, 1, live, load);
+  }
+
+  /**
+   * As {@link #assign(int, Collection, Map)}, with {@code replicationFactor} replicas per
+   * partition: the first (the preferred leader) chosen as above, the others the next brokers after
+   * it in the rack-alternated order, so that the replicas of a partition are on different brokers
+   * and, when racks are set, on as many racks as there are.
+   *
+   * @throws IllegalArgumentException if there are fewer live brokers than replicas
+   */
+  static List<List<Integer>> assign(
+      int partitions,
+      int replicationFactor,
+      Collection<BrokerInfo> live,
+      Map<Integer, Integer> load) {
     if (live.isEmpty()) {
       throw new IllegalArgumentException("no live broker to place partitions on");
+    }
+    if (replicationFactor < 1 || replicationFactor > live.size()) {
+      throw new IllegalArgumentException(
+          "replication factor " + replicationFactor + " with " + live.size() + " live broker(s)");
     }
     List<Integer> order = rackAlternated(live);
     Map<Integer, Integer> counts = new HashMap<>();
@@ -50,7 +70,11 @@ final class Placement {
       }
       int broker = order.get(best);
       counts.merge(broker, 1, Integer::sum);
-      out.add(List.of(broker));
+      List<Integer> replicas = new ArrayList<>(replicationFactor);
+      for (int r = 0; r < replicationFactor; r++) {
+        replicas.add(order.get((best + r) % order.size()));
+      }
+      out.add(List.copyOf(replicas));
       cursor = best + 1;
     }
     return out;

@@ -56,6 +56,7 @@ public final class ZkCluster implements AutoCloseable {
   private final String clusterId;
   private final ExecutorService registrations;
   private BrokerRegistrar registrar;
+  private volatile boolean preferredLeaders;
   private Controller controller;
 
   private ZkCluster(
@@ -159,7 +160,7 @@ public final class ZkCluster implements AutoCloseable {
             registrations);
     try {
       registrar.start(2L * config.sessionTimeoutMs() + config.connectionTimeoutMs());
-      controller = new Controller(client, brokerId);
+      controller = new Controller(client, brokerId, preferredLeaders);
       cache.addListener(s -> controller.changed());
       controller.start();
     } catch (InterruptedException e) {
@@ -170,6 +171,14 @@ public final class ZkCluster implements AutoCloseable {
     } catch (Exception e) {
       throw new IllegalStateException("cannot join the controller election: " + e, e);
     }
+  }
+
+  /**
+   * {@code auto.leader.rebalance.enable}: whether this broker, when it is the controller, moves
+   * leadership back to each partition's preferred replica. Set before {@link #register}.
+   */
+  public void preferredLeaderElection(boolean enabled) {
+    this.preferredLeaders = enabled;
   }
 
   public String clusterId() {
@@ -239,6 +248,12 @@ public final class ZkCluster implements AutoCloseable {
    * waits up to {@code timeoutMs} for the controller's partition states. Blocks.
    */
   public Outcome createTopic(String topic, int partitions, boolean validateOnly, long timeoutMs) {
+    return createTopic(topic, partitions, 1, validateOnly, timeoutMs);
+  }
+
+  /** As above, with {@code replicationFactor} replicas of each partition on different brokers. */
+  public Outcome createTopic(
+      String topic, int partitions, int replicationFactor, boolean validateOnly, long timeoutMs) {
     Outcome refused = refuseChanges();
     if (refused != null) {
       return refused;
@@ -251,8 +266,18 @@ public final class ZkCluster implements AutoCloseable {
               ? "topic '" + topic + "' is being deleted"
               : "topic '" + topic + "' already exists");
     }
+    if (replicationFactor > snapshot.brokers().size()) {
+      return new Outcome(
+          Errors.INVALID_REPLICATION_FACTOR,
+          "replication factor "
+              + replicationFactor
+              + " is larger than the "
+              + snapshot.brokers().size()
+              + " live broker(s)");
+    }
     List<List<Integer>> assignment =
-        Placement.assign(partitions, snapshot.brokers().values(), snapshot.assignedCounts());
+        Placement.assign(
+            partitions, replicationFactor, snapshot.brokers().values(), snapshot.assignedCounts());
     if (validateOnly) {
       return Outcome.OK;
     }
@@ -280,6 +305,58 @@ public final class ZkCluster implements AutoCloseable {
           "topic '" + topic + "' is assigned but the controller has not elected its leaders yet");
     }
     return Outcome.OK;
+  }
+
+  /**
+   * The leader's in-sync replica change (Kafka's ZooKeeper-era path: the leader writes the state):
+   * a conditional write on the state znode's version; on a version conflict the state is read again
+   * and the change applied to what is there (KAFKA-2729), as long as this broker still leads the
+   * partition in {@code leaderEpoch}. Blocks (ZooKeeper round trips).
+   *
+   * @return the state written, or null when this broker no longer leads in that epoch (fenced: the
+   *     controller moved the partition) or ZooKeeper cannot be reached
+   */
+  public PartitionState updateIsr(
+      String topic,
+      int partition,
+      int leaderEpoch,
+      java.util.function.UnaryOperator<List<Integer>> change) {
+    String path = ZkPaths.partitionState(topic, partition);
+    for (int attempt = 0; attempt < 10; attempt++) {
+      try {
+        org.apache.zookeeper.data.Stat stat = new org.apache.zookeeper.data.Stat();
+        PartitionState current =
+            ZkJson.partitionState(path, client.getData().storingStatIn(stat).forPath(path));
+        if (current.leader() != brokerId || current.leaderEpoch() != leaderEpoch) {
+          return null;
+        }
+        List<Integer> isr = change.apply(current.isr());
+        if (isr.equals(current.isr())) {
+          return current;
+        }
+        PartitionState next =
+            new PartitionState(
+                current.leader(),
+                current.leaderEpoch(),
+                isr,
+                current.controllerEpoch(),
+                current.leaderBrokerEpoch());
+        client.setData().withVersion(stat.getVersion()).forPath(path, ZkJson.partitionState(next));
+        log.info("{}-{}: in-sync replicas {} -> {}", topic, partition, current.isr(), isr);
+        return next;
+      } catch (KeeperException.BadVersionException e) {
+        log.debug("{}-{}: state changed under the ISR update; reading again", topic, partition);
+      } catch (KeeperException.NoNodeException e) {
+        return null;
+      } catch (Exception e) {
+        if (e instanceof InterruptedException) {
+          Thread.currentThread().interrupt();
+        }
+        log.info("{}-{}: ISR update failed: {}", topic, partition, e.toString());
+        return null;
+      }
+    }
+    return null;
   }
 
   /** Asks the controller to delete a topic and waits up to {@code timeoutMs} for it. Blocks. */

@@ -6,6 +6,7 @@ import io.sluice.broker.config.Endpoint;
 import io.sluice.broker.config.Listeners;
 import io.sluice.broker.config.SecurityProtocol;
 import io.sluice.broker.metadata.ClusterMetadata;
+import io.sluice.broker.metadata.Replication;
 import io.sluice.broker.metadata.TopicAdmin;
 import io.sluice.broker.storage.LogManager;
 import java.util.List;
@@ -28,15 +29,24 @@ public final class ZkClusterMode implements ClusterMode {
   private final ZkClusterMetadata metadata;
   private final ZkTopicAdmin admin;
   private final Map<String, SecurityProtocol> protocols;
+  private final ReplicaManager replication;
   private long applied = -1;
 
   private ZkClusterMode(
-      ZkCluster cluster, LogManager logs, Executor adminThread, Listeners listeners) {
+      ZkCluster cluster, LogManager logs, Executor adminThread, BrokerConfig config) {
     this.cluster = cluster;
     this.replicas = new LocalReplicas(cluster.brokerId(), logs);
+    Listeners listeners = config.listeners();
     this.metadata = new ZkClusterMetadata(cluster, listeners.first().listenerName());
     this.protocols = listeners.protocols();
-    this.admin = new ZkTopicAdmin(cluster, adminThread);
+    this.admin =
+        new ZkTopicAdmin(cluster, adminThread, config.replication().defaultReplicationFactor());
+    String interBroker =
+        listeners.interBrokerListenerName() != null
+            ? listeners.interBrokerListenerName()
+            : listeners.first().listenerName();
+    this.replication = new ReplicaManager(cluster, logs, config.replication(), interBroker);
+    cluster.preferredLeaderElection(config.replication().autoLeaderRebalance());
   }
 
   /** Called reflectively by {@link ClusterMode#join}. */
@@ -47,12 +57,16 @@ public final class ZkClusterMode implements ClusterMode {
           "broker.id " + config.nodeId() + " must be below " + ClusterMode.MAX_BROKERS);
     }
     ZkCluster cluster = ZkCluster.connect(config.zooKeeper(), config.nodeId(), proposedClusterId);
+    ZkClusterMode mode = null;
     try {
-      ZkClusterMode mode = new ZkClusterMode(cluster, logs, admin, config.listeners());
+      mode = new ZkClusterMode(cluster, logs, admin, config);
       cluster.addListener(mode::apply);
       mode.apply(cluster.snapshot());
       return mode;
     } catch (RuntimeException e) {
+      if (mode != null) {
+        mode.replication.close();
+      }
       cluster.close();
       throw e;
     }
@@ -69,6 +83,7 @@ public final class ZkClusterMode implements ClusterMode {
     } catch (RuntimeException e) {
       log.error("broker {}: local logs do not follow the cluster state", cluster.brokerId(), e);
     }
+    replication.apply(snapshot);
     metadata.publish(snapshot);
   }
 
@@ -88,12 +103,18 @@ public final class ZkClusterMode implements ClusterMode {
   }
 
   @Override
+  public Replication replication() {
+    return replication;
+  }
+
+  @Override
   public void register(List<Endpoint> advertised) {
     cluster.register(advertised, protocols);
   }
 
   @Override
   public void close() {
+    replication.close();
     cluster.close();
   }
 }

@@ -21,13 +21,23 @@ final class ZkTopicAdmin implements TopicAdmin {
   private final ZkCluster cluster;
   private final Executor admin;
 
-  ZkTopicAdmin(ZkCluster cluster, Executor admin) {
+  private final int defaultReplicationFactor;
+
+  ZkTopicAdmin(ZkCluster cluster, Executor admin, int defaultReplicationFactor) {
     this.cluster = cluster;
     this.admin = admin;
+    this.defaultReplicationFactor = defaultReplicationFactor;
+  }
+
+  /** Auto-creation: {@code default.replication.factor} replicas. */
+  @Override
+  public CompletableFuture<Errors> createTopic(String topic, int partitions, boolean validateOnly) {
+    return createTopic(topic, partitions, defaultReplicationFactor, validateOnly);
   }
 
   @Override
-  public CompletableFuture<Errors> createTopic(String topic, int partitions, boolean validateOnly) {
+  public CompletableFuture<Errors> createTopic(
+      String topic, int partitions, int replicationFactor, boolean validateOnly) {
     if (!TopicNames.isValid(topic)) {
       return CompletableFuture.completedFuture(Errors.INVALID_TOPIC_EXCEPTION);
     }
@@ -35,7 +45,11 @@ final class ZkTopicAdmin implements TopicAdmin {
       return CompletableFuture.completedFuture(Errors.INVALID_PARTITIONS);
     }
     return CompletableFuture.supplyAsync(
-        () -> outcome(cluster.createTopic(topic, partitions, validateOnly, TIMEOUT_MS)), admin);
+        () ->
+            outcome(
+                cluster.createTopic(
+                    topic, partitions, replicationFactor, validateOnly, TIMEOUT_MS)),
+        admin);
   }
 
   @Override
@@ -50,6 +64,7 @@ final class ZkTopicAdmin implements TopicAdmin {
   private static Errors outcome(ZkCluster.Outcome outcome) {
     if (outcome.error() == Errors.NONE
         || outcome.error() == Errors.TOPIC_ALREADY_EXISTS
+        || outcome.error() == Errors.INVALID_REPLICATION_FACTOR
         || outcome.error() == Errors.UNKNOWN_TOPIC_OR_PARTITION) {
       return outcome.error();
     }

@@ -45,7 +45,8 @@ public record BrokerConfig(
     GroupConfig groups,
     int metricsPort,
     String metricsHost,
-    ZooKeeperConfig zooKeeper) {
+    ZooKeeperConfig zooKeeper,
+    ReplicationConfig replication) {
 
   public BrokerConfig {
     maxConnectionsPerIpOverrides = Map.copyOf(maxConnectionsPerIpOverrides);
@@ -140,7 +141,8 @@ public record BrokerConfig(
         values.get(ConfigKey.METRICS_HOST).isEmpty()
             ? listeners.first().host()
             : values.get(ConfigKey.METRICS_HOST),
-        v.zooKeeper());
+        v.zooKeeper(),
+        v.replication());
   }
 
   /** Whether the metrics and health endpoint is on ({@code metrics.port} other than -1). */
@@ -258,6 +260,21 @@ public record BrokerConfig(
             "zookeeper.connect is set (cluster mode): set broker.id to this broker's unique id");
       }
       return brokerId >= 0 ? brokerId : nodeId;
+    }
+
+    ReplicationConfig replication() {
+      if (bool(ConfigKey.UNCLEAN_LEADER_ELECTION_ENABLE)) {
+        throw bad(
+            ConfigKey.UNCLEAN_LEADER_ELECTION_ENABLE,
+            "only false is supported: a leader is never elected outside the in-sync replicas");
+      }
+      return new ReplicationConfig(
+          integer(ConfigKey.DEFAULT_REPLICATION_FACTOR),
+          integer(ConfigKey.MIN_INSYNC_REPLICAS),
+          longValue(ConfigKey.REPLICA_LAG_TIME_MAX_MS),
+          integer(ConfigKey.REPLICA_FETCH_MAX_BYTES),
+          integer(ConfigKey.REPLICA_FETCH_WAIT_MAX_MS),
+          bool(ConfigKey.AUTO_LEADER_REBALANCE_ENABLE));
     }
 
     /** Null in single-node mode. */

@@ -215,7 +215,49 @@ public enum ConfigKey {
       "",
       Type.STRING,
       0,
-      "Rack (or zone) of this broker; cluster placement spreads partitions across racks.");
+      "Rack (or zone) of this broker; cluster placement spreads partitions across racks."),
+  DEFAULT_REPLICATION_FACTOR(
+      "default.replication.factor",
+      "1",
+      Type.INT,
+      1,
+      "Replicas of an auto-created topic and of a CreateTopics request asking for the default."),
+  MIN_INSYNC_REPLICAS(
+      "min.insync.replicas",
+      "1",
+      Type.INT,
+      1,
+      "In-sync replicas an acks=all write needs; fewer: NOT_ENOUGH_REPLICAS."),
+  REPLICA_LAG_TIME_MAX_MS(
+      "replica.lag.time.max.ms",
+      "30000",
+      Type.LONG,
+      1,
+      "A follower not caught up with the leader for this long leaves the in-sync replicas."),
+  REPLICA_FETCH_MAX_BYTES(
+      "replica.fetch.max.bytes",
+      "1048576",
+      Type.INT,
+      1,
+      "Bytes a follower asks for per partition in one fetch (at least one batch comes anyway)."),
+  REPLICA_FETCH_WAIT_MAX_MS(
+      "replica.fetch.wait.max.ms",
+      "500",
+      Type.INT,
+      0,
+      "How long a follower's fetch waits at the leader for new data."),
+  AUTO_LEADER_REBALANCE_ENABLE(
+      "auto.leader.rebalance.enable",
+      "true",
+      Type.BOOLEAN,
+      0,
+      "Move leadership back to a partition's preferred replica once it is in sync again."),
+  UNCLEAN_LEADER_ELECTION_ENABLE(
+      "unclean.leader.election.enable",
+      "false",
+      Type.BOOLEAN,
+      0,
+      "Elect a leader outside the in-sync replicas; only false is supported.");
 
   /** How a value is parsed. */
   enum Type {

@@ -57,11 +57,15 @@ final class CreateTopicsHandler extends VersionedHandler {
   private CompletableFuture<CreateTopicsResponse.CreatableTopicResult> create(
       CreateTopicsRequest.CreatableTopic topic, boolean validateOnly) {
     int partitions = topic.numPartitions() == -1 ? config.numPartitions() : topic.numPartitions();
-    if (topic.replicationFactor() != -1 && topic.replicationFactor() != 1) {
+    int replicationFactor =
+        topic.replicationFactor() == -1
+            ? config.replication().defaultReplicationFactor()
+            : topic.replicationFactor();
+    if (replicationFactor < 1) {
       return refused(
           topic,
           Errors.INVALID_REPLICATION_FACTOR,
-          "replication factor " + topic.replicationFactor() + " but 1 broker");
+          "replication factor " + topic.replicationFactor() + " must be at least 1 (or -1)");
     } else if (partitions > MAX_PARTITIONS) {
       return refused(
           topic,
@@ -74,7 +78,7 @@ final class CreateTopicsHandler extends VersionedHandler {
       return refused(topic, Errors.INVALID_CONFIG, "per-topic configs are not supported yet");
     }
     return admin
-        .createTopic(topic.name(), partitions, validateOnly)
+        .createTopic(topic.name(), partitions, replicationFactor, validateOnly)
         .handle(
             (answer, failure) -> {
               Errors error = answer;
@@ -89,6 +93,14 @@ final class CreateTopicsHandler extends VersionedHandler {
                 // says so, a storage error says what failed.
                 return result(topic, sluice.error(), sluice.getMessage());
               }
+              if (error == Errors.INVALID_REPLICATION_FACTOR) {
+                return result(
+                    topic,
+                    error,
+                    "replication factor "
+                        + replicationFactor
+                        + " is more than the live brokers (or, on a single node, more than 1)");
+              }
               if (error != Errors.NONE) {
                 return result(
                     topic,
@@ -97,7 +109,7 @@ final class CreateTopicsHandler extends VersionedHandler {
               }
               return result(topic, Errors.NONE, null)
                   .setNumPartitions(partitions)
-                  .setReplicationFactor((short) 1)
+                  .setReplicationFactor((short) replicationFactor)
                   .setConfigs(new ArrayList<>());
             });
   }

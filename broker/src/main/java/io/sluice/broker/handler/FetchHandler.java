@@ -1,6 +1,7 @@
 package io.sluice.broker.handler;
 
 import io.sluice.broker.config.BrokerConfig;
+import io.sluice.broker.metadata.Replication;
 import io.sluice.broker.purgatory.FetchWaiters;
 import io.sluice.broker.storage.FileSlice;
 import io.sluice.broker.storage.Log;
@@ -25,13 +26,16 @@ final class FetchHandler extends VersionedHandler {
   private final LeaderLogs logs;
   private final BrokerConfig config;
   private final FetchWaiters waiters;
+  private final Replication replication;
 
-  FetchHandler(LeaderLogs logs, BrokerConfig config, FetchWaiters waiters) {
+  FetchHandler(
+      LeaderLogs logs, BrokerConfig config, FetchWaiters waiters, Replication replication) {
     // v13 addresses topics by id, which this broker does not track yet.
     super(ApiKey.FETCH, 4, 12);
     this.logs = logs;
     this.config = config;
     this.waiters = waiters;
+    this.replication = replication;
   }
 
   @Override
@@ -85,9 +89,13 @@ final class FetchHandler extends VersionedHandler {
                   .setRecords(ByteBufRecords.EMPTY);
           topicOut.partitions().add(out);
           int max = (int) Math.max(0, Math.min(partition.partitionMaxBytes(), remaining));
-          FileSlice slice =
+          Errors refused =
               log == null
-                  ? missing(out, logs.whyNoLog(topic.topic(), partition.partition()))
+                  ? logs.whyNoLog(topic.topic(), partition.partition())
+                  : admit(topic.topic(), partition);
+          FileSlice slice =
+              refused != Errors.NONE
+                  ? missing(out, refused)
                   : read(log, partition.fetchOffset(), max, bytes == 0, out);
           if (slice == null) {
             failed |= out.errorCode() != Errors.NONE.code();
@@ -115,6 +123,20 @@ final class FetchHandler extends VersionedHandler {
       park(partitions);
     }
 
+    /**
+     * The leader-epoch check, and for a follower ({@code replicaId >= 0}) the record of its
+     * progress; {@code NONE} when the partition may be read.
+     */
+    private Errors admit(String topic, FetchRequest.FetchPartition partition) {
+      Errors epoch =
+          logs.checkLeaderEpoch(topic, partition.partition(), partition.currentLeaderEpoch());
+      if (epoch != Errors.NONE || req.replicaId() < 0) {
+        return epoch;
+      }
+      return replication.followerFetch(
+          topic, partition.partition(), req.replicaId(), partition.fetchOffset());
+    }
+
     /** A partition this broker has no log for: the error, and no slice. */
     private static FileSlice missing(FetchResponse.PartitionData out, Errors error) {
       out.setErrorCode(error.code());
@@ -139,7 +161,9 @@ final class FetchHandler extends VersionedHandler {
       }
       FileSlice slice;
       try {
-        slice = log.read(offset, Math.max(maxBytes, 1));
+        // A follower reads up to the log end; a consumer only what every in-sync replica has.
+        long maxOffset = req.replicaId() >= 0 ? Long.MAX_VALUE : highWatermark;
+        slice = log.read(offset, Math.max(maxBytes, 1), maxOffset);
       } catch (RuntimeException e) {
         out.setErrorCode(Errors.forException(e).code());
         return null;

@@ -5,6 +5,7 @@ import io.sluice.broker.group.CommittedOffsets;
 import io.sluice.broker.group.GroupCoordinator;
 import io.sluice.broker.metadata.ClusterMetadata;
 import io.sluice.broker.metadata.ProducerIds;
+import io.sluice.broker.metadata.Replication;
 import io.sluice.broker.metadata.TopicAdmin;
 import io.sluice.broker.purgatory.FetchWaiters;
 import io.sluice.broker.storage.LogManager;
@@ -43,6 +44,8 @@ public final class HandlerRegistry {
    * @param metadata what every handler reads about brokers, topics, partitions and leaders
    * @param admin where topic creation and deletion go
    * @param logs the local logs, which the data-path handlers use for partitions this broker leads
+   * @param replication followers' progress and the in-sync check of acks=all ({@link
+   *     Replication#NONE} on a single node)
    */
   public static HandlerRegistry forBroker(
       BrokerConfig config,
@@ -52,14 +55,16 @@ public final class HandlerRegistry {
       FetchWaiters fetchWaiters,
       ProducerIds producerIds,
       CommittedOffsets offsets,
-      GroupCoordinator groups) {
+      GroupCoordinator groups,
+      Replication replication) {
     LeaderLogs leaderLogs = new LeaderLogs(metadata, logs);
     GroupOwnership owned = new GroupOwnership(metadata);
     List<ApiHandler> handlers =
         new ArrayList<>(
             List.of(
-                new ProduceHandler(leaderLogs),
-                new FetchHandler(leaderLogs, config, fetchWaiters),
+                new ProduceHandler(leaderLogs, replication),
+                new FetchHandler(leaderLogs, config, fetchWaiters, replication),
+                new OffsetForLeaderEpochHandler(leaderLogs),
                 new ListOffsetsHandler(leaderLogs),
                 new MetadataHandler(config, metadata, admin),
                 new OffsetCommitHandler(offsets, groups, owned),

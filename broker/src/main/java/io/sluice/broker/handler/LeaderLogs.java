@@ -54,6 +54,22 @@ final class LeaderLogs {
         : Errors.NOT_LEADER_OR_FOLLOWER;
   }
 
+  /**
+   * Checks the leader epoch a client or follower believes current (-1: no check): {@code
+   * FENCED_LEADER_EPOCH} if it is older than this broker's, {@code UNKNOWN_LEADER_EPOCH} if newer
+   * (this broker has not seen it yet), else {@code NONE}.
+   */
+  Errors checkLeaderEpoch(String topic, int partition, int currentLeaderEpoch) {
+    if (currentLeaderEpoch < 0) {
+      return Errors.NONE;
+    }
+    int epoch = leaderEpoch(topic, partition);
+    if (currentLeaderEpoch < epoch) {
+      return Errors.FENCED_LEADER_EPOCH;
+    }
+    return currentLeaderEpoch > epoch ? Errors.UNKNOWN_LEADER_EPOCH : Errors.NONE;
+  }
+
   /** The partition's current leader epoch, -1 if it does not exist. */
   int leaderEpoch(String topic, int partition) {
     return metadata.partition(topic, partition).map(PartitionState::leaderEpoch).orElse(-1);

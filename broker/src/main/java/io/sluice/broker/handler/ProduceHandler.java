@@ -1,6 +1,7 @@
 package io.sluice.broker.handler;
 
 import io.netty.buffer.ByteBuf;
+import io.sluice.broker.metadata.Replication;
 import io.sluice.broker.storage.AppendResult;
 import io.sluice.broker.storage.Log;
 import io.sluice.protocol.ApiKey;
@@ -28,11 +29,13 @@ import org.slf4j.LoggerFactory;
 final class ProduceHandler extends VersionedHandler {
   private static final Logger log = LoggerFactory.getLogger(ProduceHandler.class);
   private final LeaderLogs logs;
+  private final Replication replication;
 
-  ProduceHandler(LeaderLogs logs) {
+  ProduceHandler(LeaderLogs logs, Replication replication) {
     // v13 addresses topics by id, which this broker does not track yet.
     super(ApiKey.PRODUCE, LegacyProduce.FIRST_SERVED_VERSION, 12);
     this.logs = logs;
+    this.replication = replication;
   }
 
   /** v0, as Kafka 4 advertises (see {@link LegacyProduce}). */
@@ -86,6 +89,20 @@ final class ProduceHandler extends VersionedHandler {
           fail(out, logs.whyNoLog(topic.name(), partition.index()), null);
           continue;
         }
+        if (acks == -1) {
+          Errors inSync = replication.checkInSyncReplicas(topic.name(), partition.index());
+          if (inSync != Errors.NONE) {
+            fail(
+                out,
+                inSync,
+                "fewer in-sync replicas of "
+                    + topic.name()
+                    + "-"
+                    + partition.index()
+                    + " than min.insync.replicas");
+            continue;
+          }
+        }
         append(partitionLog.get(), partition.records(), out, acks == -1 ? flushes : null);
       }
       response.responses().add(topicResponse);
@@ -95,20 +112,11 @@ final class ProduceHandler extends VersionedHandler {
     } else if (flushes.isEmpty()) {
       responder.respond(response, version);
     } else {
-      CompletableFuture<?>[] futures = new CompletableFuture<?>[flushes.size()];
-      for (int i = 0; i < futures.length; i++) {
-        futures[i] = flushes.get(i).flushed();
-      }
-      CompletableFuture.allOf(futures)
-          .whenComplete(
-              (ignored, error) -> {
-                for (PendingFlush flush : flushes) {
-                  if (flush.flushed().isCompletedExceptionally()) {
-                    fail(flush.partition(), Errors.KAFKA_STORAGE_ERROR, "fsync failed");
-                  }
-                }
-                responder.respond(response, version);
-              });
+      ProduceWaiters.await(
+          flushes,
+          req.timeoutMs(),
+          responder.executor(),
+          () -> responder.respond(response, version));
     }
   }
 
@@ -141,7 +149,11 @@ final class ProduceHandler extends VersionedHandler {
           .setLogAppendTimeMs(-1)
           .setLogStartOffset(result.logStartOffset());
       if (flushes != null) {
-        flushes.add(new PendingFlush(out, partitionLog.awaitFlush(result.lastOffset())));
+        flushes.add(
+            new PendingFlush(
+                out,
+                partitionLog.awaitFlush(result.lastOffset()),
+                partitionLog.awaitHighWatermark(result.lastOffset())));
       }
     } catch (SluiceException e) {
       fail(out, e.error(), e.getMessage());
@@ -165,7 +177,16 @@ final class ProduceHandler extends VersionedHandler {
     out.setErrorCode(error.code()).setBaseOffset(-1).setErrorMessage(why);
   }
 
-  /** An acks=all partition waiting for the fsync that covers its last offset. */
-  private record PendingFlush(
-      ProduceResponse.PartitionProduceResponse partition, CompletableFuture<Void> flushed) {}
+  /**
+   * An acks=all partition waiting for the fsync that covers its last offset and for the high
+   * watermark to pass it (every in-sync replica has it).
+   */
+  record PendingFlush(
+      ProduceResponse.PartitionProduceResponse partition,
+      CompletableFuture<Void> flushed,
+      CompletableFuture<Void> replicated) {}
+
+  static void failed(ProduceResponse.PartitionProduceResponse out, Errors error, String why) {
+    fail(out, error, why);
+  }
 }

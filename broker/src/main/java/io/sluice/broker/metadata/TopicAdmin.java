@@ -21,6 +21,19 @@ public interface TopicAdmin {
   /** Creates {@code topic} with {@code partitions} partitions (or only validates the request). */
   CompletableFuture<Errors> createTopic(String topic, int partitions, boolean validateOnly);
 
+  /**
+   * Creates {@code topic} with {@code replicationFactor} replicas of each partition. Only cluster
+   * mode has more than one broker to put them on; here, anything but 1 is refused with {@code
+   * INVALID_REPLICATION_FACTOR}.
+   */
+  default CompletableFuture<Errors> createTopic(
+      String topic, int partitions, int replicationFactor, boolean validateOnly) {
+    if (replicationFactor != 1) {
+      return CompletableFuture.completedFuture(Errors.INVALID_REPLICATION_FACTOR);
+    }
+    return createTopic(topic, partitions, validateOnly);
+  }
+
   /** Deletes {@code topic} and its data. */
   CompletableFuture<Errors> deleteTopic(String topic);
 }

@@ -24,6 +24,26 @@ final class AppendValidation {
       ByteBuffer buf,
       List<Integer> positions,
       long now) {
+    return validate(topicPartition, config, buf, positions, now, true);
+  }
+
+  /**
+   * The same checks for batches a follower copies from its leader, except the timestamps (the
+   * leader accepted them when they were produced, however old they are now), and the batches keep
+   * the leader epoch the leader stamped.
+   */
+  static List<BatchHeader> validateReplicated(
+      TopicPartition topicPartition, LogConfig config, ByteBuffer buf, List<Integer> positions) {
+    return validate(topicPartition, config, buf, positions, 0, false);
+  }
+
+  private static List<BatchHeader> validate(
+      TopicPartition topicPartition,
+      LogConfig config,
+      ByteBuffer buf,
+      List<Integer> positions,
+      long now,
+      boolean produced) {
     List<BatchHeader> headers = new ArrayList<>();
     int at = buf.position();
     int limit = buf.limit();
@@ -48,7 +68,9 @@ final class AppendValidation {
         // and kafkajs 0, a forged batch anything. Kafka overwrites it on append; so does the log
         // (under its lock, with the leader's epoch). It lies outside the CRC, so clearing it here
         // leaves the batch valid and keeps validate()'s epoch rule for what is on disk.
-        batch.setPartitionLeaderEpoch(RecordBatch.NO_PARTITION_LEADER_EPOCH);
+        if (produced) {
+          batch.setPartitionLeaderEpoch(RecordBatch.NO_PARTITION_LEADER_EPOCH);
+        }
         batch.validate();
       } catch (InvalidRecordException e) {
         throw new SluiceException(
@@ -65,7 +87,9 @@ final class AppendValidation {
             Errors.INVALID_RECORD,
             topicPartition + ": empty batch at byte " + (at - buf.position()));
       }
-      checkTimestamps(topicPartition, config, batch, now);
+      if (produced) {
+        checkTimestamps(topicPartition, config, batch, now);
+      }
       positions.add(at);
       headers.add(BatchHeader.of(batch));
       at += batch.sizeInBytes();

@@ -19,7 +19,8 @@ record BatchHeader(
     long producerId,
     short producerEpoch,
     int baseSequence,
-    int recordCount) {
+    int recordCount,
+    int partitionLeaderEpoch) {
 
   static final int LOG_OVERHEAD = RecordBatch.LOG_OVERHEAD;
   static final int HEADER_SIZE = RecordBatch.HEADER_SIZE;
@@ -40,7 +41,8 @@ record BatchHeader(
         b.getLong(index + RecordBatch.PRODUCER_ID_OFFSET),
         b.getShort(index + RecordBatch.PRODUCER_EPOCH_OFFSET),
         b.getInt(index + RecordBatch.BASE_SEQUENCE_OFFSET),
-        b.getInt(index + RecordBatch.RECORD_COUNT_OFFSET));
+        b.getInt(index + RecordBatch.RECORD_COUNT_OFFSET),
+        b.getInt(index + RecordBatch.PARTITION_LEADER_EPOCH_OFFSET));
   }
 
   static BatchHeader of(RecordBatch batch) {
@@ -53,7 +55,8 @@ record BatchHeader(
         batch.producerId(),
         batch.producerEpoch(),
         batch.baseSequence(),
-        batch.recordCount());
+        batch.recordCount(),
+        batch.partitionLeaderEpoch());
   }
 
   BatchHeader withBaseOffset(long offset) {
@@ -66,7 +69,22 @@ record BatchHeader(
         producerId,
         producerEpoch,
         baseSequence,
-        recordCount);
+        recordCount,
+        partitionLeaderEpoch);
+  }
+
+  BatchHeader withPartitionLeaderEpoch(int epoch) {
+    return new BatchHeader(
+        baseOffset,
+        sizeInBytes,
+        magic,
+        lastOffsetDelta,
+        maxTimestamp,
+        producerId,
+        producerEpoch,
+        baseSequence,
+        recordCount,
+        epoch);
   }
 
   long lastOffset() {

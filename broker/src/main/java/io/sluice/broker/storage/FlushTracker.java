@@ -85,6 +85,30 @@ final class FlushTracker {
     }
   }
 
+  /**
+   * The log was cut back to {@code offset} (durably): the flushed offset follows it down, and
+   * waiters for offsets that are gone fail with {@code error}.
+   */
+  void truncated(long offset, SluiceException error) {
+    List<Waiter> failed = new ArrayList<>();
+    synchronized (this) {
+      if (flushedOffset > offset) {
+        flushedOffset = offset;
+      }
+      waiters.removeIf(
+          w -> {
+            if (w.offset() >= offset) {
+              failed.add(w);
+              return true;
+            }
+            return false;
+          });
+    }
+    for (Waiter w : failed) {
+      w.future().completeExceptionally(error);
+    }
+  }
+
   CompletableFuture<Void> await(long offset, LogHost directory) {
     CompletableFuture<Void> future = new CompletableFuture<>();
     synchronized (this) {

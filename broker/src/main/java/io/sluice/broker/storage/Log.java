@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * <p>Invariants: segments are contiguous (each one's base offset is the previous one's end); only
  * the active segment grows; {@link #logEndOffset()} and the position it maps to are published
  * together in one volatile {@link End} after the bytes are written, so a reader never sees a
- * half-written batch; {@link #flushedOffset()} never exceeds the end and only grows.
+ * half-written batch; {@link #flushedOffset()} never exceeds the end and only grows (except when a
+ * follower truncates a divergent tail: {@link #truncateTo}).
  *
  * <p>Thread safety: appends, rolls and retention take the append lock (one partition may be
  * appended from several event loops). Reads take no lock: a volatile end, a concurrent segment map
@@ -54,6 +55,12 @@ public final class Log {
   private final ConcurrentSkipListMap<Long, LogSegment> segments = new ConcurrentSkipListMap<>();
   private final ProducerStateTable producers = new ProducerStateTable();
   private final List<Runnable> appendListeners = new CopyOnWriteArrayList<>();
+  private final List<Runnable> highWatermarkListeners = new CopyOnWriteArrayList<>();
+  private final HighWatermarkWaiters highWatermarkWaiters = new HighWatermarkWaiters();
+  private LeaderEpochCache epochs; // set in the constructor; mutated under appendLock
+  // -1: the high watermark is the log end (one replica). Otherwise set by replication; only
+  // grows, except when a follower truncates below it.
+  private volatile long highWatermark = -1;
   private final FlushTracker flush;
   private volatile End end;
   private volatile long logStartOffset;
@@ -100,14 +107,17 @@ public final class Log {
             () -> end,
             () -> logStartOffset,
             config.maxMessageBytes());
-    rebuildProducerState();
+    List<LeaderEpochCache.Entry> scanned = new ArrayList<>();
+    rebuildProducerState(scanned);
+    this.epochs = LeaderEpochCache.load(io, directory, false, scanned, nextOffset);
     // Loaded: every segment but the active one may give up its channel while no one reads it.
     for (LogSegment sealed : segments.headMap(active.baseOffset).values()) {
       sealed.unpin();
     }
   }
 
-  private void rebuildProducerState() throws IOException {
+  /** Rebuilds the producer table from the batch headers, collecting their leader epochs. */
+  private void rebuildProducerState(List<LeaderEpochCache.Entry> epochsSeen) throws IOException {
     for (LogSegment segment : segments.values()) {
       int position = 0;
       BatchHeader header;
@@ -115,6 +125,7 @@ public final class Log {
         if (header.idempotent()) {
           producers.update(header);
         }
+        LeaderEpochCache.scanned(epochsSeen, header.partitionLeaderEpoch(), header.baseOffset());
         position += header.sizeInBytes();
       }
     }
@@ -189,6 +200,7 @@ public final class Log {
         next += h.lastOffsetDelta() + 1L;
         records += h.recordCount();
       }
+      assignEpoch(leaderEpoch, first);
       LogSegment active = maybeRoll(total, now, next - 1);
       try {
         active.append(new ByteBuffer[] {buf.duplicate()}, assigned, total, now);
@@ -217,6 +229,210 @@ public final class Log {
       host.requestFlush(this);
     }
     return result;
+  }
+
+  /** Records the epoch's start in the leader-epoch cache (append lock held). */
+  private void assignEpoch(int epoch, long startOffset) {
+    try {
+      epochs.assign(epoch, startOffset);
+    } catch (IOException e) {
+      host.markOffline(e);
+      throw new SluiceException(
+          Errors.KAFKA_STORAGE_ERROR,
+          topicPartition + ": writing the leader-epoch checkpoint failed: " + e.getMessage(),
+          e);
+    }
+  }
+
+  /**
+   * A follower's append: the leader's batches exactly as the leader stored them (offsets and leader
+   * epochs included; nothing is patched), checked (size, magic, CRC32C, counts; not the timestamps,
+   * which the leader judged) and written with one gathering write. The first batch must start at
+   * the log end and the batches must follow each other without gaps. Only whole batches are passed
+   * in: the fetcher drops a partial batch at the end of a fetch response.
+   *
+   * @return the offsets of the appended batches
+   * @throws SluiceException {@code CORRUPT_MESSAGE} for a damaged batch, {@code
+   *     OFFSET_OUT_OF_RANGE} when the batches do not continue the log, {@code KAFKA_STORAGE_ERROR}
+   */
+  public AppendResult appendAsFollower(ByteBuffer batches) {
+    ByteBuffer buf = batches.duplicate();
+    List<Integer> positions = new ArrayList<>();
+    List<BatchHeader> headers =
+        AppendValidation.validateReplicated(topicPartition, config, buf, positions);
+    int total = buf.remaining();
+    AppendResult result;
+    synchronized (appendLock) {
+      ensureWritable();
+      long now = clock.millis();
+      long first = end.nextOffset();
+      long next = first;
+      long records = 0;
+      for (BatchHeader h : headers) {
+        if (h.baseOffset() != next) {
+          throw new SluiceException(
+              Errors.OFFSET_OUT_OF_RANGE,
+              topicPartition
+                  + ": replicated batch at offset "
+                  + h.baseOffset()
+                  + " does not continue the log at "
+                  + next);
+        }
+        next = h.lastOffset() + 1;
+        records += h.recordCount();
+      }
+      for (BatchHeader h : headers) {
+        assignEpoch(h.partitionLeaderEpoch(), h.baseOffset());
+      }
+      LogSegment active = maybeRoll(total, now, next - 1);
+      try {
+        active.append(new ByteBuffer[] {buf.duplicate()}, headers, total, now);
+      } catch (LogSegment.AppendFailure e) {
+        if (!e.restored()) {
+          host.markOffline(e);
+        }
+        throw new SluiceException(
+            Errors.KAFKA_STORAGE_ERROR,
+            topicPartition + ": replicated append of " + total + " bytes failed: " + e.getMessage(),
+            e);
+      }
+      end = new End(next, active, active.size(), end.appendedBytes() + total);
+      flush.appended(records, now);
+      for (BatchHeader h : headers) {
+        if (h.idempotent()) {
+          producers.update(h);
+        }
+      }
+      result = new AppendResult(first, next - 1, logStartOffset, false);
+    }
+    for (Runnable listener : appendListeners) {
+      listener.run();
+    }
+    if (flush.unflushedMessages() >= config.flushIntervalMessages()) {
+      host.requestFlush(this);
+    }
+    return result;
+  }
+
+  /**
+   * Cuts the log back so that it ends before {@code offset}: the batch holding {@code offset} and
+   * everything after it go (a follower removing a tail the leader does not have; Kafka cuts whole
+   * batches the same way). Durable before it returns: the cut segment is forced, later segments are
+   * renamed for deletion, the checkpoints are written. The producer table is rebuilt, the
+   * leader-epoch cache and the high watermark follow the new end, and waiters for the removed
+   * offsets fail with {@code NOT_LEADER_OR_FOLLOWER}. Offsets below the log start are not touched.
+   *
+   * @return the new log end offset
+   */
+  public long truncateTo(long offset) {
+    synchronized (appendLock) {
+      ensureWritable();
+      End current = end;
+      if (offset >= current.nextOffset()) {
+        return current.nextOffset();
+      }
+      long target = Math.max(offset, logStartOffset);
+      try {
+        Map.Entry<Long, LogSegment> holding = segments.floorEntry(target);
+        LogSegment segment = holding.getValue();
+        List<LogSegment> removed = new ArrayList<>(segments.tailMap(target, false).values());
+        removed.remove(segment);
+        int limit = segment == current.segment() ? current.position() : segment.size();
+        int position = 0;
+        long newEnd = segment.baseOffset;
+        BatchHeader header;
+        while ((header = segment.readHeader(position, limit)) != null
+            && header.lastOffset() < target) {
+          position += header.sizeInBytes();
+          newEnd = header.lastOffset() + 1;
+        }
+        for (LogSegment gone : removed) {
+          segments.remove(gone.baseOffset);
+        }
+        if (segment != current.segment()) {
+          current.segment().unpin();
+        }
+        segment.truncateForReplication(position, config.maxMessageBytes());
+        end = new End(newEnd, segment, position, current.appendedBytes());
+        flush.truncated(
+            newEnd,
+            new SluiceException(
+                Errors.NOT_LEADER_OR_FOLLOWER, topicPartition + " was truncated to " + newEnd));
+        highWatermarkWaiters.failAll(
+            new SluiceException(
+                Errors.NOT_LEADER_OR_FOLLOWER, topicPartition + " was truncated to " + newEnd));
+        producers.clear();
+        rebuildProducerState(new ArrayList<>());
+        epochs.truncateFromEnd(newEnd);
+        long hw = highWatermark;
+        if (hw > newEnd) {
+          highWatermark = newEnd;
+        }
+        host.truncated(this, removed);
+        LOG.info(
+            "{}: truncated from end offset {} to {} ({} segment(s) removed)",
+            topicPartition,
+            current.nextOffset(),
+            newEnd,
+            removed.size());
+        return newEnd;
+      } catch (IOException e) {
+        host.markOffline(e);
+        throw new SluiceException(
+            Errors.KAFKA_STORAGE_ERROR,
+            topicPartition + ": truncation to " + offset + " failed: " + e.getMessage(),
+            e);
+      }
+    }
+  }
+
+  /**
+   * Writes the leader-epoch cache to {@code leader-epoch-checkpoint} from now on (cluster mode).
+   */
+  public void persistLeaderEpochs() {
+    synchronized (appendLock) {
+      if (!closed) {
+        try {
+          epochs = epochs.persisting();
+        } catch (IOException e) {
+          host.markOffline(e);
+          throw new SluiceException(
+              Errors.KAFKA_STORAGE_ERROR,
+              topicPartition + ": writing the leader-epoch checkpoint failed: " + e.getMessage(),
+              e);
+        }
+      }
+    }
+  }
+
+  /**
+   * Becoming leader in {@code epoch}: batches appended from now on are stamped with it, and the
+   * leader-epoch cache records that it starts at the current log end (Kafka does the same), so an
+   * {@code OffsetForLeaderEpoch} for the previous epoch ends here even before anything is written.
+   */
+  public void becomeLeader(int epoch) {
+    synchronized (appendLock) {
+      leaderEpoch(epoch);
+      if (!closed && epoch > epochs.latestEpoch()) {
+        assignEpoch(epoch, end.nextOffset());
+      }
+    }
+  }
+
+  /** The latest leader epoch this log has batches of (or was led in), -1 if none. */
+  public int latestEpoch() {
+    return epochs.latestEpoch();
+  }
+
+  /**
+   * Where {@code epoch} ends in this log: the largest known epoch at or below it and the first
+   * offset of the epoch after that (the log end for the latest); {@code {-1, -1}} if none is known.
+   *
+   * @return {@code [epoch, endOffset]}
+   */
+  public long[] endOffsetForEpoch(int epoch) {
+    LeaderEpochCache.EpochEnd found = epochs.endOffsetFor(epoch, end.nextOffset());
+    return new long[] {found.epoch(), found.endOffset()};
   }
 
   /** Null when every batch is new; the original result when the request is a duplicate. */
@@ -294,7 +510,16 @@ public final class Log {
    *     {@code CORRUPT_MESSAGE} when the batch at {@code offset} fails its CRC
    */
   public FileSlice read(long offset, int maxBytes) {
-    FileSlice slice = reader.read(offset, maxBytes);
+    return read(offset, maxBytes, Long.MAX_VALUE);
+  }
+
+  /**
+   * As {@link #read(long, int)}, but ending at or before {@code maxOffset} (a consumer reads below
+   * the high watermark, which lies on a batch boundary): empty when {@code offset} is at or past
+   * it.
+   */
+  public FileSlice read(long offset, int maxBytes, long maxOffset) {
+    FileSlice slice = reader.read(offset, maxBytes, maxOffset);
     readBytes.add(slice.length());
     return slice;
   }
@@ -336,9 +561,82 @@ public final class Log {
     return end.nextOffset();
   }
 
-  /** With a single replica the high watermark is the log end offset. */
+  /**
+   * The high watermark: consumers see offsets below it. With a single replica it is the log end
+   * offset; with replication, what {@link #updateHighWatermark} last set (never above the end).
+   */
   public long highWatermark() {
-    return end.nextOffset();
+    long hw = highWatermark;
+    long logEnd = end.nextOffset();
+    return hw < 0 ? logEnd : Math.min(hw, logEnd);
+  }
+
+  /** Whether replication sets the high watermark (false: it is the log end). */
+  public boolean replicatedHighWatermark() {
+    return highWatermark >= 0;
+  }
+
+  /**
+   * Replication sets the high watermark: on a leader the minimum log end over the in-sync replicas,
+   * on a follower what the leader said (at most its own end). It only grows; a smaller value is
+   * ignored unless {@code reset} (a new role). Runs the high-watermark listeners and the append
+   * listeners (parked fetches) when it grows.
+   */
+  public void updateHighWatermark(long offset, boolean reset) {
+    boolean grew;
+    synchronized (appendLock) {
+      long target = Math.min(offset, end.nextOffset());
+      long current = highWatermark;
+      if (!reset && current >= 0 && target <= current) {
+        return;
+      }
+      grew = target > current;
+      highWatermark = target;
+    }
+    if (grew) {
+      highWatermarkWaiters.advanced(highWatermark());
+      for (Runnable listener : highWatermarkListeners) {
+        listener.run();
+      }
+      for (Runnable listener : appendListeners) {
+        listener.run();
+      }
+    }
+  }
+
+  /** Back to one replica: the high watermark is the log end again. */
+  public void followLogEnd() {
+    highWatermark = -1;
+    highWatermarkWaiters.advanced(highWatermark());
+    for (Runnable listener : highWatermarkListeners) {
+      listener.run();
+    }
+  }
+
+  /**
+   * Completes once the high watermark passes {@code offset} (an {@code acks=all} produce waiting
+   * for the in-sync replicas); at once when it already has, or when the log has one replica.
+   */
+  public CompletableFuture<Void> awaitHighWatermark(long offset) {
+    CompletableFuture<Void> future = highWatermarkWaiters.await(offset, highWatermark());
+    if (!future.isDone() && highWatermark() > offset) {
+      highWatermarkWaiters.advanced(highWatermark()); // moved while it was being registered
+    }
+    return future;
+  }
+
+  /** Fails every produce waiting for the high watermark (this broker stopped leading the log). */
+  public void failHighWatermarkWaiters(SluiceException error) {
+    highWatermarkWaiters.failAll(error);
+  }
+
+  /** Runs {@code listener} whenever the high watermark grows (on the thread that moved it). */
+  public void addHighWatermarkListener(Runnable listener) {
+    highWatermarkListeners.add(listener);
+  }
+
+  public void removeHighWatermarkListener(Runnable listener) {
+    highWatermarkListeners.remove(listener);
   }
 
   /** All offsets below this are on disk (fsynced); the recovery point. */
@@ -477,6 +775,8 @@ public final class Log {
       }
     }
     flush.failAll(new SluiceException(Errors.NOT_LEADER_OR_FOLLOWER, topicPartition + " closed"));
+    highWatermarkWaiters.failAll(
+        new SluiceException(Errors.NOT_LEADER_OR_FOLLOWER, topicPartition + " closed"));
   }
 
   /** Drops the segment references without touching the files (crash tests). */
@@ -492,6 +792,8 @@ public final class Log {
       }
     }
     flush.failAll(new SluiceException(Errors.NOT_LEADER_OR_FOLLOWER, topicPartition + " closed"));
+    highWatermarkWaiters.failAll(
+        new SluiceException(Errors.NOT_LEADER_OR_FOLLOWER, topicPartition + " closed"));
   }
 
   boolean isClosed() {

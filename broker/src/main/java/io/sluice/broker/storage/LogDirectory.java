@@ -226,6 +226,19 @@ final class LogDirectory implements LogHost {
     }
   }
 
+  @Override
+  public void truncated(Log log, List<LogSegment> removed) throws IOException {
+    try {
+      for (LogSegment segment : removed) {
+        segment.renameForDeletion(deleter);
+      }
+      io.fsyncDirectory(log.directory);
+      writeCheckpointsOrThrow();
+    } finally {
+      removed.forEach(LogSegment::release);
+    }
+  }
+
   /** Writes both checkpoints; a failure takes the directory offline. */
   void writeCheckpoints() {
     if (isOffline()) {

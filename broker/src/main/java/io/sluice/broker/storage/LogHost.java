@@ -21,6 +21,14 @@ interface LogHost {
   /** The failure that took the directory offline, or null while it is online. */
   Throwable failure();
 
+  /**
+   * A follower's log was cut back (replication): {@code removed} segments left the log; their files
+   * are renamed for deletion and unlinked once their last reader is done, and the checkpoints are
+   * written, so the recovery point is not above the new end. Called with the log's append lock
+   * held; the segments' references pass to the directory.
+   */
+  void truncated(Log log, java.util.List<LogSegment> removed) throws java.io.IOException;
+
   /** Takes the directory offline after an I/O failure that may have lost data (first one wins). */
   void markOffline(Throwable cause);
 }

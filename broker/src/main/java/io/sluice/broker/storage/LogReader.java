@@ -37,7 +37,7 @@ final class LogReader {
     this.maxBatchBytes = maxBatchBytes;
   }
 
-  FileSlice read(long offset, int maxBytes) {
+  FileSlice read(long offset, int maxBytes, long maxOffset) {
     if (maxBytes < 0) {
       throw new SluiceException(Errors.INVALID_FETCH_SIZE, "maxBytes=" + maxBytes);
     }
@@ -55,7 +55,7 @@ final class LogReader {
                 + " logEndOffset="
                 + end.nextOffset());
       }
-      if (offset == end.nextOffset()) {
+      if (offset == end.nextOffset() || offset >= maxOffset) {
         if (lease(end.segment())) {
           return new FileSlice(end.segment(), end.position(), 0);
         }
@@ -67,7 +67,7 @@ final class LogReader {
       }
       LogSegment segment = entry.getValue();
       try {
-        FileSlice slice = slice(segment, end, offset, maxBytes);
+        FileSlice slice = slice(segment, end, offset, maxBytes, maxOffset);
         if (slice != null) {
           return slice;
         }
@@ -97,9 +97,20 @@ final class LogReader {
   }
 
   /** Builds the slice over a leased segment; the lease passes to the slice. */
-  private FileSlice slice(LogSegment segment, Log.End end, long offset, int maxBytes)
+  private FileSlice slice(
+      LogSegment segment, Log.End end, long offset, int maxBytes, long maxOffset)
       throws IOException {
     int maxPosition = segment == end.segment() ? end.position() : segment.size();
+    if (maxOffset < end.nextOffset()) {
+      Map.Entry<Long, LogSegment> bound = segments.floorEntry(maxOffset);
+      if (bound != null && bound.getValue() == segment) {
+        // The bound lies on a batch boundary in this segment: stop where that batch starts.
+        LogSegment.Found at = SegmentReader.translateOffset(segment, maxOffset, maxPosition);
+        if (at != null) {
+          maxPosition = at.position();
+        }
+      }
+    }
     LogSegment.Found found = SegmentReader.translateOffset(segment, offset, maxPosition);
     if (found == null) {
       throw new SluiceException(
@@ -125,6 +136,9 @@ final class LogReader {
               + found.position()
               + " starts at baseOffset="
               + found.header().baseOffset());
+    }
+    if (found.position() >= maxPosition) {
+      return new FileSlice(segment, found.position(), 0); // nothing below the bound yet
     }
     int available = maxPosition - found.position();
     int length = Math.min(available, Math.max(maxBytes, found.header().sizeInBytes()));

@@ -310,6 +310,37 @@ final class LogSegment {
     size = bytes;
   }
 
+  /**
+   * Replication: makes this segment the active one again and cuts it to {@code bytes} (a follower
+   * truncating a divergent tail), durably, with its indexes rebuilt from the batches that remain.
+   * Lock held. A reader still holding a slice of the cut bytes fails its send.
+   */
+  void truncateForReplication(int bytes, int maxBatchBytes) throws IOException {
+    synchronized (this) {
+      pinned = true;
+      if (channel == null) {
+        channel = io.open(openPath, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        pool.opened();
+      }
+    }
+    channel.truncate(bytes);
+    channel.position(bytes);
+    channel.force(true);
+    size = bytes;
+    if (verifiedUpTo > bytes) {
+      verifiedUpTo = bytes;
+    }
+    clearIndexes();
+    int position = 0;
+    BatchHeader header;
+    while ((header = readHeader(position, bytes)) != null
+        && header.sizeInBytes() >= BatchHeader.HEADER_SIZE
+        && header.sizeInBytes() <= Math.min(maxBatchBytes, bytes - position)) {
+      indexBatch(header, position);
+      position += header.sizeInBytes();
+    }
+  }
+
   /** Empties both indexes, at full size, for {@link #indexBatch} to fill from the start. */
   void clearIndexes() throws IOException {
     offsetIndex.truncateToEntries(0);

@@ -99,6 +99,11 @@ final class ProducerStateTable {
   }
 
   /** Records an appended batch; its header carries the assigned base offset. */
+  /** Forgets every producer (the log was truncated; it is rebuilt from the batches left). */
+  void clear() {
+    producers.clear();
+  }
+
   void update(BatchHeader batch) {
     Entry entry = producers.computeIfAbsent(batch.producerId(), id -> new Entry());
     if (batch.producerEpoch() != entry.epoch) {
