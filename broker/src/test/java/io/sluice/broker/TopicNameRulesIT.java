@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sluice.testing.ExpectedLogs;
 import java.util.List;
 import java.util.Properties;
 import java.util.Set;
@@ -83,6 +84,8 @@ class TopicNameRulesIT {
     create("orders.eu");
     Properties props = KafkaClients.producer(broker.bootstrapServers());
     props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "10000");
+    // kafka-clients logs the refusal it is about to report to the caller.
+    ExpectedLogs.expect("ERROR", "org.apache.kafka.clients.Metadata", "invalid topics [orders_eu]");
     try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
       ExecutionException e =
           assertThrows(

@@ -237,6 +237,13 @@ public record BrokerConfig(
             .timestampAfterMaxMs(longValue(ConfigKey.MESSAGE_TIMESTAMP_AFTER_MAX_MS))
             .timestampBeforeMaxMs(longValue(ConfigKey.MESSAGE_TIMESTAMP_BEFORE_MAX_MS))
             .idleSegmentFilesMax(integer(ConfigKey.LOG_SEGMENT_IDLE_FILES_MAX))
+            .cleaner(
+                new LogConfig.CleanerConfig(
+                    bool(ConfigKey.LOG_CLEANER_ENABLE),
+                    integer(ConfigKey.LOG_CLEANER_THREADS),
+                    longValue(ConfigKey.LOG_CLEANER_DEDUPE_BUFFER_SIZE),
+                    longValue(ConfigKey.LOG_CLEANER_IO_MAX_BYTES_PER_SECOND),
+                    longValue(ConfigKey.LOG_CLEANER_BACKOFF_MS)))
             .build();
       } catch (IllegalArgumentException e) {
         throw new ConfigException("invalid log configuration: " + e.getMessage());

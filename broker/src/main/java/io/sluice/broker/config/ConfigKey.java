@@ -143,6 +143,32 @@ public enum ConfigKey {
       "How often the recovery-point checkpoint is written."),
   MESSAGE_MAX_BYTES(
       "message.max.bytes", "1048588", Type.INT, 61, "Largest record batch a producer may send."),
+  LOG_CLEANER_ENABLE(
+      "log.cleaner.enable",
+      "true",
+      Type.BOOLEAN,
+      0,
+      "Run the log cleaner threads, which compact logs with cleanup.policy=compact."),
+  LOG_CLEANER_THREADS(
+      "log.cleaner.threads", "1", Type.INT, 1, "Cleaner threads; each owns one key-offset map."),
+  LOG_CLEANER_DEDUPE_BUFFER_SIZE(
+      "log.cleaner.dedupe.buffer.size",
+      "134217728",
+      Type.LONG,
+      48,
+      "Memory of the cleaners' key-offset maps, over all threads (24 bytes per key, 90 % usable)."),
+  LOG_CLEANER_IO_MAX_BYTES_PER_SECOND(
+      "log.cleaner.io.max.bytes.per.second",
+      "9223372036854775807",
+      Type.LONG,
+      1,
+      "Bytes per second each cleaner thread may read plus write (unlimited by default)."),
+  LOG_CLEANER_BACKOFF_MS(
+      "log.cleaner.backoff.ms",
+      "15000",
+      Type.LONG,
+      1,
+      "How long a cleaner thread sleeps when no log needs cleaning."),
   LOG_SEGMENT_IDLE_FILES_MAX(
       "log.segment.idle.files.max",
       "256",

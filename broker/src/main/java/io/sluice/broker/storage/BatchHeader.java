@@ -124,7 +124,10 @@ record BatchHeader(
       if (batch.crc() != batch.computeCrc()) {
         return "crc=" + batch.crc() + " computed=" + batch.computeCrc();
       }
-      if (batch.recordCount() < 1 || batch.lastOffsetDelta() != batch.recordCount() - 1) {
+      // An empty batch spanning offsets is compaction's placeholder for removed batches.
+      boolean placeholder = batch.recordCount() == 0 && batch.lastOffsetDelta() >= 0;
+      if (!placeholder
+          && (batch.recordCount() < 1 || batch.lastOffsetDelta() != batch.recordCount() - 1)) {
         return "recordCount="
             + batch.recordCount()
             + " does not match lastOffsetDelta="

@@ -66,6 +66,7 @@ public final class Log {
   private volatile long logStartOffset;
   private volatile boolean closed;
   private volatile int leaderEpoch; // 0: a single node is leader of epoch 0
+  private volatile CompactionSettings compaction; // null: not compacted
   private boolean stopped; // guarded by appendLock
   private final long openedEndOffset;
   private final LongAdder readBytes = new LongAdder();
@@ -133,6 +134,20 @@ public final class Log {
 
   public TopicPartition topicPartition() {
     return topicPartition;
+  }
+
+  /**
+   * Makes this log compacted with {@code settings} ({@code cleanup.policy} containing {@code
+   * compact}), or not compacted with null; the cleaner threads pick it up at their next look.
+   * Retention by time and size applies independently ({@code compact,delete}).
+   */
+  public void compact(CompactionSettings settings) {
+    this.compaction = settings;
+  }
+
+  /** The compaction settings, or null when the log is not compacted. */
+  public CompactionSettings compaction() {
+    return compaction;
   }
 
   /**
@@ -748,6 +763,42 @@ public final class Log {
       }
       return removed;
     }
+  }
+
+  /**
+   * Compaction: replaces the sealed segment {@code old} by the cleaned file {@code swap} (the same
+   * base offset and offsets covered, already durable). Under the append lock, so that retention and
+   * close see one of the two, never both: renames the old files to {@code .deleted} (leases keep
+   * reading them; the deleter unlinks them after the last one), renames {@code swap} to the
+   * segment's name, opens it with rebuilt indexes, publishes it, and fsyncs the directory. A crash
+   * anywhere in between is finished by recovery ({@link LogLoader}). Returns false, deleting {@code
+   * swap}, when {@code old} is no longer one of the log's sealed segments.
+   *
+   * @throws IOException after which the caller takes the directory offline: the files and the
+   *     segment map may disagree until the next start
+   */
+  boolean replaceSegment(LogSegment old, Path swap, SegmentDeleter deleter, LogCleaner.Hook hook)
+      throws IOException {
+    synchronized (appendLock) {
+      if (closed || segments.get(old.baseOffset) != old || end.segment() == old) {
+        io.deleteIfExists(swap);
+        return false;
+      }
+      hook.before(LogCleaner.Step.RENAME_OLD_TO_DELETED, old.baseOffset);
+      old.renameForDeletion(deleter);
+      hook.before(LogCleaner.Step.RENAME_SWAP_TO_LOG, old.baseOffset);
+      io.move(swap, old.logPath);
+      LogSegment fresh =
+          LogSegment.open(directory, old.baseOffset, config, io, pool, clock.millis());
+      SegmentRecovery.rebuildIndexes(fresh, config.maxMessageBytes());
+      fresh.markVerified();
+      segments.put(old.baseOffset, fresh);
+      fresh.unpin();
+      hook.before(LogCleaner.Step.SYNC_DIRECTORY_AFTER_PUBLISH, old.baseOffset);
+      io.fsyncDirectory(directory);
+    }
+    old.release();
+    return true;
   }
 
   /** Refuses appends from now on; an append in progress finishes first. Reads keep working. */

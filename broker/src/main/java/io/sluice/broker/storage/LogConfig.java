@@ -36,6 +36,7 @@ import java.util.Objects;
  * @param idleSegmentFilesMax {@code log.segment.idle.files.max} (Sluice's; default 256): how many
  *     sealed segments' {@code .log} files stay open with no reader, over all partitions; the least
  *     recently read beyond that are closed and opened again on demand
+ * @param cleaner the log cleaner's settings ({@link CleanerConfig})
  */
 public record LogConfig(
     List<Path> logDirs,
@@ -52,7 +53,48 @@ public record LogConfig(
     int maxMessageBytes,
     long timestampAfterMaxMs,
     long timestampBeforeMaxMs,
-    int idleSegmentFilesMax) {
+    int idleSegmentFilesMax,
+    CleanerConfig cleaner) {
+
+  /**
+   * The log cleaner's settings (Kafka's keys; defaults in parentheses).
+   *
+   * @param enable {@code log.cleaner.enable} (true): run the cleaner threads
+   * @param threads {@code log.cleaner.threads} (1)
+   * @param dedupeBufferSize {@code log.cleaner.dedupe.buffer.size} (128 MiB): the key-offset maps'
+   *     memory over all threads, allocated when a thread first cleans
+   * @param ioMaxBytesPerSecond {@code log.cleaner.io.max.bytes.per.second} (unlimited): per thread
+   * @param backoffMs {@code log.cleaner.backoff.ms} (15 s): a thread's sleep when nothing is dirty
+   */
+  public record CleanerConfig(
+      boolean enable,
+      int threads,
+      long dedupeBufferSize,
+      long ioMaxBytesPerSecond,
+      long backoffMs) {
+    public static final CleanerConfig DEFAULTS =
+        new CleanerConfig(true, 1, 128L << 20, Long.MAX_VALUE, 15_000);
+
+    public CleanerConfig {
+      require(threads >= 1, "log.cleaner.threads", threads, ">= 1");
+      require(
+          dedupeBufferSize / threads >= 48 && dedupeBufferSize / threads <= Integer.MAX_VALUE - 8,
+          "log.cleaner.dedupe.buffer.size",
+          dedupeBufferSize,
+          "per thread between 48 bytes and 2 GiB");
+      require(
+          ioMaxBytesPerSecond >= 1,
+          "log.cleaner.io.max.bytes.per.second",
+          ioMaxBytesPerSecond,
+          ">= 1");
+      require(backoffMs >= 1, "log.cleaner.backoff.ms", backoffMs, ">= 1");
+    }
+
+    /** One thread's share of the map memory. */
+    int mapBytesPerThread() {
+      return (int) (dedupeBufferSize / threads);
+    }
+  }
 
   static final long DAY_MS = 24L * 60 * 60 * 1000;
 
@@ -116,6 +158,7 @@ public record LogConfig(
     b.timestampAfterMaxMs = timestampAfterMaxMs;
     b.timestampBeforeMaxMs = timestampBeforeMaxMs;
     b.idleSegmentFilesMax = idleSegmentFilesMax;
+    b.cleaner = cleaner;
     return b;
   }
 
@@ -140,6 +183,7 @@ public record LogConfig(
     private long timestampAfterMaxMs = 60 * 60 * 1000L;
     private long timestampBeforeMaxMs = Long.MAX_VALUE;
     private int idleSegmentFilesMax = 256;
+    private CleanerConfig cleaner = CleanerConfig.DEFAULTS;
 
     private Builder(List<Path> logDirs) {
       this.logDirs = logDirs;
@@ -215,6 +259,11 @@ public record LogConfig(
       return this;
     }
 
+    public Builder cleaner(CleanerConfig value) {
+      this.cleaner = Objects.requireNonNull(value);
+      return this;
+    }
+
     public LogConfig build() {
       return new LogConfig(
           logDirs,
@@ -231,7 +280,8 @@ public record LogConfig(
           maxMessageBytes,
           timestampAfterMaxMs,
           timestampBeforeMaxMs,
-          idleSegmentFilesMax);
+          idleSegmentFilesMax,
+          cleaner);
     }
   }
 

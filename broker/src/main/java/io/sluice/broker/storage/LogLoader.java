@@ -14,7 +14,9 @@ import org.slf4j.LoggerFactory;
  * Opens one partition directory and brings it to a consistent state before anyone reads it.
  *
  * <ol>
- *   <li>Removes leftovers: {@code .deleted} and {@code .tmp} files, indexes without a log.
+ *   <li>Removes leftovers: {@code .deleted}, {@code .tmp} and {@code .cleaned} files, indexes
+ *       without a log; finishes the swap of a cleaned segment ({@code .swap}, see {@link
+ *       LogCleaner}).
  *   <li>Drops segments that lie wholly below the checkpointed log start (a crash during retention).
  *   <li>After an unclean shutdown, scans every segment from the one holding the recovery point on,
  *       batch by batch (length, magic, CRC32C, offset continuity), rebuilding its indexes; at the
@@ -214,11 +216,16 @@ final class LogLoader {
   private TreeMap<Long, Path> listSegmentsAndClean() throws IOException {
     TreeMap<Long, Path> logs = new TreeMap<>();
     List<Path> indexes = new ArrayList<>();
+    List<Path> swaps = new ArrayList<>();
     try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
       for (Path file : files) {
         String name = file.getFileName().toString();
-        if (name.endsWith(LogFiles.DELETED_SUFFIX) || name.endsWith(LogFiles.TEMP_SUFFIX)) {
-          io.deleteIfExists(file);
+        if (name.endsWith(LogFiles.DELETED_SUFFIX)
+            || name.endsWith(LogFiles.TEMP_SUFFIX)
+            || name.endsWith(LogCleaner.CLEANED_SUFFIX)) {
+          io.deleteIfExists(file); // a .cleaned file is a cleaning pass that had not finished
+        } else if (name.endsWith(LogCleaner.SWAP_SUFFIX)) {
+          swaps.add(file);
         } else if (LogFiles.baseOffset(name, LogFiles.LOG_SUFFIX) >= 0) {
           logs.put(LogFiles.baseOffset(name, LogFiles.LOG_SUFFIX), file);
         } else if (LogFiles.baseOffset(name, LogFiles.INDEX_SUFFIX) >= 0
@@ -226,6 +233,12 @@ final class LogLoader {
           indexes.add(file);
         }
       }
+    }
+    for (Path swap : swaps) {
+      finishSwap(swap, logs);
+    }
+    if (!swaps.isEmpty()) {
+      io.fsyncDirectory(dir);
     }
     for (Path index : indexes) {
       String name = index.getFileName().toString();
@@ -239,6 +252,28 @@ final class LogLoader {
       }
     }
     return logs;
+  }
+
+  /**
+   * A cleaned segment {@code N.log.swap} is complete and durable (the cleaner fsyncs it before the
+   * rename), so it replaces segment {@code N}: the old files go (their indexes describe the old
+   * bytes), the swap file becomes {@code N.log}, and its indexes are rebuilt when it is opened.
+   */
+  private void finishSwap(Path swap, TreeMap<Long, Path> logs) throws IOException {
+    String name = swap.getFileName().toString();
+    long base =
+        LogFiles.baseOffset(
+            name.substring(0, name.length() - LogCleaner.SWAP_SUFFIX.length()),
+            LogFiles.LOG_SUFFIX);
+    if (base < 0) {
+      return;
+    }
+    LOG.info("{}: finishing the swap of cleaned segment {}", tp, name);
+    io.deleteIfExists(dir.resolve(LogFiles.indexName(base)));
+    io.deleteIfExists(dir.resolve(LogFiles.timeIndexName(base)));
+    Path log = dir.resolve(LogFiles.logName(base));
+    io.move(swap, log);
+    logs.put(base, log);
   }
 
   private void deleteFiles(long base) throws IOException {

@@ -48,10 +48,13 @@ public final class LogManager implements AutoCloseable {
   private final Map<Log, LogDirectory> owners = new ConcurrentHashMap<>();
   private final ScheduledExecutorService scheduler;
   private final SegmentDeleter deleter = new SegmentDeleter();
+  private final Map<TopicPartition, Long> firstDirtyOffsets = LogCleaner.newDirtyOffsets();
+  private final Set<TopicPartition> cleaning = ConcurrentHashMap.newKeySet();
+  private final ScheduledExecutorService cleaners;
   private final SegmentChannelPool pool;
   private final List<LogDirLock> locks = new ArrayList<>();
   private RecoveryReport lastRecovery = RecoveryReport.empty();
-  private boolean closed;
+  private volatile boolean closed;
 
   private LogManager(LogConfig config, Clock clock, FileIo io) {
     this.config = config;
@@ -62,6 +65,15 @@ public final class LogManager implements AutoCloseable {
         Executors.newSingleThreadScheduledExecutor(
             r -> {
               Thread t = new Thread(r, "sluice-log-retention");
+              t.setDaemon(true);
+              return t;
+            });
+    int[] cleanerIndex = {0};
+    this.cleaners =
+        Executors.newScheduledThreadPool(
+            config.cleaner().threads(),
+            r -> {
+              Thread t = new Thread(r, "sluice-log-cleaner-" + cleanerIndex[0]++);
               t.setDaemon(true);
               return t;
             });
@@ -79,6 +91,7 @@ public final class LogManager implements AutoCloseable {
       manager.load();
     } catch (IOException | RuntimeException e) {
       manager.scheduler.shutdownNow();
+      manager.cleaners.shutdownNow();
       for (LogDirectory d : manager.directories) {
         d.stopFlusher();
       }
@@ -89,6 +102,14 @@ public final class LogManager implements AutoCloseable {
       }
       throw new SluiceException(
           Errors.KAFKA_STORAGE_ERROR, "cannot open the log directories: " + e, e);
+    }
+    if (config.cleaner().enable()) {
+      long backoff = config.cleaner().backoffMs();
+      for (int i = 0; i < config.cleaner().threads(); i++) {
+        LogCleaner[] own = new LogCleaner[1]; // created at the first pass: the map is large
+        manager.cleaners.scheduleWithFixedDelay(
+            () -> manager.cleanWhileDirty(own), backoff, backoff, TimeUnit.MILLISECONDS);
+      }
     }
     long retention = config.retentionCheckIntervalMs();
     manager.scheduler.scheduleWithFixedDelay(
@@ -216,6 +237,82 @@ public final class LogManager implements AutoCloseable {
     }
   }
 
+  /**
+   * A log cleaner over this manager's files, with a key-offset map of {@code mapBytes} (one per
+   * cleaner thread); the first-dirty offsets are shared by all of them.
+   */
+  LogCleaner newCleaner(int mapBytes, Throttle throttle, LogCleaner.Hook hook) {
+    return new LogCleaner(
+        new KeyOffsetMap(mapBytes, 0.9), throttle, clock, io, deleter, firstDirtyOffsets, hook);
+  }
+
+  /**
+   * One cleaning pass of {@code log}; an I/O failure takes its directory offline (the files and the
+   * segment map may disagree until the next start, which finishes or drops the swap).
+   */
+  LogCleaner.Result clean(LogCleaner cleaner, Log log, CompactionSettings settings, boolean force) {
+    LogDirectory owner = owners.get(log);
+    if (owner == null || owner.isOffline()) {
+      return LogCleaner.Result.NOTHING;
+    }
+    try {
+      return cleaner.clean(log, settings, force);
+    } catch (IOException e) {
+      owner.markOffline(e);
+      throw new SluiceException(
+          Errors.KAFKA_STORAGE_ERROR, log.topicPartition + ": cleaning failed: " + e, e);
+    }
+  }
+
+  /**
+   * A cleaner thread's turn: cleans the dirtiest compacted log whose dirty ratio reaches its {@code
+   * min.cleanable.dirty.ratio}, again and again until none does; a log is cleaned by one thread at
+   * a time. The map is allocated at the first pass, so a broker without compacted topics never pays
+   * for it.
+   */
+  private void cleanWhileDirty(LogCleaner[] own) {
+    try {
+      while (!closed) {
+        Log dirtiest = null;
+        double highest = 0;
+        for (Log log : logs.values()) {
+          CompactionSettings settings = log.compaction();
+          if (settings == null || log.isClosed() || cleaning.contains(log.topicPartition)) {
+            continue;
+          }
+          if (own[0] == null) {
+            own[0] =
+                newCleaner(
+                    config.cleaner().mapBytesPerThread(),
+                    config.cleaner().ioMaxBytesPerSecond() == Long.MAX_VALUE
+                        ? Throttle.unlimited()
+                        : Throttle.of(config.cleaner().ioMaxBytesPerSecond()),
+                    LogCleaner.NO_HOOK);
+          }
+          double ratio = own[0].dirtyRatio(log, settings);
+          if (ratio > 0 && ratio >= settings.minCleanableDirtyRatio() && ratio > highest) {
+            dirtiest = log;
+            highest = ratio;
+          }
+        }
+        if (dirtiest == null || !cleaning.add(dirtiest.topicPartition)) {
+          return;
+        }
+        try {
+          LogCleaner.Result result = clean(own[0], dirtiest, dirtiest.compaction(), false);
+          if (result.mappedEnd() < 0) {
+            return;
+          }
+        } finally {
+          cleaning.remove(dirtiest.topicPartition);
+        }
+      }
+    } catch (RuntimeException e) {
+      // The directory went offline (logged there) or the log closed; the next turn goes on.
+      LOG.warn("log cleaner pass failed: {}", e.toString());
+    }
+  }
+
   /** Writes both checkpoints of every online directory. */
   void writeCheckpoints() {
     for (LogDirectory directory : directories) {
@@ -246,7 +343,9 @@ public final class LogManager implements AutoCloseable {
       closed = true;
     }
     scheduler.shutdownNow();
+    cleaners.shutdownNow();
     try {
+      cleaners.awaitTermination(10, TimeUnit.SECONDS);
       scheduler.awaitTermination(10, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -268,6 +367,7 @@ public final class LogManager implements AutoCloseable {
       closed = true;
     }
     scheduler.shutdownNow();
+    cleaners.shutdownNow();
     directories.forEach(LogDirectory::crash);
     logs.clear();
     deleter.close();

@@ -48,7 +48,12 @@ class BrokerConfigTest {
                 Map.entry("message.max.bytes", "1000"),
                 Map.entry("message.timestamp.after.max.ms", "19"),
                 Map.entry("message.timestamp.before.max.ms", "20"),
-                Map.entry("log.segment.idle.files.max", "21")));
+                Map.entry("log.segment.idle.files.max", "21"),
+                Map.entry("log.cleaner.enable", "false"),
+                Map.entry("log.cleaner.threads", "3"),
+                Map.entry("log.cleaner.dedupe.buffer.size", "3000"),
+                Map.entry("log.cleaner.io.max.bytes.per.second", "22"),
+                Map.entry("log.cleaner.backoff.ms", "23")));
     assertEquals(
         new io.sluice.broker.storage.LogConfig(
             List.of(Path.of("a"), Path.of("b")),
@@ -65,7 +70,8 @@ class BrokerConfigTest {
             1000,
             19,
             20,
-            21),
+            21,
+            new io.sluice.broker.storage.LogConfig.CleanerConfig(false, 3, 3000, 22, 23)),
         config.log());
     assertEquals(config.log().logDirs(), config.logDirs());
   }

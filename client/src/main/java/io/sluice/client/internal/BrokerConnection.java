@@ -72,8 +72,19 @@ final class BrokerConnection {
       String clientId,
       long requestTimeoutMs,
       int maxFrameBytes) {
-    CompletableFuture<BrokerConnection> result = new CompletableFuture<>();
     String address = host + ":" + port;
+    if (transport.isClosing()) {
+      // A callback still running while the client closes (a join answered during close, say)
+      // must not start a connection the stopping event loop would refuse.
+      return CompletableFuture.failedFuture(
+          new SluiceClientException(
+              Errors.NETWORK_EXCEPTION,
+              null,
+              "not connecting to broker at " + address + ": the client is closing",
+              false,
+              null));
+    }
+    CompletableFuture<BrokerConnection> result = new CompletableFuture<>();
     BrokerConnection[] holder = new BrokerConnection[1];
     ChannelFuture connect =
         transport

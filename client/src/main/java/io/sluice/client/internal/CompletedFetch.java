@@ -150,7 +150,9 @@ final class CompletedFetch {
       throw new IllegalStateException("crc=" + batch.crc() + " computed=" + batch.computeCrc());
     }
     int count = batch.recordCount();
-    if (count < 0 || batch.lastOffsetDelta() != count - 1) {
+    // Zero records spanning offsets: a compacted log's placeholder for removed batches.
+    boolean placeholder = count == 0 && batch.lastOffsetDelta() >= 0;
+    if (!placeholder && (count < 0 || batch.lastOffsetDelta() != count - 1)) {
       throw new IllegalStateException(
           "lastOffsetDelta=" + batch.lastOffsetDelta() + " but recordCount=" + count);
     }

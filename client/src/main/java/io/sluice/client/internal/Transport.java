@@ -45,6 +45,14 @@ final class Transport implements AutoCloseable {
         .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMs);
   }
 
+  /**
+   * True once {@link #close} has begun: no new connection can be registered with the event loop, so
+   * callers refuse to open one instead of handing Netty a channel it must force-close.
+   */
+  boolean isClosing() {
+    return group.isShuttingDown();
+  }
+
   @Override
   public void close() {
     group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();

@@ -18,6 +18,7 @@ import io.sluice.protocol.record.Compression;
 import io.sluice.protocol.record.CompressionType;
 import io.sluice.protocol.record.Record;
 import io.sluice.protocol.record.RecordBatch;
+import io.sluice.protocol.record.RecordBatchBuilder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -222,5 +223,36 @@ class CompletedFetchTest {
     assertEquals(0, frame.refCnt());
     fetch.release();
     assertEquals(0, fetch.retainedBytes());
+  }
+
+  @Test
+  void drain_compactedLogPlaceholder_skipsItsOffsetsAndGoesOn() {
+    ByteBuf first = BatchCodecTest.encode(BatchCodecTest.records(0, 3), 7L, (short) 1, 0);
+    ByteBuf last = BatchCodecTest.encode(BatchCodecTest.records(10, 2), 7L, (short) 1, 10);
+    last.setLong(RecordBatch.BASE_OFFSET_OFFSET, 10L);
+    java.nio.ByteBuffer empty = RecordBatchBuilder.emptyBatch(3L, 9L, 100L, 109L, 0);
+    ByteBuf frame =
+        io.netty.buffer.PooledByteBufAllocator.DEFAULT.directBuffer(
+            FetchFixtures.BEFORE
+                + first.readableBytes()
+                + empty.remaining()
+                + last.readableBytes()
+                + FetchFixtures.AFTER);
+    frame.writeZero(FetchFixtures.BEFORE);
+    frame.writeBytes(first);
+    frame.writeBytes(empty);
+    frame.writeBytes(last);
+    frame.writeZero(FetchFixtures.AFTER);
+    first.release();
+    last.release();
+    CompletedFetch fetch = receive(frame, 0);
+    assertFalse(fetch.endsInFailure());
+    assertEquals(12, fetch.nextFetchOffset());
+    List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
+    assertEquals(5, fetch.drain(out, 100));
+    assertEquals(List.of(0L, 1L, 2L, 10L, 11L), offsets(out));
+    assertEquals(12, fetch.position());
+    assertTrue(fetch.isFinished());
+    assertEquals(0, frame.refCnt());
   }
 }

@@ -287,9 +287,10 @@ public final class RecordBatch implements Iterable<Record> {
 
   /**
    * Checks that this batch may be stored and served: magic 2, the CRC, a known codec, a record
-   * count that agrees with {@code lastOffsetDelta}, offsets that cannot overflow, and, for an
-   * uncompressed batch, every record (lengths, offset deltas 0..n-1, no trailing bytes). A
-   * compressed batch is opaque: its header and CRC are checked, not its records.
+   * count that agrees with {@code lastOffsetDelta} (or zero records spanning offsets, see {@link
+   * RecordBatchBuilder#emptyBatch}), offsets that cannot overflow, and, for an uncompressed batch,
+   * every record (lengths, offset deltas 0..n-1, no trailing bytes). A compressed batch is opaque:
+   * its header and CRC are checked, not its records.
    *
    * <p>Bounded: it allocates nothing proportional to any length or count in the batch.
    *
@@ -316,7 +317,8 @@ public final class RecordBatch implements Iterable<Record> {
     if (count < 0) {
       throw invalid("recordCount=" + count + " at position=" + position);
     }
-    if (lastOffsetDelta != count - 1) {
+    // An empty batch may span offsets: compaction's placeholder for batches it removed.
+    if (lastOffsetDelta != count - 1 && !(count == 0 && lastOffsetDelta >= 0)) {
       throw invalid(
           "lastOffsetDelta="
               + lastOffsetDelta

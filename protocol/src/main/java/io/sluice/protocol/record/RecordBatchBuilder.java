@@ -310,6 +310,45 @@ public final class RecordBatchBuilder {
     position = recordsStart + compressedLength;
   }
 
+  /**
+   * A batch of no records that spans offsets {@code baseOffset..lastOffset}: what log compaction
+   * leaves where it removed whole batches, so that the log's batches still follow each other offset
+   * by offset. Kafka's form for offsets that hold nothing (its cleaner writes the same for a
+   * producer's emptied last batch): uncompressed, no producer, {@code recordCount} 0, {@code
+   * lastOffsetDelta} = {@code lastOffset - baseOffset}. Consumers skip it and continue after {@code
+   * lastOffset}.
+   */
+  public static ByteBuffer emptyBatch(
+      long baseOffset,
+      long lastOffset,
+      long baseTimestamp,
+      long maxTimestamp,
+      int partitionLeaderEpoch) {
+    long delta = lastOffset - baseOffset;
+    if (delta < 0 || delta > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException("baseOffset=" + baseOffset + " lastOffset=" + lastOffset);
+    }
+    ByteBuffer buf = ByteBuffer.allocate(RecordBatch.HEADER_SIZE);
+    buf.putLong(RecordBatch.BASE_OFFSET_OFFSET, baseOffset);
+    buf.putInt(RecordBatch.BATCH_LENGTH_OFFSET, RecordBatch.HEADER_SIZE - RecordBatch.LOG_OVERHEAD);
+    buf.putInt(RecordBatch.PARTITION_LEADER_EPOCH_OFFSET, partitionLeaderEpoch);
+    buf.put(RecordBatch.MAGIC_OFFSET, RecordBatch.MAGIC);
+    buf.putShort(RecordBatch.ATTRIBUTES_OFFSET, (short) 0);
+    buf.putInt(RecordBatch.LAST_OFFSET_DELTA_OFFSET, (int) delta);
+    buf.putLong(RecordBatch.BASE_TIMESTAMP_OFFSET, baseTimestamp);
+    buf.putLong(RecordBatch.MAX_TIMESTAMP_OFFSET, maxTimestamp);
+    buf.putLong(RecordBatch.PRODUCER_ID_OFFSET, RecordBatch.NO_PRODUCER_ID);
+    buf.putShort(RecordBatch.PRODUCER_EPOCH_OFFSET, RecordBatch.NO_PRODUCER_EPOCH);
+    buf.putInt(RecordBatch.BASE_SEQUENCE_OFFSET, RecordBatch.NO_SEQUENCE);
+    buf.putInt(RecordBatch.RECORD_COUNT_OFFSET, 0);
+    CRC32C crc = new CRC32C();
+    crc.update(
+        buf.slice(
+            RecordBatch.CRC_START_OFFSET, RecordBatch.HEADER_SIZE - RecordBatch.CRC_START_OFFSET));
+    buf.putInt(RecordBatch.CRC_OFFSET, (int) crc.getValue());
+    return buf;
+  }
+
   private void ensureRoom(int recordSize) {
     long needed = (long) position + recordSize;
     if (needed <= buf.limit()) {

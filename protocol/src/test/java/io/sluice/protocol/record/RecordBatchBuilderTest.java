@@ -292,4 +292,30 @@ class RecordBatchBuilderTest {
       assertEquals(9, record.timestamp());
     }
   }
+
+  @Test
+  void emptyBatch_spanningOffsets_validNoRecordsAndKafkaReadsIt() {
+    ByteBuffer empty = RecordBatchBuilder.emptyBatch(100L, 149L, 1_000L, 2_000L, 3);
+    RecordBatch batch = RecordBatch.at(empty, 0);
+    batch.validate();
+    assertEquals(RecordBatch.HEADER_SIZE, batch.sizeInBytes());
+    assertEquals(0, batch.recordCount());
+    assertEquals(149L, batch.lastOffset());
+    assertEquals(150L, batch.nextOffset());
+    assertEquals(-1L, batch.producerId());
+    assertEquals(3, batch.partitionLeaderEpoch());
+    assertEquals(2_000L, batch.maxTimestamp());
+    assertFalse(batch.iterator().hasNext());
+    var kafka =
+        org.apache.kafka.common.record.internal.MemoryRecords.readableRecords(empty.duplicate())
+            .batches()
+            .iterator()
+            .next();
+    kafka.ensureValid();
+    assertEquals(100L, kafka.baseOffset());
+    assertEquals(149L, kafka.lastOffset());
+    assertEquals(0, kafka.countOrNull());
+    assertThrows(
+        IllegalArgumentException.class, () -> RecordBatchBuilder.emptyBatch(10L, 9L, 0L, 0L, 0));
+  }
 }
