@@ -72,7 +72,9 @@ class ClusterIT {
             "zookeeper.session.timeout.ms",
             "4000",
             "broker.id",
-            Integer.toString(id)));
+            Integer.toString(id),
+            "broker.rack",
+            "rack-" + (id % 2)));
   }
 
   @AfterEach
@@ -138,6 +140,28 @@ class ClusterIT {
       counts.merge(partition.leader().id(), 1, Integer::sum);
     }
     return counts;
+  }
+
+  @Test
+  void describeClusterListsEveryBrokerWithItsAddressAndRackAndTheController() throws Exception {
+    try (Admin admin = Admin.create(KafkaClients.admin(brokers.get(2).bootstrapServers()))) {
+      var result = admin.describeCluster();
+      Map<Integer, String> seen = new HashMap<>();
+      for (org.apache.kafka.common.Node node : result.nodes().get()) {
+        seen.put(node.id(), node.host() + ":" + node.port() + "/" + node.rack());
+      }
+      Map<Integer, String> expected = new HashMap<>();
+      for (Map.Entry<Integer, EmbeddedBroker> e : brokers.entrySet()) {
+        expected.put(e.getKey(), e.getValue().bootstrapServers() + "/rack-" + (e.getKey() % 2));
+      }
+      assertEquals(expected, seen);
+      int controller = result.controller().get().id();
+      assertTrue(brokers.containsKey(controller), "controller " + controller);
+      try (Admin other = Admin.create(KafkaClients.admin(brokers.get(3).bootstrapServers()))) {
+        assertEquals(controller, other.describeCluster().controller().get().id());
+        assertEquals(result.clusterId().get(), other.describeCluster().clusterId().get());
+      }
+    }
   }
 
   @Test

@@ -53,10 +53,22 @@ final class DaemonProcess {
   }
 
   DaemonProcess(Path home, Path dataDir, Path stateDir) throws IOException {
+    this(home, dataDir, stateDir, freePort());
+  }
+
+  private DaemonProcess(Path home, Path dataDir, Path stateDir, int port) {
     this.home = home;
     this.dataDir = dataDir;
     this.stateDir = stateDir;
-    this.port = freePort();
+    this.port = port;
+  }
+
+  /**
+   * A daemon told to listen on port 0: the port is the one its start output names, so no other
+   * process can take it between choosing and binding (each start may get another port).
+   */
+  static DaemonProcess onAnyPort(Path dataDir, Path stateDir) {
+    return new DaemonProcess(PROJECT, dataDir, stateDir, 0);
   }
 
   /** Sets an environment variable for every later script call (overrides the defaults). */
@@ -121,12 +133,29 @@ final class DaemonProcess {
     }
   }
 
+  /** The port; for a daemon {@link #onAnyPort}, the one its last start printed. */
   int port() {
-    return port;
+    if (port != 0) {
+      return port;
+    }
+    String prefix = "Sluice broker listening on ";
+    List<String> lines;
+    try {
+      lines = Files.readAllLines(outFile(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    for (String line : lines) {
+      if (line.startsWith(prefix)) {
+        String address = line.substring(prefix.length()).split(",", 2)[0].trim();
+        return Integer.parseInt(address.substring(address.lastIndexOf(':') + 1));
+      }
+    }
+    throw new IllegalStateException("the broker has not printed its address yet: " + outFile());
   }
 
   String bootstrapServers() {
-    return "127.0.0.1:" + port;
+    return "127.0.0.1:" + port();
   }
 
   Path pidFile() {
@@ -179,6 +208,32 @@ final class DaemonProcess {
     ProcessHandle handle = ProcessHandle.of(pid).orElseThrow();
     handle.destroyForcibly();
     handle.onExit().get(30, TimeUnit.SECONDS);
+  }
+
+  /** {@code kill -STOP}: the process freezes (no thread runs, sockets stay open). */
+  void suspend() throws Exception {
+    signal("STOP", pid());
+  }
+
+  /** {@code kill -CONT} after {@link #suspend}. */
+  void resume() throws Exception {
+    signal("CONT", pid());
+  }
+
+  /** Resumes the daemon if it runs (a no-op otherwise), for {@code finally} blocks. */
+  void resumeQuietly() throws Exception {
+    Optional<ProcessHandle> process = process();
+    if (process.isPresent() && process.get().isAlive()) {
+      signal("CONT", process.get().pid());
+    }
+  }
+
+  private static void signal(String name, long pid) throws Exception {
+    Result result =
+        runToEnd(new ProcessBuilder("kill", "-" + name, Long.toString(pid)), "kill -" + name);
+    if (result.exitCode() != 0) {
+      throw new IllegalStateException("kill -" + name + " " + pid + ": " + result.output());
+    }
   }
 
   /** Stops the daemon if it runs (for {@code finally} blocks): SIGTERM, then SIGKILL. */

@@ -28,6 +28,7 @@ import picocli.CommandLine.Spec;
     description = "Command-line client for Sluice, a Kafka-compatible log broker.",
     subcommands = {
       TopicsCommand.class,
+      ClusterCommand.class,
       ProduceCommand.class,
       ConsumeCommand.class,
       GroupsCommand.class,

@@ -68,6 +68,19 @@ class CliIT {
   }
 
   @Test
+  void clusterDescribe_singleNode_oneBrokerThatIsTheControllerAndLeadsEverything() {
+    broker.createTopic("solo", 2);
+    CliRunner.Run described = sluice("cluster", "describe");
+    assertEquals(0, described.exitCode(), described.err());
+    java.util.List<String> lines = described.out().lines().toList();
+    assertTrue(
+        lines.get(0).endsWith(": controller 0, 1 broker(s), 2 partition(s), 0 offline"),
+        described.out());
+    assertEquals("0\t" + bootstrap + "\t-\tyes\t2\tsolo-0 solo-1", lines.get(3), described.out());
+    assertEquals(4, lines.size(), described.out());
+  }
+
+  @Test
   void produceThenConsume_linesWithKeys_roundTripAsTextAndJson() throws Exception {
     broker.createTopic("lines", 1);
     CliRunner.Run produced =

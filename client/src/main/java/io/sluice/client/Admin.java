@@ -13,9 +13,10 @@ import java.util.Set;
 
 /**
  * Topic administration: create, delete, list and describe (partitions, leaders, earliest and latest
- * offsets), configuration (describe and alter), adding partitions, and deleting records. Every call
- * blocks until the broker answered or {@code timeout} passed, and fails with a {@link
- * SluiceClientException} that names the topic.
+ * offsets), configuration (describe and alter), adding partitions, deleting records; and the
+ * cluster: its brokers, controller and partition leaders. Every call blocks until the broker
+ * answered or {@code timeout} passed, and fails with a {@link SluiceClientException} that names the
+ * topic.
  *
  * <p>Thread-safe.
  */
@@ -142,6 +143,25 @@ public final class Admin implements AutoCloseable {
               requests.deleteRecords(metadata, e.getKey(), e.getValue(), timeoutMs), timeoutMs));
     }
     return lowWatermarks;
+  }
+
+  /**
+   * The cluster's id, controller and live brokers (with their racks), as one broker describes them
+   * with DescribeCluster.
+   *
+   * @throws SluiceClientException with {@code UNSUPPORTED_VERSION} if the broker lacks
+   *     DescribeCluster (Kafka before 2.8)
+   */
+  public ClusterDescription describeCluster() {
+    return Await.get(requests.describeCluster(), timeoutMs);
+  }
+
+  /**
+   * The leader of every partition of every topic, internal ones included, from one Metadata
+   * request; -1 for a partition that has no leader right now (its broker is down).
+   */
+  public Map<TopicPartition, Integer> partitionLeaders() {
+    return requests.partitionLeaders(metadata, timeoutMs);
   }
 
   /** The number of partitions of an existing topic. */

@@ -52,7 +52,8 @@ public final class MessageGenerator {
           "DeleteGroups",
           "IncrementalAlterConfigs",
           "OffsetDelete",
-          "DescribeProducers");
+          "DescribeProducers",
+          "DescribeCluster");
 
   static final String PACKAGE = "io.sluice.protocol.message";
 

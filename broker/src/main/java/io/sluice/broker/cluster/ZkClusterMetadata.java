@@ -59,7 +59,7 @@ final class ZkClusterMetadata implements ClusterMetadata {
       for (Endpoint endpoint : broker.endpoints()) {
         brokers
             .computeIfAbsent(endpoint.listenerName(), name -> new ArrayList<>())
-            .add(new BrokerAddress(broker.id(), endpoint.host(), endpoint.port()));
+            .add(new BrokerAddress(broker.id(), endpoint.host(), endpoint.port(), broker.rack()));
       }
     }
     brokers.replaceAll((name, list) -> List.copyOf(list));

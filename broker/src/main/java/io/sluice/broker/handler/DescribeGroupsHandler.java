@@ -19,11 +19,14 @@ import java.util.List;
 final class DescribeGroupsHandler extends VersionedHandler {
   private final GroupCoordinator coordinator;
   private final CommittedOffsets offsets;
+  private final GroupOwnership owned;
 
-  DescribeGroupsHandler(GroupCoordinator coordinator, CommittedOffsets offsets) {
+  DescribeGroupsHandler(
+      GroupCoordinator coordinator, CommittedOffsets offsets, GroupOwnership owned) {
     super(ApiKey.DESCRIBE_GROUPS, 0, 6);
     this.coordinator = coordinator;
     this.offsets = offsets;
+    this.owned = owned;
   }
 
   @Override
@@ -32,6 +35,18 @@ final class DescribeGroupsHandler extends VersionedHandler {
     DescribeGroupsRequest req = DescribeGroupsRequest.read(request.reader(), version);
     DescribeGroupsResponse response = new DescribeGroupsResponse();
     for (String groupId : req.groups()) {
+      if (!owned.coordinates(groupId)) {
+        response
+            .groups()
+            .add(
+                new DescribeGroupsResponse.DescribedGroup()
+                    .setGroupId(groupId)
+                    .setErrorCode(Errors.NOT_COORDINATOR.code())
+                    .setGroupState("")
+                    .setProtocolType("")
+                    .setProtocolData(""));
+        continue;
+      }
       GroupDescription description = coordinator.describe(groupId);
       if (description.state() == GroupState.DEAD && !offsets.committed(groupId).isEmpty()) {
         // Kafka keeps such a group in its coordinator (created by the commit); here only the

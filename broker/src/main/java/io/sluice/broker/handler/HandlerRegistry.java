@@ -40,8 +40,8 @@ public final class HandlerRegistry {
    * OffsetCommit, OffsetFetch), consumer groups (JoinGroup, SyncGroup, Heartbeat, LeaveGroup,
    * ListGroups, DescribeGroups), topic configuration (DescribeConfigs, AlterConfigs,
    * IncrementalAlterConfigs), partitions and records (CreatePartitions, DeleteRecords,
-   * DescribeLogDirs, DescribeProducers), group deletion (DeleteGroups, OffsetDelete), and
-   * ApiVersions advertising exactly these.
+   * DescribeLogDirs, DescribeProducers), group deletion (DeleteGroups, OffsetDelete), the cluster's
+   * brokers (DescribeCluster), and ApiVersions advertising exactly these.
    *
    * @param metadata what every handler reads about brokers, topics, partitions and leaders
    * @param admin where topic creation and deletion go
@@ -60,6 +60,7 @@ public final class HandlerRegistry {
       GroupCoordinator groups,
       Replication replication) {
     LeaderLogs leaderLogs = new LeaderLogs(metadata, logs);
+    GroupOwnership owned = new GroupOwnership(metadata);
     List<ApiHandler> handlers =
         new ArrayList<>(
             List.of(
@@ -68,18 +69,19 @@ public final class HandlerRegistry {
                 new OffsetForLeaderEpochHandler(leaderLogs),
                 new ListOffsetsHandler(leaderLogs),
                 new MetadataHandler(config, metadata, admin),
-                new OffsetCommitHandler(offsets, groups),
-                new OffsetFetchHandler(offsets),
+                new OffsetCommitHandler(offsets, groups, owned),
+                new OffsetFetchHandler(offsets, owned),
                 new FindCoordinatorHandler(metadata),
                 new CreateTopicsHandler(config, admin),
                 new DeleteTopicsHandler(admin),
                 new InitProducerIdHandler(producerIds),
-                new JoinGroupHandler(groups),
-                new SyncGroupHandler(groups),
-                new HeartbeatHandler(groups),
-                new LeaveGroupHandler(groups),
+                new JoinGroupHandler(groups, owned),
+                new SyncGroupHandler(groups, owned),
+                new HeartbeatHandler(groups, owned),
+                new LeaveGroupHandler(groups, owned),
                 new ListGroupsHandler(groups, offsets),
-                new DescribeGroupsHandler(groups, offsets)));
+                new DescribeGroupsHandler(groups, offsets, owned),
+                new DescribeClusterHandler(metadata)));
     ConfigAlteration alteration = new ConfigAlteration(metadata, admin, config.log());
     handlers.add(new DescribeConfigsHandler(new ConfigEntries(config), metadata, admin));
     handlers.add(new AlterConfigsHandler(alteration));

@@ -17,16 +17,27 @@ import java.util.List;
  */
 final class JoinGroupHandler extends VersionedHandler {
   private final GroupCoordinator coordinator;
+  private final GroupOwnership owned;
 
-  JoinGroupHandler(GroupCoordinator coordinator) {
+  JoinGroupHandler(GroupCoordinator coordinator, GroupOwnership owned) {
     super(ApiKey.JOIN_GROUP, 0, 9);
     this.coordinator = coordinator;
+    this.owned = owned;
   }
 
   @Override
   public void handle(Request request, Responder responder) {
     short version = request.version();
     JoinGroupRequest req = JoinGroupRequest.read(request.reader(), version);
+    if (!owned.coordinates(req.groupId())) {
+      responder.respond(
+          response(
+              new JoinResult(
+                  Errors.NOT_COORDINATOR, -1, null, null, "", req.memberId(), List.of(), false),
+              version),
+          version);
+      return;
+    }
     List<JoinRequest.Protocol> protocols = new ArrayList<>(req.protocols().size());
     for (JoinGroupRequest.JoinGroupRequestProtocol protocol : req.protocols()) {
       protocols.add(new JoinRequest.Protocol(protocol.name(), protocol.metadata()));

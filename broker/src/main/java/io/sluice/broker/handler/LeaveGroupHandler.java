@@ -16,16 +16,23 @@ import java.util.List;
  */
 final class LeaveGroupHandler extends VersionedHandler {
   private final GroupCoordinator coordinator;
+  private final GroupOwnership owned;
 
-  LeaveGroupHandler(GroupCoordinator coordinator) {
+  LeaveGroupHandler(GroupCoordinator coordinator, GroupOwnership owned) {
     super(ApiKey.LEAVE_GROUP, 0, 5);
     this.coordinator = coordinator;
+    this.owned = owned;
   }
 
   @Override
   public void handle(Request request, Responder responder) {
     short version = request.version();
     LeaveGroupRequest req = LeaveGroupRequest.read(request.reader(), version);
+    if (!owned.coordinates(req.groupId())) {
+      responder.respond(
+          new LeaveGroupResponse().setErrorCode(Errors.NOT_COORDINATOR.code()), version);
+      return;
+    }
     List<MemberIdentity> leaving = new ArrayList<>();
     if (version < 3) {
       leaving.add(new MemberIdentity(req.memberId(), null));

@@ -88,7 +88,8 @@ final class MetadataHandler extends VersionedHandler {
           new MetadataResponse.MetadataResponseBroker()
               .setNodeId(broker.nodeId())
               .setHost(broker.host())
-              .setPort(broker.port()));
+              .setPort(broker.port())
+              .setRack(broker.rack()));
     }
     MetadataResponse response =
         new MetadataResponse()

@@ -23,12 +23,14 @@ final class OffsetCommitHandler extends VersionedHandler {
 
   private final CommittedOffsets offsets;
   private final GroupCoordinator groups;
+  private final GroupOwnership owned;
 
-  OffsetCommitHandler(CommittedOffsets offsets, GroupCoordinator groups) {
+  OffsetCommitHandler(CommittedOffsets offsets, GroupCoordinator groups, GroupOwnership owned) {
     // v10 addresses topics by id, which this broker does not track yet.
     super(ApiKey.OFFSET_COMMIT, 2, 9);
     this.offsets = offsets;
     this.groups = groups;
+    this.owned = owned;
   }
 
   @Override
@@ -36,8 +38,13 @@ final class OffsetCommitHandler extends VersionedHandler {
     short version = request.version();
     OffsetCommitRequest req = OffsetCommitRequest.read(request.reader(), version);
     Errors requestError =
-        groups.validateOffsetCommit(
-            req.groupId(), req.memberId(), req.groupInstanceId(), req.generationIdOrMemberEpoch());
+        owned.coordinates(req.groupId())
+            ? groups.validateOffsetCommit(
+                req.groupId(),
+                req.memberId(),
+                req.groupInstanceId(),
+                req.generationIdOrMemberEpoch())
+            : Errors.NOT_COORDINATOR;
     OffsetCommitResponse response = new OffsetCommitResponse();
     Map<TopicPartition, CommittedOffsets.Committed> accepted = new HashMap<>();
     for (OffsetCommitRequest.OffsetCommitRequestTopic topic : req.topics()) {

@@ -18,16 +18,22 @@ import java.util.TreeMap;
  */
 final class OffsetFetchHandler extends VersionedHandler {
   private final CommittedOffsets offsets;
+  private final GroupOwnership owned;
 
-  OffsetFetchHandler(CommittedOffsets offsets) {
+  OffsetFetchHandler(CommittedOffsets offsets, GroupOwnership owned) {
     super(ApiKey.OFFSET_FETCH, 1, 7);
     this.offsets = offsets;
+    this.owned = owned;
   }
 
   @Override
   public void handle(Request request, Responder responder) {
     short version = request.version();
     OffsetFetchRequest req = OffsetFetchRequest.read(request.reader(), version);
+    if (!owned.coordinates(req.groupId())) {
+      responder.respond(notCoordinator(req), version);
+      return;
+    }
     Map<TopicPartition, CommittedOffsets.Committed> committed = offsets.committed(req.groupId());
     Map<String, List<Integer>> asked = new TreeMap<>();
     if (req.topics() == null) {
@@ -71,5 +77,32 @@ final class OffsetFetchHandler extends VersionedHandler {
       response.topics().add(topicOut);
     }
     responder.respond(response, version);
+  }
+
+  /**
+   * {@code NOT_COORDINATOR} at the top (v2 and later read it there) and on every partition asked
+   * for (v1 reads it only there).
+   */
+  private static OffsetFetchResponse notCoordinator(OffsetFetchRequest req) {
+    OffsetFetchResponse response =
+        new OffsetFetchResponse().setErrorCode(Errors.NOT_COORDINATOR.code());
+    if (req.topics() != null) {
+      for (OffsetFetchRequest.OffsetFetchRequestTopic topic : req.topics()) {
+        OffsetFetchResponse.OffsetFetchResponseTopic topicOut =
+            new OffsetFetchResponse.OffsetFetchResponseTopic().setName(topic.name());
+        for (int partition : topic.partitionIndexes()) {
+          topicOut
+              .partitions()
+              .add(
+                  new OffsetFetchResponse.OffsetFetchResponsePartition()
+                      .setPartitionIndex(partition)
+                      .setCommittedOffset(-1)
+                      .setMetadata("")
+                      .setErrorCode(Errors.NOT_COORDINATOR.code()));
+        }
+        response.topics().add(topicOut);
+      }
+    }
+    return response;
   }
 }

@@ -16,16 +16,26 @@ import java.util.Map;
  */
 final class SyncGroupHandler extends VersionedHandler {
   private final GroupCoordinator coordinator;
+  private final GroupOwnership owned;
 
-  SyncGroupHandler(GroupCoordinator coordinator) {
+  SyncGroupHandler(GroupCoordinator coordinator, GroupOwnership owned) {
     super(ApiKey.SYNC_GROUP, 0, 5);
     this.coordinator = coordinator;
+    this.owned = owned;
   }
 
   @Override
   public void handle(Request request, Responder responder) {
     short version = request.version();
     SyncGroupRequest req = SyncGroupRequest.read(request.reader(), version);
+    if (!owned.coordinates(req.groupId())) {
+      responder.respond(
+          new SyncGroupResponse()
+              .setErrorCode(Errors.NOT_COORDINATOR.code())
+              .setAssignment(new byte[0]),
+          version);
+      return;
+    }
     Map<String, byte[]> assignments = new HashMap<>();
     for (SyncGroupRequest.SyncGroupRequestAssignment assignment : req.assignments()) {
       assignments.put(assignment.memberId(), assignment.assignment());

@@ -1,5 +1,6 @@
 package io.sluice.client.internal;
 
+import io.sluice.client.ClusterDescription;
 import io.sluice.client.ConfigEntry;
 import io.sluice.client.SluiceClientException;
 import io.sluice.client.TopicPartition;
@@ -13,20 +14,24 @@ import io.sluice.protocol.message.DeleteRecordsRequest;
 import io.sluice.protocol.message.DeleteRecordsResponse;
 import io.sluice.protocol.message.DeleteTopicsRequest;
 import io.sluice.protocol.message.DeleteTopicsResponse;
+import io.sluice.protocol.message.DescribeClusterRequest;
+import io.sluice.protocol.message.DescribeClusterResponse;
 import io.sluice.protocol.message.DescribeConfigsRequest;
 import io.sluice.protocol.message.DescribeConfigsResponse;
 import io.sluice.protocol.message.IncrementalAlterConfigsRequest;
 import io.sluice.protocol.message.IncrementalAlterConfigsResponse;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 
 /**
  * The requests of {@code Admin} (CreateTopics, DeleteTopics, CreatePartitions, DescribeConfigs,
- * IncrementalAlterConfigs, DeleteRecords), and the metadata questions it asks. Stateless and
- * thread-safe.
+ * IncrementalAlterConfigs, DeleteRecords, DescribeCluster), and the metadata questions it asks.
+ * Stateless and thread-safe.
  */
 public final class AdminRequests {
   private static final byte TOPIC_RESOURCE = 2;
@@ -223,6 +228,41 @@ public final class AdminRequests {
             });
   }
 
+  /** DescribeCluster (broker endpoints) sent to any broker; fails on a top-level error. */
+  public CompletableFuture<ClusterDescription> describeCluster() {
+    return connections
+        .anyConnection()
+        .thenCompose(
+            c ->
+                c.send(
+                    ApiKey.DESCRIBE_CLUSTER,
+                    new DescribeClusterRequest().setEndpointType((byte) 1),
+                    DescribeClusterResponse::read))
+        .thenApply(
+            response -> {
+              Errors error = Errors.forCode(response.errorCode());
+              if (error != Errors.NONE) {
+                throw new SluiceClientException(
+                    error,
+                    null,
+                    "cannot describe the cluster: "
+                        + error
+                        + (response.errorMessage() == null
+                            ? ""
+                            : " (" + response.errorMessage() + ")"),
+                    false,
+                    null);
+              }
+              List<ClusterDescription.Broker> brokers = new ArrayList<>();
+              for (DescribeClusterResponse.DescribeClusterBroker b : response.brokers()) {
+                brokers.add(
+                    new ClusterDescription.Broker(b.brokerId(), b.host(), b.port(), b.rack()));
+              }
+              brokers.sort(Comparator.comparingInt(ClusterDescription.Broker::id));
+              return new ClusterDescription(response.clusterId(), response.controllerId(), brokers);
+            });
+  }
+
   private static void check(Errors error, String message, String topic, String verb) {
     if (error == Errors.NONE) {
       return;
@@ -245,6 +285,24 @@ public final class AdminRequests {
 
   public int partitionCount(MetadataCache metadata, String topic, long timeoutMs, long backoff) {
     return metadata.await(topic, false, timeoutMs, backoff).partitionCount();
+  }
+
+  /**
+   * Every partition's leader (-1: none), sorted by topic and partition; topics in error left out.
+   */
+  public Map<TopicPartition, Integer> partitionLeaders(MetadataCache metadata, long timeoutMs) {
+    Map<TopicPartition, Integer> leaders =
+        new TreeMap<>(
+            Comparator.comparing(TopicPartition::topic)
+                .thenComparingInt(TopicPartition::partition));
+    for (TopicInfo info : Await.get(metadata.refresh(null, false), timeoutMs).values()) {
+      if (info.error() == Errors.NONE) {
+        for (int p = 0; p < info.partitionCount(); p++) {
+          leaders.put(new TopicPartition(info.name(), p), info.leader(p));
+        }
+      }
+    }
+    return leaders;
   }
 
   public int leader(MetadataCache metadata, TopicPartition tp) {

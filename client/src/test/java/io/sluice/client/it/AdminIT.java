@@ -5,11 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sluice.client.Admin;
+import io.sluice.client.ClusterDescription;
 import io.sluice.client.Producer;
 import io.sluice.client.ProducerConfig;
 import io.sluice.client.ProducerRecord;
 import io.sluice.client.SluiceClientException;
 import io.sluice.client.TopicDescription;
+import io.sluice.client.TopicPartition;
 import io.sluice.client.testing.TestBroker;
 import io.sluice.protocol.Errors;
 import java.time.Duration;
@@ -63,6 +65,20 @@ class AdminIT {
 
     admin.deleteTopic("alpha");
     assertEquals(Set.of("beta"), admin.listTopics());
+  }
+
+  @Test
+  void describeCluster_singleNode_isItsOwnControllerAndLeadsEveryPartition() {
+    admin.createTopic("gamma", 2, Map.of());
+    ClusterDescription cluster = admin.describeCluster();
+    assertEquals(
+        java.util.List.of(new ClusterDescription.Broker(0, "127.0.0.1", broker.port(), null)),
+        cluster.brokers());
+    assertEquals(0, cluster.controllerId());
+    assertTrue(cluster.clusterId() != null && !cluster.clusterId().isEmpty());
+    assertEquals(
+        Map.of(new TopicPartition("gamma", 0), 0, new TopicPartition("gamma", 1), 0),
+        admin.partitionLeaders());
   }
 
   @Test
