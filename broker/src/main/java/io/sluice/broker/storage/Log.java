@@ -288,12 +288,17 @@ public final class Log {
     try {
       epochs.assign(epoch, startOffset);
     } catch (IOException e) {
-      host.markOffline(e);
-      throw new SluiceException(
-          Errors.KAFKA_STORAGE_ERROR,
-          topicPartition + ": writing the leader-epoch checkpoint failed: " + e.getMessage(),
-          e);
+      throw checkpointFailed(e);
     }
+  }
+
+  /** The leader-epoch checkpoint could not be written: the directory goes offline. */
+  private SluiceException checkpointFailed(IOException e) {
+    host.markOffline(e);
+    return new SluiceException(
+        Errors.KAFKA_STORAGE_ERROR,
+        topicPartition + ": writing the leader-epoch checkpoint failed: " + e.getMessage(),
+        e);
   }
 
   /**
@@ -447,11 +452,7 @@ public final class Log {
         try {
           epochs = epochs.persisting();
         } catch (IOException e) {
-          host.markOffline(e);
-          throw new SluiceException(
-              Errors.KAFKA_STORAGE_ERROR,
-              topicPartition + ": writing the leader-epoch checkpoint failed: " + e.getMessage(),
-              e);
+          throw checkpointFailed(e);
         }
       }
     }
