@@ -24,8 +24,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * This broker's copy of the cluster state, kept by ZooKeeper watches (Curator {@code CuratorCache}
- * on {@code /brokers}, {@code /controller} and {@code /admin/delete_topics}) and published as an
- * immutable {@link ClusterSnapshot}.
+ * on {@code /brokers}, {@code /controller}, {@code /admin/delete_topics} and {@code
+ * /config/topics}) and published as an immutable {@link ClusterSnapshot}.
  *
  * <p>Every change marks the cache dirty; one thread ({@code sluice-cluster-cache}) rebuilds the
  * snapshot from the cached znodes, so a burst of changes (a topic's partition states) costs one
@@ -39,7 +39,9 @@ import org.slf4j.LoggerFactory;
  */
 final class ClusterCache implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ClusterCache.class);
-  private static final String[] ROOTS = {"/brokers", ZkPaths.CONTROLLER, ZkPaths.DELETE_TOPICS};
+  private static final String[] ROOTS = {
+    "/brokers", ZkPaths.CONTROLLER, ZkPaths.DELETE_TOPICS, ZkPaths.TOPIC_CONFIGS
+  };
 
   private final List<CuratorCache> caches = new ArrayList<>();
   private final List<Consumer<ClusterSnapshot>> listeners = new CopyOnWriteArrayList<>();
@@ -162,6 +164,7 @@ final class ClusterCache implements AutoCloseable {
     Map<String, Map<Integer, PartitionState>> states = new HashMap<>();
     List<ChildData> latch = new ArrayList<>();
     Set<String> deleting = new HashSet<>();
+    Map<String, Map<String, String>> configs = new HashMap<>();
     for (CuratorCache cache : caches) {
       cache.stream()
           .forEach(
@@ -169,7 +172,11 @@ final class ClusterCache implements AutoCloseable {
                 String path = node.getPath();
                 String[] parts = path.substring(1).split("/");
                 try {
-                  classify(node, parts, brokers, assignments, ids, states, latch, deleting);
+                  if (parts.length == 3 && parts[0].equals("config") && parts[1].equals("topics")) {
+                    configs.put(parts[2], ZkJson.topicConfig(parts[2], node.getData()));
+                  } else {
+                    classify(node, parts, brokers, assignments, ids, states, latch, deleting);
+                  }
                 } catch (RuntimeException e) {
                   log.warn("ignoring unreadable znode {}: {}", path, e.getMessage());
                 }
@@ -190,7 +197,7 @@ final class ClusterCache implements AutoCloseable {
     if (!latch.isEmpty() && latch.get(0).getData() != null) {
       controller = ZkJson.integer(latch.get(0).getData(), "controller latch");
     }
-    return new ClusterSnapshot(++generation, brokers, controller, topics, deleting);
+    return new ClusterSnapshot(++generation, brokers, controller, topics, deleting, configs);
   }
 
   private static void classify(

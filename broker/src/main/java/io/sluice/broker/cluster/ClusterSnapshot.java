@@ -9,29 +9,36 @@ import java.util.TreeSet;
 
 /**
  * The cluster's state at one moment, as this broker's {@link ClusterCache} last read it from
- * ZooKeeper: live brokers, the controller, topics with their partition states, and topics waiting
- * for deletion. Immutable; a new snapshot replaces the old one whole after every change.
+ * ZooKeeper: live brokers, the controller, topics with their partition states and configuration
+ * overrides, and topics waiting for deletion. Immutable; a new snapshot replaces the old one whole
+ * after every change.
  */
 public final class ClusterSnapshot {
-  static final ClusterSnapshot EMPTY = new ClusterSnapshot(0, Map.of(), -1, Map.of(), Set.of());
+  static final ClusterSnapshot EMPTY =
+      new ClusterSnapshot(0, Map.of(), -1, Map.of(), Set.of(), Map.of());
 
   private final long generation;
   private final Map<Integer, BrokerInfo> brokers;
   private final int controllerId;
   private final Map<String, TopicInfo> topics;
   private final Set<String> deleting;
+  private final Map<String, Map<String, String>> topicConfigs;
 
   ClusterSnapshot(
       long generation,
       Map<Integer, BrokerInfo> brokers,
       int controllerId,
       Map<String, TopicInfo> topics,
-      Set<String> deleting) {
+      Set<String> deleting,
+      Map<String, Map<String, String>> topicConfigs) {
     this.generation = generation;
     this.brokers = Collections.unmodifiableMap(new TreeMap<>(brokers));
     this.controllerId = controllerId;
     this.topics = Collections.unmodifiableMap(new TreeMap<>(topics));
     this.deleting = Collections.unmodifiableSet(new TreeSet<>(deleting));
+    Map<String, Map<String, String>> configs = new TreeMap<>();
+    topicConfigs.forEach((topic, overrides) -> configs.put(topic, Map.copyOf(overrides)));
+    this.topicConfigs = Collections.unmodifiableMap(configs);
   }
 
   /** Grows with every snapshot a cache publishes: tells a newer snapshot from an older one. */
@@ -57,6 +64,14 @@ public final class ClusterSnapshot {
   /** Topics with a pending deletion request. */
   public Set<String> deleting() {
     return deleting;
+  }
+
+  /**
+   * The topic's configuration overrides from {@code /config/topics/{t}}, or null when that znode
+   * does not exist (a topic made before Sluice stored them there has none: no overrides).
+   */
+  public Map<String, String> topicConfig(String topic) {
+    return topicConfigs.get(topic);
   }
 
   /** The topic, or null if it does not exist or is being deleted. */

@@ -30,8 +30,8 @@ import org.slf4j.LoggerFactory;
  *       live, else offline (leader -1);
  *   <li>a partition whose leader is not registered goes offline (leader -1); when its replica
  *       registers again it leads again; every such change bumps the leader epoch;
- *   <li>a deletion request ({@code /admin/delete_topics/{t}}) removes the topic's znodes and the
- *       request.
+ *   <li>a deletion request ({@code /admin/delete_topics/{t}}) removes the topic's znodes (its
+ *       configuration's too) and the request.
  * </ul>
  *
  * <p>Fencing: on election the controller increments {@code /controller_epoch} in a transaction that
@@ -409,6 +409,9 @@ final class Controller implements AutoCloseable {
         ops.add(client.transactionOp().delete().forPath(ZkPaths.partitions(topic)));
       }
       ops.add(client.transactionOp().delete().forPath(ZkPaths.topic(topic)));
+    }
+    if (client.checkExists().forPath(ZkPaths.topicConfig(topic)) != null) {
+      ops.add(client.transactionOp().delete().forPath(ZkPaths.topicConfig(topic)));
     }
     ops.add(client.transactionOp().delete().forPath(ZkPaths.deleteTopic(topic)));
     writeFenced(ops, ZkPaths.topic(topic));

@@ -1,18 +1,25 @@
 package io.sluice.broker.cluster;
 
 import io.sluice.broker.storage.LogManager;
+import io.sluice.broker.storage.TopicConfigKey;
 import io.sluice.broker.storage.TopicPartition;
+import io.sluice.protocol.SluiceException;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Makes this broker's logs follow the cluster state: a partition assigned to this broker gets its
- * log (empty if new), a topic deleted from the cluster, or replaced by a new topic of the same name
- * (a different {@link TopicInfo#id}), loses its local logs.
+ * log (empty if new) with the topic's configuration overrides from {@code /config/topics/{t}},
+ * applied again to the live logs whenever they change; a topic deleted from the cluster, or
+ * replaced by a new topic of the same name (a different {@link TopicInfo#id}), loses its local
+ * logs.
  *
  * <p>Only changes seen while running delete anything. A local topic the cluster does not know at
  * start (deleted while this broker was down, or a {@code zookeeper.connect} pointing at the wrong
@@ -28,6 +35,9 @@ final class LocalReplicas {
 
   /** Topics with local logs that this broker has seen in the cluster, with their ids. */
   private final Map<String, Long> adopted = new HashMap<>();
+
+  /** The stored configuration last warned about, by topic (to warn once per change). */
+  private final Map<String, Map<String, String>> seenConfigs = new HashMap<>();
 
   private boolean first = true;
 
@@ -63,12 +73,54 @@ final class LocalReplicas {
       if (snapshot.deleting().contains(topic)) {
         continue;
       }
+      Map<String, String> overrides = overrides(topic, snapshot.topicConfig(topic));
+      boolean local = false;
       for (int p = 0; p < info.partitionCount(); p++) {
         if (info.replicas().get(p).contains(brokerId)) {
-          logs.createLog(new TopicPartition(topic, p));
+          logs.createLog(new TopicPartition(topic, p), overrides);
           adopted.put(topic, info.id());
+          local = true;
         }
       }
+      if (local && !logs.topicConfig(topic).equals(overrides)) {
+        // Stored beside each local partition and applied to the live logs (Log.reconfigure).
+        logs.alterTopicConfig(topic, overrides);
+      }
     }
+    seenConfigs.keySet().retainAll(snapshot.topics().keySet());
+  }
+
+  /**
+   * The overrides to apply from a topic's {@code /config/topics/{t}} (none when it has no such
+   * znode): the ones this broker accepts. Any other (written by another tool or version) is left
+   * out with a warning, once per change of the znode.
+   */
+  private Map<String, String> overrides(String topic, Map<String, String> stored) {
+    if (stored == null || stored.isEmpty()) {
+      return Map.of();
+    }
+    Map<String, String> valid = new TreeMap<>();
+    List<String> refused = new ArrayList<>();
+    for (Map.Entry<String, String> e : stored.entrySet()) {
+      try {
+        TopicConfigKey.require(e.getKey()).validate(e.getValue());
+        valid.put(e.getKey(), e.getValue());
+      } catch (SluiceException ex) {
+        refused.add(ex.getMessage());
+      }
+    }
+    try {
+      logs.config().withOverrides(valid); // the keys together (one key's bound on another)
+    } catch (SluiceException ex) {
+      refused.add(ex.getMessage());
+      valid.clear();
+    }
+    if (!refused.isEmpty() && !stored.equals(seenConfigs.put(topic, stored))) {
+      log.warn(
+          "topic {}: ignoring stored configuration this broker does not accept: {}",
+          topic,
+          refused);
+    }
+    return Map.copyOf(valid);
   }
 }

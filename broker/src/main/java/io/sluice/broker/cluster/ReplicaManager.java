@@ -257,7 +257,7 @@ final class ReplicaManager implements Replication, AutoCloseable {
     PartitionLeader leader = leaders.get(new TopicPartition(topic, partition));
     return leader == null
         ? Errors.NOT_LEADER_OR_FOLLOWER
-        : leader.checkInSync(config.minInsyncReplicas());
+        : leader.checkInSync(leader.log.config().minInsyncReplicas());
   }
 
   @Override

@@ -13,10 +13,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.framework.api.transaction.CuratorOp;
 import org.apache.curator.framework.state.SessionConnectionStateErrorPolicy;
 import org.apache.curator.retry.ExponentialBackoffRetry;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.client.ZKClientConfig;
+import org.apache.zookeeper.data.Stat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -254,6 +256,23 @@ public final class ZkCluster implements AutoCloseable {
   /** As above, with {@code replicationFactor} replicas of each partition on different brokers. */
   public Outcome createTopic(
       String topic, int partitions, int replicationFactor, boolean validateOnly, long timeoutMs) {
+    return createTopic(topic, partitions, replicationFactor, Map.of(), validateOnly, timeoutMs);
+  }
+
+  /**
+   * As above, with the topic's configuration overrides (validated by the caller). The overrides
+   * ({@code /config/topics/{t}}, always written, empty or not, as Kafka does) and the assignment
+   * are written in one ZooKeeper transaction, so no broker ever sees the topic without its
+   * configuration; a leftover configuration znode without a topic is replaced. Returns once this
+   * broker's cache shows the partition states and the configuration.
+   */
+  public Outcome createTopic(
+      String topic,
+      int partitions,
+      int replicationFactor,
+      Map<String, String> configs,
+      boolean validateOnly,
+      long timeoutMs) {
     Outcome refused = refuseChanges();
     if (refused != null) {
       return refused;
@@ -281,22 +300,40 @@ public final class ZkCluster implements AutoCloseable {
     if (validateOnly) {
       return Outcome.OK;
     }
+    Map<String, String> overrides = Map.copyOf(configs);
     try {
-      client
-          .create()
-          .creatingParentsIfNeeded()
-          .forPath(ZkPaths.topic(topic), ZkJson.assignment(assignment));
-    } catch (KeeperException.NodeExistsException e) {
+      ensureParent(ZkPaths.TOPICS);
+      ensureParent(ZkPaths.TOPIC_CONFIGS);
+      String configPath = ZkPaths.topicConfig(topic);
+      byte[] configData = ZkJson.topicConfig(overrides);
+      Stat leftover = client.checkExists().forPath(configPath);
+      List<CuratorOp> ops = new ArrayList<>();
+      ops.add(
+          leftover == null
+              ? client.transactionOp().create().forPath(configPath, configData)
+              : client
+                  .transactionOp()
+                  .setData()
+                  .withVersion(leftover.getVersion())
+                  .forPath(configPath, configData));
+      ops.add(
+          client
+              .transactionOp()
+              .create()
+              .forPath(ZkPaths.topic(topic), ZkJson.assignment(assignment)));
+      client.transaction().forOperations(ops);
+    } catch (KeeperException.NodeExistsException | KeeperException.BadVersionException e) {
+      // The topic, or a concurrent creation of it (which wrote its configuration first).
       return new Outcome(Errors.TOPIC_ALREADY_EXISTS, "topic '" + topic + "' already exists");
     } catch (Exception e) {
       return zooKeeperFailure("create topic '" + topic + "'", e);
     }
-    log.info("topic {} assigned: {}", topic, assignment);
+    log.info("topic {} assigned: {}, configuration {}", topic, assignment, overrides);
     ClusterSnapshot done =
         await(
             s -> {
               TopicInfo info = s.topic(topic);
-              return info != null && info.complete();
+              return info != null && info.complete() && overrides.equals(s.topicConfig(topic));
             },
             timeoutMs);
     if (done == null) {
@@ -357,6 +394,82 @@ public final class ZkCluster implements AutoCloseable {
       }
     }
     return null;
+  }
+
+  /**
+   * Replaces a topic's configuration overrides by {@code change} applied to the stored ones: a
+   * conditional write of {@code /config/topics/{t}} on the version read (on a conflict, read again
+   * and apply the change to what is there), then waits up to {@code timeoutMs} until this broker's
+   * cache shows it, by which time this broker's replicas of the topic have it applied. Every other
+   * broker applies it when its watch fires. {@code validate} is called with the result before
+   * anything is written; it and {@code change} throw {@link io.sluice.protocol.SluiceException} to
+   * refuse. Blocks.
+   */
+  public Outcome alterTopicConfig(
+      String topic,
+      java.util.function.UnaryOperator<Map<String, String>> change,
+      java.util.function.Consumer<Map<String, String>> validate,
+      boolean validateOnly,
+      long timeoutMs) {
+    if (!client.getZookeeperClient().isConnected()) {
+      return new Outcome(
+          Errors.NOT_CONTROLLER,
+          "ZooKeeper is unreachable: topic configurations cannot be changed until it is back");
+    }
+    String path = ZkPaths.topicConfig(topic);
+    for (int attempt = 0; attempt < 10; attempt++) {
+      if (cache.snapshot().topic(topic) == null) {
+        return new Outcome(
+            Errors.UNKNOWN_TOPIC_OR_PARTITION, "The topic '" + topic + "' does not exist.");
+      }
+      Map<String, String> next;
+      try {
+        Stat stat = new Stat();
+        Map<String, String> current;
+        try {
+          current = ZkJson.topicConfig(topic, client.getData().storingStatIn(stat).forPath(path));
+        } catch (KeeperException.NoNodeException e) {
+          current = Map.of();
+          stat = null;
+        }
+        next = Map.copyOf(change.apply(current));
+        validate.accept(next);
+        if (validateOnly) {
+          return Outcome.OK;
+        }
+        if (stat == null) {
+          client.create().creatingParentsIfNeeded().forPath(path, ZkJson.topicConfig(next));
+        } else {
+          client.setData().withVersion(stat.getVersion()).forPath(path, ZkJson.topicConfig(next));
+        }
+      } catch (KeeperException.BadVersionException | KeeperException.NodeExistsException e) {
+        log.debug("topic {}: configuration changed under the alteration; reading again", topic);
+        continue;
+      } catch (io.sluice.protocol.SluiceException e) {
+        throw e;
+      } catch (Exception e) {
+        return zooKeeperFailure("change the configuration of topic '" + topic + "'", e);
+      }
+      log.info("topic {}: configuration overrides now {}", topic, next);
+      Map<String, String> written = next;
+      if (await(s -> written.equals(s.topicConfig(topic)), timeoutMs) == null) {
+        return new Outcome(
+            Errors.REQUEST_TIMED_OUT,
+            "the configuration of topic '" + topic + "' is stored but not applied here yet");
+      }
+      return Outcome.OK;
+    }
+    return new Outcome(
+        Errors.REQUEST_TIMED_OUT,
+        "the configuration of topic '" + topic + "' kept changing; try again");
+  }
+
+  private void ensureParent(String path) throws Exception {
+    try {
+      client.create().creatingParentsIfNeeded().forPath(path);
+    } catch (KeeperException.NodeExistsException e) {
+      // there already
+    }
   }
 
   /** Asks the controller to delete a topic and waits up to {@code timeoutMs} for it. Blocks. */

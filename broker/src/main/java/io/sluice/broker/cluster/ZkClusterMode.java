@@ -40,7 +40,8 @@ public final class ZkClusterMode implements ClusterMode {
     this.metadata = new ZkClusterMetadata(cluster, listeners.first().listenerName());
     this.protocols = listeners.protocols();
     this.admin =
-        new ZkTopicAdmin(cluster, adminThread, config.replication().defaultReplicationFactor());
+        new ZkTopicAdmin(
+            cluster, adminThread, config.replication().defaultReplicationFactor(), logs.config());
     String interBroker =
         listeners.interBrokerListenerName() != null
             ? listeners.interBrokerListenerName()

@@ -149,6 +149,28 @@ final class ZkJson {
         node.path("leader_broker_epoch").asLong(-1));
   }
 
+  /**
+   * {@code /config/topics/{t}}: the topic's configuration overrides, Kafka's entity-config shape
+   * {@code {"version":1,"config":{"key":"value",...}}}, keys in order.
+   */
+  static byte[] topicConfig(Map<String, String> overrides) {
+    ObjectNode node = MAPPER.createObjectNode();
+    node.put("version", 1);
+    ObjectNode config = node.putObject("config");
+    new TreeMap<>(overrides).forEach(config::put);
+    return write(node);
+  }
+
+  /** The overrides of a {@code /config/topics/{t}} znode (every value as text). */
+  static Map<String, String> topicConfig(String topic, byte[] data) {
+    JsonNode config = read(data, "config of topic " + topic).path("config");
+    Map<String, String> overrides = new TreeMap<>();
+    for (Map.Entry<String, JsonNode> e : config.properties()) {
+      overrides.put(e.getKey(), e.getValue().asText());
+    }
+    return Map.copyOf(overrides);
+  }
+
   static byte[] clusterId(String id) {
     ObjectNode node = MAPPER.createObjectNode();
     node.put("version", "1");

@@ -12,6 +12,7 @@ package io.sluice.broker.cluster;
  * /brokers/topics/{t}                            persistent  {"version":2,"partitions":{"0":[1]}}
  * /brokers/topics/{t}/partitions/{p}/state       persistent  {"leader":1,"leader_epoch":0,"isr":[1],...}
  * /admin/delete_topics/{t}                       persistent  a deletion request for the controller
+ * /config/topics/{t}                             persistent  {"version":1,"config":{"cleanup.policy":"compact"}}
  * </pre>
  *
  * The one difference from Kafka: {@code /controller} is the parent of a Curator {@code LeaderLatch}
@@ -25,6 +26,7 @@ final class ZkPaths {
   static final String BROKER_IDS = "/brokers/ids";
   static final String TOPICS = "/brokers/topics";
   static final String DELETE_TOPICS = "/admin/delete_topics";
+  static final String TOPIC_CONFIGS = "/config/topics";
 
   private ZkPaths() {}
 
@@ -50,6 +52,10 @@ final class ZkPaths {
 
   static String deleteTopic(String topic) {
     return DELETE_TOPICS + "/" + topic;
+  }
+
+  static String topicConfig(String topic) {
+    return TOPIC_CONFIGS + "/" + topic;
   }
 
   /** The last path element. */

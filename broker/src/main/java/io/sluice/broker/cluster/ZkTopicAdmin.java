@@ -2,17 +2,22 @@ package io.sluice.broker.cluster;
 
 import io.sluice.broker.metadata.TopicAdmin;
 import io.sluice.broker.metadata.TopicNames;
+import io.sluice.broker.storage.LogConfig;
+import io.sluice.broker.storage.TopicConfigKey;
 import io.sluice.protocol.Errors;
 import io.sluice.protocol.SluiceException;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.function.UnaryOperator;
 
 /**
- * Topic creation and deletion in cluster mode: validated here, then done through ZooKeeper by
- * {@link ZkCluster} on the broker's metadata-admin thread (they block until the controller has
- * acted, up to {@link #TIMEOUT_MS}). A refusal with a reason (ZooKeeper unreachable, no controller,
- * timed out) completes exceptionally with a {@link SluiceException} carrying the code and the
- * reason. Thread-safe.
+ * Topic creation, deletion and per-topic configuration in cluster mode: validated here, then done
+ * through ZooKeeper by {@link ZkCluster} on the broker's metadata-admin thread (they block until
+ * the controller has acted, up to {@link #TIMEOUT_MS}). A refusal with a reason (ZooKeeper
+ * unreachable, no controller, timed out) completes exceptionally with a {@link SluiceException}
+ * carrying the code and the reason. Thread-safe.
  */
 final class ZkTopicAdmin implements TopicAdmin {
   /** How long a creation or deletion waits for the controller. */
@@ -23,10 +28,15 @@ final class ZkTopicAdmin implements TopicAdmin {
 
   private final int defaultReplicationFactor;
 
-  ZkTopicAdmin(ZkCluster cluster, Executor admin, int defaultReplicationFactor) {
+  /** The broker-wide log settings that overrides apply over (validation, as single-node does). */
+  private final LogConfig brokerLog;
+
+  ZkTopicAdmin(
+      ZkCluster cluster, Executor admin, int defaultReplicationFactor, LogConfig brokerLog) {
     this.cluster = cluster;
     this.admin = admin;
     this.defaultReplicationFactor = defaultReplicationFactor;
+    this.brokerLog = brokerLog;
   }
 
   /** Auto-creation: {@code default.replication.factor} replicas. */
@@ -49,6 +59,78 @@ final class ZkTopicAdmin implements TopicAdmin {
             outcome(
                 cluster.createTopic(
                     topic, partitions, replicationFactor, validateOnly, TIMEOUT_MS)),
+        admin);
+  }
+
+  /**
+   * Creation with overrides: checked here as a single node checks them (an existing topic is
+   * answered {@code TOPIC_ALREADY_EXISTS} before its overrides are looked at), then stored with the
+   * assignment ({@link ZkCluster#createTopic(String, int, int, Map, boolean, long)}).
+   */
+  @Override
+  public CompletableFuture<Errors> createTopic(
+      String topic,
+      int partitions,
+      int replicationFactor,
+      Map<String, String> configs,
+      boolean validateOnly) {
+    if (!TopicNames.isValid(topic)) {
+      return CompletableFuture.completedFuture(Errors.INVALID_TOPIC_EXCEPTION);
+    }
+    if (partitions < 1) {
+      return CompletableFuture.completedFuture(Errors.INVALID_PARTITIONS);
+    }
+    return CompletableFuture.supplyAsync(
+        () -> {
+          if (!cluster.snapshot().topics().containsKey(topic)) {
+            brokerLog.withOverrides(configs); // INVALID_CONFIG naming a bad key or value
+          }
+          return outcome(
+              cluster.createTopic(
+                  topic, partitions, replicationFactor, configs, validateOnly, TIMEOUT_MS));
+        },
+        admin);
+  }
+
+  /** From this broker's copy of {@code /config/topics/{t}}: the overrides it accepts. */
+  @Override
+  public Map<String, String> topicConfig(String topic) {
+    Map<String, String> stored = cluster.snapshot().topicConfig(topic);
+    if (stored == null || stored.isEmpty()) {
+      return Map.of();
+    }
+    Map<String, String> valid = new TreeMap<>();
+    stored.forEach(
+        (key, value) -> {
+          TopicConfigKey k = TopicConfigKey.forName(key);
+          if (k != null) {
+            try {
+              k.validate(value);
+              valid.put(key, value);
+            } catch (SluiceException e) {
+              // left out, as the replicas leave it out (LocalReplicas warns)
+            }
+          }
+        });
+    return Map.copyOf(valid);
+  }
+
+  /**
+   * Stored in ZooKeeper, conditionally on the version read; every broker with a replica applies it
+   * to its logs when its watch fires, this one before the future completes.
+   */
+  @Override
+  public CompletableFuture<Void> alterTopicConfig(
+      String topic, UnaryOperator<Map<String, String>> change, boolean validateOnly) {
+    return CompletableFuture.runAsync(
+        () -> {
+          ZkCluster.Outcome outcome =
+              cluster.alterTopicConfig(
+                  topic, change, brokerLog::withOverrides, validateOnly, TIMEOUT_MS);
+          if (outcome.error() != Errors.NONE) {
+            throw new SluiceException(outcome.error(), outcome.message());
+          }
+        },
         admin);
   }
 
