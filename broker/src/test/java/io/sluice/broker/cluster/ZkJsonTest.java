@@ -77,4 +77,25 @@ class ZkJsonTest {
         assertThrows(IllegalStateException.class, () -> ZkJson.broker(9, bad, 1));
     assertTrue(e.getMessage().startsWith("broker 9: bad endpoint"), e.getMessage());
   }
+
+  @Test
+  void topicConfig_kafkasEntityConfigShape_keysInOrder_andReadBackWithNumbersAsText() {
+    byte[] data = ZkJson.topicConfig(Map.of("segment.bytes", "2048", "cleanup.policy", "compact"));
+    assertEquals(
+        "{\"version\":1,\"config\":{\"cleanup.policy\":\"compact\",\"segment.bytes\":\"2048\"}}",
+        new String(data, StandardCharsets.UTF_8));
+    assertEquals(
+        Map.of("segment.bytes", "2048", "cleanup.policy", "compact"),
+        ZkJson.topicConfig("t", data));
+    // Written by another tool with a number where Kafka writes a string: read as its text.
+    assertEquals(
+        Map.of("retention.ms", "1000"),
+        ZkJson.topicConfig(
+            "t",
+            "{\"version\":1,\"config\":{\"retention.ms\":1000}}".getBytes(StandardCharsets.UTF_8)));
+    assertEquals(Map.of(), ZkJson.topicConfig("t", ZkJson.topicConfig(Map.of())));
+    assertThrows(
+        IllegalStateException.class,
+        () -> ZkJson.topicConfig("t", "{".getBytes(StandardCharsets.UTF_8)));
+  }
 }
