@@ -397,6 +397,32 @@ final class LogDirectory implements LogHost {
     return true;
   }
 
+  /**
+   * The log cleaner's first-dirty offsets stored in this directory ({@code
+   * cleaner-offset-checkpoint}, Kafka's name and format): where each compacted log's next pass
+   * starts, so that a restart does not clean again what was cleaned. Empty when there is none.
+   */
+  Map<TopicPartition, Long> readCleanerCheckpoint() {
+    return readCheckpoint(LogFiles.CLEANER_CHECKPOINT);
+  }
+
+  /**
+   * Stores the first-dirty offsets of this directory's logs found in {@code firstDirty} (the
+   * broker-wide map); the others are left out. Durable when it returns.
+   */
+  void writeCleanerCheckpoint(Map<TopicPartition, Long> firstDirty) throws IOException {
+    synchronized (checkpointLock) {
+      Map<TopicPartition, Long> own = new HashMap<>();
+      for (Log log : logs) {
+        Long offset = firstDirty.get(log.topicPartition);
+        if (offset != null) {
+          own.put(log.topicPartition, offset);
+        }
+      }
+      Checkpoint.write(io, path.resolve(LogFiles.CLEANER_CHECKPOINT), own);
+    }
+  }
+
   private Map<TopicPartition, Long> readCheckpoint(String name) {
     try {
       return Checkpoint.read(path.resolve(name));

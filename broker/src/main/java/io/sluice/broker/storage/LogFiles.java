@@ -14,6 +14,7 @@ final class LogFiles {
   static final String LOCK = ".lock";
   static final String RECOVERY_POINT_CHECKPOINT = "recovery-point-offset-checkpoint";
   static final String LOG_START_CHECKPOINT = "log-start-offset-checkpoint";
+  static final String CLEANER_CHECKPOINT = "cleaner-offset-checkpoint";
   static final String DELETE_DIR_SUFFIX = "-delete";
 
   private LogFiles() {}

@@ -161,6 +161,7 @@ public final class LogManager implements AutoCloseable {
       }
     }
     applyStoredTopicConfigs();
+    loadCleanerCheckpoints();
     long durationMs = (System.nanoTime() - started) / 1_000_000;
     lastRecovery = new RecoveryReport(reports, unclean, durationMs);
     LOG.info(
@@ -173,6 +174,28 @@ public final class LogManager implements AutoCloseable {
         lastRecovery.segmentsScanned(),
         lastRecovery.bytesScanned(),
         lastRecovery.bytesTruncated());
+  }
+
+  /**
+   * The cleaner's first-dirty offsets from each directory's {@code cleaner-offset-checkpoint}, for
+   * the logs that directory holds. An offset beyond the log's end (the log was truncated below it
+   * since) is dropped: that log is cleaned from its start again.
+   */
+  private void loadCleanerCheckpoints() {
+    for (LogDirectory directory : directories) {
+      Map<TopicPartition, Long> stored = directory.readCleanerCheckpoint();
+      for (Log log : directory.logs()) {
+        Long offset = stored.get(log.topicPartition);
+        if (offset != null && offset <= log.logEndOffset()) {
+          firstDirtyOffsets.put(log.topicPartition, offset);
+        }
+      }
+    }
+  }
+
+  /** Where the cleaner's next pass of the partition starts (tests); 0 if it was never cleaned. */
+  long firstDirtyOffset(TopicPartition tp) {
+    return firstDirtyOffsets.getOrDefault(tp, 0L);
   }
 
   public Optional<Log> log(TopicPartition tp) {
@@ -328,12 +351,25 @@ public final class LogManager implements AutoCloseable {
 
   /** Closes the topic's logs and deletes their directories (leased segments close later). */
   public synchronized void deleteTopic(String topic) {
+    Set<LogDirectory> touched = new java.util.HashSet<>();
     for (TopicPartition tp : new ArrayList<>(logs.keySet())) {
       if (!tp.topic().equals(topic)) {
         continue;
       }
       Log log = logs.remove(tp);
-      owners.remove(log).delete(log);
+      LogDirectory owner = owners.remove(log);
+      owner.delete(log);
+      // A topic created again under this name starts dirty from offset 0.
+      if (firstDirtyOffsets.remove(tp) != null) {
+        touched.add(owner);
+      }
+    }
+    for (LogDirectory directory : touched) {
+      try {
+        directory.writeCleanerCheckpoint(firstDirtyOffsets);
+      } catch (IOException e) {
+        directory.markOffline(e);
+      }
     }
     topicConfigs.remove(topic);
   }
@@ -407,7 +443,8 @@ public final class LogManager implements AutoCloseable {
   }
 
   /**
-   * One cleaning pass of {@code log}; an I/O failure takes its directory offline (the files and the
+   * One cleaning pass of {@code log}, after which its directory's {@code cleaner-offset-checkpoint}
+   * holds where the next pass starts; an I/O failure takes its directory offline (the files and the
    * segment map may disagree until the next start, which finishes or drops the swap).
    */
   LogCleaner.Result clean(LogCleaner cleaner, Log log, CompactionSettings settings, boolean force) {
@@ -416,7 +453,11 @@ public final class LogManager implements AutoCloseable {
       return LogCleaner.Result.NOTHING;
     }
     try {
-      return cleaner.clean(log, settings, force);
+      LogCleaner.Result result = cleaner.clean(log, settings, force);
+      if (result.mappedEnd() >= 0) {
+        owner.writeCleanerCheckpoint(firstDirtyOffsets);
+      }
+      return result;
     } catch (IOException e) {
       owner.markOffline(e);
       throw new SluiceException(
