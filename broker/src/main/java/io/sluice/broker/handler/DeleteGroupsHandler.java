@@ -13,16 +13,20 @@ import java.util.concurrent.CompletableFuture;
 /**
  * Deletes consumer groups as Kafka does: a group with members is refused ({@code NON_EMPTY_GROUP}),
  * an unknown one gets {@code GROUP_ID_NOT_FOUND}, an empty one loses its state and its committed
- * offsets. Answered once both deletions are durable.
+ * offsets. Answered once both deletions are durable. A group this broker does not coordinate (in a
+ * cluster, its slot belongs to another broker) gets {@code NOT_COORDINATOR}, as the other group
+ * requests do, so that the client asks FindCoordinator again.
  */
 final class DeleteGroupsHandler extends VersionedHandler {
   private final GroupCoordinator groups;
   private final CommittedOffsets offsets;
+  private final GroupOwnership owned;
 
-  DeleteGroupsHandler(GroupCoordinator groups, CommittedOffsets offsets) {
+  DeleteGroupsHandler(GroupCoordinator groups, CommittedOffsets offsets, GroupOwnership owned) {
     super(ApiKey.DELETE_GROUPS, 0, 3);
     this.groups = groups;
     this.offsets = offsets;
+    this.owned = owned;
   }
 
   @Override
@@ -58,6 +62,9 @@ final class DeleteGroupsHandler extends VersionedHandler {
   private CompletableFuture<Errors> delete(String group) {
     if (group == null || group.isEmpty()) {
       return CompletableFuture.completedFuture(Errors.INVALID_GROUP_ID);
+    }
+    if (!owned.coordinates(group)) {
+      return CompletableFuture.completedFuture(Errors.NOT_COORDINATOR);
     }
     boolean hasOffsets = !offsets.committed(group).isEmpty();
     return groups

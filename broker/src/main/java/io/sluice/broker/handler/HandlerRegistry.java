@@ -90,8 +90,8 @@ public final class HandlerRegistry {
     handlers.add(new DeleteRecordsHandler(leaderLogs, logs));
     handlers.add(new DescribeLogDirsHandler(logs));
     handlers.add(new DescribeProducersHandler(leaderLogs));
-    handlers.add(new DeleteGroupsHandler(groups, offsets));
-    handlers.add(new OffsetDeleteHandler(groups, offsets));
+    handlers.add(new DeleteGroupsHandler(groups, offsets, owned));
+    handlers.add(new OffsetDeleteHandler(groups, offsets, owned));
     handlers.add(new ApiVersionsHandler(handlers));
     return new HandlerRegistry(handlers);
   }

@@ -19,16 +19,19 @@ import java.util.Set;
  * Deletes some committed offsets of a group, as Kafka does: {@code GROUP_ID_NOT_FOUND} for a group
  * with neither members nor offsets, {@code NON_EMPTY_GROUP} for a non-consumer group with members,
  * {@code GROUP_SUBSCRIBED_TO_TOPIC} for each partition of a topic a member subscribes to; the other
- * partitions' offsets go (answered once that is durable).
+ * partitions' offsets go (answered once that is durable). A group this broker does not coordinate
+ * gets {@code NOT_COORDINATOR}, as the other group requests do.
  */
 final class OffsetDeleteHandler extends VersionedHandler {
   private final GroupCoordinator groups;
   private final CommittedOffsets offsets;
+  private final GroupOwnership owned;
 
-  OffsetDeleteHandler(GroupCoordinator groups, CommittedOffsets offsets) {
+  OffsetDeleteHandler(GroupCoordinator groups, CommittedOffsets offsets, GroupOwnership owned) {
     super(ApiKey.OFFSET_DELETE, 0, 0);
     this.groups = groups;
     this.offsets = offsets;
+    this.owned = owned;
   }
 
   @Override
@@ -37,6 +40,10 @@ final class OffsetDeleteHandler extends VersionedHandler {
     OffsetDeleteRequest req = OffsetDeleteRequest.read(request.reader(), version);
     String group = req.groupId();
     OffsetDeleteResponse response = new OffsetDeleteResponse();
+    if (!owned.coordinates(group)) {
+      responder.respond(response.setErrorCode(Errors.NOT_COORDINATOR.code()), version);
+      return;
+    }
     GroupCoordinator.OffsetDeletion check = groups.offsetDeletion(group);
     if (check == null && offsets.committed(group).isEmpty()) {
       responder.respond(response.setErrorCode(Errors.GROUP_ID_NOT_FOUND.code()), version);

@@ -1,0 +1,152 @@
+package io.sluice.broker;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.netty.buffer.Unpooled;
+import io.sluice.broker.cluster.ZkCluster;
+import io.sluice.broker.cluster.ZooKeeperServers;
+import io.sluice.protocol.ApiKey;
+import io.sluice.protocol.Errors;
+import io.sluice.protocol.message.DeleteGroupsRequest;
+import io.sluice.protocol.message.DeleteGroupsResponse;
+import io.sluice.protocol.message.OffsetDeleteRequest;
+import io.sluice.protocol.message.OffsetDeleteResponse;
+import io.sluice.protocol.wire.WireReader;
+import io.sluice.testing.Await;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import org.apache.curator.test.TestingServer;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.errors.GroupIdNotFoundException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * DeleteGroups and OffsetDelete in a cluster of two brokers: the broker that does not coordinate
+ * the group answers {@code NOT_COORDINATOR} (as for every other group request) instead of acting on
+ * its own empty view of the group; the coordinator answers for the group; kafka-clients' admin,
+ * which asks FindCoordinator first, reaches the coordinator.
+ */
+class GroupDeletionCoordinatorIT {
+  private TestingServer zk;
+  private final Map<Integer, EmbeddedBroker> brokers = new TreeMap<>();
+
+  @BeforeEach
+  void startTwo() throws Exception {
+    zk = ZooKeeperServers.standalone();
+    for (int id = 1; id <= 2; id++) {
+      brokers.put(
+          id,
+          EmbeddedBroker.start(
+              Map.of(
+                  "zookeeper.connect",
+                  zk.getConnectString() + "/sluice",
+                  "zookeeper.session.timeout.ms",
+                  "4000",
+                  "broker.id",
+                  Integer.toString(id))));
+    }
+    for (EmbeddedBroker broker : brokers.values()) {
+      try (Admin admin = Admin.create(KafkaClients.admin(broker.bootstrapServers()))) {
+        Await.until(
+            "each broker to see both",
+            Duration.ofSeconds(30),
+            () -> {
+              try {
+                return admin.describeCluster().nodes().get().size() == 2;
+              } catch (Exception e) {
+                return false;
+              }
+            });
+      }
+    }
+  }
+
+  @AfterEach
+  void stopAll() throws Exception {
+    try {
+      for (EmbeddedBroker broker : brokers.values()) {
+        broker.close();
+      }
+    } finally {
+      zk.close();
+    }
+  }
+
+  /** A group whose slot belongs to broker 2 of brokers 1-2 (ids in order, as ZkCluster does). */
+  private static String groupOfBroker2() {
+    for (int i = 0; ; i++) {
+      String candidate = "group-" + i;
+      int slot = (candidate.hashCode() & 0x7fffffff) % ZkCluster.COORDINATOR_SLOTS;
+      if (slot % 2 == 1) {
+        return candidate;
+      }
+    }
+  }
+
+  private static short deleteGroups(EmbeddedBroker broker, String group) throws Exception {
+    try (RawConnection c = new RawConnection(broker.broker().localAddress())) {
+      c.send(
+          ApiKey.DELETE_GROUPS.id(),
+          (short) 2,
+          7,
+          new DeleteGroupsRequest().setGroupsNames(List.of(group)));
+      ByteBuffer frame = c.readFrame();
+      assertEquals(7, frame.getInt());
+      frame.get(); // the flexible response header's tagged fields
+      DeleteGroupsResponse response =
+          DeleteGroupsResponse.read(new WireReader(Unpooled.wrappedBuffer(frame)), (short) 2);
+      assertEquals(group, response.results().get(0).groupId());
+      return response.results().get(0).errorCode();
+    }
+  }
+
+  private static short offsetDelete(EmbeddedBroker broker, String group) throws Exception {
+    try (RawConnection c = new RawConnection(broker.broker().localAddress())) {
+      c.send(
+          ApiKey.OFFSET_DELETE.id(),
+          (short) 0,
+          8,
+          new OffsetDeleteRequest()
+              .setGroupId(group)
+              .setTopics(
+                  List.of(
+                      new OffsetDeleteRequest.OffsetDeleteRequestTopic()
+                          .setName("t")
+                          .setPartitions(
+                              List.of(
+                                  new OffsetDeleteRequest.OffsetDeleteRequestPartition()
+                                      .setPartitionIndex(0))))));
+      ByteBuffer frame = c.readFrame();
+      assertEquals(8, frame.getInt());
+      return OffsetDeleteResponse.read(new WireReader(Unpooled.wrappedBuffer(frame)), (short) 0)
+          .errorCode();
+    }
+  }
+
+  @Test
+  void onlyTheCoordinatorAnswersForTheGroup_theOtherBrokerSaysNotCoordinator() throws Exception {
+    String group = groupOfBroker2();
+    assertEquals(Errors.NOT_COORDINATOR.code(), deleteGroups(brokers.get(1), group));
+    assertEquals(Errors.NOT_COORDINATOR.code(), offsetDelete(brokers.get(1), group));
+    assertEquals(Errors.GROUP_ID_NOT_FOUND.code(), deleteGroups(brokers.get(2), group));
+    assertEquals(Errors.GROUP_ID_NOT_FOUND.code(), offsetDelete(brokers.get(2), group));
+
+    // kafka-clients' admin bootstrapped on the broker that does not coordinate finds the one that
+    // does, and gets the coordinator's answer.
+    try (Admin admin = Admin.create(KafkaClients.admin(brokers.get(1).bootstrapServers()))) {
+      ExecutionException e =
+          assertThrows(
+              ExecutionException.class,
+              () -> admin.deleteConsumerGroups(List.of(group)).all().get());
+      assertInstanceOf(GroupIdNotFoundException.class, e.getCause());
+    }
+  }
+}
