@@ -46,8 +46,9 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  *       cleaner was busy is reported with it. In <i>idle</i> it stays {@code delete}.
  * </ol>
  *
- * One unmeasured warm-up produce first. Prints one JSON line per phase and run, then one line with
- * the median and range of each figure and the load average before and after.
+ * One unmeasured warm-up produce and cleaning first (the JIT compiles both paths). Prints one JSON line per phase and run, then one line with
+ * the median and range of each figure (with the ratio busy / idle of each run, the two being
+ * measured back to back) and the load average before and after.
  *
  * <p>Usage (single-file source launch): {@code java -cp CLASSPATH CleanerBench.java RUNS DIRTY_MB
  * KEYS PRODUCE_RECORDS [SEGMENT_BYTES]} (segment.bytes of every topic, 8 MiB unless given), CLASSPATH holding the broker jar, its {@code target/lib} and kafka-clients.
@@ -114,9 +115,15 @@ public final class CleanerBench {
     List<Double> idleRate = new ArrayList<>();
     List<Double> busyRate = new ArrayList<>();
     List<Double> busyShare = new ArrayList<>();
+    List<Double> ratio = new ArrayList<>();
+    // Warm-up, unmeasured: one produce and one cleaning, so that both code paths are compiled.
     createTopic("warmup", "delete");
     produce("warmup", produceRecords);
     deleteTopic("warmup");
+    createTopic("warmup-dirty", "delete");
+    fill("warmup-dirty", dirtyMb, keys);
+    startCleaning("warmup-dirty").awaitIdle();
+    deleteTopic("warmup-dirty");
     for (int run = 0; run < runs; run++) {
       String dirty = "dirty-clean-" + run;
       createTopic(dirty, "delete");
@@ -174,12 +181,14 @@ public final class CleanerBench {
         deleteTopic(dirtyTopic);
         deleteTopic(target);
       }
+      ratio.add(busyRate.get(run) / idleRate.get(run));
     }
     System.out.printf(
         Locale.ROOT,
         "{\"summary\":true,\"runs\":%d,\"dirty_mb\":%d,\"keys\":%d,\"produce_records\":%d,"
             + "\"clean_mb_per_s\":%s,\"cleaner_cpu_s_per_gb\":%s,\"produce_idle_records_per_s\":%s,"
-            + "\"produce_busy_records_per_s\":%s,\"cleaner_busy_share\":%s}%n",
+            + "\"produce_busy_records_per_s\":%s,\"busy_over_idle_same_run\":%s,"
+            + "\"cleaner_busy_share\":%s}%n",
         runs,
         dirtyMb,
         keys,
@@ -188,6 +197,7 @@ public final class CleanerBench {
         stats(cpuPerGb),
         stats(idleRate),
         stats(busyRate),
+        stats(ratio),
         stats(busyShare));
   }
 
