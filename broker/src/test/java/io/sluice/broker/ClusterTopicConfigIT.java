@@ -7,7 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.netty.buffer.Unpooled;
 import io.sluice.broker.cluster.ZooKeeperServers;
+import io.sluice.protocol.ApiKey;
+import io.sluice.protocol.message.DescribeConfigsRequest;
+import io.sluice.protocol.message.DescribeConfigsResponse;
+import io.sluice.protocol.wire.WireReader;
 import io.sluice.testing.Await;
 import java.io.IOException;
 import java.io.StringReader;
@@ -153,6 +158,65 @@ class ClusterTopicConfigIT {
     return admin.describeConfigs(List.of(topic(topic))).all().get().get(topic(topic));
   }
 
+  /**
+   * What broker {@code id} itself answers to DescribeConfigs (v1, over a connection to that broker:
+   * kafka-clients' admin sends a topic's DescribeConfigs to any broker it likes): key to "value
+   * SOURCE"; empty when it answers with an error (the topic not seen there yet).
+   */
+  private Map<String, String> describedBy(int id, String topic) throws IOException {
+    try (RawConnection c = new RawConnection(brokers.get(id).broker().localAddress())) {
+      c.send(
+          ApiKey.DESCRIBE_CONFIGS.id(),
+          (short) 1,
+          3,
+          new DescribeConfigsRequest()
+              .setResources(
+                  List.of(
+                      new DescribeConfigsRequest.DescribeConfigsResource()
+                          .setResourceType((byte) 2)
+                          .setResourceName(topic)
+                          .setConfigurationKeys(null))));
+      ByteBuffer frame = c.readFrame();
+      assertEquals(3, frame.getInt());
+      DescribeConfigsResponse.DescribeConfigsResult result =
+          DescribeConfigsResponse.read(new WireReader(Unpooled.wrappedBuffer(frame)), (short) 1)
+              .results()
+              .get(0);
+      Map<String, String> out = new TreeMap<>();
+      if (result.errorCode() == 0) {
+        for (DescribeConfigsResponse.DescribeConfigsResourceResult e : result.configs()) {
+          String source =
+              switch (e.configSource()) {
+                case 1 -> "TOPIC";
+                case 4 -> "STATIC";
+                case 5 -> "DEFAULT";
+                default -> "source-" + e.configSource();
+              };
+          out.put(e.name(), e.value() + " " + source);
+        }
+      }
+      return out;
+    }
+  }
+
+  /**
+   * Waits until broker {@code id} describes {@code key} of {@code topic} as {@code described}
+   * ("value SOURCE"): a broker other than the one that made a change sees it when its watch fires,
+   * a moment later.
+   */
+  private void awaitDescribed(int id, String topic, String key, String described) {
+    Await.until(
+        "broker " + id + " to describe " + topic + " " + key + " as " + described,
+        WAIT,
+        () -> {
+          try {
+            return described.equals(describedBy(id, topic).get(key));
+          } catch (IOException e) {
+            return false;
+          }
+        });
+  }
+
   private static void alter(Admin admin, String topic, AlterConfigOp... ops) throws Exception {
     admin.incrementalAlterConfigs(Map.of(topic(topic), List.of(ops))).all().get();
   }
@@ -232,23 +296,27 @@ class ClusterTopicConfigIT {
       assertEquals(
           "{\"version\":1,\"config\":{\"retention.ms\":\"3600000\",\"segment.bytes\":\"2048\"}}",
           configZnode("configured"));
-      for (Admin admin : List.of(one, two, three)) {
-        Config config = describe(admin, "configured");
-        assertEquals("3600000", config.get("retention.ms").value());
-        assertEquals(
-            ConfigEntry.ConfigSource.DYNAMIC_TOPIC_CONFIG, config.get("retention.ms").source());
-        assertEquals("delete", config.get("cleanup.policy").value());
-        assertEquals(
-            ConfigEntry.ConfigSource.DEFAULT_CONFIG, config.get("cleanup.policy").source());
+      for (int id = 1; id <= 3; id++) {
+        awaitDescribed(id, "configured", "retention.ms", "3600000 TOPIC");
+        Map<String, String> described = describedBy(id, "configured");
+        assertEquals("2048 TOPIC", described.get("segment.bytes"), "broker " + id);
+        assertEquals("delete DEFAULT", described.get("cleanup.policy"), "broker " + id);
       }
+      // kafka-clients' view (through whichever broker its admin picks) agrees.
+      Config config = describe(two, "configured");
+      assertEquals("3600000", config.get("retention.ms").value());
+      assertEquals(
+          ConfigEntry.ConfigSource.DYNAMIC_TOPIC_CONFIG, config.get("retention.ms").source());
       List<TopicPartitionInfo> partitions = partitions(one, "configured");
       for (TopicPartitionInfo p : partitions) {
         assertEquals(2, p.replicas().size());
         for (Node replica : p.replicas()) {
-          assertEquals(
-              Map.of("retention.ms", "3600000", "segment.bytes", "2048"),
-              stored(replica.id(), "configured", p.partition()),
-              "broker " + replica.id() + ", partition " + p.partition());
+          Await.until(
+              "broker " + replica.id() + " to store the overrides of partition " + p.partition(),
+              WAIT,
+              () ->
+                  Map.of("retention.ms", "3600000", "segment.bytes", "2048")
+                      .equals(stored(replica.id(), "configured", p.partition())));
         }
       }
 
@@ -267,10 +335,10 @@ class ClusterTopicConfigIT {
               "0.01",
               "segment.bytes",
               "2048");
-      for (Admin admin : List.of(one, two, three)) {
-        Config config = describe(admin, "configured");
-        assertEquals("compact", config.get("cleanup.policy").value());
-        assertEquals(ConfigEntry.ConfigSource.DEFAULT_CONFIG, config.get("retention.ms").source());
+      for (int id = 1; id <= 3; id++) {
+        awaitDescribed(id, "configured", "cleanup.policy", "compact TOPIC");
+        assertTrue(
+            describedBy(id, "configured").get("retention.ms").endsWith(" DEFAULT"), "broker " + id);
       }
       for (TopicPartitionInfo p : partitions) {
         for (Node replica : p.replicas()) {
@@ -330,16 +398,44 @@ class ClusterTopicConfigIT {
       try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
         assertEquals(0, producer.send(new ProducerRecord<>("isr", new byte[] {0})).get().offset());
 
-        // Two in-sync replicas are fewer than the topic's min.insync.replicas of 3.
+        // Two in-sync replicas are fewer than the topic's min.insync.replicas of 3. The leader
+        // applies the change when its watch fires (the alteration may have gone to another
+        // broker): writes are refused from then on.
         alter(admin, "isr", set("min.insync.replicas", "3"));
-        ExecutionException refused =
-            assertThrows(
-                ExecutionException.class,
-                () -> producer.send(new ProducerRecord<>("isr", new byte[] {1})).get());
-        assertInstanceOf(NotEnoughReplicasException.class, refused.getCause());
+        Throwable[] refused = {null};
+        Await.until(
+            "acks=all refused by the leader",
+            WAIT,
+            () -> {
+              try {
+                producer.send(new ProducerRecord<>("isr", new byte[] {1})).get();
+                return false;
+              } catch (ExecutionException e) {
+                refused[0] = e.getCause();
+                return true;
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return true;
+              }
+            });
+        assertInstanceOf(NotEnoughReplicasException.class, refused[0]);
 
         alter(admin, "isr", delete("min.insync.replicas"));
-        assertEquals(1, producer.send(new ProducerRecord<>("isr", new byte[] {2})).get().offset());
+        Await.until(
+            "acks=all accepted again",
+            WAIT,
+            () -> {
+              try {
+                producer.send(new ProducerRecord<>("isr", new byte[] {2})).get();
+                return true;
+              } catch (ExecutionException e) {
+                assertInstanceOf(NotEnoughReplicasException.class, e.getCause());
+                return false;
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+              }
+            });
       }
     }
   }
@@ -352,6 +448,13 @@ class ClusterTopicConfigIT {
               List.of(new NewTopic("kept", 1, (short) 3).configs(Map.of("segment.bytes", "4096"))))
           .all()
           .get();
+      for (int id = 1; id <= 3; id++) {
+        int broker = id;
+        Await.until(
+            "broker " + id + " to store the overrides",
+            WAIT,
+            () -> Map.of("segment.bytes", "4096").equals(stored(broker, "kept", 0)));
+      }
       brokers.remove(3).close();
       try (Admin one = adminOf(1)) {
         alter(one, "kept", set("retention.ms", "1234567"));
@@ -362,10 +465,8 @@ class ClusterTopicConfigIT {
       brokers.put(3, start(3));
       Await.until(
           "broker 3 to apply what it missed", WAIT, () -> want.equals(stored(3, "kept", 0)));
-      try (Admin three = adminOf(3)) {
-        assertEquals("1234567", describe(three, "kept").get("retention.ms").value());
-        assertEquals("4096", describe(three, "kept").get("segment.bytes").value());
-      }
+      awaitDescribed(3, "kept", "retention.ms", "1234567 TOPIC");
+      assertEquals("4096 TOPIC", describedBy(3, "kept").get("segment.bytes"));
 
       // Every broker restarted: the overrides come back from ZooKeeper and from each replica's
       // copy.
@@ -374,11 +475,8 @@ class ClusterTopicConfigIT {
         brokers.put(id, start(id));
       }
       for (int id = 1; id <= 3; id++) {
-        try (Admin each = adminOf(id)) {
-          Config config = describe(each, "kept");
-          assertEquals("1234567", config.get("retention.ms").value(), "broker " + id);
-          assertEquals("4096", config.get("segment.bytes").value(), "broker " + id);
-        }
+        awaitDescribed(id, "kept", "retention.ms", "1234567 TOPIC");
+        assertEquals("4096 TOPIC", describedBy(id, "kept").get("segment.bytes"), "broker " + id);
         assertEquals(want, stored(id, "kept", 0), "broker " + id);
       }
     }
@@ -448,9 +546,17 @@ class ClusterTopicConfigIT {
       // A topic of the same name starts without the old one's overrides.
       admin.createTopics(List.of(new NewTopic("t1", 1, (short) 1))).all().get();
       assertEquals("{\"version\":1,\"config\":{}}", configZnode("t1"));
-      assertEquals(
-          ConfigEntry.ConfigSource.DEFAULT_CONFIG,
-          describe(admin, "t1").get("retention.ms").source());
+      Await.until(
+          "t1 described with retention.ms from the broker's default",
+          WAIT,
+          () -> {
+            try {
+              return describe(admin, "t1").get("retention.ms").source()
+                  == ConfigEntry.ConfigSource.DEFAULT_CONFIG;
+            } catch (Exception e) {
+              return false; // t1 not seen by that broker yet
+            }
+          });
     }
   }
 }

@@ -134,7 +134,17 @@ class GroupDeletionCoordinatorIT {
   @Test
   void onlyTheCoordinatorAnswersForTheGroup_theOtherBrokerSaysNotCoordinator() throws Exception {
     String group = groupOfBroker2();
-    assertEquals(Errors.NOT_COORDINATOR.code(), deleteGroups(brokers.get(1), group));
+    // Once broker 1's view of the cluster has both brokers (its watch), the group is broker 2's.
+    Await.until(
+        "broker 1 to refuse DeleteGroups for broker 2's group",
+        Duration.ofSeconds(30),
+        () -> {
+          try {
+            return deleteGroups(brokers.get(1), group) == Errors.NOT_COORDINATOR.code();
+          } catch (Exception e) {
+            throw new IllegalStateException(e);
+          }
+        });
     assertEquals(Errors.NOT_COORDINATOR.code(), offsetDelete(brokers.get(1), group));
     assertEquals(Errors.GROUP_ID_NOT_FOUND.code(), deleteGroups(brokers.get(2), group));
     assertEquals(Errors.GROUP_ID_NOT_FOUND.code(), offsetDelete(brokers.get(2), group));
