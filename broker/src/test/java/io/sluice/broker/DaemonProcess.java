@@ -47,6 +47,7 @@ final class DaemonProcess {
   private final Path dataDir;
   private final Path stateDir;
   private final int port;
+  private String host = "127.0.0.1";
 
   DaemonProcess(Path dataDir, Path stateDir) throws IOException {
     this(PROJECT, dataDir, stateDir);
@@ -75,6 +76,19 @@ final class DaemonProcess {
   DaemonProcess withEnvironment(String name, String value) {
     environment.put(name, value);
     return this;
+  }
+
+  /**
+   * Listens on {@code host} (an address of the loopback network, such as 127.0.0.2) instead of
+   * 127.0.0.1, for tests that tell brokers apart by address.
+   */
+  DaemonProcess onHost(String host) {
+    this.host = host;
+    return this;
+  }
+
+  String host() {
+    return host;
   }
 
   /** A port nothing listens on right now. */
@@ -155,7 +169,7 @@ final class DaemonProcess {
   }
 
   String bootstrapServers() {
-    return "127.0.0.1:" + port();
+    return host + ":" + port();
   }
 
   Path pidFile() {
@@ -252,7 +266,7 @@ final class DaemonProcess {
     List<String> args = new ArrayList<>();
     args.add(command);
     args.add("--override");
-    args.add("listeners=PLAINTEXT://127.0.0.1:" + port);
+    args.add("listeners=PLAINTEXT://" + host + ":" + port);
     args.add("--override");
     args.add("log.dirs=" + dataDir);
     for (String override : overrides) {
