@@ -15,6 +15,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntFunction;
 import java.util.stream.Stream;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
@@ -57,21 +58,30 @@ final class BrokerProcesses implements AutoCloseable {
 
   /**
    * Starts ZooKeeper and {@code count} brokers side by side (each start waits for its JVM, which
-   * takes seconds on a loaded machine). {@code settings} are broker overrides common to all; {@code
-   * hosts} the address each broker listens on (index id-1), or empty for 127.0.0.1.
+   * takes seconds on a loaded machine). {@code settings} are broker overrides common to all.
+   */
+  static BrokerProcesses start(Path temp, int count, int sessionMs, String... settings)
+      throws Exception {
+    return start(temp, count, sessionMs, (IntFunction<Path>) null, settings);
+  }
+
+  /**
+   * As {@link #start(Path, int, int, String...)}, each broker running in the control group whose
+   * {@code cgroup.procs} file {@code cgroups} gives for its id ({@link NetworkCut}).
    */
   static BrokerProcesses start(
-      Path temp, int count, int sessionMs, List<String> hosts, String... settings)
+      Path temp, int count, int sessionMs, IntFunction<Path> cgroups, String... settings)
       throws Exception {
     BrokerProcesses cluster = new BrokerProcesses(temp, sessionMs);
     try {
       for (int id = 1; id <= count; id++) {
-        String host = hosts.isEmpty() ? "127.0.0.1" : hosts.get(id - 1);
-        cluster.daemons.put(
-            id,
+        DaemonProcess daemon =
             DaemonProcess.onAnyPort(temp.resolve("data" + id), temp.resolve("state" + id))
-                .onHost(host)
-                .withEnvironment("SLUICE_HEAP_OPTS", "-Xmx256m"));
+                .withEnvironment("SLUICE_HEAP_OPTS", "-Xmx256m");
+        if (cgroups != null) {
+          daemon.inCgroup(cgroups.apply(id));
+        }
+        cluster.daemons.put(id, daemon);
         List<String> all = new ArrayList<>();
         all.add("node.id=" + id);
         all.add("zookeeper.connect=" + cluster.zk.getConnectString() + "/sluice");

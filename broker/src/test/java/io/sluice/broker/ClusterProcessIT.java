@@ -55,7 +55,7 @@ class ClusterProcessIT {
   void start() throws Exception {
     Assumptions.assumeTrue(
         DaemonProcess.packaged(), "needs the packaged broker (runs after mvn package)");
-    cluster = BrokerProcesses.start(temp, 3, SESSION_MS, List.of());
+    cluster = BrokerProcesses.start(temp, 3, SESSION_MS);
   }
 
   @AfterEach

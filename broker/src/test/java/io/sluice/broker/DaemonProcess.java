@@ -47,7 +47,7 @@ final class DaemonProcess {
   private final Path dataDir;
   private final Path stateDir;
   private final int port;
-  private String host = "127.0.0.1";
+  private Path cgroupProcs;
 
   DaemonProcess(Path dataDir, Path stateDir) throws IOException {
     this(PROJECT, dataDir, stateDir);
@@ -79,16 +79,14 @@ final class DaemonProcess {
   }
 
   /**
-   * Listens on {@code host} (an address of the loopback network, such as 127.0.0.2) instead of
-   * 127.0.0.1, for tests that tell brokers apart by address.
+   * Runs every script call, and so the broker's JVM, in the control group whose {@code
+   * cgroup.procs} file this is (the script writes its own pid there before it starts anything), so
+   * that packet filters can tell the broker's sockets apart from everyone else's ({@link
+   * NetworkCut}).
    */
-  DaemonProcess onHost(String host) {
-    this.host = host;
+  DaemonProcess inCgroup(Path procsFile) {
+    this.cgroupProcs = procsFile;
     return this;
-  }
-
-  String host() {
-    return host;
   }
 
   /** A port nothing listens on right now. */
@@ -169,7 +167,7 @@ final class DaemonProcess {
   }
 
   String bootstrapServers() {
-    return host + ":" + port();
+    return "127.0.0.1:" + port();
   }
 
   Path pidFile() {
@@ -266,7 +264,7 @@ final class DaemonProcess {
     List<String> args = new ArrayList<>();
     args.add(command);
     args.add("--override");
-    args.add("listeners=PLAINTEXT://" + host + ":" + port);
+    args.add("listeners=PLAINTEXT://127.0.0.1:" + port);
     args.add("--override");
     args.add("log.dirs=" + dataDir);
     for (String override : overrides) {
@@ -279,6 +277,12 @@ final class DaemonProcess {
   /** Runs the script with the given arguments and returns how it ended. */
   Result script(String... args) throws Exception {
     List<String> command = new ArrayList<>();
+    if (cgroupProcs != null) {
+      command.add("sh");
+      command.add("-c");
+      command.add("echo $$ > \"$0\" && exec \"$@\"");
+      command.add(cgroupProcs.toString());
+    }
     command.add(home.resolve("bin").resolve("sluice-broker").toString());
     command.addAll(List.of(args));
     ProcessBuilder builder = new ProcessBuilder(command).directory(home.toFile());

@@ -61,8 +61,8 @@ final class ReplicaCheck {
     return true;
   }
 
-  /** One stored batch: its first and last offset and its bytes. */
-  record Batch(long baseOffset, long lastOffset, byte[] bytes) {}
+  /** One stored batch: its first and last offset, the leader epoch it carries, its bytes. */
+  record Batch(long baseOffset, long lastOffset, int leaderEpoch, byte[] bytes) {}
 
   /** The batches of a partition's concatenated segments, by base offset. */
   static TreeMap<Long, Batch> batches(byte[] log) {
@@ -76,7 +76,8 @@ final class ReplicaCheck {
         break; // a partial batch at the end (a follower mid-append), or zeros after the end
       }
       long last = base + buf.getInt(at + 23);
-      out.put(base, new Batch(base, last, Arrays.copyOfRange(log, at, at + size)));
+      out.put(
+          base, new Batch(base, last, buf.getInt(at + 12), Arrays.copyOfRange(log, at, at + size)));
       at += size;
     }
     return out;

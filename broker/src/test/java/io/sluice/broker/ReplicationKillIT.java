@@ -49,7 +49,6 @@ class ReplicationKillIT {
             temp,
             3,
             SESSION_MS,
-            List.of(),
             "min.insync.replicas=2",
             "default.replication.factor=3",
             "replica.lag.time.max.ms=5000")) {
