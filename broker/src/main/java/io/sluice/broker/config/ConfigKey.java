@@ -338,10 +338,11 @@ public enum ConfigKey {
       "ZooKeeper session timeout: how long a broker may be unreachable before it counts as gone."),
   ZOOKEEPER_CONNECTION_TIMEOUT_MS(
       "zookeeper.connection.timeout.ms",
-      "18000",
+      "",
       Type.INT,
       100,
-      "How long a starting broker waits for ZooKeeper (and a request for a reconnection)."),
+      "How long a starting broker waits for ZooKeeper (and a request for a reconnection)."
+          + " Empty: the session timeout, as in Kafka."),
   BROKER_ID(
       "broker.id",
       "-1",
