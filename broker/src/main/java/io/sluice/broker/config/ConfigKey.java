@@ -106,6 +106,13 @@ public enum ConfigKey {
       Type.STRING,
       0,
       "Cipher suites SSL listeners accept, comma-separated; empty: the JDK's defaults."),
+  SSL_ENGINE(
+      "ssl.engine",
+      "auto",
+      Type.STRING,
+      0,
+      "TLS implementation of SSL listeners (Sluice's key): openssl (BoringSSL through Netty's"
+          + " tcnative), jdk, or auto: openssl where its native library loads, else jdk."),
   SSL_ENDPOINT_IDENTIFICATION_ALGORITHM(
       "ssl.endpoint.identification.algorithm",
       "https",
