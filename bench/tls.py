@@ -87,11 +87,13 @@ class Bench:
         libs = self.tmp / "kafka-libs"
         log("resolving Apache Kafka 4.4.0 and its tools into %s" % libs)
         subprocess.run(["mvn", "-B", "-q", "-f", str(BENCH_DIR / "kafka" / "pom.xml"),
-                        "dependency:copy-dependencies", "-DoutputDirectory=%s" % libs], check=True)
+                        "dependency:copy-dependencies", "-DoutputDirectory=%s" % libs],
+                       check=True, stdout=sys.stderr)
         if not self.args.no_build:
             log("building Sluice (mvn package -DskipTests, broker)")
             subprocess.run(["mvn", "-B", "-q", "-DskipTests", "-Dspotless.check.skip=true",
-                            "package", "-pl", "broker", "-am"], cwd=REPO_DIR, check=True)
+                            "package", "-pl", "broker", "-am"], cwd=REPO_DIR, check=True,
+                           stdout=sys.stderr)
         self.libs = libs
         self.tools = tools.KafkaTools(libs, log)
         self.keystore = self.tmp / "broker.p12"
