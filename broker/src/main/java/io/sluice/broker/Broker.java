@@ -18,6 +18,8 @@ import io.sluice.broker.metadata.Topics;
 import io.sluice.broker.metrics.BrokerMetrics;
 import io.sluice.broker.metrics.BrokerSources;
 import io.sluice.broker.purgatory.FetchWaiters;
+import io.sluice.broker.security.sasl.FileScramCredentialStore;
+import io.sluice.broker.security.sasl.ScramCredentialStore;
 import io.sluice.broker.server.RequestObserver;
 import io.sluice.broker.server.ServerStats;
 import io.sluice.broker.server.SluiceServer;
@@ -34,6 +36,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -158,6 +161,7 @@ public final class Broker implements AutoCloseable {
               ? new ProducerIds(stateDir, metadataAdmin, ClusterMode.MAX_BROKERS, config.nodeId())
               : new ProducerIds(stateDir, metadataAdmin);
       FetchWaiters fetchWaiters = new FetchWaiters();
+      ScramCredentialStore scram = scramCredentials(cluster, stateDir, metadataAdmin);
       HandlerRegistry handlers =
           HandlerRegistry.forBroker(
               config,
@@ -168,13 +172,17 @@ public final class Broker implements AutoCloseable {
               producerIds,
               offsets,
               groups,
-              cluster != null ? cluster.replication() : Replication.NONE);
+              cluster != null ? cluster.replication() : Replication.NONE,
+              scram);
       if (metrics != null) {
         logs.setFlushObserver(metrics.flushObserver());
       }
       SluiceServer server =
           SluiceServer.start(
-              config, handlers, metrics == null ? RequestObserver.NONE : metrics.requestObserver());
+              config,
+              handlers,
+              metrics == null ? RequestObserver.NONE : metrics.requestObserver(),
+              scram);
       List<Endpoint> advertised = new ArrayList<>();
       server
           .localAddresses()
@@ -254,6 +262,22 @@ public final class Broker implements AutoCloseable {
             }
           }
         });
+  }
+
+  /**
+   * Where SCRAM credentials live: {@code scram-credentials} in the first log directory on a single
+   * node; in cluster mode the cluster's store (ZooKeeper), when it has one.
+   */
+  private static ScramCredentialStore scramCredentials(
+      ClusterMode cluster, Path stateDir, Executor io) {
+    if (cluster != null) {
+      return cluster.scramCredentials();
+    }
+    try {
+      return FileScramCredentialStore.open(stateDir, io);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the SCRAM credentials", e);
+    }
   }
 
   /** One thread for metadata writes, so that none of them runs on an event loop. */

@@ -8,6 +8,7 @@ import io.sluice.broker.metadata.ProducerIds;
 import io.sluice.broker.metadata.Replication;
 import io.sluice.broker.metadata.TopicAdmin;
 import io.sluice.broker.purgatory.FetchWaiters;
+import io.sluice.broker.security.sasl.ScramCredentialStore;
 import io.sluice.broker.storage.LogManager;
 import java.util.ArrayList;
 import java.util.List;
@@ -59,6 +60,35 @@ public final class HandlerRegistry {
       OffsetStore offsets,
       GroupCoordinator groups,
       Replication replication) {
+    return forBroker(
+        config,
+        metadata,
+        admin,
+        logs,
+        fetchWaiters,
+        producerIds,
+        offsets,
+        groups,
+        replication,
+        ScramCredentialStore.NONE);
+  }
+
+  /**
+   * As above, plus SASL: SaslHandshake and SaslAuthenticate (answering those that come outside a
+   * SASL exchange; the exchange itself is the connection's) and the SCRAM credential APIs over
+   * {@code scram}.
+   */
+  public static HandlerRegistry forBroker(
+      BrokerConfig config,
+      ClusterMetadata metadata,
+      TopicAdmin admin,
+      LogManager logs,
+      FetchWaiters fetchWaiters,
+      ProducerIds producerIds,
+      OffsetStore offsets,
+      GroupCoordinator groups,
+      Replication replication,
+      ScramCredentialStore scram) {
     LeaderLogs leaderLogs = new LeaderLogs(metadata, logs);
     OffsetsTopicCreation offsetsTopic =
         config.clusterMode()
@@ -96,6 +126,11 @@ public final class HandlerRegistry {
     handlers.add(new DescribeProducersHandler(leaderLogs));
     handlers.add(new DeleteGroupsHandler(groups, offsets, owned));
     handlers.add(new OffsetDeleteHandler(groups, offsets, owned));
+    // SASL authentication and SCRAM credentials
+    handlers.add(new SaslHandshakeHandler());
+    handlers.add(new SaslAuthenticateHandler());
+    handlers.add(new DescribeUserScramCredentialsHandler(scram));
+    handlers.add(new AlterUserScramCredentialsHandler(scram));
     handlers.add(new ApiVersionsHandler(handlers));
     return new HandlerRegistry(handlers);
   }
