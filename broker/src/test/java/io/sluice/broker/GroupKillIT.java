@@ -3,7 +3,6 @@ package io.sluice.broker;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.sluice.broker.cluster.ZooKeeperServers;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,11 +13,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.apache.curator.test.TestingServer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -41,7 +37,8 @@ import org.junit.jupiter.api.io.TempDir;
  * users start them) on an in-process ZooKeeper; a kafka-clients group commits, the process of the
  * broker coordinating it is killed (no shutdown, no flush), and once its ZooKeeper session expires
  * another broker leads the group's offsets partition: the committed offsets are intact there and a
- * new member resumes at exactly them. Every process is stopped in {@link #stopAll}.
+ * new member resumes at exactly them. Every process is stopped in {@link #stopAll} ({@link
+ * BrokerProcesses}).
  */
 class GroupKillIT {
   private static final long WAIT_MS = 60_000;
@@ -51,63 +48,31 @@ class GroupKillIT {
   private static final int PER_PARTITION = 100;
 
   @TempDir Path temp;
-  private TestingServer zk;
-  private final Map<Integer, DaemonProcess> daemons = new TreeMap<>();
+  private BrokerProcesses cluster;
 
   @BeforeEach
   void start() throws Exception {
     Assumptions.assumeTrue(
         DaemonProcess.packaged(), "needs the packaged broker (runs after mvn package)");
-    zk = ZooKeeperServers.standalone();
-    for (int id = 1; id <= 3; id++) {
-      daemons.put(
-          id,
-          DaemonProcess.onAnyPort(temp.resolve("data" + id), temp.resolve("state" + id))
-              .withEnvironment("SLUICE_HEAP_OPTS", "-Xmx256m"));
-    }
-    ExecutorService starter = Executors.newFixedThreadPool(3);
-    try {
-      List<Future<String>> starts = new ArrayList<>();
-      for (int id = 1; id <= 3; id++) {
-        int brokerId = id;
-        starts.add(
-            starter.submit(
-                () ->
-                    daemons
-                        .get(brokerId)
-                        .start(
-                            "node.id=" + brokerId,
-                            "zookeeper.connect=" + zk.getConnectString() + "/sluice",
-                            "zookeeper.session.timeout.ms=4000",
-                            "min.insync.replicas=2",
-                            "replica.lag.time.max.ms=2000",
-                            "offsets.topic.num.partitions=5")));
-      }
-      for (Future<String> start : starts) {
-        start.get(DaemonProcess.SCRIPT_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-      }
-    } finally {
-      starter.shutdownNow();
-    }
+    cluster =
+        BrokerProcesses.start(
+            temp,
+            3,
+            4000,
+            "min.insync.replicas=2",
+            "replica.lag.time.max.ms=2000",
+            "offsets.topic.num.partitions=5");
   }
 
   @AfterEach
   void stopAll() throws Exception {
-    try {
-      for (DaemonProcess daemon : daemons.values()) {
-        daemon.stopQuietly();
-      }
-    } finally {
-      if (zk != null) {
-        zk.close();
-      }
+    if (cluster != null) {
+      cluster.close();
     }
   }
 
   private String bootstrap() {
-    List<String> all = new ArrayList<>();
-    daemons.values().forEach(d -> all.add(d.bootstrapServers()));
-    return String.join(",", all);
+    return cluster.bootstrap();
   }
 
   private Properties groupConsumer() {
@@ -182,9 +147,8 @@ class GroupKillIT {
           admin.describeConsumerGroups(List.of(GROUP)).all().get().get(GROUP).coordinator().id();
     }
     long killed = System.nanoTime();
-    daemons.get(coordinator).kill9();
-    DaemonProcess dead = daemons.remove(coordinator);
-    try (Admin admin = Admin.create(KafkaClients.admin(bootstrap()))) {
+    cluster.kill9(coordinator);
+    try (Admin admin = Admin.create(KafkaClients.admin(cluster.bootstrapExcept(coordinator)))) {
       long deadline = System.nanoTime() + WAIT_MS * 1_000_000;
       while (!atCommit.equals(committed(admin))) {
         assertTrue(System.nanoTime() < deadline, "the offsets via another broker in time");
@@ -195,8 +159,6 @@ class GroupKillIT {
               + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killed)
               + " ms after kill -9 of coordinator "
               + coordinator);
-    } finally {
-      daemons.put(coordinator, dead); // stopped (if somehow alive) in stopAll
     }
 
     Map<TopicPartition, Long> next = new HashMap<>();
@@ -205,14 +167,7 @@ class GroupKillIT {
       next.put(tp, atCommit.getOrDefault(tp, 0L));
     }
     Properties resumeProps = groupConsumer();
-    List<String> alive = new ArrayList<>();
-    daemons.forEach(
-        (id, d) -> {
-          if (id != coordinator) {
-            alive.add(d.bootstrapServers());
-          }
-        });
-    resumeProps.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, String.join(",", alive));
+    resumeProps.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapExcept(coordinator));
     try (KafkaConsumer<byte[], byte[]> second = new KafkaConsumer<>(resumeProps)) {
       second.subscribe(List.of(TOPIC));
       long deadline = System.nanoTime() + WAIT_MS * 1_000_000;
