@@ -1,5 +1,6 @@
 package io.sluice.broker.cluster;
 
+import io.sluice.broker.group.OffsetsTopic;
 import io.sluice.broker.storage.LogManager;
 import io.sluice.broker.storage.TopicConfigKey;
 import io.sluice.broker.storage.TopicPartition;
@@ -74,6 +75,13 @@ final class LocalReplicas {
         continue;
       }
       Map<String, String> overrides = overrides(topic, snapshot.topicConfig(topic));
+      if (OffsetsTopic.NAME.equals(topic)) {
+        // Compacted on every replica, as in Kafka, whatever /config/topics holds for it (the
+        // group coordinator creates it without a config znode).
+        Map<String, String> merged = new TreeMap<>(overrides);
+        merged.putAll(OffsetsTopic.CONFIGS);
+        overrides = Map.copyOf(merged);
+      }
       boolean local = false;
       for (int p = 0; p < info.partitionCount(); p++) {
         if (info.replicas().get(p).contains(brokerId)) {

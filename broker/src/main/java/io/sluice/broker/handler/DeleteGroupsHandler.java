@@ -1,7 +1,7 @@
 package io.sluice.broker.handler;
 
-import io.sluice.broker.group.CommittedOffsets;
 import io.sluice.broker.group.GroupCoordinator;
+import io.sluice.broker.group.OffsetStore;
 import io.sluice.protocol.ApiKey;
 import io.sluice.protocol.Errors;
 import io.sluice.protocol.message.DeleteGroupsRequest;
@@ -13,16 +13,14 @@ import java.util.concurrent.CompletableFuture;
 /**
  * Deletes consumer groups as Kafka does: a group with members is refused ({@code NON_EMPTY_GROUP}),
  * an unknown one gets {@code GROUP_ID_NOT_FOUND}, an empty one loses its state and its committed
- * offsets. Answered once both deletions are durable. A group this broker does not coordinate (in a
- * cluster, its slot belongs to another broker) gets {@code NOT_COORDINATOR}, as the other group
- * requests do, so that the client asks FindCoordinator again.
+ * offsets. Answered once both deletions are durable.
  */
 final class DeleteGroupsHandler extends VersionedHandler {
   private final GroupCoordinator groups;
-  private final CommittedOffsets offsets;
+  private final OffsetStore offsets;
   private final GroupOwnership owned;
 
-  DeleteGroupsHandler(GroupCoordinator groups, CommittedOffsets offsets, GroupOwnership owned) {
+  DeleteGroupsHandler(GroupCoordinator groups, OffsetStore offsets, GroupOwnership owned) {
     super(ApiKey.DELETE_GROUPS, 0, 3);
     this.groups = groups;
     this.offsets = offsets;
@@ -46,7 +44,11 @@ final class DeleteGroupsHandler extends VersionedHandler {
                 Errors error =
                     results
                         .get(i)
-                        .handle((e, f) -> f == null ? e : Errors.UNKNOWN_SERVER_ERROR)
+                        .handle(
+                            (e, f) ->
+                                f == null
+                                    ? e
+                                    : GroupOwnership.errorOf(f, Errors.UNKNOWN_SERVER_ERROR))
                         .join();
                 response
                     .results()
@@ -63,8 +65,9 @@ final class DeleteGroupsHandler extends VersionedHandler {
     if (group == null || group.isEmpty()) {
       return CompletableFuture.completedFuture(Errors.INVALID_GROUP_ID);
     }
-    if (!owned.coordinates(group)) {
-      return CompletableFuture.completedFuture(Errors.NOT_COORDINATOR);
+    Errors notOwned = owned.check(group);
+    if (notOwned != Errors.NONE) {
+      return CompletableFuture.completedFuture(notOwned);
     }
     boolean hasOffsets = !offsets.committed(group).isEmpty();
     return groups

@@ -1,8 +1,8 @@
 package io.sluice.broker.handler;
 
 import io.netty.buffer.Unpooled;
-import io.sluice.broker.group.CommittedOffsets;
 import io.sluice.broker.group.GroupCoordinator;
+import io.sluice.broker.group.OffsetStore;
 import io.sluice.broker.metadata.TopicNames;
 import io.sluice.broker.storage.TopicPartition;
 import io.sluice.protocol.ApiKey;
@@ -19,15 +19,14 @@ import java.util.Set;
  * Deletes some committed offsets of a group, as Kafka does: {@code GROUP_ID_NOT_FOUND} for a group
  * with neither members nor offsets, {@code NON_EMPTY_GROUP} for a non-consumer group with members,
  * {@code GROUP_SUBSCRIBED_TO_TOPIC} for each partition of a topic a member subscribes to; the other
- * partitions' offsets go (answered once that is durable). A group this broker does not coordinate
- * gets {@code NOT_COORDINATOR}, as the other group requests do.
+ * partitions' offsets go (answered once that is durable).
  */
 final class OffsetDeleteHandler extends VersionedHandler {
   private final GroupCoordinator groups;
-  private final CommittedOffsets offsets;
+  private final OffsetStore offsets;
   private final GroupOwnership owned;
 
-  OffsetDeleteHandler(GroupCoordinator groups, CommittedOffsets offsets, GroupOwnership owned) {
+  OffsetDeleteHandler(GroupCoordinator groups, OffsetStore offsets, GroupOwnership owned) {
     super(ApiKey.OFFSET_DELETE, 0, 0);
     this.groups = groups;
     this.offsets = offsets;
@@ -40,8 +39,9 @@ final class OffsetDeleteHandler extends VersionedHandler {
     OffsetDeleteRequest req = OffsetDeleteRequest.read(request.reader(), version);
     String group = req.groupId();
     OffsetDeleteResponse response = new OffsetDeleteResponse();
-    if (!owned.coordinates(group)) {
-      responder.respond(response.setErrorCode(Errors.NOT_COORDINATOR.code()), version);
+    Errors notOwned = owned.check(group);
+    if (notOwned != Errors.NONE) {
+      responder.respond(response.setErrorCode(notOwned.code()), version);
       return;
     }
     GroupCoordinator.OffsetDeletion check = groups.offsetDeletion(group);
@@ -83,7 +83,9 @@ final class OffsetDeleteHandler extends VersionedHandler {
             (ok, failure) ->
                 responder.respond(
                     response.setErrorCode(
-                        failure == null ? Errors.NONE.code() : Errors.UNKNOWN_SERVER_ERROR.code()),
+                        failure == null
+                            ? Errors.NONE.code()
+                            : GroupOwnership.errorOf(failure, Errors.UNKNOWN_SERVER_ERROR).code()),
                     version));
   }
 
