@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.netty.buffer.Unpooled;
-import io.sluice.broker.cluster.ZkCluster;
 import io.sluice.broker.cluster.ZooKeeperServers;
+import io.sluice.broker.group.OffsetsTopic;
 import io.sluice.protocol.ApiKey;
 import io.sluice.protocol.Errors;
 import io.sluice.protocol.message.DeleteGroupsRequest;
@@ -23,6 +23,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import org.apache.curator.test.TestingServer;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.Node;
 import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -80,14 +81,42 @@ class GroupDeletionCoordinatorIT {
     }
   }
 
-  /** A group whose slot belongs to broker 2 of brokers 1-2 (ids in order, as ZkCluster does). */
-  private static String groupOfBroker2() {
-    for (int i = 0; ; i++) {
-      String candidate = "group-" + i;
-      int slot = (candidate.hashCode() & 0x7fffffff) % ZkCluster.COORDINATOR_SLOTS;
-      if (slot % 2 == 1) {
-        return candidate;
-      }
+  /**
+   * The id of the broker that coordinates {@code group}: the leader of its partition of {@code
+   * __consumer_offsets}, as kafka-clients' admin finds it (FindCoordinator, which creates the topic
+   * on first use).
+   */
+  private int coordinatorOf(String group) throws Exception {
+    int partition = OffsetsTopic.partitionFor(group, 50);
+    try (Admin admin = Admin.create(KafkaClients.admin(brokers.get(1).bootstrapServers()))) {
+      int[] id = {-1};
+      Await.until(
+          "a leader for " + OffsetsTopic.NAME + "-" + partition,
+          Duration.ofSeconds(60),
+          () -> {
+            try {
+              // Asking for the group's coordinator creates the topic on first use.
+              admin.describeConsumerGroups(List.of(group)).all().get();
+            } catch (Exception e) {
+              // unknown group, or the topic still being created: only the leader matters here
+            }
+            try {
+              Node leader =
+                  admin
+                      .describeTopics(List.of(OffsetsTopic.NAME))
+                      .allTopicNames()
+                      .get()
+                      .get(OffsetsTopic.NAME)
+                      .partitions()
+                      .get(partition)
+                      .leader();
+              id[0] = leader == null ? -1 : leader.id();
+              return id[0] > 0;
+            } catch (Exception e) {
+              return false;
+            }
+          });
+      return id[0];
     }
   }
 
@@ -133,25 +162,28 @@ class GroupDeletionCoordinatorIT {
 
   @Test
   void onlyTheCoordinatorAnswersForTheGroup_theOtherBrokerSaysNotCoordinator() throws Exception {
-    String group = groupOfBroker2();
-    // Once broker 1's view of the cluster has both brokers (its watch), the group is broker 2's.
+    String group = "deletion-group";
+    int coordinator = coordinatorOf(group);
+    EmbeddedBroker owner = brokers.get(coordinator);
+    EmbeddedBroker other = brokers.get(coordinator == 1 ? 2 : 1);
+    // Once the other broker's view has the offsets partition's leader (its watch), it refuses.
     Await.until(
-        "broker 1 to refuse DeleteGroups for broker 2's group",
+        "broker " + (coordinator == 1 ? 2 : 1) + " to refuse DeleteGroups for the group",
         Duration.ofSeconds(30),
         () -> {
           try {
-            return deleteGroups(brokers.get(1), group) == Errors.NOT_COORDINATOR.code();
+            return deleteGroups(other, group) == Errors.NOT_COORDINATOR.code();
           } catch (Exception e) {
             throw new IllegalStateException(e);
           }
         });
-    assertEquals(Errors.NOT_COORDINATOR.code(), offsetDelete(brokers.get(1), group));
-    assertEquals(Errors.GROUP_ID_NOT_FOUND.code(), deleteGroups(brokers.get(2), group));
-    assertEquals(Errors.GROUP_ID_NOT_FOUND.code(), offsetDelete(brokers.get(2), group));
+    assertEquals(Errors.NOT_COORDINATOR.code(), offsetDelete(other, group));
+    assertEquals(Errors.GROUP_ID_NOT_FOUND.code(), deleteGroups(owner, group));
+    assertEquals(Errors.GROUP_ID_NOT_FOUND.code(), offsetDelete(owner, group));
 
     // kafka-clients' admin bootstrapped on the broker that does not coordinate finds the one that
     // does, and gets the coordinator's answer.
-    try (Admin admin = Admin.create(KafkaClients.admin(brokers.get(1).bootstrapServers()))) {
+    try (Admin admin = Admin.create(KafkaClients.admin(other.bootstrapServers()))) {
       ExecutionException e =
           assertThrows(
               ExecutionException.class,

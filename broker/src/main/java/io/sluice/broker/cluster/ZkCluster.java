@@ -4,6 +4,7 @@ import io.sluice.broker.config.Endpoint;
 import io.sluice.broker.config.SecurityProtocol;
 import io.sluice.broker.config.ZooKeeperConfig;
 import io.sluice.protocol.Errors;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
