@@ -109,6 +109,16 @@ final class FlushTracker {
     }
   }
 
+  /**
+   * The log was emptied to start over at {@code offset} (durably): nothing below it is left to
+   * flush, so the flushed offset is at least {@code offset}.
+   */
+  synchronized void startedAt(long offset) {
+    if (flushedOffset < offset) {
+      flushedOffset = offset;
+    }
+  }
+
   CompletableFuture<Void> await(long offset, LogHost directory) {
     CompletableFuture<Void> future = new CompletableFuture<>();
     synchronized (this) {
