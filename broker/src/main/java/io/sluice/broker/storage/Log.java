@@ -450,7 +450,7 @@ public final class Log {
    * before it returns, as {@link #truncateTo}: the new segment exists, the old ones are renamed for
    * deletion, the checkpoints name the new start. The producer table and the leader-epoch cache are
    * emptied (the batches fetched next fill them again), the high watermark is the new start, and
-   * waiters for the removed offsets fail with {@code NOT_LEADER_OR_FOLLOWER}.
+   * every flush and high-watermark waiter fails with {@code NOT_LEADER_OR_FOLLOWER}.
    *
    * @throws IllegalArgumentException when {@code offset} is not above the log end
    */
@@ -478,8 +478,7 @@ public final class Log {
             new SluiceException(
                 Errors.NOT_LEADER_OR_FOLLOWER,
                 topicPartition + " was emptied to start over at " + offset);
-        flush.truncated(offset, gone);
-        flush.startedAt(offset);
+        flush.startedOver(offset, gone);
         highWatermarkWaiters.failAll(gone);
         producers.clear();
         epochs.truncateFromEnd(Long.MIN_VALUE);

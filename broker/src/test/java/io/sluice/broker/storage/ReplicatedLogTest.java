@@ -143,14 +143,15 @@ class ReplicatedLogTest {
     }
     assertEquals(40, leaders.deleteRecords(TP, 40).get());
     assertTrue(leader.logStartOffset() > follower.logEndOffset());
-    CompletableFuture<Void> waiting = follower.awaitFlush(11);
+    // A waiter past the log end: it can only fail once the offsets it waits for are gone.
+    CompletableFuture<Void> waiting = follower.awaitFlush(12);
 
     follower.truncateFullyAndStartAt(leader.logStartOffset());
     assertEquals(40, follower.logStartOffset());
     assertEquals(40, follower.logEndOffset());
     assertEquals(1, follower.segments().size());
     assertEquals(-1, follower.latestEpoch());
-    assertTrue(waiting.isDone());
+    assertTrue(waiting.isCompletedExceptionally());
     replicate();
     assertEquals(52, follower.logEndOffset());
     assertEquals(2, follower.latestEpoch());
