@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Failure 17 (testing.md), with three broker processes on an in-process ZooKeeper, replication
+ * Failure 18 (testing.md), with three broker processes on an in-process ZooKeeper, replication
  * factor 3, {@code min.insync.replicas=2}: a follower killed with {@code kill -9} while dozens of
  * segments are written and the records below most of them are deleted (DeleteRecords, so that the
  * follower's log ends below the leader's log start) starts over at the leader's log start, catches
