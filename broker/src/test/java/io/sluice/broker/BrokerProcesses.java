@@ -120,6 +120,11 @@ final class BrokerProcesses implements AutoCloseable {
     return daemons.get(id);
   }
 
+  /** Broker {@code id}'s data directory ({@code log.dirs}). */
+  Path dataDir(int id) {
+    return temp.resolve("data" + id);
+  }
+
   /** The ZooKeeper connect string (no chroot). */
   String zooKeeper() {
     return zk.getConnectString();
@@ -233,7 +238,7 @@ final class BrokerProcesses implements AutoCloseable {
    * batches as stored, to compare replicas byte for byte.
    */
   byte[] logBytes(int id, String topic, int partition) throws IOException {
-    Path dir = temp.resolve("data" + id).resolve(topic + "-" + partition);
+    Path dir = dataDir(id).resolve(topic + "-" + partition);
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     if (!Files.isDirectory(dir)) {
       return out.toByteArray();

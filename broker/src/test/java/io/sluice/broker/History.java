@@ -11,13 +11,15 @@ import java.util.concurrent.ConcurrentHashMap;
  * A history checker for fault tests: the writes the broker acknowledged (partition, offset, value)
  * against what is read back afterwards. {@link #violations} lists every acknowledged record that is
  * missing at its offset or holds other bytes there, and every offset read back twice with different
- * bytes; an empty list means nothing acknowledged was lost or changed. Thread-safe: producer
- * callbacks record acknowledgements from the client's I/O thread.
+ * bytes; an empty list means nothing acknowledged was lost or changed. Records deleted on purpose
+ * ({@link #deletedBefore}) are not expected back. Thread-safe: producer callbacks record
+ * acknowledgements from the client's I/O thread.
  */
 final class History {
   private final Map<Integer, Map<Long, byte[]>> acknowledged = new ConcurrentHashMap<>();
   private final Map<Integer, Map<Long, byte[]>> read = new ConcurrentHashMap<>();
   private final List<String> conflicts = new ArrayList<>();
+  private final Map<Integer, Long> deletedBefore = new ConcurrentHashMap<>();
 
   /** The broker acknowledged {@code value} at {@code offset} of {@code partition}. */
   void acknowledged(int partition, long offset, byte[] value) {
@@ -41,6 +43,14 @@ final class History {
     }
   }
 
+  /**
+   * The records of {@code partition} below {@code offset} were deleted on purpose (DeleteRecords,
+   * retention): they are no longer expected to be read back.
+   */
+  void deletedBefore(int partition, long offset) {
+    deletedBefore.merge(partition, offset, Math::max);
+  }
+
   int acknowledgedCount() {
     return acknowledged.values().stream().mapToInt(Map::size).sum();
   }
@@ -60,7 +70,9 @@ final class History {
     }
     for (Map.Entry<Integer, Map<Long, byte[]>> partition : acknowledged.entrySet()) {
       Map<Long, byte[]> seen = read.getOrDefault(partition.getKey(), Map.of());
-      for (Map.Entry<Long, byte[]> record : new TreeMap<>(partition.getValue()).entrySet()) {
+      long start = deletedBefore.getOrDefault(partition.getKey(), 0L);
+      for (Map.Entry<Long, byte[]> record :
+          new TreeMap<>(partition.getValue()).tailMap(start).entrySet()) {
         byte[] got = seen.get(record.getKey());
         if (got == null) {
           out.add("partition " + partition.getKey() + " offset " + record.getKey() + " lost");

@@ -1,6 +1,7 @@
 package io.sluice.broker;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -82,7 +83,8 @@ final class ProduceLoad implements AutoCloseable {
 
   private void run() {
     while (running) {
-      try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
+      KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props);
+      try {
         while (running) {
           for (int i = 0; i < BATCH && running; i++) {
             if (!inFlight.tryAcquire(1, TimeUnit.SECONDS)) {
@@ -121,6 +123,9 @@ final class ProduceLoad implements AutoCloseable {
         return;
       } catch (KafkaException e) {
         // a fatal producer state: go on with a new producer (outstanding records fail in close)
+      } finally {
+        // Bounded: records still outstanding then fail (not acknowledged, nothing promised).
+        producer.close(Duration.ofSeconds(30));
       }
     }
   }
@@ -170,7 +175,10 @@ final class ProduceLoad implements AutoCloseable {
         () -> which.stream().allMatch(p -> acknowledged(p) >= from[p] + count));
   }
 
-  /** Stops sending and waits (bounded) for the outstanding records to be answered. */
+  /**
+   * Stops sending and waits (30 s at most) for the outstanding records to be answered; those still
+   * unanswered then fail.
+   */
   @Override
   public void close() {
     running = false;

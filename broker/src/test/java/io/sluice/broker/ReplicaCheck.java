@@ -89,12 +89,20 @@ final class ReplicaCheck {
    * agree byte for byte up to the high watermark.
    */
   static long divergentOffsets(List<byte[]> replicaLogs, long highWatermark) {
+    return divergentOffsets(replicaLogs, 0, highWatermark);
+  }
+
+  /**
+   * As {@link #divergentOffsets(List, long)} for the batches that start at or after {@code from} (a
+   * log start some replicas have moved past).
+   */
+  static long divergentOffsets(List<byte[]> replicaLogs, long from, long highWatermark) {
     List<TreeMap<Long, Batch>> parsed = new ArrayList<>();
     TreeSet<Long> bases = new TreeSet<>();
     for (byte[] log : replicaLogs) {
       TreeMap<Long, Batch> batches = batches(log);
       parsed.add(batches);
-      bases.addAll(batches.headMap(highWatermark).keySet());
+      bases.addAll(batches.subMap(from, highWatermark).keySet());
     }
     long divergent = 0;
     for (long base : bases) {

@@ -43,7 +43,10 @@ import org.slf4j.LoggerFactory;
  * log there (KIP-101); when the leader answers with an older epoch, to where that epoch ends in
  * both logs (KIP-279). Only then does it fetch, from its log end. Fetched batches are appended
  * exactly as the leader stored them ({@link Log#appendAsFollower}); a partial batch at the end of a
- * response is dropped and fetched again. The follower's high watermark follows the leader's.
+ * response is dropped and fetched again. The follower's high watermark follows the leader's. A
+ * follower whose log ends below the leader's log start (answered {@code OFFSET_OUT_OF_RANGE} with
+ * that start) fetches from the leader's log start and, with the first batch it gets, empties its
+ * log and starts it over at that batch ({@link Log#truncateFullyAndStartAt}).
  *
  * <p>Thread safety: the partition map is guarded by this object's monitor; truncation and appends
  * run under it too, so once {@link #remove} returns, nothing more is written to that partition's
@@ -61,6 +64,7 @@ final class ReplicaFetcher implements AutoCloseable {
     final Log log;
     boolean truncating = true;
     long retryAtMs;
+    long startOverAt = -1; // the leader's log start, above our log end: fetch from there
 
     State(int leaderEpoch, Log log) {
       this.leaderEpoch = leaderEpoch;
@@ -330,7 +334,8 @@ final class ReplicaFetcher implements AutoCloseable {
                 new FetchRequest.FetchPartition()
                     .setPartition(e.getKey().partition())
                     .setCurrentLeaderEpoch(state.leaderEpoch)
-                    .setFetchOffset(state.log.logEndOffset())
+                    .setFetchOffset(
+                        state.startOverAt >= 0 ? state.startOverAt : state.log.logEndOffset())
                     .setLastFetchedEpoch(-1)
                     .setLogStartOffset(-1)
                     .setPartitionMaxBytes(config.replicaFetchMaxBytes()));
@@ -362,7 +367,20 @@ final class ReplicaFetcher implements AutoCloseable {
   private void apply(TopicPartition tp, State state, FetchResponse.PartitionData data, long now) {
     Errors error = Errors.forCode(data.errorCode());
     if (error == Errors.OFFSET_OUT_OF_RANGE) {
-      state.truncating = true; // the leader's log ends below ours: find where they agree
+      if (data.logStartOffset() > state.log.logEndOffset()) {
+        // The leader no longer has what we would fetch next (its retention or DeleteRecords went
+        // past our end): fetch from its log start and start the log over at the first batch.
+        state.startOverAt = data.logStartOffset();
+        log.info(
+            "broker {}: {} ends at {}, below broker {}'s log start {}: fetching from there",
+            self,
+            tp,
+            state.log.logEndOffset(),
+            leaderId,
+            data.logStartOffset());
+      } else {
+        state.truncating = true; // the leader's log ends below ours: find where they agree
+      }
       return;
     }
     if (error != Errors.NONE) {
@@ -375,6 +393,15 @@ final class ReplicaFetcher implements AutoCloseable {
       ByteBuffer bytes = buf.nioBuffer(buf.readerIndex(), buf.readableBytes());
       int whole = wholeBatches(bytes);
       if (whole > 0) {
+        if (state.startOverAt >= 0) {
+          // The batch holding the leader's log start may begin below it (DeleteRecords moves the
+          // start inside a batch): the log starts over at that batch, as in Kafka.
+          long base = bytes.getLong(bytes.position());
+          if (base > state.log.logEndOffset()) {
+            state.log.truncateFullyAndStartAt(base);
+          }
+          state.startOverAt = -1;
+        }
         state.log.appendAsFollower(bytes.limit(bytes.position() + whole).slice());
       }
     }

@@ -109,6 +109,23 @@ final class FlushTracker {
     }
   }
 
+  /**
+   * The log was emptied to start over at {@code offset} (durably): nothing below it is left to
+   * flush, so the flushed offset is {@code offset}, and every waiter fails with {@code error} (the
+   * offsets it waited for are gone).
+   */
+  void startedOver(long offset, SluiceException error) {
+    List<Waiter> failed;
+    synchronized (this) {
+      flushedOffset = Math.max(flushedOffset, offset);
+      failed = new ArrayList<>(waiters);
+      waiters.clear();
+    }
+    for (Waiter w : failed) {
+      w.future().completeExceptionally(error);
+    }
+  }
+
   CompletableFuture<Void> await(long offset, LogHost directory) {
     CompletableFuture<Void> future = new CompletableFuture<>();
     synchronized (this) {

@@ -444,6 +444,64 @@ public final class Log {
   }
 
   /**
+   * A follower whose log ends below the leader's log start (the leader's retention or DeleteRecords
+   * removed the offsets it would fetch next): every segment goes and the log starts over, empty, at
+   * {@code offset}, which becomes its log start (Kafka's {@code truncateFullyAndStartAt}). Durable
+   * before it returns, as {@link #truncateTo}: the new segment exists, the old ones are renamed for
+   * deletion, the checkpoints name the new start. The producer table and the leader-epoch cache are
+   * emptied (the batches fetched next fill them again), the high watermark is the new start, and
+   * every flush and high-watermark waiter fails with {@code NOT_LEADER_OR_FOLLOWER}.
+   *
+   * @throws IllegalArgumentException when {@code offset} is not above the log end
+   */
+  public void truncateFullyAndStartAt(long offset) {
+    synchronized (appendLock) {
+      ensureWritable();
+      End current = end;
+      if (offset <= current.nextOffset()) {
+        throw new IllegalArgumentException(
+            topicPartition
+                + ": cannot start over at "
+                + offset
+                + ", the log ends at "
+                + current.nextOffset());
+      }
+      try {
+        LogSegment fresh = LogSegment.create(directory, offset, config, io, pool, clock.millis());
+        List<LogSegment> removed = new ArrayList<>(segments.values());
+        segments.clear();
+        segments.put(offset, fresh);
+        current.segment().unpin();
+        end = new End(offset, fresh, 0, current.appendedBytes());
+        logStartOffset = offset;
+        SluiceException gone =
+            new SluiceException(
+                Errors.NOT_LEADER_OR_FOLLOWER,
+                topicPartition + " was emptied to start over at " + offset);
+        flush.startedOver(offset, gone);
+        highWatermarkWaiters.failAll(gone);
+        producers.clear();
+        epochs.truncateFromEnd(Long.MIN_VALUE);
+        highWatermark = offset;
+        host.truncated(this, removed);
+        LOG.info(
+            "{}: log ending at {} emptied to start over at the leader's log start {} ({}"
+                + " segment(s) removed)",
+            topicPartition,
+            current.nextOffset(),
+            offset,
+            removed.size());
+      } catch (IOException e) {
+        host.markOffline(e);
+        throw new SluiceException(
+            Errors.KAFKA_STORAGE_ERROR,
+            topicPartition + ": starting over at " + offset + " failed: " + e.getMessage(),
+            e);
+      }
+    }
+  }
+
+  /**
    * Writes the leader-epoch cache to {@code leader-epoch-checkpoint} from now on (cluster mode).
    */
   public void persistLeaderEpochs() {

@@ -130,6 +130,47 @@ class ReplicatedLogTest {
   }
 
   @Test
+  void truncateFullyAndStartAt_followerBelowTheLeadersLogStart_startsOverThereAndSurvivesRestart()
+      throws Exception {
+    follower.persistLeaderEpochs();
+    leader.becomeLeader(2);
+    for (int i = 0; i < 3; i++) {
+      leader.append(TestBatches.batch("r" + i, 4, 1_000)); // 0..11
+    }
+    replicate();
+    for (int i = 0; i < 40; i++) {
+      leader.append(TestBatches.sized("s" + i, 1_000, 1_000)); // 12..51
+    }
+    assertEquals(40, leaders.deleteRecords(TP, 40).get());
+    assertTrue(leader.logStartOffset() > follower.logEndOffset());
+    // A waiter past the log end: it can only fail once the offsets it waits for are gone.
+    CompletableFuture<Void> waiting = follower.awaitFlush(12);
+
+    follower.truncateFullyAndStartAt(leader.logStartOffset());
+    assertEquals(40, follower.logStartOffset());
+    assertEquals(40, follower.logEndOffset());
+    assertEquals(1, follower.segments().size());
+    assertEquals(-1, follower.latestEpoch());
+    assertTrue(waiting.isCompletedExceptionally());
+    replicate();
+    assertEquals(52, follower.logEndOffset());
+    assertEquals(2, follower.latestEpoch());
+    List<byte[]> leaderBatches = readAllBatches(leader, 40);
+    List<byte[]> followerBatches = readAllBatches(follower, 40);
+    assertEquals(leaderBatches.size(), followerBatches.size());
+    for (int i = 0; i < leaderBatches.size(); i++) {
+      assertArrayEquals(leaderBatches.get(i), followerBatches.get(i));
+    }
+
+    followers.close();
+    followers = LogManager.open(smallConfig(followerDir), new MutableClock(1_000));
+    follower = followers.log(TP).orElseThrow();
+    assertEquals(40, follower.logStartOffset());
+    assertEquals(52, follower.logEndOffset());
+    assertThrows(IllegalArgumentException.class, () -> follower.truncateFullyAndStartAt(52));
+  }
+
+  @Test
   void leaderEpochs_checkpointSurvivesARestart_andAnswersWhereAnEpochEnds() throws Exception {
     follower.persistLeaderEpochs();
     leader.becomeLeader(1);
