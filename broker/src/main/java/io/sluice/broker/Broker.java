@@ -4,6 +4,7 @@ import io.sluice.broker.config.BrokerConfig;
 import io.sluice.broker.config.Endpoint;
 import io.sluice.broker.group.CommittedOffsets;
 import io.sluice.broker.group.GroupCoordinator;
+import io.sluice.broker.handler.Authorization;
 import io.sluice.broker.handler.HandlerRegistry;
 import io.sluice.broker.metadata.BrokerNode;
 import io.sluice.broker.metadata.ClusterMetadata;
@@ -15,6 +16,10 @@ import io.sluice.broker.metadata.Topics;
 import io.sluice.broker.metrics.BrokerMetrics;
 import io.sluice.broker.metrics.BrokerSources;
 import io.sluice.broker.purgatory.FetchWaiters;
+import io.sluice.broker.security.acl.AclFile;
+import io.sluice.broker.security.acl.AclStore;
+import io.sluice.broker.security.acl.Authorizer;
+import io.sluice.broker.security.acl.AuthorizerConfig;
 import io.sluice.broker.server.RequestObserver;
 import io.sluice.broker.server.ServerStats;
 import io.sluice.broker.server.SluiceServer;
@@ -56,6 +61,7 @@ public final class Broker implements AutoCloseable {
   private final SluiceServer server;
   private final List<Endpoint> advertised; // one per listener, the first listener first
   private final BrokerMetrics metrics; // null when metrics.port is -1
+  private final Authorizer authorizer; // null without authorizer.class.name
   private boolean closed;
 
   private Broker(
@@ -67,7 +73,8 @@ public final class Broker implements AutoCloseable {
       ClusterMode cluster,
       SluiceServer server,
       List<Endpoint> advertised,
-      BrokerMetrics metrics) {
+      BrokerMetrics metrics,
+      Authorizer authorizer) {
     this.config = config;
     this.logs = logs;
     this.offsets = offsets;
@@ -77,6 +84,7 @@ public final class Broker implements AutoCloseable {
     this.server = server;
     this.advertised = advertised;
     this.metrics = metrics;
+    this.authorizer = authorizer;
   }
 
   /** Every group's committed offsets, for the metrics (a snapshot). */
@@ -97,6 +105,7 @@ public final class Broker implements AutoCloseable {
 
   public static Broker start(BrokerConfig config, Clock clock) {
     Path stateDir = config.logDirs().get(0);
+    AuthorizerConfig authorizerConfig = AuthorizerConfig.from(config); // checked before anything
     // First, so that /health answers (and /ready says "not ready") during a long recovery.
     BrokerMetrics metrics =
         config.metricsEnabled()
@@ -124,6 +133,7 @@ public final class Broker implements AutoCloseable {
     GroupCoordinator groups = null;
     ExecutorService metadataAdmin = null;
     ClusterMode cluster = null;
+    Authorizer authorizer = null;
     try {
       String clusterId = BrokerMetadata.loadOrCreate(stateDir, config.nodeId());
       metadataAdmin = newMetadataAdmin();
@@ -146,6 +156,9 @@ public final class Broker implements AutoCloseable {
               ? new ProducerIds(stateDir, metadataAdmin, ClusterMode.MAX_BROKERS, config.nodeId())
               : new ProducerIds(stateDir, metadataAdmin);
       FetchWaiters fetchWaiters = new FetchWaiters();
+      if (authorizerConfig.enabled()) {
+        authorizer = Authorizer.open(authorizerConfig, aclStore(cluster, stateDir), metadataAdmin);
+      }
       HandlerRegistry handlers =
           HandlerRegistry.forBroker(
               config,
@@ -156,7 +169,8 @@ public final class Broker implements AutoCloseable {
               producerIds,
               offsets,
               groups,
-              cluster != null ? cluster.replication() : Replication.NONE);
+              cluster != null ? cluster.replication() : Replication.NONE,
+              authorizer == null ? Authorization.NONE : new Authorization(authorizer));
       if (metrics != null) {
         logs.setFlushObserver(metrics.flushObserver());
       }
@@ -193,13 +207,25 @@ public final class Broker implements AutoCloseable {
           advertised,
           config.logDirs());
       return new Broker(
-          config, logs, offsets, groups, metadataAdmin, cluster, server, advertised, metrics);
+          config,
+          logs,
+          offsets,
+          groups,
+          metadataAdmin,
+          cluster,
+          server,
+          advertised,
+          metrics,
+          authorizer);
     } catch (RuntimeException e) {
       if (metrics != null) {
         metrics.close();
       }
       if (metadataAdmin != null) {
         stop(metadataAdmin);
+      }
+      if (authorizer != null) {
+        authorizer.close();
       }
       if (cluster != null) {
         cluster.close();
@@ -213,6 +239,11 @@ public final class Broker implements AutoCloseable {
       logs.close();
       throw e;
     }
+  }
+
+  /** Where the ACLs are kept: ZooKeeper in cluster mode, else a file in the first log dir. */
+  private static AclStore aclStore(ClusterMode cluster, Path stateDir) {
+    return cluster != null ? cluster.aclStore() : AclFile.open(stateDir);
   }
 
   /** One thread for metadata writes, so that none of them runs on an event loop. */
@@ -302,6 +333,9 @@ public final class Broker implements AutoCloseable {
     } finally {
       try {
         stop(metadataAdmin);
+        if (authorizer != null) {
+          authorizer.close();
+        }
         if (cluster != null) {
           cluster.close(); // the registration goes: the controller takes this broker's partitions
         }

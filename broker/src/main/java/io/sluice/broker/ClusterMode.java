@@ -5,6 +5,7 @@ import io.sluice.broker.config.Endpoint;
 import io.sluice.broker.metadata.ClusterMetadata;
 import io.sluice.broker.metadata.Replication;
 import io.sluice.broker.metadata.TopicAdmin;
+import io.sluice.broker.security.acl.AclStore;
 import io.sluice.broker.storage.LogManager;
 import java.lang.reflect.InvocationTargetException;
 import java.util.List;
@@ -39,6 +40,12 @@ public interface ClusterMode extends AutoCloseable {
    * Followers' progress, the high watermarks and the in-sync replicas of the partitions led here.
    */
   Replication replication();
+
+  /**
+   * The cluster's ACLs in ZooKeeper (Kafka's {@code /kafka-acl} layout), watched so that every
+   * broker applies every change.
+   */
+  AclStore aclStore();
 
   /**
    * Registers this broker with the addresses clients reach it at, one per listener (the first

@@ -48,6 +48,7 @@ public final class HandlerRegistry {
    * @param logs the local logs, which the data-path handlers use for partitions this broker leads
    * @param replication followers' progress and the in-sync check of acks=all ({@link
    *     Replication#NONE} on a single node)
+   * @param authorization the ACL checks ({@link Authorization#NONE} without an authorizer)
    */
   public static HandlerRegistry forBroker(
       BrokerConfig config,
@@ -58,7 +59,8 @@ public final class HandlerRegistry {
       ProducerIds producerIds,
       CommittedOffsets offsets,
       GroupCoordinator groups,
-      Replication replication) {
+      Replication replication,
+      Authorization authorization) {
     LeaderLogs leaderLogs = new LeaderLogs(metadata, logs);
     GroupOwnership owned = new GroupOwnership(metadata);
     List<ApiHandler> handlers =
@@ -92,6 +94,10 @@ public final class HandlerRegistry {
     handlers.add(new DescribeProducersHandler(leaderLogs));
     handlers.add(new DeleteGroupsHandler(groups, offsets));
     handlers.add(new OffsetDeleteHandler(groups, offsets));
+    // ACLs (CreateAcls, DescribeAcls, DeleteAcls)
+    handlers.add(new CreateAclsHandler(authorization));
+    handlers.add(new DescribeAclsHandler(authorization));
+    handlers.add(new DeleteAclsHandler(authorization));
     handlers.add(new ApiVersionsHandler(handlers));
     return new HandlerRegistry(handlers);
   }
