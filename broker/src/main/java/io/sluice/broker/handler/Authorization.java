@@ -3,6 +3,7 @@ package io.sluice.broker.handler;
 import io.sluice.broker.security.acl.AclOperation;
 import io.sluice.broker.security.acl.Authorizer;
 import io.sluice.broker.security.acl.ResourceType;
+import io.sluice.protocol.Errors;
 import java.net.InetSocketAddress;
 
 /**
@@ -38,6 +39,12 @@ public final class Authorization {
         || authorizer.authorize(request.principal(), host(request), op, type, name);
   }
 
+  /** Whether the request may do {@code op} on some resource of the type (see the authorizer). */
+  public boolean anyOfType(Request request, AclOperation op, ResourceType type) {
+    return authorizer == null
+        || authorizer.authorizeAny(request.principal(), host(request), op, type);
+  }
+
   /** {@code op} on the cluster resource ({@code kafka-cluster}). */
   public boolean cluster(Request request, AclOperation op) {
     return allowed(request, op, ResourceType.CLUSTER, ResourceType.CLUSTER_NAME);
@@ -53,6 +60,24 @@ public final class Authorization {
 
   public boolean transactionalId(Request request, AclOperation op, String id) {
     return allowed(request, op, ResourceType.TRANSACTIONAL_ID, id);
+  }
+
+  /** Kafka's BROKER_LOGGER config resource type (a broker's loggers: checked like the broker). */
+  private static final byte BROKER_LOGGER = 8;
+
+  /**
+   * The refusal of {@code op} (DESCRIBE_CONFIGS or ALTER_CONFIGS) on a config resource, or NONE: a
+   * topic needs it on the topic (TOPIC_AUTHORIZATION_FAILED), a broker or its loggers on the
+   * cluster (CLUSTER_AUTHORIZATION_FAILED); other types are left to the handler to refuse.
+   */
+  Errors configResource(Request request, byte type, String name, AclOperation op) {
+    if (type == ConfigEntries.TOPIC) {
+      return topic(request, op, name) ? Errors.NONE : Errors.TOPIC_AUTHORIZATION_FAILED;
+    }
+    if (type == ConfigEntries.BROKER || type == BROKER_LOGGER) {
+      return cluster(request, op) ? Errors.NONE : Errors.CLUSTER_AUTHORIZATION_FAILED;
+    }
+    return Errors.NONE;
   }
 
   /**

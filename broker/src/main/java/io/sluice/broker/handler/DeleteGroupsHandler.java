@@ -2,6 +2,7 @@ package io.sluice.broker.handler;
 
 import io.sluice.broker.group.CommittedOffsets;
 import io.sluice.broker.group.GroupCoordinator;
+import io.sluice.broker.security.acl.AclOperation;
 import io.sluice.protocol.ApiKey;
 import io.sluice.protocol.Errors;
 import io.sluice.protocol.message.DeleteGroupsRequest;
@@ -18,11 +19,14 @@ import java.util.concurrent.CompletableFuture;
 final class DeleteGroupsHandler extends VersionedHandler {
   private final GroupCoordinator groups;
   private final CommittedOffsets offsets;
+  private final Authorization authorization;
 
-  DeleteGroupsHandler(GroupCoordinator groups, CommittedOffsets offsets) {
+  DeleteGroupsHandler(
+      GroupCoordinator groups, CommittedOffsets offsets, Authorization authorization) {
     super(ApiKey.DELETE_GROUPS, 0, 3);
     this.groups = groups;
     this.offsets = offsets;
+    this.authorization = authorization;
   }
 
   @Override
@@ -32,7 +36,10 @@ final class DeleteGroupsHandler extends VersionedHandler {
     List<String> names = List.copyOf(req.groupsNames());
     List<CompletableFuture<Errors>> results = new ArrayList<>();
     for (String group : names) {
-      results.add(delete(group));
+      results.add(
+          authorization.group(request, AclOperation.DELETE, group == null ? "" : group)
+              ? delete(group)
+              : CompletableFuture.completedFuture(Errors.GROUP_AUTHORIZATION_FAILED));
     }
     CompletableFuture.allOf(results.toArray(CompletableFuture<?>[]::new))
         .whenComplete(

@@ -4,6 +4,7 @@ import io.sluice.broker.group.CommittedOffsets;
 import io.sluice.broker.group.GroupCoordinator;
 import io.sluice.broker.group.GroupDescription;
 import io.sluice.broker.group.GroupState;
+import io.sluice.broker.security.acl.AclOperation;
 import io.sluice.protocol.ApiKey;
 import io.sluice.protocol.Errors;
 import io.sluice.protocol.message.DescribeGroupsRequest;
@@ -35,13 +36,14 @@ final class DescribeGroupsHandler extends VersionedHandler {
     DescribeGroupsRequest req = DescribeGroupsRequest.read(request.reader(), version);
     DescribeGroupsResponse response = new DescribeGroupsResponse();
     for (String groupId : req.groups()) {
-      if (!owned.coordinates(groupId)) {
+      Errors refused = owned.refusal(request, groupId, AclOperation.DESCRIBE);
+      if (refused != Errors.NONE) {
         response
             .groups()
             .add(
                 new DescribeGroupsResponse.DescribedGroup()
                     .setGroupId(groupId)
-                    .setErrorCode(Errors.NOT_COORDINATOR.code())
+                    .setErrorCode(refused.code())
                     .setGroupState("")
                     .setProtocolType("")
                     .setProtocolData(""));

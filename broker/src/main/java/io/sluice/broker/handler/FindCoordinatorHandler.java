@@ -2,6 +2,7 @@ package io.sluice.broker.handler;
 
 import io.sluice.broker.metadata.BrokerAddress;
 import io.sluice.broker.metadata.ClusterMetadata;
+import io.sluice.broker.security.acl.AclOperation;
 import io.sluice.protocol.ApiKey;
 import io.sluice.protocol.Errors;
 import io.sluice.protocol.message.FindCoordinatorRequest;
@@ -27,10 +28,12 @@ final class FindCoordinatorHandler extends VersionedHandler {
           + " (an idempotent producer needs none)";
 
   private final ClusterMetadata metadata;
+  private final Authorization authorization;
 
-  FindCoordinatorHandler(ClusterMetadata metadata) {
+  FindCoordinatorHandler(ClusterMetadata metadata, Authorization authorization) {
     super(ApiKey.FIND_COORDINATOR, 0, 6);
     this.metadata = metadata;
+    this.authorization = authorization;
   }
 
   /**
@@ -50,7 +53,7 @@ final class FindCoordinatorHandler extends VersionedHandler {
     boolean group = req.keyType() == GROUP;
     FindCoordinatorResponse response = new FindCoordinatorResponse();
     if (version < 4) {
-      Answer answer = answer(group, req.key(), request.listenerName());
+      Answer answer = answer(group, req.key(), request);
       response.setErrorCode(answer.error.code());
       if (version >= 1) {
         response.setErrorMessage(answer.message);
@@ -64,7 +67,7 @@ final class FindCoordinatorHandler extends VersionedHandler {
     } else {
       List<FindCoordinatorResponse.Coordinator> coordinators = new ArrayList<>();
       for (String key : req.coordinatorKeys()) {
-        Answer answer = answer(group, key, request.listenerName());
+        Answer answer = answer(group, key, request);
         FindCoordinatorResponse.Coordinator out =
             new FindCoordinatorResponse.Coordinator()
                 .setKey(key)
@@ -84,11 +87,17 @@ final class FindCoordinatorHandler extends VersionedHandler {
   }
 
   /** The answer for one key: a transactional id is refused, a group is found or not available. */
-  private Answer answer(boolean group, String key, String listenerName) {
+  private Answer answer(boolean group, String key, Request request) {
+    // DESCRIBE on the group or transactional id, checked first, as in Kafka.
     if (!group) {
-      return new Answer(Errors.INVALID_REQUEST, TRANSACTIONS_NOT_SUPPORTED, null);
+      return authorization.transactionalId(request, AclOperation.DESCRIBE, key == null ? "" : key)
+          ? new Answer(Errors.INVALID_REQUEST, TRANSACTIONS_NOT_SUPPORTED, null)
+          : new Answer(Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED, null, null);
     }
-    BrokerAddress coordinator = coordinator(key, listenerName);
+    if (!authorization.group(request, AclOperation.DESCRIBE, key == null ? "" : key)) {
+      return new Answer(Errors.GROUP_AUTHORIZATION_FAILED, null, null);
+    }
+    BrokerAddress coordinator = coordinator(key, request.listenerName());
     return coordinator != null
         ? new Answer(Errors.NONE, null, coordinator)
         : new Answer(Errors.COORDINATOR_NOT_AVAILABLE, null, null);

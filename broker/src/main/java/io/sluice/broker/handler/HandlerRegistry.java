@@ -62,38 +62,39 @@ public final class HandlerRegistry {
       Replication replication,
       Authorization authorization) {
     LeaderLogs leaderLogs = new LeaderLogs(metadata, logs);
-    GroupOwnership owned = new GroupOwnership(metadata);
+    GroupOwnership owned = new GroupOwnership(metadata, authorization);
     List<ApiHandler> handlers =
         new ArrayList<>(
             List.of(
-                new ProduceHandler(leaderLogs, replication),
-                new FetchHandler(leaderLogs, config, fetchWaiters, replication),
-                new OffsetForLeaderEpochHandler(leaderLogs),
-                new ListOffsetsHandler(leaderLogs),
-                new MetadataHandler(config, metadata, admin),
-                new OffsetCommitHandler(offsets, groups, owned),
-                new OffsetFetchHandler(offsets, owned),
-                new FindCoordinatorHandler(metadata),
-                new CreateTopicsHandler(config, admin),
-                new DeleteTopicsHandler(admin),
-                new InitProducerIdHandler(producerIds),
+                new ProduceHandler(leaderLogs, replication, authorization),
+                new FetchHandler(leaderLogs, config, fetchWaiters, replication, authorization),
+                new OffsetForLeaderEpochHandler(leaderLogs, authorization),
+                new ListOffsetsHandler(leaderLogs, authorization),
+                new MetadataHandler(config, metadata, admin, authorization),
+                new OffsetCommitHandler(offsets, groups, owned, authorization),
+                new OffsetFetchHandler(offsets, owned, authorization),
+                new FindCoordinatorHandler(metadata, authorization),
+                new CreateTopicsHandler(config, admin, authorization),
+                new DeleteTopicsHandler(admin, authorization),
+                new InitProducerIdHandler(producerIds, authorization),
                 new JoinGroupHandler(groups, owned),
                 new SyncGroupHandler(groups, owned),
                 new HeartbeatHandler(groups, owned),
                 new LeaveGroupHandler(groups, owned),
-                new ListGroupsHandler(groups, offsets),
+                new ListGroupsHandler(groups, offsets, authorization),
                 new DescribeGroupsHandler(groups, offsets, owned),
                 new DescribeClusterHandler(metadata)));
     ConfigAlteration alteration = new ConfigAlteration(metadata, admin, config.log());
-    handlers.add(new DescribeConfigsHandler(new ConfigEntries(config), metadata, admin));
-    handlers.add(new AlterConfigsHandler(alteration));
-    handlers.add(new IncrementalAlterConfigsHandler(alteration));
-    handlers.add(new CreatePartitionsHandler(metadata, admin));
-    handlers.add(new DeleteRecordsHandler(leaderLogs, logs));
-    handlers.add(new DescribeLogDirsHandler(logs));
-    handlers.add(new DescribeProducersHandler(leaderLogs));
-    handlers.add(new DeleteGroupsHandler(groups, offsets));
-    handlers.add(new OffsetDeleteHandler(groups, offsets));
+    handlers.add(
+        new DescribeConfigsHandler(new ConfigEntries(config), metadata, admin, authorization));
+    handlers.add(new AlterConfigsHandler(alteration, authorization));
+    handlers.add(new IncrementalAlterConfigsHandler(alteration, authorization));
+    handlers.add(new CreatePartitionsHandler(metadata, admin, authorization));
+    handlers.add(new DeleteRecordsHandler(leaderLogs, logs, authorization));
+    handlers.add(new DescribeLogDirsHandler(logs, authorization));
+    handlers.add(new DescribeProducersHandler(leaderLogs, authorization));
+    handlers.add(new DeleteGroupsHandler(groups, offsets, authorization));
+    handlers.add(new OffsetDeleteHandler(groups, offsets, authorization));
     // ACLs (CreateAcls, DescribeAcls, DeleteAcls)
     handlers.add(new CreateAclsHandler(authorization));
     handlers.add(new DescribeAclsHandler(authorization));

@@ -4,6 +4,7 @@ import io.netty.buffer.Unpooled;
 import io.sluice.broker.group.CommittedOffsets;
 import io.sluice.broker.group.GroupCoordinator;
 import io.sluice.broker.metadata.TopicNames;
+import io.sluice.broker.security.acl.AclOperation;
 import io.sluice.broker.storage.TopicPartition;
 import io.sluice.protocol.ApiKey;
 import io.sluice.protocol.Errors;
@@ -24,11 +25,14 @@ import java.util.Set;
 final class OffsetDeleteHandler extends VersionedHandler {
   private final GroupCoordinator groups;
   private final CommittedOffsets offsets;
+  private final Authorization authorization;
 
-  OffsetDeleteHandler(GroupCoordinator groups, CommittedOffsets offsets) {
+  OffsetDeleteHandler(
+      GroupCoordinator groups, CommittedOffsets offsets, Authorization authorization) {
     super(ApiKey.OFFSET_DELETE, 0, 0);
     this.groups = groups;
     this.offsets = offsets;
+    this.authorization = authorization;
   }
 
   @Override
@@ -37,6 +41,11 @@ final class OffsetDeleteHandler extends VersionedHandler {
     OffsetDeleteRequest req = OffsetDeleteRequest.read(request.reader(), version);
     String group = req.groupId();
     OffsetDeleteResponse response = new OffsetDeleteResponse();
+    // DELETE on the group (top-level error), then READ on each topic (per partition), as in Kafka.
+    if (!authorization.group(request, AclOperation.DELETE, group == null ? "" : group)) {
+      responder.respond(response.setErrorCode(Errors.GROUP_AUTHORIZATION_FAILED.code()), version);
+      return;
+    }
     GroupCoordinator.OffsetDeletion check = groups.offsetDeletion(group);
     if (check == null && offsets.committed(group).isEmpty()) {
       responder.respond(response.setErrorCode(Errors.GROUP_ID_NOT_FOUND.code()), version);
@@ -57,9 +66,13 @@ final class OffsetDeleteHandler extends VersionedHandler {
       OffsetDeleteResponse.OffsetDeleteResponseTopic out =
           new OffsetDeleteResponse.OffsetDeleteResponseTopic().setName(topic.name());
       boolean inUse = subscribed.contains(topic.name());
+      boolean allowed = authorization.topic(request, AclOperation.READ, topic.name());
       for (OffsetDeleteRequest.OffsetDeleteRequestPartition p : topic.partitions()) {
-        Errors error = inUse ? Errors.GROUP_SUBSCRIBED_TO_TOPIC : Errors.NONE;
-        if (!inUse && TopicNames.isValid(topic.name()) && p.partitionIndex() >= 0) {
+        Errors error =
+            !allowed
+                ? Errors.TOPIC_AUTHORIZATION_FAILED
+                : inUse ? Errors.GROUP_SUBSCRIBED_TO_TOPIC : Errors.NONE;
+        if (allowed && !inUse && TopicNames.isValid(topic.name()) && p.partitionIndex() >= 0) {
           doomed.add(new TopicPartition(topic.name(), p.partitionIndex()));
         }
         out.partitions()

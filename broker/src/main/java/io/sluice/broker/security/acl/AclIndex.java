@@ -135,6 +135,53 @@ final class AclIndex {
     return found == 0 ? allowIfNone : allowed;
   }
 
+  /**
+   * Kafka's check "may the principal do {@code op} on some resource of this type" (InitProducerId's
+   * "WRITE on any topic"): an ALLOW that applies on some pattern of the type, unless a DENY that
+   * applies covers that pattern (the same literal, the literal {@code *}, or a prefix of it); else,
+   * when the type has no ACL at all, {@code allowIfNone}. Walks the type's ACLs: for rare requests
+   * only, not the data path.
+   */
+  boolean authorizeAny(
+      String principal, String host, AclOperation op, ResourceType type, boolean allowIfNone) {
+    boolean anyOfType = false;
+    List<ResourcePattern> denied = new ArrayList<>();
+    List<ResourcePattern> allowed = new ArrayList<>();
+    for (Map.Entry<ResourcePattern, Set<AccessControlEntry>> e : all.entrySet()) {
+      if (e.getKey().type() != type) {
+        continue;
+      }
+      anyOfType = true;
+      for (AccessControlEntry entry : e.getValue()) {
+        if (!entry.appliesTo(principal, host)) {
+          continue;
+        }
+        if (entry.permission() == AclPermissionType.DENY && entry.operation().denies(op)) {
+          denied.add(e.getKey());
+        } else if (entry.permission() == AclPermissionType.ALLOW && entry.operation().allows(op)) {
+          allowed.add(e.getKey());
+        }
+      }
+    }
+    for (ResourcePattern allow : allowed) {
+      boolean covered = false;
+      for (ResourcePattern deny : denied) {
+        if (deny.patternType() == PatternType.LITERAL
+                && (deny.name().equals(ResourcePattern.WILDCARD)
+                    || (allow.patternType() == PatternType.LITERAL
+                        && deny.name().equals(allow.name())))
+            || deny.patternType() == PatternType.PREFIXED && allow.name().startsWith(deny.name())) {
+          covered = true;
+          break;
+        }
+      }
+      if (!covered) {
+        return true;
+      }
+    }
+    return !anyOfType && allowIfNone;
+  }
+
   /** -1 if a DENY applies, 1 if an ALLOW applies (and no DENY), else 0. */
   private static int decide(
       AccessControlEntry[] entries, String principal, String host, AclOperation op) {

@@ -75,6 +75,17 @@ public final class Authorizer implements AutoCloseable {
     return index.authorize(principal, host, op, type, name, config.allowEveryoneIfNoAclFound());
   }
 
+  /**
+   * Whether {@code principal} may do {@code op} on at least one resource of the type (Kafka's
+   * {@code authorizeByResourceType}); see {@link AclIndex#authorizeAny}.
+   */
+  public boolean authorizeAny(String principal, String host, AclOperation op, ResourceType type) {
+    if (config.superUsers().contains(principal)) {
+      return true;
+    }
+    return index.authorizeAny(principal, host, op, type, config.allowEveryoneIfNoAclFound());
+  }
+
   public boolean isSuperUser(String principal) {
     return config.superUsers().contains(principal);
   }
