@@ -20,6 +20,8 @@ import io.sluice.broker.security.acl.AclFile;
 import io.sluice.broker.security.acl.AclStore;
 import io.sluice.broker.security.acl.Authorizer;
 import io.sluice.broker.security.acl.AuthorizerConfig;
+import io.sluice.broker.security.sasl.FileScramCredentialStore;
+import io.sluice.broker.security.sasl.ScramCredentialStore;
 import io.sluice.broker.server.RequestObserver;
 import io.sluice.broker.server.ServerStats;
 import io.sluice.broker.server.SluiceServer;
@@ -35,6 +37,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -159,6 +162,7 @@ public final class Broker implements AutoCloseable {
       if (authorizerConfig.enabled()) {
         authorizer = Authorizer.open(authorizerConfig, aclStore(cluster, stateDir), metadataAdmin);
       }
+      ScramCredentialStore scram = scramCredentials(cluster, stateDir, metadataAdmin);
       HandlerRegistry handlers =
           HandlerRegistry.forBroker(
               config,
@@ -170,13 +174,17 @@ public final class Broker implements AutoCloseable {
               offsets,
               groups,
               cluster != null ? cluster.replication() : Replication.NONE,
+              scram,
               authorizer == null ? Authorization.NONE : new Authorization(authorizer));
       if (metrics != null) {
         logs.setFlushObserver(metrics.flushObserver());
       }
       SluiceServer server =
           SluiceServer.start(
-              config, handlers, metrics == null ? RequestObserver.NONE : metrics.requestObserver());
+              config,
+              handlers,
+              metrics == null ? RequestObserver.NONE : metrics.requestObserver(),
+              scram);
       List<Endpoint> advertised = new ArrayList<>();
       server
           .localAddresses()
@@ -244,6 +252,22 @@ public final class Broker implements AutoCloseable {
   /** Where the ACLs are kept: ZooKeeper in cluster mode, else a file in the first log dir. */
   private static AclStore aclStore(ClusterMode cluster, Path stateDir) {
     return cluster != null ? cluster.aclStore() : AclFile.open(stateDir);
+  }
+
+  /**
+   * Where SCRAM credentials live: {@code scram-credentials} in the first log directory on a single
+   * node; in cluster mode the cluster's store (ZooKeeper), when it has one.
+   */
+  private static ScramCredentialStore scramCredentials(
+      ClusterMode cluster, Path stateDir, Executor io) {
+    if (cluster != null) {
+      return cluster.scramCredentials();
+    }
+    try {
+      return FileScramCredentialStore.open(stateDir, io);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the SCRAM credentials", e);
+    }
   }
 
   /** One thread for metadata writes, so that none of them runs on an event loop. */

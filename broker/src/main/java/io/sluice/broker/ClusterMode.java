@@ -48,6 +48,14 @@ public interface ClusterMode extends AutoCloseable {
   AclStore aclStore();
 
   /**
+   * The SCRAM credentials every broker of the cluster shares. Until they are kept in ZooKeeper, a
+   * store that has no users and refuses changes.
+   */
+  default io.sluice.broker.security.sasl.ScramCredentialStore scramCredentials() {
+    return io.sluice.broker.security.sasl.ScramCredentialStore.NONE;
+  }
+
+  /**
    * Registers this broker with the addresses clients reach it at, one per listener (the first
    * listener first); joins the controller election.
    */

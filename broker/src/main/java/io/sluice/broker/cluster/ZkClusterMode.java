@@ -65,14 +65,15 @@ public final class ZkClusterMode implements ClusterMode {
             ? listeners.interBrokerListenerName()
             : listeners.first().listenerName();
     if (listeners.protocol(interBroker) != SecurityProtocol.PLAINTEXT) {
-      // Followers fetch with a plaintext connection: a TLS listener would refuse it.
+      // Followers fetch with a plaintext connection that does not authenticate: a TLS or SASL
+      // listener would refuse it.
       throw new IllegalArgumentException(
           "inter-broker listener "
               + interBroker
               + " uses "
               + listeners.protocol(interBroker)
-              + ": inter-broker TLS is not supported yet; set inter.broker.listener.name to a"
-              + " PLAINTEXT listener");
+              + ": inter-broker TLS and SASL are not supported yet; set"
+              + " inter.broker.listener.name to a PLAINTEXT listener");
     }
     ZkCluster cluster = ZkCluster.connect(config.zooKeeper(), config.nodeId(), proposedClusterId);
     ZkClusterMode mode = null;

@@ -105,7 +105,12 @@ public record BrokerConfig(
       values.put(key, key.defaultValue());
     }
     Map<String, Map<ConfigKey, String>> perListener = new LinkedHashMap<>();
+    Map<String, Map<String, String>> jaas = new LinkedHashMap<>();
     for (Map.Entry<String, String> entry : raw.entrySet()) {
+      if (entry.getKey().startsWith(LISTENER_PREFIX) && entry.getKey().endsWith(JAAS_SUFFIX)) {
+        jaasEntry(entry.getKey(), entry.getValue(), jaas);
+        continue;
+      }
       if (entry.getKey().startsWith(LISTENER_PREFIX)) {
         perListener(entry.getKey(), entry.getValue(), perListener);
         continue;
@@ -118,7 +123,8 @@ public record BrokerConfig(
     }
     Values v = new Values(values);
     int nodeId = v.nodeId(raw);
-    Listeners listeners = Listeners.parse(values, perListener);
+    Listeners listeners = Listeners.parse(values, perListener, jaas);
+    v.integer(ConfigKey.CONNECTION_FAILED_AUTHENTICATION_DELAY_MS); // validated here, read below
     return new BrokerConfig(
         nodeId,
         listeners,
@@ -169,21 +175,49 @@ public record BrokerConfig(
   }
 
   private static final String LISTENER_PREFIX = "listener.name.";
+  private static final String JAAS_SUFFIX = ".sasl.jaas.config";
+
+  /** {@code connection.failed.authentication.delay.ms}. */
+  public int failedAuthenticationDelayMs() {
+    return Integer.parseInt(
+        value(ConfigKey.CONNECTION_FAILED_AUTHENTICATION_DELAY_MS.key()).trim());
+  }
+
+  /**
+   * Files {@code listener.name.<listener>.<mechanism>.sasl.jaas.config} (Kafka's form) by
+   * upper-case listener name and lower-case mechanism.
+   */
+  private static void jaasEntry(String name, String value, Map<String, Map<String, String>> jaas) {
+    String rest = name.substring(LISTENER_PREFIX.length(), name.length() - JAAS_SUFFIX.length());
+    int dot = rest.indexOf('.');
+    if (dot <= 0 || dot == rest.length() - 1 || rest.indexOf('.', dot + 1) >= 0) {
+      throw new ConfigException(
+          "unknown configuration key '"
+              + name
+              + "' (JAAS entries per listener and mechanism:"
+              + " listener.name.<listener>.<mechanism>.sasl.jaas.config)");
+    }
+    String listener = rest.substring(0, dot).toUpperCase(java.util.Locale.ROOT);
+    jaas.computeIfAbsent(listener, l -> new LinkedHashMap<>())
+        .put(rest.substring(dot + 1).toLowerCase(java.util.Locale.ROOT), value.trim());
+  }
 
   /**
    * Files {@code listener.name.<listener>.<key>} (Kafka's per-listener form) under the listener,
-   * upper-cased as listener names are. Only the {@code ssl.*} keys can be set per listener.
+   * upper-cased as listener names are. Only the {@code ssl.*} keys and {@code
+   * sasl.enabled.mechanisms} can be set per listener.
    */
   private static void perListener(
       String name, String value, Map<String, Map<ConfigKey, String>> perListener) {
     String rest = name.substring(LISTENER_PREFIX.length());
     int dot = rest.indexOf('.');
     ConfigKey key = dot > 0 ? ConfigKey.forName(rest.substring(dot + 1)) : null;
-    if (key == null || !key.ssl()) {
+    if (key == null || !key.perListener()) {
       throw new ConfigException(
           "unknown configuration key '"
               + name
-              + "' (per listener, only the ssl.* keys: listener.name.<listener>.ssl.*)");
+              + "' (per listener, only the ssl.* keys, sasl.enabled.mechanisms and"
+              + " <mechanism>.sasl.jaas.config: listener.name.<listener>.ssl.*)");
     }
     String listener = rest.substring(0, dot).toUpperCase(java.util.Locale.ROOT);
     perListener

@@ -416,7 +416,28 @@ public enum ConfigKey {
       "false",
       Type.BOOLEAN,
       0,
-      "With an authorizer: whether a resource no ACL covers is open to everyone.");
+      "With an authorizer: whether a resource no ACL covers is open to everyone."),
+  // SASL authentication (docs/security.md)
+  SASL_ENABLED_MECHANISMS(
+      "sasl.enabled.mechanisms",
+      "GSSAPI",
+      Type.LIST,
+      0,
+      "SASL mechanisms of SASL listeners: PLAIN, SCRAM-SHA-256, SCRAM-SHA-512 (Kafka's default"
+          + " GSSAPI is not supported: set this key when a listener is SASL)."),
+  SASL_MECHANISM_INTER_BROKER_PROTOCOL(
+      "sasl.mechanism.inter.broker.protocol",
+      "GSSAPI",
+      Type.STRING,
+      0,
+      "Mechanism brokers would authenticate to each other with; inter-broker SASL is not"
+          + " supported yet."),
+  CONNECTION_FAILED_AUTHENTICATION_DELAY_MS(
+      "connection.failed.authentication.delay.ms",
+      "100",
+      Type.INT,
+      0,
+      "A failed SASL authentication is answered, and the connection closed, after this delay.");
 
   /** How a value is parsed. */
   enum Type {
@@ -486,6 +507,11 @@ public enum ConfigKey {
   /** Whether this is one of the {@code ssl.*} keys, which a listener may override. */
   boolean ssl() {
     return key.startsWith("ssl.");
+  }
+
+  /** Whether a listener may override this key ({@code listener.name.<l>.<key>}). */
+  boolean perListener() {
+    return ssl() || this == SASL_ENABLED_MECHANISMS;
   }
 
   /** The key with this name, or null. */

@@ -24,28 +24,31 @@ import java.util.TreeSet;
  * @param advertised the explicit {@code advertised.listeners} entries by listener name
  * @param protocols the security protocol of each listener, by listener name
  * @param interBrokerListenerName {@code inter.broker.listener.name}, or null when not set
- * @param ssl the TLS settings of each {@code SSL} listener, by listener name
+ * @param ssl the TLS settings of each {@code SSL} and {@code SASL_SSL} listener, by listener name
+ * @param sasl the SASL settings of each {@code SASL_PLAINTEXT} and {@code SASL_SSL} listener, by
+ *     listener name
  */
 public record Listeners(
     List<Endpoint> bound,
     Map<String, Endpoint> advertised,
     Map<String, SecurityProtocol> protocols,
     String interBrokerListenerName,
-    Map<String, SslConfig> ssl) {
+    Map<String, SslConfig> ssl,
+    Map<String, SaslConfig> sasl) {
 
   /** Kafka's default map: each protocol name maps to itself. */
   static final String DEFAULT_PROTOCOL_MAP =
       "PLAINTEXT:PLAINTEXT,SSL:SSL,SASL_PLAINTEXT:SASL_PLAINTEXT,SASL_SSL:SASL_SSL";
 
   /** The protocols a listener may use in this version. */
-  static final Set<SecurityProtocol> SUPPORTED =
-      Set.of(SecurityProtocol.PLAINTEXT, SecurityProtocol.SSL);
+  static final Set<SecurityProtocol> SUPPORTED = Set.of(SecurityProtocol.values());
 
   public Listeners {
     bound = List.copyOf(bound);
     advertised = Collections.unmodifiableMap(new LinkedHashMap<>(advertised));
     protocols = Collections.unmodifiableMap(new LinkedHashMap<>(protocols));
     ssl = Map.copyOf(ssl);
+    sasl = Map.copyOf(sasl);
     if (bound.isEmpty()) {
       throw new IllegalArgumentException("no listener");
     }
@@ -91,6 +94,11 @@ public record Listeners(
     throw new IllegalArgumentException("no listener named " + name);
   }
 
+  /** The SASL settings of listener {@code name}, or null if it is not a SASL listener. */
+  public SaslConfig sasl(String name) {
+    return sasl.get(name);
+  }
+
   /** The TLS settings of listener {@code name}, or null if it is not an SSL listener. */
   public SslConfig ssl(String name) {
     return ssl.get(name);
@@ -103,6 +111,17 @@ public record Listeners(
    */
   static Listeners parse(
       Map<ConfigKey, String> values, Map<String, Map<ConfigKey, String>> overridesByListener) {
+    return parse(values, overridesByListener, Map.of());
+  }
+
+  /**
+   * As {@link #parse(Map, Map)}, with each SASL listener's JAAS entries by listener name and
+   * lower-case mechanism ({@code listener.name.<l>.<mechanism>.sasl.jaas.config}).
+   */
+  static Listeners parse(
+      Map<ConfigKey, String> values,
+      Map<String, Map<ConfigKey, String>> overridesByListener,
+      Map<String, Map<String, String>> jaasByListener) {
     String listeners = values.get(ConfigKey.LISTENERS);
     String advertisedListeners = values.get(ConfigKey.ADVERTISED_LISTENERS);
     String protocolMap = values.get(ConfigKey.LISTENER_SECURITY_PROTOCOL_MAP);
@@ -209,7 +228,9 @@ public record Listeners(
                 + String.join(",", protocols.keySet()));
       }
     }
-    for (String name : overridesByListener.keySet()) {
+    java.util.Set<String> prefixed = new java.util.LinkedHashSet<>(overridesByListener.keySet());
+    prefixed.addAll(jaasByListener.keySet());
+    for (String name : prefixed) {
       if (!protocols.containsKey(name)) {
         throw new ConfigException(
             "configuration keys 'listener.name."
@@ -221,13 +242,34 @@ public record Listeners(
     Map<String, SslConfig> ssl = new LinkedHashMap<>();
     protocols.forEach(
         (name, protocol) -> {
-          if (protocol == SecurityProtocol.SSL) {
+          if (protocol == SecurityProtocol.SSL || protocol == SecurityProtocol.SASL_SSL) {
             ssl.put(
                 name,
                 SslConfig.parse(name, values, overridesByListener.getOrDefault(name, Map.of())));
           }
         });
-    return new Listeners(bound, advertised, protocols, interBrokerName, ssl);
+    Map<String, SaslConfig> sasl = new LinkedHashMap<>();
+    protocols.forEach(
+        (name, protocol) -> {
+          Map<String, String> jaas = jaasByListener.getOrDefault(name, Map.of());
+          if (protocol == SecurityProtocol.SASL_PLAINTEXT
+              || protocol == SecurityProtocol.SASL_SSL) {
+            sasl.put(
+                name,
+                SaslConfig.parse(
+                    name, values, overridesByListener.getOrDefault(name, Map.of()), jaas));
+          } else if (!jaas.isEmpty()) {
+            throw new ConfigException(
+                "configuration key '"
+                    + SaslConfig.jaasKey(name, jaas.keySet().iterator().next())
+                    + "' is set but listener "
+                    + name
+                    + " uses "
+                    + protocol
+                    + ", not SASL_PLAINTEXT or SASL_SSL");
+          }
+        });
+    return new Listeners(bound, advertised, protocols, interBrokerName, ssl, sasl);
   }
 
   private static List<Endpoint> endpoints(ConfigKey key, String value) {

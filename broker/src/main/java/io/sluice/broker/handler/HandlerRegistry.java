@@ -8,6 +8,7 @@ import io.sluice.broker.metadata.ProducerIds;
 import io.sluice.broker.metadata.Replication;
 import io.sluice.broker.metadata.TopicAdmin;
 import io.sluice.broker.purgatory.FetchWaiters;
+import io.sluice.broker.security.sasl.ScramCredentialStore;
 import io.sluice.broker.storage.LogManager;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,7 +49,38 @@ public final class HandlerRegistry {
    * @param logs the local logs, which the data-path handlers use for partitions this broker leads
    * @param replication followers' progress and the in-sync check of acks=all ({@link
    *     Replication#NONE} on a single node)
-   * @param authorization the ACL checks ({@link Authorization#NONE} without an authorizer)
+   */
+  public static HandlerRegistry forBroker(
+      BrokerConfig config,
+      ClusterMetadata metadata,
+      TopicAdmin admin,
+      LogManager logs,
+      FetchWaiters fetchWaiters,
+      ProducerIds producerIds,
+      CommittedOffsets offsets,
+      GroupCoordinator groups,
+      Replication replication) {
+    return forBroker(
+        config,
+        metadata,
+        admin,
+        logs,
+        fetchWaiters,
+        producerIds,
+        offsets,
+        groups,
+        replication,
+        ScramCredentialStore.NONE,
+        Authorization.NONE);
+  }
+
+  /**
+   * As above, plus SASL: SaslHandshake and SaslAuthenticate (answering those that come outside a
+   * SASL exchange; the exchange itself is the connection's) and the SCRAM credential APIs over
+   * {@code scram}; and the ACL APIs (CreateAcls, DescribeAcls, DeleteAcls).
+   *
+   * @param authorization the ACL checks every handler makes ({@link Authorization#NONE} without an
+   *     authorizer)
    */
   public static HandlerRegistry forBroker(
       BrokerConfig config,
@@ -60,6 +92,7 @@ public final class HandlerRegistry {
       CommittedOffsets offsets,
       GroupCoordinator groups,
       Replication replication,
+      ScramCredentialStore scram,
       Authorization authorization) {
     LeaderLogs leaderLogs = new LeaderLogs(metadata, logs);
     GroupOwnership owned = new GroupOwnership(metadata, authorization);
@@ -99,6 +132,11 @@ public final class HandlerRegistry {
     handlers.add(new CreateAclsHandler(authorization));
     handlers.add(new DescribeAclsHandler(authorization));
     handlers.add(new DeleteAclsHandler(authorization));
+    // SASL authentication and SCRAM credentials
+    handlers.add(new SaslHandshakeHandler());
+    handlers.add(new SaslAuthenticateHandler());
+    handlers.add(new DescribeUserScramCredentialsHandler(scram, authorization));
+    handlers.add(new AlterUserScramCredentialsHandler(scram, authorization));
     handlers.add(new ApiVersionsHandler(handlers));
     return new HandlerRegistry(handlers);
   }

@@ -12,7 +12,8 @@ import java.net.SocketAddress;
  * ApiHandler#handle}; {@code remoteAddress} is the channel's peer (null if it has none); {@code
  * listenerName} names the listener (null when the request did not come through one, as in tests:
  * handlers then answer with the first listener's addresses); {@code principal} is who sent it, in
- * Kafka's form ({@code User:CN=...} from a TLS client certificate, else {@code User:ANONYMOUS}).
+ * Kafka's form ({@code User:<name>} after SASL authentication, else {@code User:CN=...} from a TLS
+ * client certificate, else {@code User:ANONYMOUS}).
  */
 public record Request(
     ApiKey apiKey,
@@ -44,6 +45,12 @@ public record Request(
       return inet.getAddress().toString();
     }
     return "";
+  }
+
+  /** The same request from another principal (SASL authentication replaces the TLS one). */
+  public Request withPrincipal(String principal) {
+    return new Request(
+        apiKey, version, correlationId, clientId, remoteAddress, body, listenerName, principal);
   }
 
   /** A reader over the body, for the generated {@code read(reader, version)} methods. */

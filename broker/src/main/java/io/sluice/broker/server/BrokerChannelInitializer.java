@@ -10,6 +10,7 @@ import io.netty.handler.timeout.IdleStateHandler;
 import io.sluice.broker.config.BrokerConfig;
 import io.sluice.broker.config.ConfigKey;
 import io.sluice.broker.handler.HandlerRegistry;
+import io.sluice.broker.security.sasl.SaslAuthenticators;
 import io.sluice.protocol.codec.FrameDecoder;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -20,12 +21,13 @@ import java.util.concurrent.TimeUnit;
  * TLS copy path of fetches and the handler that records the client certificate's principal ({@link
  * TlsPrincipal}); then idle timeout, frame decoder (4-byte size, at most {@code
  * socket.request.max.bytes}; a negative or oversized size closes the connection before anything is
- * allocated for it), request decoder, dispatcher. Also enforces {@code max.connections} and {@code
- * max.connections.per.ip} through {@link ConnectionQuotas}, closing a connection over either as
- * soon as it is accepted (each limit's rejections logged through its own {@link RejectionLog}) and
- * adds every connection to the server's group, which shutdown closes. One per listener, shared by
- * its connections, which are tagged with the listener's name; the quotas are the server's, shared
- * by every listener. Thread-safe.
+ * allocated for it), request decoder, dispatcher (on a SASL listener with the connection's {@link
+ * SaslSession}, which admits nothing but the SASL exchange and ApiVersions until it succeeds). Also
+ * enforces {@code max.connections} and {@code max.connections.per.ip} through {@link
+ * ConnectionQuotas}, closing a connection over either as soon as it is accepted (each limit's
+ * rejections logged through its own {@link RejectionLog}) and adds every connection to the server's
+ * group, which shutdown closes. One per listener, shared by its connections, which are tagged with
+ * the listener's name; the quotas are the server's, shared by every listener. Thread-safe.
  */
 final class BrokerChannelInitializer extends ChannelInitializer<SocketChannel> {
   private final BrokerConfig config;
@@ -36,6 +38,7 @@ final class BrokerChannelInitializer extends ChannelInitializer<SocketChannel> {
   private final RequestObserver observer;
   private final String listenerName;
   private final SslContext sslContext; // null on a plaintext listener
+  private final SaslAuthenticators sasl; // null unless the listener is SASL
   private final ChannelGroup openChannels;
   private final RejectionLog rejections =
       new RejectionLog(System::nanoTime, RejectionLog.DEFAULT_INTERVAL_NANOS);
@@ -52,6 +55,32 @@ final class BrokerChannelInitializer extends ChannelInitializer<SocketChannel> {
       ResponseFrameWriter frames,
       String listenerName,
       SslContext sslContext) {
+    this(
+        config,
+        handlers,
+        stats,
+        openChannels,
+        observer,
+        quotas,
+        frames,
+        listenerName,
+        sslContext,
+        null);
+  }
+
+  /** As above, for a SASL listener when {@code sasl} is not null. */
+  BrokerChannelInitializer(
+      BrokerConfig config,
+      HandlerRegistry handlers,
+      ServerStats stats,
+      ChannelGroup openChannels,
+      RequestObserver observer,
+      ConnectionQuotas quotas,
+      ResponseFrameWriter frames,
+      String listenerName,
+      SslContext sslContext,
+      SaslAuthenticators sasl) {
+    this.sasl = sasl;
     this.config = config;
     this.observer = observer;
     this.quotas = quotas;
@@ -113,6 +142,11 @@ final class BrokerChannelInitializer extends ChannelInitializer<SocketChannel> {
     pipeline.addLast("requestDecoder", new RequestDecoder(handlers, listenerName));
     pipeline.addLast(
         "dispatcher",
-        new RequestDispatcher(handlers, frames, config.queuedMaxRequestsPerConnection(), observer));
+        new RequestDispatcher(
+            handlers,
+            frames,
+            config.queuedMaxRequestsPerConnection(),
+            observer,
+            sasl == null ? null : new SaslSession(sasl, config.failedAuthenticationDelayMs())));
   }
 }

@@ -1,6 +1,8 @@
 package io.sluice.broker.server;
 
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderException;
@@ -45,6 +47,8 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
   private ChannelHandlerContext ctx;
   private boolean closed;
   private boolean failed; // exceptionCaught ran: later errors of this connection log at DEBUG
+  private final SaslSession sasl; // null unless the listener is SASL
+  private boolean closeWhenDrained; // close once every queued response is written
 
   RequestDispatcher(HandlerRegistry handlers, ResponseFrameWriter frames, int maxInFlight) {
     this(handlers, frames, maxInFlight, RequestObserver.NONE);
@@ -55,6 +59,17 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
       ResponseFrameWriter frames,
       int maxInFlight,
       RequestObserver observer) {
+    this(handlers, frames, maxInFlight, observer, null);
+  }
+
+  /** A dispatcher for a connection of a SASL listener: {@code sasl} gates every request. */
+  RequestDispatcher(
+      HandlerRegistry handlers,
+      ResponseFrameWriter frames,
+      int maxInFlight,
+      RequestObserver observer,
+      SaslSession sasl) {
+    this.sasl = sasl;
     this.handlers = handlers;
     this.observer = observer;
     this.frames = frames;
@@ -93,6 +108,13 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
 
   private void dispatch(Request request) {
     try {
+      if (sasl != null && !sasl.authenticated()) {
+        dispatchUnauthenticated(request);
+        return;
+      }
+      if (sasl != null && !sasl.principal().equals(request.principal())) {
+        request = request.withPrincipal(sasl.principal());
+      }
       ApiHandler handler = handlers.forKey(request.apiKey().id());
       if (!handler.accepts(request.version())) {
         log.debug(
@@ -120,6 +142,58 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
       ctx.close();
     } finally {
       request.body().release();
+    }
+  }
+
+  /**
+   * Before SASL authentication completes: ApiVersions goes to its handler, SaslHandshake and
+   * SaslAuthenticate to the session, anything else closes the connection unanswered (as Kafka
+   * does). After a failed authentication, until its delayed answer, requests are dropped.
+   */
+  private void dispatchUnauthenticated(Request request) {
+    if (sasl.failed()) {
+      return;
+    }
+    ApiHandler handler = handlers.forKey(request.apiKey().id());
+    boolean here = SaslSession.servedHere(request.apiKey());
+    if (!here && !SaslSession.servedByHandlers(request.apiKey())) {
+      log.debug(
+          "closing {}: {} before SASL authentication",
+          ctx.channel().remoteAddress(),
+          request.apiKey());
+      ctx.close();
+      return;
+    }
+    if (!handler.accepts(request.version())) {
+      log.debug(
+          "closing {}: {} version {} not supported",
+          ctx.channel().remoteAddress(),
+          request.apiKey(),
+          request.version());
+      ctx.close();
+      return;
+    }
+    Slot slot = new Slot(request);
+    queue.addLast(slot);
+    updateAutoRead();
+    if (here) {
+      sasl.handle(
+          request,
+          slot,
+          new SaslSession.Connection() {
+            @Override
+            public Channel channel() {
+              return ctx.channel();
+            }
+
+            @Override
+            public void closeAfterResponses() {
+              closeWhenDrained = true;
+              drain();
+            }
+          });
+    } else {
+      handler.handle(request, slot);
     }
   }
 
@@ -195,6 +269,11 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
     }
     if (wrote) {
       ctx.flush();
+    }
+    if (closeWhenDrained && !closed && queue.isEmpty()) {
+      closed = true; // nothing more is read or answered; the close follows the last write
+      ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+      return;
     }
     while (isOpen() && !waiting.isEmpty() && canStartRequest()) {
       dispatch(waiting.pollFirst());

@@ -20,11 +20,15 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.sluice.broker.config.BrokerConfig;
 import io.sluice.broker.config.Endpoint;
+import io.sluice.broker.config.SaslConfig;
 import io.sluice.broker.config.SslConfig;
 import io.sluice.broker.handler.HandlerRegistry;
+import io.sluice.broker.security.sasl.SaslAuthenticators;
+import io.sluice.broker.security.sasl.ScramCredentialStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.security.SecureRandom;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -81,6 +85,19 @@ public final class SluiceServer implements AutoCloseable {
   /** As {@link #start(BrokerConfig, HandlerRegistry)}, telling {@code observer} every answer. */
   public static SluiceServer start(
       BrokerConfig config, HandlerRegistry handlers, RequestObserver observer) {
+    return start(config, handlers, observer, ScramCredentialStore.NONE);
+  }
+
+  /**
+   * As {@link #start(BrokerConfig, HandlerRegistry, RequestObserver)}, SASL listeners checking
+   * SCRAM users against {@code scram}.
+   */
+  public static SluiceServer start(
+      BrokerConfig config,
+      HandlerRegistry handlers,
+      RequestObserver observer,
+      ScramCredentialStore scram) {
+    SecureRandom random = new SecureRandom();
     boolean epoll = Epoll.isAvailable();
     EventLoopGroup acceptor =
         new MultiThreadIoEventLoopGroup(
@@ -103,6 +120,7 @@ public final class SluiceServer implements AutoCloseable {
       for (Endpoint listener : config.listeners().bound()) {
         SslConfig ssl = config.listeners().ssl(listener.listenerName());
         SslContext sslContext = ssl == null ? null : SslContexts.server(ssl);
+        SaslConfig sasl = config.listeners().sasl(listener.listenerName());
         BrokerChannelInitializer initializer =
             new BrokerChannelInitializer(
                 config,
@@ -113,7 +131,8 @@ public final class SluiceServer implements AutoCloseable {
                 quotas,
                 sslContext == null ? frames : tlsFrames,
                 listener.listenerName(),
-                sslContext);
+                sslContext,
+                sasl == null ? null : new SaslAuthenticators(sasl, scram, random));
         Channel channel =
             bind(bootstrap(config, acceptor, workers, initializer), address(listener));
         bound.put(listener.listenerName(), channel);

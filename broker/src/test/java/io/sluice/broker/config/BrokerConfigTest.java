@@ -274,12 +274,18 @@ class BrokerConfigTest {
         "'listeners': Each listener must have a different port; 9092 appears twice");
     cases.put(
         List.of("listeners", "PLAINTEXT://:9092,SASL_PLAINTEXT://:9093"),
-        "listener SASL_PLAINTEXT uses security protocol SASL_PLAINTEXT, which is not supported"
-            + " yet");
+        "'sasl.enabled.mechanisms': listener SASL_PLAINTEXT is SASL and mechanism GSSAPI is not"
+            + " supported (supported: PLAIN, SCRAM-SHA-256, SCRAM-SHA-512; GSSAPI is Kafka's"
+            + " default, set this key)");
     cases.put(
         List.of(
-            "listeners", "EXTERNAL://:9093", "listener.security.protocol.map", "EXTERNAL:SASL_SSL"),
-        "listener EXTERNAL uses security protocol SASL_SSL, which is not supported yet");
+            "listeners",
+            "EXTERNAL://:9093",
+            "listener.security.protocol.map",
+            "EXTERNAL:SASL_SSL",
+            "sasl.enabled.mechanisms",
+            "SCRAM-SHA-256"),
+        "listener EXTERNAL is SSL and needs a key store");
     cases.put(
         List.of("listeners", "BAD-NAME://:9093"),
         "listener name 'BAD-NAME' in 'BAD-NAME://:9093' is not letters, digits and '_'");
@@ -403,6 +409,114 @@ class BrokerConfigTest {
     cases.put(
         ssl("listener.name.ssl.num.partitions", "3"),
         "unknown configuration key 'listener.name.ssl.num.partitions'");
+    for (Map.Entry<Map<String, String>, String> c : cases.entrySet()) {
+      ConfigException e =
+          assertThrows(ConfigException.class, () -> BrokerConfig.from(c.getKey()), c.toString());
+      assertTrue(e.getMessage().contains(c.getValue()), c.getKey() + ": " + e.getMessage());
+      assertFalse(e.getMessage().contains("secret-one"), e.getMessage());
+    }
+  }
+
+  private static Map<String, String> sasl(String... more) {
+    Map<String, String> config = new HashMap<>();
+    config.put("listeners", "PLAINTEXT://:9092,SASL_PLAINTEXT://:9093");
+    config.put("sasl.enabled.mechanisms", "PLAIN,SCRAM-SHA-256");
+    config.put(
+        "listener.name.sasl_plaintext.plain.sasl.jaas.config",
+        "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"admin\""
+            + " password=\"secret-one\" user_admin=\"secret-one\" user_bob=bob-pw;");
+    for (int i = 0; i < more.length; i += 2) {
+      config.put(more[i], more[i + 1]);
+    }
+    return config;
+  }
+
+  @Test
+  void sasl_listenerSettings_fromKafkasKeys() {
+    BrokerConfig config =
+        BrokerConfig.from(
+            sasl(
+                "listener.name.sasl_plaintext.scram-sha-256.sasl.jaas.config",
+                "org.apache.kafka.common.security.scram.ScramLoginModule required"
+                    + " username=\"broker\" password=\"b\\\"q\";",
+                "connection.failed.authentication.delay.ms",
+                "250"));
+    SaslConfig sasl = config.listeners().sasl("SASL_PLAINTEXT");
+    assertEquals(List.of("PLAIN", "SCRAM-SHA-256"), sasl.enabledMechanisms());
+    assertEquals(Map.of("admin", "secret-one", "bob", "bob-pw"), sasl.plainUsers());
+    assertEquals("b\"q", sasl.ownCredentials().get("SCRAM-SHA-256").password());
+    assertEquals("admin", sasl.ownCredentials().get("PLAIN").username());
+    assertEquals(250, config.failedAuthenticationDelayMs());
+    assertNull(config.listeners().sasl("PLAINTEXT"));
+    assertFalse(sasl.toString().contains("secret-one"), sasl.toString());
+    // The per-listener mechanism list wins over the broker-wide one.
+    Map<String, String> scramOnlyKeys =
+        sasl("listener.name.sasl_plaintext.sasl.enabled.mechanisms", "scram-sha-512");
+    scramOnlyKeys.remove("listener.name.sasl_plaintext.plain.sasl.jaas.config");
+    BrokerConfig scramOnly = BrokerConfig.from(scramOnlyKeys);
+    assertEquals(
+        List.of("SCRAM-SHA-512"), scramOnly.listeners().sasl("SASL_PLAINTEXT").enabledMechanisms());
+  }
+
+  @Test
+  void sasl_badSettings_failNamingTheKeyWithoutThePasswords() {
+    String jaasKey = "listener.name.sasl_plaintext.plain.sasl.jaas.config";
+    Map<Map<String, String>, String> cases = new LinkedHashMap<>();
+    cases.put(
+        sasl("sasl.enabled.mechanisms", "PLAIN,OAUTHBEARER"),
+        "'sasl.enabled.mechanisms': listener SASL_PLAINTEXT is SASL and mechanism OAUTHBEARER is"
+            + " not supported");
+    cases.put(sasl(jaasKey, "PlainLoginModule required user_a=\"secret-one\""), "missing ';'");
+    cases.put(
+        sasl(
+            jaasKey,
+            "org.apache.kafka.common.security.plain.PlainLoginModule required"
+                + " user_a=\"secret-one;"),
+        "'" + jaasKey + "': unterminated quoted value of option user_a");
+    cases.put(
+        sasl(jaasKey, "org.apache.kafka.common.security.plain.PlainLoginModule always user_a=x;"),
+        "'" + jaasKey + "': unknown control flag 'always'");
+    cases.put(
+        sasl(jaasKey, "org.apache.kafka.common.security.scram.ScramLoginModule required user_a=x;"),
+        "'"
+            + jaasKey
+            + "': the login module of PLAIN is"
+            + " org.apache.kafka.common.security.plain.PlainLoginModule");
+    cases.put(
+        sasl(
+            jaasKey,
+            "org.apache.kafka.common.security.plain.PlainLoginModule required"
+                + " username=a password=\"secret-one\";"),
+        "'" + jaasKey + "': PLAIN needs at least one user_<name>");
+    cases.put(
+        sasl(
+            jaasKey,
+            "org.apache.kafka.common.security.plain.PlainLoginModule required"
+                + " user_a=\"secret-one\"; extra"),
+        "unexpected text after ';'");
+    cases.put(
+        sasl(
+            jaasKey,
+            "org.apache.kafka.common.security.plain.PlainLoginModule required"
+                + " user_a=\"secret-one\" colour=blue;"),
+        "unknown option colour");
+    Map<String, String> noUsers = sasl();
+    noUsers.remove(jaasKey);
+    cases.put(
+        noUsers, "listener SASL_PLAINTEXT enables PLAIN and needs its users: set '" + jaasKey);
+    cases.put(
+        sasl("listener.name.plaintext.plain.sasl.jaas.config", "x required;"),
+        "'listener.name.plaintext.plain.sasl.jaas.config' is set but listener PLAINTEXT uses"
+            + " PLAINTEXT");
+    cases.put(
+        sasl("listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config", "x required;"),
+        "SCRAM-SHA-512 is not enabled on listener SASL_PLAINTEXT");
+    cases.put(
+        sasl("listener.name.sasl_plaintext.sasl.jaas.config", "x required;"),
+        "unknown configuration key 'listener.name.sasl_plaintext.sasl.jaas.config'");
+    cases.put(
+        sasl("connection.failed.authentication.delay.ms", "-1"),
+        "'connection.failed.authentication.delay.ms': must be at least 0");
     for (Map.Entry<Map<String, String>, String> c : cases.entrySet()) {
       ConfigException e =
           assertThrows(ConfigException.class, () -> BrokerConfig.from(c.getKey()), c.toString());

@@ -24,6 +24,7 @@ import io.sluice.broker.security.acl.AuthorizerConfig;
 import io.sluice.broker.security.acl.PatternType;
 import io.sluice.broker.security.acl.ResourcePattern;
 import io.sluice.broker.security.acl.ResourceType;
+import io.sluice.broker.security.sasl.ScramCredentialStore;
 import io.sluice.broker.storage.LogManager;
 import io.sluice.protocol.ApiKey;
 import io.sluice.protocol.Errors;
@@ -87,6 +88,7 @@ final class AclHarness implements AutoCloseable {
             offsets,
             groups,
             Replication.NONE,
+            ScramCredentialStore.NONE,
             new Authorization(authorizer));
   }
 

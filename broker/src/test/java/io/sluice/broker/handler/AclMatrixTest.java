@@ -54,6 +54,8 @@ import io.sluice.protocol.message.DescribeLogDirsRequest;
 import io.sluice.protocol.message.DescribeLogDirsResponse;
 import io.sluice.protocol.message.DescribeProducersRequest;
 import io.sluice.protocol.message.DescribeProducersResponse;
+import io.sluice.protocol.message.DescribeUserScramCredentialsRequest;
+import io.sluice.protocol.message.DescribeUserScramCredentialsResponse;
 import io.sluice.protocol.message.FetchRequest;
 import io.sluice.protocol.message.FetchResponse;
 import io.sluice.protocol.message.FindCoordinatorRequest;
@@ -670,6 +672,9 @@ class AclMatrixTest {
               DescribeAclsRequest r =
                   new DescribeAclsRequest()
                       .setResourceTypeFilter(ResourceType.ANY.code())
+                      .setResourceNameFilter(null)
+                      .setPrincipalFilter(null)
+                      .setHostFilter(null)
                       .setPatternTypeFilter(io.sluice.broker.security.acl.PatternType.ANY.code())
                       .setOperation(AclOperation.ANY.code())
                       .setPermissionType(
@@ -700,6 +705,22 @@ class AclMatrixTest {
                   .get(0)
                   .errorCode();
             }));
+    cases.add(
+        row(
+            "DescribeUserScramCredentials",
+            CLUSTER,
+            CLUSTER_NAME,
+            DESCRIBE,
+            CLUSTER_DENIED,
+            Errors.NONE,
+            h ->
+                ((DescribeUserScramCredentialsResponse)
+                        h.send(
+                            ALICE,
+                            ApiKey.DESCRIBE_USER_SCRAM_CREDENTIALS,
+                            0,
+                            new DescribeUserScramCredentialsRequest().setUsers(null)))
+                    .errorCode()));
     return cases;
   }
 
