@@ -40,8 +40,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Kafka's own command-line tools (kafka-tools 4.4: TopicCommand, ConfigCommand,
- * ConsumerGroupCommand, DeleteRecordsCommand, LogDirsCommand, AclCommand) run in-process against an embedded
- * Sluice broker, through the entry points their {@code main} methods call minus the {@code
+ * ConsumerGroupCommand, DeleteRecordsCommand, LogDirsCommand, AclCommand) run in-process against an
+ * embedded Sluice broker, through the entry points their {@code main} methods call minus the {@code
  * System.exit}; Kafka's exit procedure is replaced so that a tool that tries to exit fails the test
  * instead. Each effect is checked with kafka-clients' AdminClient, and the tools' output with the
  * text Kafka prints.
