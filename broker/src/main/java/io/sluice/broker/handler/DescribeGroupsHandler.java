@@ -1,10 +1,10 @@
 package io.sluice.broker.handler;
 
-import io.sluice.broker.group.CommittedOffsets;
 import io.sluice.broker.group.GroupCoordinator;
 import io.sluice.broker.group.GroupDescription;
 import io.sluice.broker.group.GroupState;
 import io.sluice.broker.security.acl.AclOperation;
+import io.sluice.broker.group.OffsetStore;
 import io.sluice.protocol.ApiKey;
 import io.sluice.protocol.Errors;
 import io.sluice.protocol.message.DescribeGroupsRequest;
@@ -19,11 +19,10 @@ import java.util.List;
  */
 final class DescribeGroupsHandler extends VersionedHandler {
   private final GroupCoordinator coordinator;
-  private final CommittedOffsets offsets;
+  private final OffsetStore offsets;
   private final GroupOwnership owned;
 
-  DescribeGroupsHandler(
-      GroupCoordinator coordinator, CommittedOffsets offsets, GroupOwnership owned) {
+  DescribeGroupsHandler(GroupCoordinator coordinator, OffsetStore offsets, GroupOwnership owned) {
     super(ApiKey.DESCRIBE_GROUPS, 0, 6);
     this.coordinator = coordinator;
     this.offsets = offsets;

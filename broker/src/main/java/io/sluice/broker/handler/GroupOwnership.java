@@ -1,43 +1,61 @@
 package io.sluice.broker.handler;
 
-import io.sluice.broker.metadata.ClusterMetadata;
+import io.sluice.broker.group.OffsetStore;
 import io.sluice.broker.security.acl.AclOperation;
 import io.sluice.protocol.Errors;
+import io.sluice.protocol.SluiceException;
+import java.util.concurrent.CompletionException;
 
 /**
- * Whether this broker coordinates a group right now: the group's coordinator, as {@link
- * ClusterMetadata#coordinatorNodeId} names it (and FindCoordinator answers), is this broker. On a
- * single node it always is. In a cluster a group's coordinator slot moves when a broker joins or
- * leaves; the group handlers then answer {@code NOT_COORDINATOR} here, so that clients find the new
- * coordinator instead of going on with a group this broker no longer coordinates.
+ * Whether this broker coordinates a group right now, as its offset store says: on a single node it
+ * coordinates every group; in a cluster it coordinates the groups of the {@code __consumer_offsets}
+ * partitions it leads and has loaded. The group handlers answer anything else with the error this
+ * returns, {@code NOT_COORDINATOR} (the client looks the coordinator up again) or {@code
+ * COORDINATOR_LOAD_IN_PROGRESS} (the client retries), as Kafka does.
  *
- * <p>Thread-safe and non-blocking: one read of the metadata view per call.
+ * <p>Thread-safe and non-blocking.
  */
 final class GroupOwnership {
-  private final ClusterMetadata metadata;
+  private final OffsetStore offsets;
   private final Authorization authorization;
 
-  GroupOwnership(ClusterMetadata metadata, Authorization authorization) {
-    this.metadata = metadata;
+  GroupOwnership(OffsetStore offsets, Authorization authorization) {
+    this.offsets = offsets;
     this.authorization = authorization;
   }
 
   /**
    * Why a group request may not go on here, or NONE: {@code GROUP_AUTHORIZATION_FAILED} when the
    * request may not do {@code op} on the group (checked first, as in Kafka, so an unauthorized
-   * client learns nothing about where the group lives), else {@code NOT_COORDINATOR} when another
-   * broker coordinates it.
+   * client learns nothing about where the group lives), else what {@link #check} says.
    */
   Errors refusal(Request request, String groupId, AclOperation op) {
-    String group = groupId == null ? "" : groupId;
-    if (!authorization.group(request, op, group)) {
+    if (!authorized(request, groupId, op)) {
       return Errors.GROUP_AUTHORIZATION_FAILED;
     }
-    return coordinates(group) ? Errors.NONE : Errors.NOT_COORDINATOR;
+    return check(groupId);
   }
 
-  /** True if this broker is the group's coordinator now. A null group id counts as "". */
-  boolean coordinates(String groupId) {
-    return metadata.coordinatorNodeId(groupId == null ? "" : groupId) == metadata.localNodeId();
+  /** Whether the request may do {@code op} on the group. A null group id counts as "". */
+  boolean authorized(Request request, String groupId, AclOperation op) {
+    return authorization.group(request, op, groupId == null ? "" : groupId);
+  }
+
+  /** {@code NONE} if this broker coordinates the group now. A null group id counts as "". */
+  Errors check(String groupId) {
+    return offsets.ownership(groupId == null ? "" : groupId);
+  }
+
+  /**
+   * The error a failed group write answers with: the code of the {@link SluiceException} it failed
+   * with (the offset store maps storage errors to Kafka's coordinator errors), else {@code
+   * fallback}.
+   */
+  static Errors errorOf(Throwable failure, Errors fallback) {
+    Throwable cause =
+        failure instanceof CompletionException && failure.getCause() != null
+            ? failure.getCause()
+            : failure;
+    return cause instanceof SluiceException refused ? refused.error() : fallback;
   }
 }

@@ -1,8 +1,8 @@
 package io.sluice.broker.handler;
 
 import io.sluice.broker.config.BrokerConfig;
-import io.sluice.broker.group.CommittedOffsets;
 import io.sluice.broker.group.GroupCoordinator;
+import io.sluice.broker.group.OffsetStore;
 import io.sluice.broker.metadata.ClusterMetadata;
 import io.sluice.broker.metadata.ProducerIds;
 import io.sluice.broker.metadata.Replication;
@@ -57,7 +57,7 @@ public final class HandlerRegistry {
       LogManager logs,
       FetchWaiters fetchWaiters,
       ProducerIds producerIds,
-      CommittedOffsets offsets,
+      OffsetStore offsets,
       GroupCoordinator groups,
       Replication replication) {
     return forBroker(
@@ -89,13 +89,17 @@ public final class HandlerRegistry {
       LogManager logs,
       FetchWaiters fetchWaiters,
       ProducerIds producerIds,
-      CommittedOffsets offsets,
+      OffsetStore offsets,
       GroupCoordinator groups,
       Replication replication,
       ScramCredentialStore scram,
       Authorization authorization) {
     LeaderLogs leaderLogs = new LeaderLogs(metadata, logs);
-    GroupOwnership owned = new GroupOwnership(metadata, authorization);
+    OffsetsTopicCreation offsetsTopic =
+        config.clusterMode()
+            ? new OffsetsTopicCreation(metadata, admin, config.offsetsTopic())
+            : null;
+    GroupOwnership owned = new GroupOwnership(offsets, authorization);
     List<ApiHandler> handlers =
         new ArrayList<>(
             List.of(
@@ -106,7 +110,7 @@ public final class HandlerRegistry {
                 new MetadataHandler(config, metadata, admin, authorization),
                 new OffsetCommitHandler(offsets, groups, owned, authorization),
                 new OffsetFetchHandler(offsets, owned, authorization),
-                new FindCoordinatorHandler(metadata, authorization),
+                new FindCoordinatorHandler(metadata, offsetsTopic, authorization),
                 new CreateTopicsHandler(config, admin, authorization),
                 new DeleteTopicsHandler(admin, authorization),
                 new InitProducerIdHandler(producerIds, authorization),
@@ -126,8 +130,8 @@ public final class HandlerRegistry {
     handlers.add(new DeleteRecordsHandler(leaderLogs, logs, authorization));
     handlers.add(new DescribeLogDirsHandler(logs, authorization));
     handlers.add(new DescribeProducersHandler(leaderLogs, authorization));
-    handlers.add(new DeleteGroupsHandler(groups, offsets, authorization));
-    handlers.add(new OffsetDeleteHandler(groups, offsets, authorization));
+    handlers.add(new DeleteGroupsHandler(groups, offsets, owned));
+    handlers.add(new OffsetDeleteHandler(groups, offsets, owned, authorization));
     // ACLs (CreateAcls, DescribeAcls, DeleteAcls)
     handlers.add(new CreateAclsHandler(authorization));
     handlers.add(new DescribeAclsHandler(authorization));

@@ -74,7 +74,9 @@ final class MetadataHandler extends VersionedHandler {
       Boolean clusterCreate = null;
       for (MetadataRequest.MetadataRequestTopic topic : req.topics()) {
         String name = topic.name();
+        // Internal topics are created by the broker itself (__consumer_offsets on first use).
         if (TopicNames.isValid(name)
+            && !TopicNames.isInternal(name)
             && !refused.contains(name)
             && !metadata.exists(name)
             && !creations.containsKey(name)) {
@@ -196,7 +198,7 @@ final class MetadataHandler extends VersionedHandler {
               .setIsrNodes(new ArrayList<>(state.get().isr()))
               .setOfflineReplicas(new ArrayList<>()));
     }
-    return topic.setPartitions(partitions);
+    return topic.setPartitions(partitions).setIsInternal(TopicNames.isInternal(name));
   }
 
   /** The error code of a creation that failed with one (a storage error, say); else empty. */

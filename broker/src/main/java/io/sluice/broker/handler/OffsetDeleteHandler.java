@@ -1,8 +1,8 @@
 package io.sluice.broker.handler;
 
 import io.netty.buffer.Unpooled;
-import io.sluice.broker.group.CommittedOffsets;
 import io.sluice.broker.group.GroupCoordinator;
+import io.sluice.broker.group.OffsetStore;
 import io.sluice.broker.metadata.TopicNames;
 import io.sluice.broker.security.acl.AclOperation;
 import io.sluice.broker.storage.TopicPartition;
@@ -24,14 +24,19 @@ import java.util.Set;
  */
 final class OffsetDeleteHandler extends VersionedHandler {
   private final GroupCoordinator groups;
-  private final CommittedOffsets offsets;
+  private final OffsetStore offsets;
+  private final GroupOwnership owned;
   private final Authorization authorization;
 
   OffsetDeleteHandler(
-      GroupCoordinator groups, CommittedOffsets offsets, Authorization authorization) {
+      GroupCoordinator groups,
+      OffsetStore offsets,
+      GroupOwnership owned,
+      Authorization authorization) {
     super(ApiKey.OFFSET_DELETE, 0, 0);
     this.groups = groups;
     this.offsets = offsets;
+    this.owned = owned;
     this.authorization = authorization;
   }
 
@@ -42,8 +47,9 @@ final class OffsetDeleteHandler extends VersionedHandler {
     String group = req.groupId();
     OffsetDeleteResponse response = new OffsetDeleteResponse();
     // DELETE on the group (top-level error), then READ on each topic (per partition), as in Kafka.
-    if (!authorization.group(request, AclOperation.DELETE, group == null ? "" : group)) {
-      responder.respond(response.setErrorCode(Errors.GROUP_AUTHORIZATION_FAILED.code()), version);
+    Errors refused = owned.refusal(request, group, AclOperation.DELETE);
+    if (refused != Errors.NONE) {
+      responder.respond(response.setErrorCode(refused.code()), version);
       return;
     }
     GroupCoordinator.OffsetDeletion check = groups.offsetDeletion(group);
@@ -89,7 +95,9 @@ final class OffsetDeleteHandler extends VersionedHandler {
             (ok, failure) ->
                 responder.respond(
                     response.setErrorCode(
-                        failure == null ? Errors.NONE.code() : Errors.UNKNOWN_SERVER_ERROR.code()),
+                        failure == null
+                            ? Errors.NONE.code()
+                            : GroupOwnership.errorOf(failure, Errors.UNKNOWN_SERVER_ERROR).code()),
                     version));
   }
 

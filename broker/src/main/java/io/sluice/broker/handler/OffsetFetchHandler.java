@@ -1,6 +1,7 @@
 package io.sluice.broker.handler;
 
 import io.sluice.broker.group.CommittedOffsets;
+import io.sluice.broker.group.OffsetStore;
 import io.sluice.broker.metadata.TopicNames;
 import io.sluice.broker.security.acl.AclOperation;
 import io.sluice.broker.storage.TopicPartition;
@@ -18,11 +19,11 @@ import java.util.TreeMap;
  * of them when the topic list is null. One group per request (v8+ batches groups; not advertised).
  */
 final class OffsetFetchHandler extends VersionedHandler {
-  private final CommittedOffsets offsets;
+  private final OffsetStore offsets;
   private final GroupOwnership owned;
   private final Authorization authorization;
 
-  OffsetFetchHandler(CommittedOffsets offsets, GroupOwnership owned, Authorization authorization) {
+  OffsetFetchHandler(OffsetStore offsets, GroupOwnership owned, Authorization authorization) {
     super(ApiKey.OFFSET_FETCH, 1, 7);
     this.offsets = offsets;
     this.owned = owned;

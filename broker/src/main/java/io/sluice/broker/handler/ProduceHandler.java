@@ -2,6 +2,7 @@ package io.sluice.broker.handler;
 
 import io.netty.buffer.ByteBuf;
 import io.sluice.broker.metadata.Replication;
+import io.sluice.broker.metadata.TopicNames;
 import io.sluice.broker.security.acl.AclOperation;
 import io.sluice.broker.storage.AppendResult;
 import io.sluice.broker.storage.Log;
@@ -94,6 +95,14 @@ final class ProduceHandler extends VersionedHandler {
         }
         if (!allowed) {
           fail(out, Errors.TOPIC_AUTHORIZATION_FAILED, null);
+          continue;
+        }
+        if (TopicNames.isInternal(topic.name())) {
+          // As Kafka: clients cannot write to __consumer_offsets; only its coordinator does.
+          fail(
+              out,
+              Errors.INVALID_TOPIC_EXCEPTION,
+              "cannot append to internal topic " + topic.name());
           continue;
         }
         Optional<Log> partitionLog = logs.log(topic.name(), partition.index());
