@@ -4,6 +4,7 @@ import io.sluice.broker.config.BrokerConfig;
 import io.sluice.broker.config.Endpoint;
 import io.sluice.broker.group.CommittedOffsets;
 import io.sluice.broker.group.GroupCoordinator;
+import io.sluice.broker.handler.Authorization;
 import io.sluice.broker.group.OffsetStore;
 import io.sluice.broker.group.OffsetsTopic;
 import io.sluice.broker.group.ReplicatedGroupStorage;
@@ -18,6 +19,10 @@ import io.sluice.broker.metadata.Topics;
 import io.sluice.broker.metrics.BrokerMetrics;
 import io.sluice.broker.metrics.BrokerSources;
 import io.sluice.broker.purgatory.FetchWaiters;
+import io.sluice.broker.security.acl.AclFile;
+import io.sluice.broker.security.acl.AclStore;
+import io.sluice.broker.security.acl.Authorizer;
+import io.sluice.broker.security.acl.AuthorizerConfig;
 import io.sluice.broker.security.sasl.FileScramCredentialStore;
 import io.sluice.broker.security.sasl.ScramCredentialStore;
 import io.sluice.broker.server.RequestObserver;
@@ -63,6 +68,7 @@ public final class Broker implements AutoCloseable {
   private final SluiceServer server;
   private final List<Endpoint> advertised; // one per listener, the first listener first
   private final BrokerMetrics metrics; // null when metrics.port is -1
+  private final Authorizer authorizer; // null without authorizer.class.name
   private boolean closed;
 
   private Broker(
@@ -74,7 +80,8 @@ public final class Broker implements AutoCloseable {
       ClusterMode cluster,
       SluiceServer server,
       List<Endpoint> advertised,
-      BrokerMetrics metrics) {
+      BrokerMetrics metrics,
+      Authorizer authorizer) {
     this.config = config;
     this.logs = logs;
     this.offsets = offsets;
@@ -84,6 +91,7 @@ public final class Broker implements AutoCloseable {
     this.server = server;
     this.advertised = advertised;
     this.metrics = metrics;
+    this.authorizer = authorizer;
   }
 
   /** Every group's committed offsets, for the metrics (a snapshot). */
@@ -104,6 +112,7 @@ public final class Broker implements AutoCloseable {
 
   public static Broker start(BrokerConfig config, Clock clock) {
     Path stateDir = config.logDirs().get(0);
+    AuthorizerConfig authorizerConfig = AuthorizerConfig.from(config); // checked before anything
     // First, so that /health answers (and /ready says "not ready") during a long recovery.
     BrokerMetrics metrics =
         config.metricsEnabled()
@@ -131,6 +140,7 @@ public final class Broker implements AutoCloseable {
     GroupCoordinator groups = null;
     ExecutorService metadataAdmin = null;
     ClusterMode cluster = null;
+    Authorizer authorizer = null;
     try {
       String clusterId = BrokerMetadata.loadOrCreate(stateDir, config.nodeId());
       metadataAdmin = newMetadataAdmin();
@@ -161,6 +171,9 @@ public final class Broker implements AutoCloseable {
               ? new ProducerIds(stateDir, metadataAdmin, ClusterMode.MAX_BROKERS, config.nodeId())
               : new ProducerIds(stateDir, metadataAdmin);
       FetchWaiters fetchWaiters = new FetchWaiters();
+      if (authorizerConfig.enabled()) {
+        authorizer = Authorizer.open(authorizerConfig, aclStore(cluster, stateDir), metadataAdmin);
+      }
       ScramCredentialStore scram = scramCredentials(cluster, stateDir, metadataAdmin);
       HandlerRegistry handlers =
           HandlerRegistry.forBroker(
@@ -173,7 +186,8 @@ public final class Broker implements AutoCloseable {
               offsets,
               groups,
               cluster != null ? cluster.replication() : Replication.NONE,
-              scram);
+              scram,
+              authorizer == null ? Authorization.NONE : new Authorization(authorizer));
       if (metrics != null) {
         logs.setFlushObserver(metrics.flushObserver());
       }
@@ -213,13 +227,25 @@ public final class Broker implements AutoCloseable {
           advertised,
           config.logDirs());
       return new Broker(
-          config, logs, offsets, groups, metadataAdmin, cluster, server, advertised, metrics);
+          config,
+          logs,
+          offsets,
+          groups,
+          metadataAdmin,
+          cluster,
+          server,
+          advertised,
+          metrics,
+          authorizer);
     } catch (RuntimeException e) {
       if (metrics != null) {
         metrics.close();
       }
       if (metadataAdmin != null) {
         stop(metadataAdmin);
+      }
+      if (authorizer != null) {
+        authorizer.close();
       }
       if (cluster != null) {
         cluster.close();
@@ -233,6 +259,11 @@ public final class Broker implements AutoCloseable {
       logs.close();
       throw e;
     }
+  }
+
+  /** Where the ACLs are kept: ZooKeeper in cluster mode, else a file in the first log dir. */
+  private static AclStore aclStore(ClusterMode cluster, Path stateDir) {
+    return cluster != null ? cluster.aclStore() : AclFile.open(stateDir);
   }
 
   /**
@@ -367,6 +398,9 @@ public final class Broker implements AutoCloseable {
     } finally {
       try {
         stop(metadataAdmin);
+        if (authorizer != null) {
+          authorizer.close();
+        }
         if (cluster != null) {
           cluster.close(); // the registration goes: the controller takes this broker's partitions
         }

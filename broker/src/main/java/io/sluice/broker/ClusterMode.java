@@ -5,6 +5,7 @@ import io.sluice.broker.config.Endpoint;
 import io.sluice.broker.metadata.ClusterMetadata;
 import io.sluice.broker.metadata.Replication;
 import io.sluice.broker.metadata.TopicAdmin;
+import io.sluice.broker.security.acl.AclStore;
 import io.sluice.broker.storage.Log;
 import io.sluice.broker.storage.LogManager;
 import io.sluice.broker.storage.TopicPartition;
@@ -41,6 +42,12 @@ public interface ClusterMode extends AutoCloseable {
    * Followers' progress, the high watermarks and the in-sync replicas of the partitions led here.
    */
   Replication replication();
+
+  /**
+   * The cluster's ACLs in ZooKeeper (Kafka's {@code /kafka-acl} layout), watched so that every
+   * broker applies every change.
+   */
+  AclStore aclStore();
 
   /**
    * The SCRAM credentials every broker of the cluster shares. Until they are kept in ZooKeeper, a

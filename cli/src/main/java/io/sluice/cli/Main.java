@@ -32,6 +32,7 @@ import picocli.CommandLine.Spec;
       ProduceCommand.class,
       ConsumeCommand.class,
       GroupsCommand.class,
+      AclsCommand.class,
       PerfCommand.class,
       BenchCommand.class,
       CompletionCommand.class,

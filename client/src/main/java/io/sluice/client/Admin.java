@@ -1,5 +1,6 @@
 package io.sluice.client;
 
+import io.sluice.client.internal.AclRequests;
 import io.sluice.client.internal.AdminRequests;
 import io.sluice.client.internal.Await;
 import io.sluice.client.internal.MetadataCache;
@@ -13,10 +14,10 @@ import java.util.Set;
 
 /**
  * Topic administration: create, delete, list and describe (partitions, leaders, earliest and latest
- * offsets), configuration (describe and alter), adding partitions, deleting records; and the
- * cluster: its brokers, controller and partition leaders. Every call blocks until the broker
- * answered or {@code timeout} passed, and fails with a {@link SluiceClientException} that names the
- * topic.
+ * offsets), configuration (describe and alter), adding partitions, deleting records; the cluster:
+ * its brokers, controller and partition leaders; and ACLs (create, describe, delete). Every call
+ * blocks until the broker answered or {@code timeout} passed, and fails with a {@link
+ * SluiceClientException} that names the topic.
  *
  * <p>Thread-safe.
  */
@@ -27,6 +28,7 @@ public final class Admin implements AutoCloseable {
   private final MetadataCache metadata;
   private final OffsetLookup offsets;
   private final AdminRequests requests;
+  private final AclRequests acls;
   private final long timeoutMs;
 
   /**
@@ -50,6 +52,7 @@ public final class Admin implements AutoCloseable {
     this.metadata = new MetadataCache(connections);
     this.offsets = new OffsetLookup(connections, metadata);
     this.requests = new AdminRequests(connections);
+    this.acls = new AclRequests(connections);
   }
 
   /**
@@ -167,6 +170,24 @@ public final class Admin implements AutoCloseable {
   /** The number of partitions of an existing topic. */
   public int partitionCount(String name) {
     return requests.partitionCount(metadata, name, timeoutMs, BACKOFF_MS);
+  }
+
+  /**
+   * Creates ACLs (CreateAcls); fails on the first one the broker refused (SECURITY_DISABLED without
+   * an authorizer, CLUSTER_AUTHORIZATION_FAILED, INVALID_REQUEST).
+   */
+  public void createAcls(List<AclBinding> bindings) {
+    Await.get(acls.create(bindings), timeoutMs);
+  }
+
+  /** The ACLs the filter matches (DescribeAcls). */
+  public List<AclBinding> describeAcls(AclFilter filter) {
+    return Await.get(acls.describe(filter), timeoutMs);
+  }
+
+  /** Deletes the ACLs the filter matches (DeleteAcls) and returns them. */
+  public List<AclBinding> deleteAcls(AclFilter filter) {
+    return Await.get(acls.delete(filter), timeoutMs);
   }
 
   @Override

@@ -40,8 +40,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Kafka's own command-line tools (kafka-tools 4.4: TopicCommand, ConfigCommand,
- * ConsumerGroupCommand, DeleteRecordsCommand, LogDirsCommand) run in-process against an embedded
- * Sluice broker, through the entry points their {@code main} methods call minus the {@code
+ * ConsumerGroupCommand, DeleteRecordsCommand, LogDirsCommand, AclCommand) run in-process against an
+ * embedded Sluice broker, through the entry points their {@code main} methods call minus the {@code
  * System.exit}; Kafka's exit procedure is replaced so that a tool that tries to exit fails the test
  * instead. Each effect is checked with kafka-clients' AdminClient, and the tools' output with the
  * text Kafka prints.
@@ -352,5 +352,158 @@ class KafkaToolsIT {
         dirs.contains(
             "{\"partition\":\"recs-0\",\"size\":" + size + ",\"offsetLag\":0,\"isFuture\":false}"),
         dirs);
+  }
+
+  /**
+   * Kafka's AclCommand (kafka-acls) against a broker with the authorizer on and the plaintext
+   * client a super user: --add with operations, the --consumer shortcut, a DENY and the cluster
+   * resource, --list (everything, and what applies to one topic through a prefixed ACL), --remove
+   * of one ACL and of a resource's every ACL; each effect checked with the AdminClient.
+   */
+  @Test
+  void aclCommand_addListRemove() throws Exception {
+    try (EmbeddedBroker secured =
+            EmbeddedBroker.start(
+                Map.of(
+                    "authorizer.class.name",
+                    "org.apache.kafka.metadata.authorizer.StandardAuthorizer",
+                    "super.users",
+                    "User:ANONYMOUS"));
+        Admin securedAdmin =
+            Admin.create(
+                Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, secured.bootstrapServers()))) {
+      String bootstrap = secured.bootstrapServers();
+      aclCommand(
+          bootstrap,
+          "--add",
+          "--allow-principal",
+          "User:alice",
+          "--operation",
+          "Read",
+          "--operation",
+          "Write",
+          "--topic",
+          "sales-",
+          "--resource-pattern-type",
+          "prefixed");
+      aclCommand(
+          bootstrap,
+          "--add",
+          "--allow-principal",
+          "User:bob",
+          "--consumer",
+          "--topic",
+          "orders",
+          "--group",
+          "app");
+      aclCommand(
+          bootstrap,
+          "--add",
+          "--deny-principal",
+          "User:*",
+          "--operation",
+          "Delete",
+          "--topic",
+          "orders");
+      aclCommand(
+          bootstrap, "--add", "--allow-principal", "User:ops", "--operation", "Alter", "--cluster");
+
+      Set<String> all = acls(securedAdmin);
+      assertEquals(
+          Set.of(
+              "TOPIC:sales-:PREFIXED User:alice READ ALLOW",
+              "TOPIC:sales-:PREFIXED User:alice WRITE ALLOW",
+              "TOPIC:orders:LITERAL User:bob READ ALLOW",
+              "TOPIC:orders:LITERAL User:bob DESCRIBE ALLOW",
+              "GROUP:app:LITERAL User:bob READ ALLOW",
+              "TOPIC:orders:LITERAL User:* DELETE DENY",
+              "CLUSTER:kafka-cluster:LITERAL User:ops ALTER ALLOW"),
+          all);
+
+      String listed = stdout(() -> aclCommand(bootstrap, "--list"));
+      assertTrue(
+          listed.contains(
+              "Current ACLs for resource `ResourcePattern(resourceType=TOPIC, name=sales-,"
+                  + " patternType=PREFIXED)`:"),
+          listed);
+      assertTrue(
+          listed.contains("(principal=User:alice, host=*, operation=WRITE, permissionType=ALLOW)"),
+          listed);
+      String forTopic =
+          stdout(
+              () ->
+                  aclCommand(
+                      bootstrap,
+                      "--list",
+                      "--topic",
+                      "sales-eu",
+                      "--resource-pattern-type",
+                      "match"));
+      assertTrue(forTopic.contains("name=sales-, patternType=PREFIXED"), forTopic);
+      assertFalse(forTopic.contains("name=orders"), forTopic);
+
+      aclCommand(
+          bootstrap,
+          "--remove",
+          "--allow-principal",
+          "User:alice",
+          "--operation",
+          "Write",
+          "--topic",
+          "sales-",
+          "--resource-pattern-type",
+          "prefixed",
+          "--force");
+      aclCommand(bootstrap, "--remove", "--topic", "orders", "--force");
+      assertEquals(
+          Set.of(
+              "TOPIC:sales-:PREFIXED User:alice READ ALLOW",
+              "GROUP:app:LITERAL User:bob READ ALLOW",
+              "CLUSTER:kafka-cluster:LITERAL User:ops ALTER ALLOW"),
+          acls(securedAdmin));
+    }
+  }
+
+  /** Without an authorizer kafka-acls reports Kafka's "security disabled" and exits with 1. */
+  @Test
+  void aclCommand_noAuthorizer_securityDisabled() throws Exception {
+    String printed =
+        stdout(
+            () -> {
+              ToolExit exit =
+                  org.junit.jupiter.api.Assertions.assertThrows(
+                      ToolExit.class, () -> aclCommand(broker.bootstrapServers(), "--list"));
+              assertEquals(1, exit.code);
+            });
+    assertTrue(
+        printed.contains("SecurityDisabledException: No authorizer is configured."), printed);
+  }
+
+  private static void aclCommand(String bootstrap, String... args) {
+    String[] all = new String[args.length + 2];
+    all[0] = "--bootstrap-server";
+    all[1] = bootstrap;
+    System.arraycopy(args, 0, all, 2, args.length);
+    org.apache.kafka.tools.AclCommand.main(all);
+  }
+
+  private static Set<String> acls(Admin admin) throws Exception {
+    Set<String> out = new java.util.HashSet<>();
+    for (org.apache.kafka.common.acl.AclBinding b :
+        admin.describeAcls(org.apache.kafka.common.acl.AclBindingFilter.ANY).values().get()) {
+      out.add(
+          b.pattern().resourceType()
+              + ":"
+              + b.pattern().name()
+              + ":"
+              + b.pattern().patternType()
+              + " "
+              + b.entry().principal()
+              + " "
+              + b.entry().operation()
+              + " "
+              + b.entry().permissionType());
+    }
+    return out;
   }
 }

@@ -516,7 +516,7 @@ public final class ZkCluster implements AutoCloseable {
     }
   }
 
-  /** For tests: the Curator client (to kill its session). */
+  /** The Curator client: for the ACL store, and for tests (to kill its session). */
   CuratorFramework client() {
     return client;
   }

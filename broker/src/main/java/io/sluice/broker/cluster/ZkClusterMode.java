@@ -8,6 +8,7 @@ import io.sluice.broker.config.SecurityProtocol;
 import io.sluice.broker.metadata.ClusterMetadata;
 import io.sluice.broker.metadata.Replication;
 import io.sluice.broker.metadata.TopicAdmin;
+import io.sluice.broker.security.acl.AclStore;
 import io.sluice.broker.storage.LogManager;
 import java.util.List;
 import java.util.Map;
@@ -30,6 +31,7 @@ public final class ZkClusterMode implements ClusterMode {
   private final ZkTopicAdmin admin;
   private final Map<String, SecurityProtocol> protocols;
   private final ReplicaManager replication;
+  private final long connectionTimeoutMs;
   private long applied = -1;
 
   private ZkClusterMode(
@@ -39,6 +41,7 @@ public final class ZkClusterMode implements ClusterMode {
     Listeners listeners = config.listeners();
     this.metadata = new ZkClusterMetadata(cluster, listeners.first().listenerName());
     this.protocols = listeners.protocols();
+    this.connectionTimeoutMs = config.zooKeeper().connectionTimeoutMs();
     this.admin =
         new ZkTopicAdmin(
             cluster, adminThread, config.replication().defaultReplicationFactor(), logs.config());
@@ -122,6 +125,11 @@ public final class ZkClusterMode implements ClusterMode {
   @Override
   public Replication replication() {
     return replication;
+  }
+
+  @Override
+  public AclStore aclStore() {
+    return new ZkAclStore(cluster.client(), connectionTimeoutMs);
   }
 
   @Override

@@ -422,6 +422,27 @@ public enum ConfigKey {
       Type.BOOLEAN,
       0,
       "Elect a leader outside the in-sync replicas; only false is supported."),
+  // Authorization (ACLs): read by security.acl.AuthorizerConfig.
+  AUTHORIZER_CLASS_NAME(
+      "authorizer.class.name",
+      "",
+      Type.STRING,
+      0,
+      "Empty: no authorization. Kafka's built-in authorizer class names"
+          + " (org.apache.kafka.metadata.authorizer.StandardAuthorizer,"
+          + " kafka.security.authorizer.AclAuthorizer) switch on Sluice's ACL authorizer."),
+  SUPER_USERS(
+      "super.users",
+      "",
+      Type.STRING,
+      0,
+      "Principals allowed everything, separated by semicolons (User:admin;User:CN=broker-1)."),
+  ALLOW_EVERYONE_IF_NO_ACL_FOUND(
+      "allow.everyone.if.no.acl.found",
+      "false",
+      Type.BOOLEAN,
+      0,
+      "With an authorizer: whether a resource no ACL covers is open to everyone."),
   // SASL authentication (docs/security.md)
   SASL_ENABLED_MECHANISMS(
       "sasl.enabled.mechanisms",

@@ -1,7 +1,9 @@
 package io.sluice.broker.handler;
 
+import io.sluice.broker.security.acl.AclOperation;
 import io.sluice.broker.storage.TopicConfigKey;
 import io.sluice.protocol.ApiKey;
+import io.sluice.protocol.Errors;
 import io.sluice.protocol.message.AlterConfigsRequest;
 import io.sluice.protocol.message.AlterConfigsResponse;
 import java.util.ArrayList;
@@ -17,10 +19,12 @@ import java.util.concurrent.CompletableFuture;
  */
 final class AlterConfigsHandler extends VersionedHandler {
   private final ConfigAlteration alteration;
+  private final Authorization authorization;
 
-  AlterConfigsHandler(ConfigAlteration alteration) {
+  AlterConfigsHandler(ConfigAlteration alteration, Authorization authorization) {
     super(ApiKey.ALTER_CONFIGS, 0, 2);
     this.alteration = alteration;
+    this.authorization = authorization;
   }
 
   @Override
@@ -31,6 +35,17 @@ final class AlterConfigsHandler extends VersionedHandler {
     List<CompletableFuture<ConfigAlteration.Outcome>> outcomes = new ArrayList<>();
     for (AlterConfigsRequest.AlterConfigsResource resource : resources) {
       List<AlterConfigsRequest.AlterableConfig> configs = List.copyOf(resource.configs());
+      Errors refused =
+          authorization.configResource(
+              request,
+              resource.resourceType(),
+              resource.resourceName(),
+              AclOperation.ALTER_CONFIGS);
+      if (refused != Errors.NONE) {
+        outcomes.add(
+            CompletableFuture.completedFuture(new ConfigAlteration.Outcome(refused, null)));
+        continue;
+      }
       outcomes.add(
           alteration.alter(
               resource.resourceType(),

@@ -1,5 +1,6 @@
 package io.sluice.broker.handler;
 
+import io.sluice.broker.security.acl.AclOperation;
 import io.sluice.broker.security.sasl.ScramCredential;
 import io.sluice.broker.security.sasl.ScramCredentialStore;
 import io.sluice.protocol.ApiKey;
@@ -34,19 +35,21 @@ final class AlterUserScramCredentialsHandler extends VersionedHandler {
   private static final Logger log = LoggerFactory.getLogger(AlterUserScramCredentialsHandler.class);
 
   private final ScramCredentialStore store;
+  private final Authorization authorization;
 
-  AlterUserScramCredentialsHandler(ScramCredentialStore store) {
+  AlterUserScramCredentialsHandler(ScramCredentialStore store, Authorization authorization) {
     super(ApiKey.ALTER_USER_SCRAM_CREDENTIALS, 0, 0);
     this.store = store;
+    this.authorization = authorization;
   }
 
   /**
-   * The authorization seam: whether the request's principal may alter credentials (Kafka checks
-   * {@code Alter} on the {@code Cluster} resource). Every authenticated principal may until an
-   * authorizer exists; a refusal answers {@code CLUSTER_AUTHORIZATION_FAILED} for every user.
+   * Whether the request's principal may alter credentials: {@code ALTER} on the cluster, as Kafka
+   * checks (everyone may without an authorizer); a refusal answers {@code
+   * CLUSTER_AUTHORIZATION_FAILED} for every user.
    */
-  static boolean mayAlter(Request request) {
-    return true;
+  private boolean mayAlter(Request request) {
+    return authorization.cluster(request, AclOperation.ALTER);
   }
 
   @Override

@@ -2,6 +2,7 @@ package io.sluice.broker.handler;
 
 import io.sluice.broker.metadata.ClusterMetadata;
 import io.sluice.broker.metadata.TopicAdmin;
+import io.sluice.broker.security.acl.AclOperation;
 import io.sluice.protocol.ApiKey;
 import io.sluice.protocol.Errors;
 import io.sluice.protocol.message.CreatePartitionsRequest;
@@ -20,11 +21,13 @@ import java.util.concurrent.CompletableFuture;
 final class CreatePartitionsHandler extends VersionedHandler {
   private final ClusterMetadata metadata;
   private final TopicAdmin admin;
+  private final Authorization authorization;
 
-  CreatePartitionsHandler(ClusterMetadata metadata, TopicAdmin admin) {
+  CreatePartitionsHandler(ClusterMetadata metadata, TopicAdmin admin, Authorization authorization) {
     super(ApiKey.CREATE_PARTITIONS, 0, 3);
     this.metadata = metadata;
     this.admin = admin;
+    this.authorization = authorization;
   }
 
   @Override
@@ -34,7 +37,11 @@ final class CreatePartitionsHandler extends VersionedHandler {
     List<CreatePartitionsRequest.CreatePartitionsTopic> topics = List.copyOf(req.topics());
     List<CompletableFuture<ConfigAlteration.Outcome>> outcomes = new ArrayList<>();
     for (CreatePartitionsRequest.CreatePartitionsTopic topic : topics) {
-      outcomes.add(grow(topic, req.validateOnly()));
+      outcomes.add(
+          authorization.topic(request, AclOperation.ALTER, topic.name())
+              ? grow(topic, req.validateOnly())
+              : CompletableFuture.completedFuture(
+                  new ConfigAlteration.Outcome(Errors.TOPIC_AUTHORIZATION_FAILED, null)));
     }
     CompletableFuture.allOf(outcomes.toArray(CompletableFuture<?>[]::new))
         .whenComplete(

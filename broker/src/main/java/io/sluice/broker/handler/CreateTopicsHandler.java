@@ -2,6 +2,7 @@ package io.sluice.broker.handler;
 
 import io.sluice.broker.config.BrokerConfig;
 import io.sluice.broker.metadata.TopicAdmin;
+import io.sluice.broker.security.acl.AclOperation;
 import io.sluice.protocol.ApiKey;
 import io.sluice.protocol.Errors;
 import io.sluice.protocol.SluiceException;
@@ -32,11 +33,13 @@ final class CreateTopicsHandler extends VersionedHandler {
   private final BrokerConfig config;
   private final TopicAdmin admin;
   private final ConfigEntries entries;
+  private final Authorization authorization;
 
-  CreateTopicsHandler(BrokerConfig config, TopicAdmin admin) {
+  CreateTopicsHandler(BrokerConfig config, TopicAdmin admin, Authorization authorization) {
     super(ApiKey.CREATE_TOPICS, 2, 7);
     this.config = config;
     this.admin = admin;
+    this.authorization = authorization;
     this.entries = new ConfigEntries(config);
   }
 
@@ -45,8 +48,13 @@ final class CreateTopicsHandler extends VersionedHandler {
     short version = request.version();
     CreateTopicsRequest req = CreateTopicsRequest.read(request.reader(), version);
     List<CompletableFuture<CreateTopicsResponse.CreatableTopicResult>> results = new ArrayList<>();
+    // CREATE on the cluster allows every topic; else CREATE on each topic, as in Kafka.
+    boolean clusterCreate = authorization.cluster(request, AclOperation.CREATE);
     for (CreateTopicsRequest.CreatableTopic topic : req.topics()) {
-      results.add(create(topic, req.validateOnly()));
+      results.add(
+          clusterCreate || authorization.topic(request, AclOperation.CREATE, topic.name())
+              ? create(topic, req.validateOnly())
+              : refused(topic, Errors.TOPIC_AUTHORIZATION_FAILED, null));
     }
     CompletableFuture.allOf(results.toArray(CompletableFuture<?>[]::new))
         .whenComplete(

@@ -1,6 +1,7 @@
 package io.sluice.broker.handler;
 
 import io.sluice.broker.group.GroupCoordinator;
+import io.sluice.broker.security.acl.AclOperation;
 import io.sluice.broker.group.OffsetStore;
 import io.sluice.protocol.ApiKey;
 import io.sluice.protocol.Errors;
@@ -34,7 +35,10 @@ final class DeleteGroupsHandler extends VersionedHandler {
     List<String> names = List.copyOf(req.groupsNames());
     List<CompletableFuture<Errors>> results = new ArrayList<>();
     for (String group : names) {
-      results.add(delete(group));
+      results.add(
+          owned.authorized(request, group, AclOperation.DELETE)
+              ? delete(group)
+              : CompletableFuture.completedFuture(Errors.GROUP_AUTHORIZATION_FAILED));
     }
     CompletableFuture.allOf(results.toArray(CompletableFuture<?>[]::new))
         .whenComplete(

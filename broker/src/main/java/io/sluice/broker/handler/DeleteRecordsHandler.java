@@ -1,5 +1,6 @@
 package io.sluice.broker.handler;
 
+import io.sluice.broker.security.acl.AclOperation;
 import io.sluice.broker.storage.Log;
 import io.sluice.broker.storage.LogManager;
 import io.sluice.protocol.ApiKey;
@@ -21,11 +22,13 @@ import java.util.concurrent.CompletionException;
 final class DeleteRecordsHandler extends VersionedHandler {
   private final LeaderLogs leaders;
   private final LogManager logs;
+  private final Authorization authorization;
 
-  DeleteRecordsHandler(LeaderLogs leaders, LogManager logs) {
+  DeleteRecordsHandler(LeaderLogs leaders, LogManager logs, Authorization authorization) {
     super(ApiKey.DELETE_RECORDS, 0, 2);
     this.leaders = leaders;
     this.logs = logs;
+    this.authorization = authorization;
   }
 
   @Override
@@ -38,12 +41,17 @@ final class DeleteRecordsHandler extends VersionedHandler {
       DeleteRecordsResponse.DeleteRecordsTopicResult topicOut =
           new DeleteRecordsResponse.DeleteRecordsTopicResult().setName(topic.name());
       response.topics().add(topicOut);
+      boolean allowed = authorization.topic(request, AclOperation.DELETE, topic.name());
       for (DeleteRecordsRequest.DeleteRecordsPartition partition : topic.partitions()) {
         DeleteRecordsResponse.DeleteRecordsPartitionResult out =
             new DeleteRecordsResponse.DeleteRecordsPartitionResult()
                 .setPartitionIndex(partition.partitionIndex())
                 .setLowWatermark(-1);
         topicOut.partitions().add(out);
+        if (!allowed) {
+          out.setErrorCode(Errors.TOPIC_AUTHORIZATION_FAILED.code());
+          continue;
+        }
         Log log = leaders.log(topic.name(), partition.partitionIndex()).orElse(null);
         if (log == null) {
           out.setErrorCode(leaders.whyNoLog(topic.name(), partition.partitionIndex()).code());

@@ -1,6 +1,7 @@
 package io.sluice.broker.handler;
 
 import io.sluice.broker.metadata.TopicAdmin;
+import io.sluice.broker.security.acl.AclOperation;
 import io.sluice.protocol.ApiKey;
 import io.sluice.protocol.Errors;
 import io.sluice.protocol.message.DeleteTopicsRequest;
@@ -15,10 +16,12 @@ import java.util.concurrent.CompletableFuture;
  */
 final class DeleteTopicsHandler extends VersionedHandler {
   private final TopicAdmin admin;
+  private final Authorization authorization;
 
-  DeleteTopicsHandler(TopicAdmin admin) {
+  DeleteTopicsHandler(TopicAdmin admin, Authorization authorization) {
     super(ApiKey.DELETE_TOPICS, 1, 6);
     this.admin = admin;
+    this.authorization = authorization;
   }
 
   @Override
@@ -38,7 +41,9 @@ final class DeleteTopicsHandler extends VersionedHandler {
       outcomes.add(
           name == null
               ? CompletableFuture.completedFuture(Errors.UNKNOWN_TOPIC_ID)
-              : admin.deleteTopic(name).exceptionally(failure -> Errors.UNKNOWN_SERVER_ERROR));
+              : !authorization.topic(request, AclOperation.DELETE, name)
+                  ? CompletableFuture.completedFuture(Errors.TOPIC_AUTHORIZATION_FAILED)
+                  : admin.deleteTopic(name).exceptionally(failure -> Errors.UNKNOWN_SERVER_ERROR));
     }
     CompletableFuture.allOf(outcomes.toArray(CompletableFuture<?>[]::new))
         .whenComplete(

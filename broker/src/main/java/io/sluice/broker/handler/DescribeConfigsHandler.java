@@ -3,6 +3,7 @@ package io.sluice.broker.handler;
 import io.sluice.broker.metadata.ClusterMetadata;
 import io.sluice.broker.metadata.TopicAdmin;
 import io.sluice.broker.metadata.TopicNames;
+import io.sluice.broker.security.acl.AclOperation;
 import io.sluice.protocol.ApiKey;
 import io.sluice.protocol.Errors;
 import io.sluice.protocol.SluiceException;
@@ -23,12 +24,18 @@ final class DescribeConfigsHandler extends VersionedHandler {
   private final ConfigEntries entries;
   private final ClusterMetadata metadata;
   private final TopicAdmin admin;
+  private final Authorization authorization;
 
-  DescribeConfigsHandler(ConfigEntries entries, ClusterMetadata metadata, TopicAdmin admin) {
+  DescribeConfigsHandler(
+      ConfigEntries entries,
+      ClusterMetadata metadata,
+      TopicAdmin admin,
+      Authorization authorization) {
     super(ApiKey.DESCRIBE_CONFIGS, 1, 4);
     this.entries = entries;
     this.metadata = metadata;
     this.admin = admin;
+    this.authorization = authorization;
   }
 
   @Override
@@ -41,6 +48,16 @@ final class DescribeConfigsHandler extends VersionedHandler {
           new DescribeConfigsResponse.DescribeConfigsResult()
               .setResourceType(resource.resourceType())
               .setResourceName(resource.resourceName());
+      Errors refused =
+          authorization.configResource(
+              request,
+              resource.resourceType(),
+              resource.resourceName(),
+              AclOperation.DESCRIBE_CONFIGS);
+      if (refused != Errors.NONE) {
+        response.results().add(result.setErrorCode(refused.code()));
+        continue;
+      }
       try {
         List<ConfigEntries.Entry> found = describe(resource);
         Set<String> wanted =

@@ -3,6 +3,7 @@ package io.sluice.broker.handler;
 import io.sluice.broker.group.GroupCoordinator;
 import io.sluice.broker.group.GroupDescription;
 import io.sluice.broker.group.GroupState;
+import io.sluice.broker.security.acl.AclOperation;
 import io.sluice.broker.group.OffsetStore;
 import io.sluice.protocol.ApiKey;
 import io.sluice.protocol.Errors;
@@ -34,14 +35,14 @@ final class DescribeGroupsHandler extends VersionedHandler {
     DescribeGroupsRequest req = DescribeGroupsRequest.read(request.reader(), version);
     DescribeGroupsResponse response = new DescribeGroupsResponse();
     for (String groupId : req.groups()) {
-      Errors notOwned = owned.check(groupId);
-      if (notOwned != Errors.NONE) {
+      Errors refused = owned.refusal(request, groupId, AclOperation.DESCRIBE);
+      if (refused != Errors.NONE) {
         response
             .groups()
             .add(
                 new DescribeGroupsResponse.DescribedGroup()
                     .setGroupId(groupId)
-                    .setErrorCode(notOwned.code())
+                    .setErrorCode(refused.code())
                     .setGroupState("")
                     .setProtocolType("")
                     .setProtocolData(""));

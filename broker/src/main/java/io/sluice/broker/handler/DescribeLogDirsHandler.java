@@ -1,5 +1,6 @@
 package io.sluice.broker.handler;
 
+import io.sluice.broker.security.acl.AclOperation;
 import io.sluice.broker.storage.Log;
 import io.sluice.broker.storage.LogManager;
 import io.sluice.protocol.ApiKey;
@@ -24,10 +25,12 @@ import java.util.TreeMap;
  */
 final class DescribeLogDirsHandler extends VersionedHandler {
   private final LogManager logs;
+  private final Authorization authorization;
 
-  DescribeLogDirsHandler(LogManager logs) {
+  DescribeLogDirsHandler(LogManager logs, Authorization authorization) {
     super(ApiKey.DESCRIBE_LOG_DIRS, 1, 5);
     this.logs = logs;
+    this.authorization = authorization;
   }
 
   @Override
@@ -42,6 +45,14 @@ final class DescribeLogDirsHandler extends VersionedHandler {
       }
     }
     DescribeLogDirsResponse response = new DescribeLogDirsResponse();
+    if (!authorization.cluster(request, AclOperation.DESCRIBE)) {
+      // Kafka: no directories, and from v3 the error code saying why.
+      if (version >= 3) {
+        response.setErrorCode(Errors.CLUSTER_AUTHORIZATION_FAILED.code());
+      }
+      responder.respond(response, version);
+      return;
+    }
     for (LogManager.DirectoryState dir : logs.directories()) {
       DescribeLogDirsResponse.DescribeLogDirsResult result =
           new DescribeLogDirsResponse.DescribeLogDirsResult()

@@ -1,5 +1,6 @@
 package io.sluice.broker.handler;
 
+import io.sluice.broker.security.acl.AclOperation;
 import io.sluice.broker.storage.Log;
 import io.sluice.broker.storage.ProducerStateTable;
 import io.sluice.protocol.ApiKey;
@@ -14,10 +15,12 @@ import io.sluice.protocol.message.DescribeProducersResponse;
  */
 final class DescribeProducersHandler extends VersionedHandler {
   private final LeaderLogs leaders;
+  private final Authorization authorization;
 
-  DescribeProducersHandler(LeaderLogs leaders) {
+  DescribeProducersHandler(LeaderLogs leaders, Authorization authorization) {
     super(ApiKey.DESCRIBE_PRODUCERS, 0, 0);
     this.leaders = leaders;
+    this.authorization = authorization;
   }
 
   @Override
@@ -28,11 +31,14 @@ final class DescribeProducersHandler extends VersionedHandler {
     for (DescribeProducersRequest.TopicRequest topic : req.topics()) {
       DescribeProducersResponse.TopicResponse topicOut =
           new DescribeProducersResponse.TopicResponse().setName(topic.name());
+      boolean allowed = authorization.topic(request, AclOperation.READ, topic.name());
       for (int partition : topic.partitionIndexes()) {
         DescribeProducersResponse.PartitionResponse out =
             new DescribeProducersResponse.PartitionResponse().setPartitionIndex(partition);
-        Log log = leaders.log(topic.name(), partition).orElse(null);
-        if (log == null) {
+        Log log = allowed ? leaders.log(topic.name(), partition).orElse(null) : null;
+        if (!allowed) {
+          out.setErrorCode(Errors.TOPIC_AUTHORIZATION_FAILED.code());
+        } else if (log == null) {
           out.setErrorCode(leaders.whyNoLog(topic.name(), partition).code());
         } else {
           out.setErrorCode(Errors.NONE.code());

@@ -1,5 +1,6 @@
 package io.sluice.broker.handler;
 
+import io.sluice.broker.security.acl.AclOperation;
 import io.sluice.broker.security.sasl.ScramCredential;
 import io.sluice.broker.security.sasl.ScramCredentialStore;
 import io.sluice.protocol.ApiKey;
@@ -21,19 +22,20 @@ import java.util.Map;
  */
 final class DescribeUserScramCredentialsHandler extends VersionedHandler {
   private final ScramCredentialStore store;
+  private final Authorization authorization;
 
-  DescribeUserScramCredentialsHandler(ScramCredentialStore store) {
+  DescribeUserScramCredentialsHandler(ScramCredentialStore store, Authorization authorization) {
     super(ApiKey.DESCRIBE_USER_SCRAM_CREDENTIALS, 0, 0);
     this.store = store;
+    this.authorization = authorization;
   }
 
   /**
-   * The authorization seam: whether the request's principal may describe credentials (Kafka checks
-   * {@code Describe} on the {@code Cluster} resource). Every authenticated principal may until an
-   * authorizer exists.
+   * Whether the request's principal may describe credentials: {@code DESCRIBE} on the cluster, as
+   * Kafka checks (everyone may without an authorizer).
    */
-  static boolean mayDescribe(Request request) {
-    return true;
+  private boolean mayDescribe(Request request) {
+    return authorization.cluster(request, AclOperation.DESCRIBE);
   }
 
   @Override

@@ -3,6 +3,7 @@ package io.sluice.broker.handler;
 import io.sluice.broker.config.BrokerConfig;
 import io.sluice.broker.metadata.Replication;
 import io.sluice.broker.purgatory.FetchWaiters;
+import io.sluice.broker.security.acl.AclOperation;
 import io.sluice.broker.storage.FileSlice;
 import io.sluice.broker.storage.Log;
 import io.sluice.protocol.ApiKey;
@@ -11,7 +12,9 @@ import io.sluice.protocol.message.FetchRequest;
 import io.sluice.protocol.message.FetchResponse;
 import io.sluice.protocol.wire.ByteBufRecords;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -27,21 +30,49 @@ final class FetchHandler extends VersionedHandler {
   private final BrokerConfig config;
   private final FetchWaiters waiters;
   private final Replication replication;
+  private final Authorization authorization;
 
   FetchHandler(
-      LeaderLogs logs, BrokerConfig config, FetchWaiters waiters, Replication replication) {
+      LeaderLogs logs,
+      BrokerConfig config,
+      FetchWaiters waiters,
+      Replication replication,
+      Authorization authorization) {
     // v13 addresses topics by id, which this broker does not track yet.
     super(ApiKey.FETCH, 4, 12);
     this.logs = logs;
     this.config = config;
     this.waiters = waiters;
     this.replication = replication;
+    this.authorization = authorization;
   }
 
   @Override
   public void handle(Request request, Responder responder) {
     FetchRequest req = FetchRequest.read(request.reader(), request.version());
-    new PendingFetch(req, request.version(), responder).attempt(false);
+    new PendingFetch(req, request.version(), responder, refusedTopics(request, req)).attempt(false);
+  }
+
+  /**
+   * The topics this fetch may not read (checked once, not on every attempt): a follower ({@code
+   * replicaId >= 0}) needs CLUSTER_ACTION on the cluster, else every topic is refused; a consumer
+   * needs READ on each topic. As in Kafka, a refused partition answers TOPIC_AUTHORIZATION_FAILED.
+   */
+  private Set<String> refusedTopics(Request request, FetchRequest req) {
+    if (!authorization.enabled()) {
+      return Set.of();
+    }
+    boolean follower = req.replicaId() >= 0;
+    boolean clusterAction = follower && authorization.cluster(request, AclOperation.CLUSTER_ACTION);
+    Set<String> refused = new HashSet<>();
+    for (FetchRequest.FetchTopic topic : req.topics()) {
+      if (follower
+          ? !clusterAction
+          : !authorization.topic(request, AclOperation.READ, topic.topic())) {
+        refused.add(topic.topic());
+      }
+    }
+    return refused;
   }
 
   /** One fetch from its first attempt to its response. Confined to the connection's event loop. */
@@ -49,15 +80,17 @@ final class FetchHandler extends VersionedHandler {
     private final FetchRequest req;
     private final short version;
     private final Responder responder;
+    private final Set<String> refusedTopics;
     private final AtomicBoolean wakeScheduled = new AtomicBoolean();
     private List<Log> parkedOn;
     private io.netty.util.concurrent.Future<?> deadline;
     private boolean done;
 
-    PendingFetch(FetchRequest req, short version, Responder responder) {
+    PendingFetch(FetchRequest req, short version, Responder responder, Set<String> refusedTopics) {
       this.req = req;
       this.version = version;
       this.responder = responder;
+      this.refusedTopics = refusedTopics;
     }
 
     /** Builds the response; sends it if it is worth sending (or {@code last}), else parks. */
@@ -79,7 +112,8 @@ final class FetchHandler extends VersionedHandler {
         FetchResponse.FetchableTopicResponse topicOut =
             new FetchResponse.FetchableTopicResponse().setTopic(topic.topic());
         for (FetchRequest.FetchPartition partition : topic.partitions()) {
-          Log log = logs.log(topic.topic(), partition.partition()).orElse(null);
+          boolean allowed = refusedTopics.isEmpty() || !refusedTopics.contains(topic.topic());
+          Log log = allowed ? logs.log(topic.topic(), partition.partition()).orElse(null) : null;
           if (log != null) {
             partitions.add(log);
           }
@@ -90,9 +124,11 @@ final class FetchHandler extends VersionedHandler {
           topicOut.partitions().add(out);
           int max = (int) Math.max(0, Math.min(partition.partitionMaxBytes(), remaining));
           Errors refused =
-              log == null
-                  ? logs.whyNoLog(topic.topic(), partition.partition())
-                  : admit(topic.topic(), partition);
+              !allowed
+                  ? Errors.TOPIC_AUTHORIZATION_FAILED
+                  : log == null
+                      ? logs.whyNoLog(topic.topic(), partition.partition())
+                      : admit(topic.topic(), partition);
           FileSlice slice =
               refused != Errors.NONE
                   ? missing(out, refused)

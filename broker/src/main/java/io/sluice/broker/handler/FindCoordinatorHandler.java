@@ -2,6 +2,7 @@ package io.sluice.broker.handler;
 
 import io.sluice.broker.metadata.BrokerAddress;
 import io.sluice.broker.metadata.ClusterMetadata;
+import io.sluice.broker.security.acl.AclOperation;
 import io.sluice.protocol.ApiKey;
 import io.sluice.protocol.Errors;
 import io.sluice.protocol.message.FindCoordinatorRequest;
@@ -29,11 +30,14 @@ final class FindCoordinatorHandler extends VersionedHandler {
 
   private final ClusterMetadata metadata;
   private final OffsetsTopicCreation offsetsTopic; // null on a single node
+  private final Authorization authorization;
 
-  FindCoordinatorHandler(ClusterMetadata metadata, OffsetsTopicCreation offsetsTopic) {
+  FindCoordinatorHandler(
+      ClusterMetadata metadata, OffsetsTopicCreation offsetsTopic, Authorization authorization) {
     super(ApiKey.FIND_COORDINATOR, 0, 6);
     this.metadata = metadata;
     this.offsetsTopic = offsetsTopic;
+    this.authorization = authorization;
   }
 
   /**
@@ -53,7 +57,7 @@ final class FindCoordinatorHandler extends VersionedHandler {
     boolean group = req.keyType() == GROUP;
     FindCoordinatorResponse response = new FindCoordinatorResponse();
     if (version < 4) {
-      Answer answer = answer(group, req.key(), request.listenerName());
+      Answer answer = answer(group, req.key(), request);
       response.setErrorCode(answer.error.code());
       if (version >= 1) {
         response.setErrorMessage(answer.message);
@@ -67,7 +71,7 @@ final class FindCoordinatorHandler extends VersionedHandler {
     } else {
       List<FindCoordinatorResponse.Coordinator> coordinators = new ArrayList<>();
       for (String key : req.coordinatorKeys()) {
-        Answer answer = answer(group, key, request.listenerName());
+        Answer answer = answer(group, key, request);
         FindCoordinatorResponse.Coordinator out =
             new FindCoordinatorResponse.Coordinator()
                 .setKey(key)
@@ -87,11 +91,17 @@ final class FindCoordinatorHandler extends VersionedHandler {
   }
 
   /** The answer for one key: a transactional id is refused, a group is found or not available. */
-  private Answer answer(boolean group, String key, String listenerName) {
+  private Answer answer(boolean group, String key, Request request) {
+    // DESCRIBE on the group or transactional id, checked first, as in Kafka.
     if (!group) {
-      return new Answer(Errors.INVALID_REQUEST, TRANSACTIONS_NOT_SUPPORTED, null);
+      return authorization.transactionalId(request, AclOperation.DESCRIBE, key == null ? "" : key)
+          ? new Answer(Errors.INVALID_REQUEST, TRANSACTIONS_NOT_SUPPORTED, null)
+          : new Answer(Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED, null, null);
     }
-    BrokerAddress coordinator = coordinator(key, listenerName);
+    if (!authorization.group(request, AclOperation.DESCRIBE, key == null ? "" : key)) {
+      return new Answer(Errors.GROUP_AUTHORIZATION_FAILED, null, null);
+    }
+    BrokerAddress coordinator = coordinator(key, request.listenerName());
     if (coordinator == null && offsetsTopic != null) {
       offsetsTopic.ensure();
     }

@@ -1,6 +1,7 @@
 package io.sluice.broker.handler;
 
 import io.sluice.broker.group.OffsetStore;
+import io.sluice.broker.security.acl.AclOperation;
 import io.sluice.protocol.Errors;
 import io.sluice.protocol.SluiceException;
 import java.util.concurrent.CompletionException;
@@ -16,9 +17,28 @@ import java.util.concurrent.CompletionException;
  */
 final class GroupOwnership {
   private final OffsetStore offsets;
+  private final Authorization authorization;
 
-  GroupOwnership(OffsetStore offsets) {
+  GroupOwnership(OffsetStore offsets, Authorization authorization) {
     this.offsets = offsets;
+    this.authorization = authorization;
+  }
+
+  /**
+   * Why a group request may not go on here, or NONE: {@code GROUP_AUTHORIZATION_FAILED} when the
+   * request may not do {@code op} on the group (checked first, as in Kafka, so an unauthorized
+   * client learns nothing about where the group lives), else what {@link #check} says.
+   */
+  Errors refusal(Request request, String groupId, AclOperation op) {
+    if (!authorized(request, groupId, op)) {
+      return Errors.GROUP_AUTHORIZATION_FAILED;
+    }
+    return check(groupId);
+  }
+
+  /** Whether the request may do {@code op} on the group. A null group id counts as "". */
+  boolean authorized(Request request, String groupId, AclOperation op) {
+    return authorization.group(request, op, groupId == null ? "" : groupId);
   }
 
   /** {@code NONE} if this broker coordinates the group now. A null group id counts as "". */

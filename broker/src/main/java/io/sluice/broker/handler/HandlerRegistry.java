@@ -70,13 +70,17 @@ public final class HandlerRegistry {
         offsets,
         groups,
         replication,
-        ScramCredentialStore.NONE);
+        ScramCredentialStore.NONE,
+        Authorization.NONE);
   }
 
   /**
    * As above, plus SASL: SaslHandshake and SaslAuthenticate (answering those that come outside a
    * SASL exchange; the exchange itself is the connection's) and the SCRAM credential APIs over
-   * {@code scram}.
+   * {@code scram}; and the ACL APIs (CreateAcls, DescribeAcls, DeleteAcls).
+   *
+   * @param authorization the ACL checks every handler makes ({@link Authorization#NONE} without an
+   *     authorizer)
    */
   public static HandlerRegistry forBroker(
       BrokerConfig config,
@@ -88,49 +92,55 @@ public final class HandlerRegistry {
       OffsetStore offsets,
       GroupCoordinator groups,
       Replication replication,
-      ScramCredentialStore scram) {
+      ScramCredentialStore scram,
+      Authorization authorization) {
     LeaderLogs leaderLogs = new LeaderLogs(metadata, logs);
     OffsetsTopicCreation offsetsTopic =
         config.clusterMode()
             ? new OffsetsTopicCreation(metadata, admin, config.offsetsTopic())
             : null;
-    GroupOwnership owned = new GroupOwnership(offsets);
+    GroupOwnership owned = new GroupOwnership(offsets, authorization);
     List<ApiHandler> handlers =
         new ArrayList<>(
             List.of(
-                new ProduceHandler(leaderLogs, replication),
-                new FetchHandler(leaderLogs, config, fetchWaiters, replication),
-                new OffsetForLeaderEpochHandler(leaderLogs),
-                new ListOffsetsHandler(leaderLogs),
-                new MetadataHandler(config, metadata, admin),
-                new OffsetCommitHandler(offsets, groups, owned),
-                new OffsetFetchHandler(offsets, owned),
-                new FindCoordinatorHandler(metadata, offsetsTopic),
-                new CreateTopicsHandler(config, admin),
-                new DeleteTopicsHandler(admin),
-                new InitProducerIdHandler(producerIds),
+                new ProduceHandler(leaderLogs, replication, authorization),
+                new FetchHandler(leaderLogs, config, fetchWaiters, replication, authorization),
+                new OffsetForLeaderEpochHandler(leaderLogs, authorization),
+                new ListOffsetsHandler(leaderLogs, authorization),
+                new MetadataHandler(config, metadata, admin, authorization),
+                new OffsetCommitHandler(offsets, groups, owned, authorization),
+                new OffsetFetchHandler(offsets, owned, authorization),
+                new FindCoordinatorHandler(metadata, offsetsTopic, authorization),
+                new CreateTopicsHandler(config, admin, authorization),
+                new DeleteTopicsHandler(admin, authorization),
+                new InitProducerIdHandler(producerIds, authorization),
                 new JoinGroupHandler(groups, owned),
                 new SyncGroupHandler(groups, owned),
                 new HeartbeatHandler(groups, owned),
                 new LeaveGroupHandler(groups, owned),
-                new ListGroupsHandler(groups, offsets),
+                new ListGroupsHandler(groups, offsets, authorization),
                 new DescribeGroupsHandler(groups, offsets, owned),
                 new DescribeClusterHandler(metadata)));
     ConfigAlteration alteration = new ConfigAlteration(metadata, admin, config.log());
-    handlers.add(new DescribeConfigsHandler(new ConfigEntries(config), metadata, admin));
-    handlers.add(new AlterConfigsHandler(alteration));
-    handlers.add(new IncrementalAlterConfigsHandler(alteration));
-    handlers.add(new CreatePartitionsHandler(metadata, admin));
-    handlers.add(new DeleteRecordsHandler(leaderLogs, logs));
-    handlers.add(new DescribeLogDirsHandler(logs));
-    handlers.add(new DescribeProducersHandler(leaderLogs));
+    handlers.add(
+        new DescribeConfigsHandler(new ConfigEntries(config), metadata, admin, authorization));
+    handlers.add(new AlterConfigsHandler(alteration, authorization));
+    handlers.add(new IncrementalAlterConfigsHandler(alteration, authorization));
+    handlers.add(new CreatePartitionsHandler(metadata, admin, authorization));
+    handlers.add(new DeleteRecordsHandler(leaderLogs, logs, authorization));
+    handlers.add(new DescribeLogDirsHandler(logs, authorization));
+    handlers.add(new DescribeProducersHandler(leaderLogs, authorization));
     handlers.add(new DeleteGroupsHandler(groups, offsets, owned));
-    handlers.add(new OffsetDeleteHandler(groups, offsets, owned));
+    handlers.add(new OffsetDeleteHandler(groups, offsets, owned, authorization));
+    // ACLs (CreateAcls, DescribeAcls, DeleteAcls)
+    handlers.add(new CreateAclsHandler(authorization));
+    handlers.add(new DescribeAclsHandler(authorization));
+    handlers.add(new DeleteAclsHandler(authorization));
     // SASL authentication and SCRAM credentials
     handlers.add(new SaslHandshakeHandler());
     handlers.add(new SaslAuthenticateHandler());
-    handlers.add(new DescribeUserScramCredentialsHandler(scram));
-    handlers.add(new AlterUserScramCredentialsHandler(scram));
+    handlers.add(new DescribeUserScramCredentialsHandler(scram, authorization));
+    handlers.add(new AlterUserScramCredentialsHandler(scram, authorization));
     handlers.add(new ApiVersionsHandler(handlers));
     return new HandlerRegistry(handlers);
   }

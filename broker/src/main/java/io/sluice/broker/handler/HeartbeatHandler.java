@@ -1,6 +1,7 @@
 package io.sluice.broker.handler;
 
 import io.sluice.broker.group.GroupCoordinator;
+import io.sluice.broker.security.acl.AclOperation;
 import io.sluice.protocol.ApiKey;
 import io.sluice.protocol.Errors;
 import io.sluice.protocol.message.HeartbeatRequest;
@@ -24,9 +25,9 @@ final class HeartbeatHandler extends VersionedHandler {
   public void handle(Request request, Responder responder) {
     short version = request.version();
     HeartbeatRequest req = HeartbeatRequest.read(request.reader(), version);
-    Errors notOwned = owned.check(req.groupId());
-    if (notOwned != Errors.NONE) {
-      responder.respond(new HeartbeatResponse().setErrorCode(notOwned.code()), version);
+    Errors refused = owned.refusal(request, req.groupId(), AclOperation.READ);
+    if (refused != Errors.NONE) {
+      responder.respond(new HeartbeatResponse().setErrorCode(refused.code()), version);
       return;
     }
     responder.respond(

@@ -1,5 +1,6 @@
 package io.sluice.broker.handler;
 
+import io.sluice.broker.security.acl.AclOperation;
 import io.sluice.broker.storage.TopicConfigKey;
 import io.sluice.protocol.ApiKey;
 import io.sluice.protocol.Errors;
@@ -29,10 +30,12 @@ final class IncrementalAlterConfigsHandler extends VersionedHandler {
   static final byte SUBTRACT = 3;
 
   private final ConfigAlteration alteration;
+  private final Authorization authorization;
 
-  IncrementalAlterConfigsHandler(ConfigAlteration alteration) {
+  IncrementalAlterConfigsHandler(ConfigAlteration alteration, Authorization authorization) {
     super(ApiKey.INCREMENTAL_ALTER_CONFIGS, 0, 1);
     this.alteration = alteration;
+    this.authorization = authorization;
   }
 
   @Override
@@ -43,7 +46,16 @@ final class IncrementalAlterConfigsHandler extends VersionedHandler {
     List<IncrementalAlterConfigsRequest.AlterConfigsResource> resources = req.resources();
     List<CompletableFuture<ConfigAlteration.Outcome>> outcomes = new ArrayList<>();
     for (IncrementalAlterConfigsRequest.AlterConfigsResource resource : resources) {
-      outcomes.add(alter(resource, req.validateOnly()));
+      Errors refused =
+          authorization.configResource(
+              request,
+              resource.resourceType(),
+              resource.resourceName(),
+              AclOperation.ALTER_CONFIGS);
+      outcomes.add(
+          refused != Errors.NONE
+              ? CompletableFuture.completedFuture(new ConfigAlteration.Outcome(refused, null))
+              : alter(resource, req.validateOnly()));
     }
     CompletableFuture.allOf(outcomes.toArray(CompletableFuture<?>[]::new))
         .whenComplete(

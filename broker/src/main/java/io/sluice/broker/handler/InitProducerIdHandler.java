@@ -1,6 +1,8 @@
 package io.sluice.broker.handler;
 
 import io.sluice.broker.metadata.ProducerIds;
+import io.sluice.broker.security.acl.AclOperation;
+import io.sluice.broker.security.acl.ResourceType;
 import io.sluice.protocol.ApiKey;
 import io.sluice.protocol.Errors;
 import io.sluice.protocol.message.InitProducerIdRequest;
@@ -16,10 +18,12 @@ import io.sluice.protocol.message.InitProducerIdResponse;
  */
 final class InitProducerIdHandler extends VersionedHandler {
   private final ProducerIds producerIds;
+  private final Authorization authorization;
 
-  InitProducerIdHandler(ProducerIds producerIds) {
+  InitProducerIdHandler(ProducerIds producerIds, Authorization authorization) {
     super(ApiKey.INIT_PRODUCER_ID, 0, 5);
     this.producerIds = producerIds;
+    this.authorization = authorization;
   }
 
   @Override
@@ -27,7 +31,21 @@ final class InitProducerIdHandler extends VersionedHandler {
     short version = request.version();
     InitProducerIdRequest req = InitProducerIdRequest.read(request.reader(), version);
     InitProducerIdResponse response = new InitProducerIdResponse();
-    if (req.transactionalId() != null) {
+    if (req.transactionalId() != null
+        && !authorization.transactionalId(request, AclOperation.WRITE, req.transactionalId())) {
+      response
+          .setErrorCode(Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED.code())
+          .setProducerId(-1)
+          .setProducerEpoch((short) -1);
+    } else if (req.transactionalId() == null
+        && !authorization.cluster(request, AclOperation.IDEMPOTENT_WRITE)
+        && !authorization.anyOfType(request, AclOperation.WRITE, ResourceType.TOPIC)) {
+      // Kafka: an idempotent producer needs IDEMPOTENT_WRITE on the cluster or WRITE on a topic.
+      response
+          .setErrorCode(Errors.CLUSTER_AUTHORIZATION_FAILED.code())
+          .setProducerId(-1)
+          .setProducerEpoch((short) -1);
+    } else if (req.transactionalId() != null) {
       // No message field here; kafka-clients fails with "Unexpected error in
       // InitProducerIdResponse"
       // and INVALID_REQUEST's text. Clients reach this only past FindCoordinator, which says why.

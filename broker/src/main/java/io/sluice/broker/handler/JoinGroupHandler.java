@@ -3,6 +3,7 @@ package io.sluice.broker.handler;
 import io.sluice.broker.group.GroupCoordinator;
 import io.sluice.broker.group.JoinRequest;
 import io.sluice.broker.group.JoinResult;
+import io.sluice.broker.security.acl.AclOperation;
 import io.sluice.protocol.ApiKey;
 import io.sluice.protocol.Errors;
 import io.sluice.protocol.message.JoinGroupRequest;
@@ -29,11 +30,11 @@ final class JoinGroupHandler extends VersionedHandler {
   public void handle(Request request, Responder responder) {
     short version = request.version();
     JoinGroupRequest req = JoinGroupRequest.read(request.reader(), version);
-    Errors notOwned = owned.check(req.groupId());
-    if (notOwned != Errors.NONE) {
+    Errors refused = owned.refusal(request, req.groupId(), AclOperation.READ);
+    if (refused != Errors.NONE) {
       responder.respond(
           response(
-              new JoinResult(notOwned, -1, null, null, "", req.memberId(), List.of(), false),
+              new JoinResult(refused, -1, null, null, "", req.memberId(), List.of(), false),
               version),
           version);
       return;

@@ -3,6 +3,7 @@ package io.sluice.broker.handler;
 import io.sluice.broker.group.GroupCoordinator;
 import io.sluice.broker.group.LeaveResult;
 import io.sluice.broker.group.MemberIdentity;
+import io.sluice.broker.security.acl.AclOperation;
 import io.sluice.protocol.ApiKey;
 import io.sluice.protocol.Errors;
 import io.sluice.protocol.message.LeaveGroupRequest;
@@ -28,9 +29,9 @@ final class LeaveGroupHandler extends VersionedHandler {
   public void handle(Request request, Responder responder) {
     short version = request.version();
     LeaveGroupRequest req = LeaveGroupRequest.read(request.reader(), version);
-    Errors notOwned = owned.check(req.groupId());
-    if (notOwned != Errors.NONE) {
-      responder.respond(new LeaveGroupResponse().setErrorCode(notOwned.code()), version);
+    Errors refused = owned.refusal(request, req.groupId(), AclOperation.READ);
+    if (refused != Errors.NONE) {
+      responder.respond(new LeaveGroupResponse().setErrorCode(refused.code()), version);
       return;
     }
     List<MemberIdentity> leaving = new ArrayList<>();

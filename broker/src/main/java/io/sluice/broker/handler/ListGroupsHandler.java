@@ -3,6 +3,7 @@ package io.sluice.broker.handler;
 import io.sluice.broker.group.GroupCoordinator;
 import io.sluice.broker.group.GroupOverview;
 import io.sluice.broker.group.GroupState;
+import io.sluice.broker.security.acl.AclOperation;
 import io.sluice.broker.group.OffsetStore;
 import io.sluice.protocol.ApiKey;
 import io.sluice.protocol.message.ListGroupsRequest;
@@ -23,11 +24,14 @@ final class ListGroupsHandler extends VersionedHandler {
 
   private final GroupCoordinator coordinator;
   private final OffsetStore offsets;
+  private final Authorization authorization;
 
-  ListGroupsHandler(GroupCoordinator coordinator, OffsetStore offsets) {
+  ListGroupsHandler(
+      GroupCoordinator coordinator, OffsetStore offsets, Authorization authorization) {
     super(ApiKey.LIST_GROUPS, 0, 5);
     this.coordinator = coordinator;
     this.offsets = offsets;
+    this.authorization = authorization;
   }
 
   @Override
@@ -43,8 +47,11 @@ final class ListGroupsHandler extends VersionedHandler {
         groups.add(new GroupOverview(groupId, "", GroupState.EMPTY));
       }
     }
+    // DESCRIBE on the cluster lists every group; else only the groups the client may describe.
+    boolean everyGroup = authorization.cluster(request, AclOperation.DESCRIBE);
     for (GroupOverview group : groups) {
-      if (matches(req, group)) {
+      if (matches(req, group)
+          && (everyGroup || authorization.group(request, AclOperation.DESCRIBE, group.groupId()))) {
         response
             .groups()
             .add(

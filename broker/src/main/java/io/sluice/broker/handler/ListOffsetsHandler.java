@@ -1,5 +1,6 @@
 package io.sluice.broker.handler;
 
+import io.sluice.broker.security.acl.AclOperation;
 import io.sluice.broker.storage.Log;
 import io.sluice.broker.storage.TimestampOffset;
 import io.sluice.protocol.ApiKey;
@@ -25,10 +26,12 @@ final class ListOffsetsHandler extends VersionedHandler {
   static final long EARLIEST_PENDING_UPLOAD = -6;
 
   private final LeaderLogs logs;
+  private final Authorization authorization;
 
-  ListOffsetsHandler(LeaderLogs logs) {
+  ListOffsetsHandler(LeaderLogs logs, Authorization authorization) {
     super(ApiKey.LIST_OFFSETS, 1, 11);
     this.logs = logs;
+    this.authorization = authorization;
   }
 
   @Override
@@ -39,12 +42,15 @@ final class ListOffsetsHandler extends VersionedHandler {
     for (ListOffsetsRequest.ListOffsetsTopic topic : req.topics()) {
       ListOffsetsResponse.ListOffsetsTopicResponse topicOut =
           new ListOffsetsResponse.ListOffsetsTopicResponse().setName(topic.name());
+      boolean allowed = authorization.topic(request, AclOperation.DESCRIBE, topic.name());
       for (ListOffsetsRequest.ListOffsetsPartition partition : topic.partitions()) {
         ListOffsetsResponse.ListOffsetsPartitionResponse out =
             new ListOffsetsResponse.ListOffsetsPartitionResponse()
                 .setPartitionIndex(partition.partitionIndex());
-        Log log = logs.log(topic.name(), partition.partitionIndex()).orElse(null);
-        if (log == null) {
+        Log log = allowed ? logs.log(topic.name(), partition.partitionIndex()).orElse(null) : null;
+        if (!allowed) {
+          out.setErrorCode(Errors.TOPIC_AUTHORIZATION_FAILED.code());
+        } else if (log == null) {
           out.setErrorCode(logs.whyNoLog(topic.name(), partition.partitionIndex()).code());
         } else {
           out.setLeaderEpoch(logs.leaderEpoch(topic.name(), partition.partitionIndex()));

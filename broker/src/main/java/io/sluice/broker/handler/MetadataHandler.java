@@ -6,6 +6,7 @@ import io.sluice.broker.metadata.ClusterMetadata;
 import io.sluice.broker.metadata.PartitionState;
 import io.sluice.broker.metadata.TopicAdmin;
 import io.sluice.broker.metadata.TopicNames;
+import io.sluice.broker.security.acl.AclOperation;
 import io.sluice.protocol.ApiKey;
 import io.sluice.protocol.Errors;
 import io.sluice.protocol.SluiceException;
@@ -34,13 +35,19 @@ final class MetadataHandler extends VersionedHandler {
   private final BrokerConfig config;
   private final ClusterMetadata metadata;
   private final TopicAdmin admin;
+  private final Authorization authorization;
 
-  MetadataHandler(BrokerConfig config, ClusterMetadata metadata, TopicAdmin admin) {
+  MetadataHandler(
+      BrokerConfig config,
+      ClusterMetadata metadata,
+      TopicAdmin admin,
+      Authorization authorization) {
     // v13 adds a top-level error code this broker has no use for yet.
     super(ApiKey.METADATA, 0, 12);
     this.config = config;
     this.metadata = metadata;
     this.admin = admin;
+    this.authorization = authorization;
   }
 
   @Override
@@ -52,26 +59,46 @@ final class MetadataHandler extends VersionedHandler {
     boolean autoCreate =
         !all && config.autoCreateTopics() && (version < 4 || req.allowAutoTopicCreation());
     Map<String, CompletableFuture<Errors>> creations = new LinkedHashMap<>();
+    // Asked-for topics answered TOPIC_AUTHORIZATION_FAILED, as Kafka does: those the client may
+    // not DESCRIBE (whether they exist or not), and those it would auto-create without CREATE on
+    // the cluster or the topic.
+    Set<String> refused = new HashSet<>();
+    if (!all && authorization.enabled()) {
+      for (MetadataRequest.MetadataRequestTopic topic : req.topics()) {
+        if (!authorization.topic(request, AclOperation.DESCRIBE, topic.name())) {
+          refused.add(topic.name());
+        }
+      }
+    }
     if (autoCreate) {
+      Boolean clusterCreate = null;
       for (MetadataRequest.MetadataRequestTopic topic : req.topics()) {
         String name = topic.name();
         // Internal topics are created by the broker itself (__consumer_offsets on first use).
         if (TopicNames.isValid(name)
             && !TopicNames.isInternal(name)
+            && !refused.contains(name)
             && !metadata.exists(name)
             && !creations.containsKey(name)) {
-          creations.put(name, admin.createTopic(name, config.numPartitions(), false));
+          if (clusterCreate == null) {
+            clusterCreate = authorization.cluster(request, AclOperation.CREATE);
+          }
+          if (clusterCreate || authorization.topic(request, AclOperation.CREATE, name)) {
+            creations.put(name, admin.createTopic(name, config.numPartitions(), false));
+          } else {
+            refused.add(name);
+          }
         }
       }
     }
     if (creations.isEmpty()) {
-      responder.respond(describe(req, all, Map.of(), request), version);
+      responder.respond(describe(req, all, Map.of(), refused, request), version);
       return;
     }
     CompletableFuture.allOf(creations.values().toArray(CompletableFuture<?>[]::new))
         .whenComplete(
             (ignored, failure) ->
-                responder.respond(describe(req, all, creations, request), version));
+                responder.respond(describe(req, all, creations, refused, request), version));
   }
 
   /**
@@ -83,6 +110,7 @@ final class MetadataHandler extends VersionedHandler {
       MetadataRequest req,
       boolean all,
       Map<String, CompletableFuture<Errors>> creations,
+      Set<String> refused,
       Request request) {
     List<MetadataResponse.MetadataResponseBroker> brokers = new ArrayList<>();
     Set<Integer> reachable = new HashSet<>();
@@ -102,7 +130,12 @@ final class MetadataHandler extends VersionedHandler {
             .setBrokers(brokers);
     List<String> names = new ArrayList<>();
     if (all) {
-      names.addAll(metadata.topics());
+      // Every topic the client may describe; the others are not mentioned at all.
+      for (String name : metadata.topics()) {
+        if (authorization.topic(request, AclOperation.DESCRIBE, name)) {
+          names.add(name);
+        }
+      }
     } else {
       for (MetadataRequest.MetadataRequestTopic topic : req.topics()) {
         names.add(topic.name());
@@ -110,7 +143,12 @@ final class MetadataHandler extends VersionedHandler {
     }
     List<MetadataResponse.MetadataResponseTopic> out = new ArrayList<>(names.size());
     for (String name : names) {
-      out.add(describe(name, creations.get(name), reachable, request.version()));
+      out.add(
+          refused.contains(name)
+              ? new MetadataResponse.MetadataResponseTopic()
+                  .setName(name)
+                  .setErrorCode(Errors.TOPIC_AUTHORIZATION_FAILED.code())
+              : describe(name, creations.get(name), reachable, request.version()));
     }
     return response.setTopics(out);
   }

@@ -4,6 +4,7 @@ import io.sluice.broker.group.CommittedOffsets;
 import io.sluice.broker.group.GroupCoordinator;
 import io.sluice.broker.group.OffsetStore;
 import io.sluice.broker.metadata.TopicNames;
+import io.sluice.broker.security.acl.AclOperation;
 import io.sluice.broker.storage.TopicPartition;
 import io.sluice.protocol.ApiKey;
 import io.sluice.protocol.Errors;
@@ -26,35 +27,45 @@ final class OffsetCommitHandler extends VersionedHandler {
   private final OffsetStore offsets;
   private final GroupCoordinator groups;
   private final GroupOwnership owned;
+  private final Authorization authorization;
 
-  OffsetCommitHandler(OffsetStore offsets, GroupCoordinator groups, GroupOwnership owned) {
+  OffsetCommitHandler(
+      OffsetStore offsets,
+      GroupCoordinator groups,
+      GroupOwnership owned,
+      Authorization authorization) {
     // v10 addresses topics by id, which this broker does not track yet.
     super(ApiKey.OFFSET_COMMIT, 2, 9);
     this.offsets = offsets;
     this.groups = groups;
     this.owned = owned;
+    this.authorization = authorization;
   }
 
   @Override
   public void handle(Request request, Responder responder) {
     short version = request.version();
     OffsetCommitRequest req = OffsetCommitRequest.read(request.reader(), version);
-    Errors requestError = owned.check(req.groupId());
-    if (requestError == Errors.NONE) {
-      requestError =
-          groups.validateOffsetCommit(
-              req.groupId(),
-              req.memberId(),
-              req.groupInstanceId(),
-              req.generationIdOrMemberEpoch());
-    }
+    // READ on the group, then READ on each topic (Kafka's order and errors).
+    Errors refused = owned.refusal(request, req.groupId(), AclOperation.READ);
+    Errors requestError =
+        refused == Errors.NONE
+            ? groups.validateOffsetCommit(
+                req.groupId(),
+                req.memberId(),
+                req.groupInstanceId(),
+                req.generationIdOrMemberEpoch())
+            : refused;
     OffsetCommitResponse response = new OffsetCommitResponse();
     Map<TopicPartition, CommittedOffsets.Committed> accepted = new HashMap<>();
     for (OffsetCommitRequest.OffsetCommitRequestTopic topic : req.topics()) {
       OffsetCommitResponse.OffsetCommitResponseTopic topicOut =
           new OffsetCommitResponse.OffsetCommitResponseTopic().setName(topic.name());
+      boolean topicAllowed =
+          requestError != Errors.NONE
+              || authorization.topic(request, AclOperation.READ, topic.name());
       for (OffsetCommitRequest.OffsetCommitRequestPartition partition : topic.partitions()) {
-        Errors error = requestError;
+        Errors error = topicAllowed ? requestError : Errors.TOPIC_AUTHORIZATION_FAILED;
         String metadata = partition.committedMetadata();
         if (error == Errors.NONE && metadata != null && metadata.length() > MAX_METADATA_LENGTH) {
           error = Errors.OFFSET_METADATA_TOO_LARGE;

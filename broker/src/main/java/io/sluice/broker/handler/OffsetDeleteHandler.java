@@ -4,6 +4,7 @@ import io.netty.buffer.Unpooled;
 import io.sluice.broker.group.GroupCoordinator;
 import io.sluice.broker.group.OffsetStore;
 import io.sluice.broker.metadata.TopicNames;
+import io.sluice.broker.security.acl.AclOperation;
 import io.sluice.broker.storage.TopicPartition;
 import io.sluice.protocol.ApiKey;
 import io.sluice.protocol.Errors;
@@ -25,12 +26,18 @@ final class OffsetDeleteHandler extends VersionedHandler {
   private final GroupCoordinator groups;
   private final OffsetStore offsets;
   private final GroupOwnership owned;
+  private final Authorization authorization;
 
-  OffsetDeleteHandler(GroupCoordinator groups, OffsetStore offsets, GroupOwnership owned) {
+  OffsetDeleteHandler(
+      GroupCoordinator groups,
+      OffsetStore offsets,
+      GroupOwnership owned,
+      Authorization authorization) {
     super(ApiKey.OFFSET_DELETE, 0, 0);
     this.groups = groups;
     this.offsets = offsets;
     this.owned = owned;
+    this.authorization = authorization;
   }
 
   @Override
@@ -39,9 +46,10 @@ final class OffsetDeleteHandler extends VersionedHandler {
     OffsetDeleteRequest req = OffsetDeleteRequest.read(request.reader(), version);
     String group = req.groupId();
     OffsetDeleteResponse response = new OffsetDeleteResponse();
-    Errors notOwned = owned.check(group);
-    if (notOwned != Errors.NONE) {
-      responder.respond(response.setErrorCode(notOwned.code()), version);
+    // DELETE on the group (top-level error), then READ on each topic (per partition), as in Kafka.
+    Errors refused = owned.refusal(request, group, AclOperation.DELETE);
+    if (refused != Errors.NONE) {
+      responder.respond(response.setErrorCode(refused.code()), version);
       return;
     }
     GroupCoordinator.OffsetDeletion check = groups.offsetDeletion(group);
@@ -64,9 +72,13 @@ final class OffsetDeleteHandler extends VersionedHandler {
       OffsetDeleteResponse.OffsetDeleteResponseTopic out =
           new OffsetDeleteResponse.OffsetDeleteResponseTopic().setName(topic.name());
       boolean inUse = subscribed.contains(topic.name());
+      boolean allowed = authorization.topic(request, AclOperation.READ, topic.name());
       for (OffsetDeleteRequest.OffsetDeleteRequestPartition p : topic.partitions()) {
-        Errors error = inUse ? Errors.GROUP_SUBSCRIBED_TO_TOPIC : Errors.NONE;
-        if (!inUse && TopicNames.isValid(topic.name()) && p.partitionIndex() >= 0) {
+        Errors error =
+            !allowed
+                ? Errors.TOPIC_AUTHORIZATION_FAILED
+                : inUse ? Errors.GROUP_SUBSCRIBED_TO_TOPIC : Errors.NONE;
+        if (allowed && !inUse && TopicNames.isValid(topic.name()) && p.partitionIndex() >= 0) {
           doomed.add(new TopicPartition(topic.name(), p.partitionIndex()));
         }
         out.partitions()

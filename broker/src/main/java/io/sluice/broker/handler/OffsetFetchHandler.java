@@ -3,6 +3,7 @@ package io.sluice.broker.handler;
 import io.sluice.broker.group.CommittedOffsets;
 import io.sluice.broker.group.OffsetStore;
 import io.sluice.broker.metadata.TopicNames;
+import io.sluice.broker.security.acl.AclOperation;
 import io.sluice.broker.storage.TopicPartition;
 import io.sluice.protocol.ApiKey;
 import io.sluice.protocol.Errors;
@@ -20,26 +21,33 @@ import java.util.TreeMap;
 final class OffsetFetchHandler extends VersionedHandler {
   private final OffsetStore offsets;
   private final GroupOwnership owned;
+  private final Authorization authorization;
 
-  OffsetFetchHandler(OffsetStore offsets, GroupOwnership owned) {
+  OffsetFetchHandler(OffsetStore offsets, GroupOwnership owned, Authorization authorization) {
     super(ApiKey.OFFSET_FETCH, 1, 7);
     this.offsets = offsets;
     this.owned = owned;
+    this.authorization = authorization;
   }
 
   @Override
   public void handle(Request request, Responder responder) {
     short version = request.version();
     OffsetFetchRequest req = OffsetFetchRequest.read(request.reader(), version);
-    Errors notOwned = owned.check(req.groupId());
-    if (notOwned != Errors.NONE) {
-      responder.respond(refused(req, notOwned), version);
+    // DESCRIBE on the group; then DESCRIBE on each topic: asked-for topics the client may not
+    // describe answer TOPIC_AUTHORIZATION_FAILED, and "all topics" leaves them out (Kafka).
+    Errors refused = owned.refusal(request, req.groupId(), AclOperation.DESCRIBE);
+    if (refused != Errors.NONE) {
+      responder.respond(refusedAll(req, refused), version);
       return;
     }
     Map<TopicPartition, CommittedOffsets.Committed> committed = offsets.committed(req.groupId());
     Map<String, List<Integer>> asked = new TreeMap<>();
     if (req.topics() == null) {
       for (TopicPartition tp : committed.keySet()) {
+        if (!authorization.topic(request, AclOperation.DESCRIBE, tp.topic())) {
+          continue;
+        }
         asked.computeIfAbsent(tp.topic(), t -> new ArrayList<>()).add(tp.partition());
       }
     } else {
@@ -54,7 +62,21 @@ final class OffsetFetchHandler extends VersionedHandler {
       OffsetFetchResponse.OffsetFetchResponseTopic topicOut =
           new OffsetFetchResponse.OffsetFetchResponseTopic().setName(topic.getKey());
       boolean validName = TopicNames.isValid(topic.getKey());
+      boolean allowed =
+          req.topics() == null
+              || authorization.topic(request, AclOperation.DESCRIBE, topic.getKey());
       for (int partition : topic.getValue()) {
+        if (!allowed) {
+          topicOut
+              .partitions()
+              .add(
+                  new OffsetFetchResponse.OffsetFetchResponsePartition()
+                      .setPartitionIndex(partition)
+                      .setCommittedOffset(-1)
+                      .setMetadata("")
+                      .setErrorCode(Errors.TOPIC_AUTHORIZATION_FAILED.code()));
+          continue;
+        }
         if (!validName || partition < 0) {
           topicOut
               .partitions()
@@ -82,10 +104,10 @@ final class OffsetFetchHandler extends VersionedHandler {
   }
 
   /**
-   * {@code error} ({@code NOT_COORDINATOR}, {@code COORDINATOR_LOAD_IN_PROGRESS}) at the top (v2
-   * and later read it there) and on every partition asked for (v1 reads it only there).
+   * {@code error} ({@code NOT_COORDINATOR}, {@code GROUP_AUTHORIZATION_FAILED}) at the top (v2 and
+   * later read it there) and on every partition asked for (v1 reads it only there).
    */
-  private static OffsetFetchResponse refused(OffsetFetchRequest req, Errors error) {
+  private static OffsetFetchResponse refusedAll(OffsetFetchRequest req, Errors error) {
     OffsetFetchResponse response = new OffsetFetchResponse().setErrorCode(error.code());
     if (req.topics() != null) {
       for (OffsetFetchRequest.OffsetFetchRequestTopic topic : req.topics()) {

@@ -1,5 +1,6 @@
 package io.sluice.broker.handler;
 
+import io.sluice.broker.security.acl.AclOperation;
 import io.sluice.broker.storage.Log;
 import io.sluice.protocol.ApiKey;
 import io.sluice.protocol.Errors;
@@ -17,11 +18,15 @@ import io.sluice.protocol.message.OffsetForLeaderEpochResponse;
  * validate their position after a leader change; they get the same answer.
  */
 final class OffsetForLeaderEpochHandler extends VersionedHandler {
-  private final LeaderLogs logs;
+  private static final int CONSUMER_REPLICA_ID = -1;
 
-  OffsetForLeaderEpochHandler(LeaderLogs logs) {
+  private final LeaderLogs logs;
+  private final Authorization authorization;
+
+  OffsetForLeaderEpochHandler(LeaderLogs logs, Authorization authorization) {
     super(ApiKey.OFFSET_FOR_LEADER_EPOCH, 2, 4);
     this.logs = logs;
+    this.authorization = authorization;
   }
 
   @Override
@@ -29,11 +34,31 @@ final class OffsetForLeaderEpochHandler extends VersionedHandler {
     short version = request.version();
     OffsetForLeaderEpochRequest req = OffsetForLeaderEpochRequest.read(request.reader(), version);
     OffsetForLeaderEpochResponse response = new OffsetForLeaderEpochResponse();
+    // A replica (any id but the consumer's) needs CLUSTER_ACTION, as in Kafka.
+    boolean replicaRefused =
+        req.replicaId() != CONSUMER_REPLICA_ID
+            && !authorization.cluster(request, AclOperation.CLUSTER_ACTION);
     for (OffsetForLeaderEpochRequest.OffsetForLeaderTopic topic : req.topics()) {
       OffsetForLeaderEpochResponse.OffsetForLeaderTopicResult topicOut =
           new OffsetForLeaderEpochResponse.OffsetForLeaderTopicResult().setTopic(topic.topic());
+      Errors refused =
+          replicaRefused
+              ? Errors.CLUSTER_AUTHORIZATION_FAILED
+              : req.replicaId() == CONSUMER_REPLICA_ID
+                      && !authorization.topic(request, AclOperation.DESCRIBE, topic.topic())
+                  ? Errors.TOPIC_AUTHORIZATION_FAILED
+                  : Errors.NONE;
       for (OffsetForLeaderEpochRequest.OffsetForLeaderPartition partition : topic.partitions()) {
-        topicOut.partitions().add(answer(topic.topic(), partition));
+        topicOut
+            .partitions()
+            .add(
+                refused == Errors.NONE
+                    ? answer(topic.topic(), partition)
+                    : new OffsetForLeaderEpochResponse.EpochEndOffset()
+                        .setPartition(partition.partition())
+                        .setLeaderEpoch(-1)
+                        .setEndOffset(-1)
+                        .setErrorCode(refused.code()));
       }
       response.topics().add(topicOut);
     }

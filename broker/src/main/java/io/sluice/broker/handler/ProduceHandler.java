@@ -3,6 +3,7 @@ package io.sluice.broker.handler;
 import io.netty.buffer.ByteBuf;
 import io.sluice.broker.metadata.Replication;
 import io.sluice.broker.metadata.TopicNames;
+import io.sluice.broker.security.acl.AclOperation;
 import io.sluice.broker.storage.AppendResult;
 import io.sluice.broker.storage.Log;
 import io.sluice.protocol.ApiKey;
@@ -31,12 +32,14 @@ final class ProduceHandler extends VersionedHandler {
   private static final Logger log = LoggerFactory.getLogger(ProduceHandler.class);
   private final LeaderLogs logs;
   private final Replication replication;
+  private final Authorization authorization;
 
-  ProduceHandler(LeaderLogs logs, Replication replication) {
+  ProduceHandler(LeaderLogs logs, Replication replication, Authorization authorization) {
     // v13 addresses topics by id, which this broker does not track yet.
     super(ApiKey.PRODUCE, LegacyProduce.FIRST_SERVED_VERSION, 12);
     this.logs = logs;
     this.replication = replication;
+    this.authorization = authorization;
   }
 
   /** v0, as Kafka 4 advertises (see {@link LegacyProduce}). */
@@ -64,7 +67,8 @@ final class ProduceHandler extends VersionedHandler {
     if (acks != 0 && acks != 1 && acks != -1) {
       requestError = Errors.INVALID_REQUIRED_ACKS;
     } else if (req.transactionalId() != null) {
-      // Transactions are not implemented; refuse rather than append outside a transaction.
+      // Transactions are not implemented; refuse rather than append outside a transaction. (WRITE
+      // on the transactional id, which Kafka checks first, would answer the same code.)
       requestError = Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED;
     }
     ProduceResponse response = new ProduceResponse();
@@ -72,6 +76,10 @@ final class ProduceHandler extends VersionedHandler {
     for (ProduceRequest.TopicProduceData topic : req.topicData()) {
       ProduceResponse.TopicProduceResponse topicResponse =
           new ProduceResponse.TopicProduceResponse().setName(topic.name());
+      // Checked before the topic's existence, so that an unauthorized client learns nothing.
+      boolean allowed =
+          requestError != Errors.NONE
+              || authorization.topic(request, AclOperation.WRITE, topic.name());
       for (ProduceRequest.PartitionProduceData partition : topic.partitionData()) {
         ProduceResponse.PartitionProduceResponse out =
             new ProduceResponse.PartitionProduceResponse().setIndex(partition.index());
@@ -83,6 +91,10 @@ final class ProduceHandler extends VersionedHandler {
               requestError == Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED
                   ? FindCoordinatorHandler.TRANSACTIONS_NOT_SUPPORTED
                   : null);
+          continue;
+        }
+        if (!allowed) {
+          fail(out, Errors.TOPIC_AUTHORIZATION_FAILED, null);
           continue;
         }
         if (TopicNames.isInternal(topic.name())) {

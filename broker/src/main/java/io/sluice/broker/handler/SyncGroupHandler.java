@@ -3,6 +3,7 @@ package io.sluice.broker.handler;
 import io.sluice.broker.group.GroupCoordinator;
 import io.sluice.broker.group.SyncRequest;
 import io.sluice.broker.group.SyncResult;
+import io.sluice.broker.security.acl.AclOperation;
 import io.sluice.protocol.ApiKey;
 import io.sluice.protocol.Errors;
 import io.sluice.protocol.message.SyncGroupRequest;
@@ -28,11 +29,10 @@ final class SyncGroupHandler extends VersionedHandler {
   public void handle(Request request, Responder responder) {
     short version = request.version();
     SyncGroupRequest req = SyncGroupRequest.read(request.reader(), version);
-    Errors notOwned = owned.check(req.groupId());
-    if (notOwned != Errors.NONE) {
+    Errors refused = owned.refusal(request, req.groupId(), AclOperation.READ);
+    if (refused != Errors.NONE) {
       responder.respond(
-          new SyncGroupResponse().setErrorCode(notOwned.code()).setAssignment(new byte[0]),
-          version);
+          new SyncGroupResponse().setErrorCode(refused.code()).setAssignment(new byte[0]), version);
       return;
     }
     Map<String, byte[]> assignments = new HashMap<>();

@@ -47,7 +47,7 @@ class TopicAdminOffLoopTest {
   void createTopics_handled_diskWorkAndAnswerOnlyOnAdminExecutor() {
     try (LogManager logs = LogManager.open(LogConfig.defaults(List.of(dir)), Clock.systemUTC())) {
       Topics topics = new Topics(logs, admin);
-      CreateTopicsHandler handler = new CreateTopicsHandler(config(), topics);
+      CreateTopicsHandler handler = new CreateTopicsHandler(config(), topics, Authorization.NONE);
       CapturingResponder responder = new CapturingResponder();
       CreateTopicsRequest request = new CreateTopicsRequest().setTimeoutMs(1000);
       request
@@ -77,7 +77,8 @@ class TopicAdminOffLoopTest {
       BrokerNode node = new BrokerNode(0, "cluster");
       node.advertise(config().advertised(9092));
       MetadataHandler handler =
-          new MetadataHandler(config(), new SingleNodeMetadata(node, topics), topics);
+          new MetadataHandler(
+              config(), new SingleNodeMetadata(node, topics), topics, Authorization.NONE);
       MetadataRequest request = new MetadataRequest().setAllowAutoTopicCreation(true);
       request.topics().add(new MetadataRequest.MetadataRequestTopic().setName("clicks"));
 
@@ -101,7 +102,7 @@ class TopicAdminOffLoopTest {
     try (LogManager logs = LogManager.open(LogConfig.defaults(List.of(dir)), Clock.systemUTC())) {
       Topics topics = new Topics(logs, admin);
       topics.create("doomed", 2, false);
-      DeleteTopicsHandler handler = new DeleteTopicsHandler(topics);
+      DeleteTopicsHandler handler = new DeleteTopicsHandler(topics, Authorization.NONE);
       CapturingResponder responder = new CapturingResponder();
       DeleteTopicsRequest request = new DeleteTopicsRequest().setTopicNames(List.of("doomed"));
 
