@@ -352,6 +352,28 @@ class SaslIT {
   }
 
   @Test
+  void beforeAuthenticationOnlySmallFramesAreRead_afterwardsTheUsualLimit() throws Exception {
+    InetSocketAddress port = broker.broker().localAddresses().get("SASL_PLAINTEXT");
+    try (RawConnection raw = new RawConnection(port)) {
+      raw.send(ByteBuffer.allocate(8).putInt(600_000).putInt(0).array());
+      assertTrue(raw.closedByBroker(), "a 600000-byte frame before authentication is closed");
+    }
+    // Authenticated, a request larger than sasl.server.max.receive.size (512 KiB) is served.
+    String bootstrap = broker.bootstrapServers("SASL_PLAINTEXT");
+    Properties props =
+        sasl(KafkaClients.producer(bootstrap), "SASL_PLAINTEXT", "PLAIN", "alice", "alice-secret");
+    props.put("max.request.size", "2000000");
+    byte[] value = new byte[700_000];
+    new Random(5).nextBytes(value);
+    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
+      assertEquals(
+          0,
+          producer.send(new ProducerRecord<>("large-after-auth", 0, null, value)).get().offset());
+    }
+    assertBrokerServes();
+  }
+
+  @Test
   void aPlaintextClientOnASaslPort_isClosed() throws Exception {
     Properties props = KafkaClients.admin(broker.bootstrapServers("SASL_PLAINTEXT"));
     props.put("request.timeout.ms", "2000");

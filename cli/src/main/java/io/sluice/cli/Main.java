@@ -32,6 +32,7 @@ import picocli.CommandLine.Spec;
       ProduceCommand.class,
       ConsumeCommand.class,
       GroupsCommand.class,
+      UsersCommand.class,
       PerfCommand.class,
       BenchCommand.class,
       CompletionCommand.class,

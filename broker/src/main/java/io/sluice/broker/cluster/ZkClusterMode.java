@@ -8,6 +8,7 @@ import io.sluice.broker.config.SecurityProtocol;
 import io.sluice.broker.metadata.ClusterMetadata;
 import io.sluice.broker.metadata.Replication;
 import io.sluice.broker.metadata.TopicAdmin;
+import io.sluice.broker.security.sasl.ScramCredentialStore;
 import io.sluice.broker.storage.LogManager;
 import java.util.List;
 import java.util.Map;
@@ -30,6 +31,7 @@ public final class ZkClusterMode implements ClusterMode {
   private final ZkTopicAdmin admin;
   private final Map<String, SecurityProtocol> protocols;
   private final ReplicaManager replication;
+  private final ZkScramCredentialStore scram;
   private long applied = -1;
 
   private ZkClusterMode(
@@ -47,6 +49,7 @@ public final class ZkClusterMode implements ClusterMode {
             : listeners.first().listenerName();
     this.replication = new ReplicaManager(cluster, logs, config.replication(), interBroker);
     cluster.preferredLeaderElection(config.replication().autoLeaderRebalance());
+    this.scram = cluster.scramCredentials(adminThread);
   }
 
   /** Called reflectively by {@link ClusterMode#join}. */
@@ -82,6 +85,7 @@ public final class ZkClusterMode implements ClusterMode {
     } catch (RuntimeException e) {
       if (mode != null) {
         mode.replication.close();
+        mode.scram.close();
       }
       cluster.close();
       throw e;
@@ -129,8 +133,14 @@ public final class ZkClusterMode implements ClusterMode {
   }
 
   @Override
+  public ScramCredentialStore scramCredentials() {
+    return scram;
+  }
+
+  @Override
   public void close() {
     replication.close();
+    scram.close();
     cluster.close();
   }
 }

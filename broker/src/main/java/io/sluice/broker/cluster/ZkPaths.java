@@ -12,6 +12,7 @@ package io.sluice.broker.cluster;
  * /brokers/topics/{t}                            persistent  {"version":2,"partitions":{"0":[1]}}
  * /brokers/topics/{t}/partitions/{p}/state       persistent  {"leader":1,"leader_epoch":0,"isr":[1],...}
  * /admin/delete_topics/{t}                       persistent  a deletion request for the controller
+ * /config/users/{user}                          persistent  SCRAM credentials (ZkScramCredentialStore)
  * </pre>
  *
  * The one difference from Kafka: {@code /controller} is the parent of a Curator {@code LeaderLatch}
