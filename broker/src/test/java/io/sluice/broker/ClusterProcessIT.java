@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.sluice.broker.cluster.ZooKeeperServers;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,14 +15,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.apache.curator.framework.CuratorFramework;
-import org.apache.curator.framework.CuratorFrameworkFactory;
-import org.apache.curator.retry.RetryOneTime;
-import org.apache.curator.test.TestingServer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
@@ -57,110 +49,36 @@ class ClusterProcessIT {
   private static final String TOPIC = "orders";
 
   @TempDir Path temp;
-  private TestingServer zk;
-  private CuratorFramework zkClient;
-  private final Map<Integer, DaemonProcess> daemons = new TreeMap<>();
+  private BrokerProcesses cluster;
 
   @BeforeEach
   void start() throws Exception {
     Assumptions.assumeTrue(
         DaemonProcess.packaged(), "needs the packaged broker (runs after mvn package)");
-    zk = ZooKeeperServers.standalone();
-    zkClient =
-        CuratorFrameworkFactory.builder()
-            .connectString(zk.getConnectString())
-            .namespace("sluice")
-            .retryPolicy(new RetryOneTime(100))
-            .build();
-    zkClient.start();
-    for (int id = 1; id <= 3; id++) {
-      daemons.put(
-          id,
-          DaemonProcess.onAnyPort(temp.resolve("data" + id), temp.resolve("state" + id))
-              .withEnvironment("SLUICE_HEAP_OPTS", "-Xmx256m"));
-    }
-    // Started side by side: each start waits for its JVM, which takes seconds on a loaded machine.
-    ExecutorService starter = Executors.newFixedThreadPool(3);
-    try {
-      List<Future<String>> starts = new ArrayList<>();
-      for (int id = 1; id <= 3; id++) {
-        int brokerId = id;
-        starts.add(starter.submit(() -> daemons.get(brokerId).start(overrides(brokerId))));
-      }
-      for (Future<String> start : starts) {
-        start.get(DaemonProcess.SCRIPT_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-      }
-    } finally {
-      starter.shutdownNow();
-    }
-  }
-
-  private String[] overrides(int id) {
-    return new String[] {
-      "node.id=" + id,
-      "zookeeper.connect=" + zk.getConnectString() + "/sluice",
-      "zookeeper.session.timeout.ms=" + SESSION_MS
-    };
+    cluster = BrokerProcesses.start(temp, 3, SESSION_MS);
   }
 
   @AfterEach
   void stopAll() throws Exception {
-    try {
-      for (DaemonProcess daemon : daemons.values()) {
-        daemon.resumeQuietly();
-        daemon.stopQuietly();
-      }
-    } finally {
-      if (zkClient != null) {
-        zkClient.close();
-      }
-      if (zk != null) {
-        zk.close();
-      }
+    if (cluster != null) {
+      cluster.close();
     }
   }
 
-  private String bootstrap(int... ids) throws Exception {
-    List<String> all = new ArrayList<>();
-    for (int id : ids) {
-      all.add(daemons.get(id).bootstrapServers());
-    }
-    return String.join(",", all);
+  private String bootstrap(int... ids) {
+    return cluster.bootstrap(ids);
   }
 
-  private interface Check {
-    boolean holds() throws Exception;
+  private static void waitFor(String what, BrokerProcesses.Check condition) throws Exception {
+    BrokerProcesses.waitFor(what, WAIT_MS, condition);
   }
 
-  private static void waitFor(String what, Check condition) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(WAIT_MS);
-    while (true) {
-      try {
-        if (condition.holds()) {
-          return;
-        }
-      } catch (Exception e) {
-        // not yet: clients report a cluster in transition as errors
-      }
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out after " + WAIT_MS + " ms waiting for " + what);
-      }
-      Thread.sleep(20);
-    }
-  }
-
-  /** The broker epoch: the creation id of the broker's registration, -1 if not registered. */
   private long brokerEpoch(int id) throws Exception {
-    var stat = zkClient.checkExists().forPath("/brokers/ids/" + id);
-    return stat == null ? -1 : stat.getCzxid();
+    return cluster.brokerEpoch(id);
   }
 
   private JsonNode partitionState(String topic, int partition) throws Exception {
-    byte[] data =
-        zkClient
-            .getData()
-            .forPath("/brokers/topics/" + topic + "/partitions/" + partition + "/state");
-    return new ObjectMapper().readTree(data);
+    return cluster.partitionState(topic, partition);
   }
 
   private static Map<Integer, List<Integer>> partitionsByLeader(Admin admin, String topic)
@@ -203,11 +121,11 @@ class ClusterProcessIT {
     // A broker frozen past its session timeout loses its session; thawed, it registers again.
     int frozen = controller == 1 ? 2 : 1;
     long frozenEpoch = brokerEpoch(frozen);
-    daemons.get(frozen).suspend();
+    cluster.daemon(frozen).suspend();
     try {
       waitFor("the frozen broker's registration to expire", () -> brokerEpoch(frozen) < 0);
     } finally {
-      daemons.get(frozen).resume();
+      cluster.daemon(frozen).resume();
     }
     waitFor("a new registration of the frozen broker", () -> brokerEpoch(frozen) > frozenEpoch);
     List<Integer> frozenPartitions;
@@ -228,11 +146,11 @@ class ClusterProcessIT {
 
     // kill -9 of the controller's process: another controller within about a session timeout.
     long killedEpoch = brokerEpoch(controller);
-    List<Integer> survivors = new ArrayList<>(daemons.keySet());
+    List<Integer> survivors = cluster.ids();
     survivors.remove(Integer.valueOf(controller));
     String survivorBootstrap = bootstrap(survivors.get(0), survivors.get(1));
     long killedAt = System.nanoTime();
-    daemons.get(controller).kill9();
+    cluster.kill9(controller);
     try (Admin admin = Admin.create(KafkaClients.admin(survivorBootstrap))) {
       waitFor(
           "a new controller",
@@ -254,7 +172,7 @@ class ClusterProcessIT {
     }
 
     // Restarted, the killed broker registers with a larger epoch and leads its partitions again.
-    daemons.get(controller).start(overrides(controller));
+    cluster.startBroker(controller);
     waitFor("the restarted broker registered", () -> brokerEpoch(controller) > killedEpoch);
     long restartedEpoch = brokerEpoch(controller);
     List<Integer> restartedPartitions;

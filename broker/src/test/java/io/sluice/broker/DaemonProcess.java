@@ -47,6 +47,7 @@ final class DaemonProcess {
   private final Path dataDir;
   private final Path stateDir;
   private final int port;
+  private Path cgroupProcs;
 
   DaemonProcess(Path dataDir, Path stateDir) throws IOException {
     this(PROJECT, dataDir, stateDir);
@@ -74,6 +75,17 @@ final class DaemonProcess {
   /** Sets an environment variable for every later script call (overrides the defaults). */
   DaemonProcess withEnvironment(String name, String value) {
     environment.put(name, value);
+    return this;
+  }
+
+  /**
+   * Runs every script call, and so the broker's JVM, in the control group whose {@code
+   * cgroup.procs} file this is (the script writes its own pid there before it starts anything), so
+   * that packet filters can tell the broker's sockets apart from everyone else's ({@link
+   * NetworkCut}).
+   */
+  DaemonProcess inCgroup(Path procsFile) {
+    this.cgroupProcs = procsFile;
     return this;
   }
 
@@ -265,6 +277,12 @@ final class DaemonProcess {
   /** Runs the script with the given arguments and returns how it ended. */
   Result script(String... args) throws Exception {
     List<String> command = new ArrayList<>();
+    if (cgroupProcs != null) {
+      command.add("sh");
+      command.add("-c");
+      command.add("echo $$ > \"$0\" && exec \"$@\"");
+      command.add(cgroupProcs.toString());
+    }
     command.add(home.resolve("bin").resolve("sluice-broker").toString());
     command.addAll(List.of(args));
     ProcessBuilder builder = new ProcessBuilder(command).directory(home.toFile());
