@@ -429,10 +429,57 @@ class SaslIT {
                                   "pw"),
                               new UserScramCredentialDeletion(
                                   "twice",
-                                  org.apache.kafka.clients.admin.ScramMechanism.SCRAM_SHA_512)))
+                                  org.apache.kafka.clients.admin.ScramMechanism.SCRAM_SHA_256)))
                       .all()
                       .get());
       assertInstanceOf(DuplicateResourceException.class, twice.getCause());
+      // One user, different mechanisms in one request: allowed (kafka-configs --add-config
+      // 'SCRAM-SHA-512=[...]' --delete-config SCRAM-SHA-256 sends that).
+      admin
+          .alterUserScramCredentials(
+              List.of(
+                  new UserScramCredentialUpsertion(
+                      "both",
+                      new ScramCredentialInfo(
+                          org.apache.kafka.clients.admin.ScramMechanism.SCRAM_SHA_256, 4096),
+                      "pw"),
+                  new UserScramCredentialUpsertion(
+                      "both",
+                      new ScramCredentialInfo(
+                          org.apache.kafka.clients.admin.ScramMechanism.SCRAM_SHA_512, 4096),
+                      "pw")))
+          .all()
+          .get();
+      admin
+          .alterUserScramCredentials(
+              List.of(
+                  new UserScramCredentialUpsertion(
+                      "both",
+                      new ScramCredentialInfo(
+                          org.apache.kafka.clients.admin.ScramMechanism.SCRAM_SHA_512, 8192),
+                      "pw2"),
+                  new UserScramCredentialDeletion(
+                      "both", org.apache.kafka.clients.admin.ScramMechanism.SCRAM_SHA_256)))
+          .all()
+          .get();
+      List<ScramCredentialInfo> both =
+          admin
+              .describeUserScramCredentials(List.of("both"))
+              .all()
+              .get()
+              .get("both")
+              .credentialInfos();
+      assertEquals(1, both.size(), both.toString());
+      assertEquals(
+          org.apache.kafka.clients.admin.ScramMechanism.SCRAM_SHA_512, both.get(0).mechanism());
+      assertEquals(8192, both.get(0).iterations());
+      admin
+          .alterUserScramCredentials(
+              List.of(
+                  new UserScramCredentialDeletion(
+                      "both", org.apache.kafka.clients.admin.ScramMechanism.SCRAM_SHA_512)))
+          .all()
+          .get();
       ExecutionException missing =
           assertThrows(
               ExecutionException.class,
