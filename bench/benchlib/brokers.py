@@ -110,29 +110,39 @@ class KafkaBroker:
 
     name = "kafka"
 
-    def __init__(self, libs_dir, work_dir, log):
+    def __init__(self, libs_dir, work_dir, log, extra_listeners=(), properties=()):
+        """`extra_listeners`: (name, security protocol) pairs served beside PLAINTEXT, each on a
+        free port (`ports[name]`); `properties`: more server.properties lines (ssl.* ...)."""
         self.libs = str(Path(libs_dir) / "*")
         self.work = Path(work_dir) / "kafka"
         self.log = log
         self.process = None
         self.pid = None
         self.port = None
+        self.extra_listeners = list(extra_listeners)
+        self.properties = list(properties)
+        self.ports = {}
 
     @property
     def bootstrap(self):
         return "%s:%d" % (HOST, self.port)
 
     def _properties(self, data_dir, port, controller_port):
+        extra = "".join(",%s://%s:%d" % (name, HOST, self.ports[name])
+                        for name, _ in self.extra_listeners)
+        protocols = "".join(",%s:%s" % (name, protocol) for name, protocol in self.extra_listeners)
         return "\n".join(
             [
                 "process.roles=broker,controller",
                 "node.id=1",
                 "controller.quorum.voters=1@%s:%d" % (HOST, controller_port),
-                "listeners=PLAINTEXT://%s:%d,CONTROLLER://%s:%d" % (HOST, port, HOST, controller_port),
-                "advertised.listeners=PLAINTEXT://%s:%d" % (HOST, port),
+                "listeners=PLAINTEXT://%s:%d,CONTROLLER://%s:%d%s"
+                % (HOST, port, HOST, controller_port, extra),
+                "advertised.listeners=PLAINTEXT://%s:%d%s" % (HOST, port, extra),
                 "controller.listener.names=CONTROLLER",
                 "inter.broker.listener.name=PLAINTEXT",
-                "listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT",
+                "listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT%s"
+                % protocols,
                 "log.dirs=%s" % data_dir,
                 # As in Kafka's shipped config/server.properties for a single node.
                 "num.partitions=1",
@@ -142,8 +152,9 @@ class KafkaBroker:
                 "share.coordinator.state.topic.replication.factor=1",
                 "share.coordinator.state.topic.min.isr=1",
                 "group.initial.rebalance.delay.ms=0",
-                "",
             ]
+            + self.properties
+            + [""]
         )
 
     def start(self, fresh=True):
@@ -151,6 +162,8 @@ class KafkaBroker:
         self.work.mkdir(parents=True, exist_ok=True)
         data_dir = self.work / "data"
         self.port, controller_port = free_port(), free_port()
+        self.ports = {name: free_port() for name, _ in self.extra_listeners}
+        self.ports["PLAINTEXT"] = self.port
         props = self.work / "server.properties"
         props.write_text(self._properties(data_dir, self.port, controller_port))
         log4j = self.work / "log4j2.properties"
@@ -199,6 +212,7 @@ class SluiceBroker:
         self.java_opts = java_opts  # SLUICE_JAVA_OPTS for the daemon; None keeps the caller's
         self.pid = None
         self.port = None
+        self.ports = {}
         self.overrides = []
 
     @property
@@ -221,14 +235,19 @@ class SluiceBroker:
             timeout=300,
         )
 
-    def start(self, fresh=True, overrides=()):
-        """Starts the daemon (data kept unless fresh); returns seconds from launch to ready."""
+    def start(self, fresh=True, overrides=(), extra_listeners=()):
+        """Starts the daemon (data kept unless fresh); returns seconds from launch to ready.
+        `extra_listeners`: names served beside PLAINTEXT on free ports (`ports[name]`); their
+        security protocols and keys come in `overrides` (listener.security.protocol.map ...)."""
         self.work.mkdir(parents=True, exist_ok=True)
         if fresh:
             subprocess.run(["rm", "-rf", str(self.work / "data")], check=True)
         self.port = free_port()
+        self.ports = {name: free_port() for name in extra_listeners}
+        self.ports["PLAINTEXT"] = self.port
         settings = [
-            "listeners=PLAINTEXT://%s:%d" % (HOST, self.port),
+            "listeners=PLAINTEXT://%s:%d%s" % (HOST, self.port, "".join(
+                ",%s://%s:%d" % (name, HOST, self.ports[name]) for name in extra_listeners)),
             "log.dirs=%s" % (self.work / "data"),
         ] + list(overrides)
         self.overrides = settings

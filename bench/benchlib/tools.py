@@ -149,7 +149,9 @@ class KafkaTools:
     def _java(self, main_class):
         return ["java", TOOL_HEAP, "-cp", self.classpath, main_class]
 
-    def produce(self, bootstrap, topic, records, record_size, acks, throughput=-1, warmup=0):
+    def produce(self, bootstrap, topic, records, record_size, acks, throughput=-1, warmup=0,
+                client_config=None):
+        """`client_config`: a properties file of client keys (TLS, SASL), as --command-config."""
         command = self._java("org.apache.kafka.tools.ProducerPerformance") + [
             "--bootstrap-server", bootstrap, "--topic", topic,
             "--num-records", str(records), "--record-size", str(record_size),
@@ -157,13 +159,17 @@ class KafkaTools:
         ]
         if warmup:
             command += ["--warmup-records", str(warmup)]
+        if client_config:
+            command += ["--command-config", str(client_config)]
         return parse_producer_performance(_run(command, 900, self.log), record_size)
 
-    def consume(self, bootstrap, topic, records, record_size, group):
+    def consume(self, bootstrap, topic, records, record_size, group, client_config=None):
         command = self._java("org.apache.kafka.tools.ConsumerPerformance") + [
             "--bootstrap-server", bootstrap, "--topic", topic, "--group", group,
             "--num-records", str(records), "--timeout", "60000",
         ]
+        if client_config:
+            command += ["--command-config", str(client_config)]
         return parse_consumer_performance(_run(command, 900, self.log), record_size)
 
     def end_to_end(self, bootstrap, topic, records, record_size, acks):

@@ -35,6 +35,8 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.SslAuthenticationException;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * SSL listeners with kafka-clients: produce and consume over TLS (fetches on the copy path, never
@@ -80,9 +82,10 @@ class TlsIT {
     return props;
   }
 
-  @Test
-  void produceAndConsumeOverTls_fetchesTakeTheCopyPath() throws Exception {
-    try (EmbeddedBroker broker = EmbeddedBroker.start(sslBroker())) {
+  @ParameterizedTest(name = "ssl.engine={0}")
+  @ValueSource(strings = {"openssl", "jdk"})
+  void produceAndConsumeOverTls_fetchesTakeTheCopyPath(String engine) throws Exception {
+    try (EmbeddedBroker broker = EmbeddedBroker.start(sslBroker("ssl.engine", engine))) {
       String ssl = broker.bootstrapServers("SSL");
       List<byte[]> sent = new ArrayList<>();
       Random random = new Random(17);

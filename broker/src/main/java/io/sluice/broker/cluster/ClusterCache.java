@@ -41,6 +41,8 @@ final class ClusterCache implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ClusterCache.class);
   private static final String[] ROOTS = {"/brokers", ZkPaths.CONTROLLER, ZkPaths.DELETE_TOPICS};
 
+  private static final long CLOSE_WAIT_MS = 10_000;
+
   private final List<CuratorCache> caches = new ArrayList<>();
   private final List<Consumer<ClusterSnapshot>> listeners = new CopyOnWriteArrayList<>();
   private final ExecutorService rebuilder;
@@ -48,6 +50,7 @@ final class ClusterCache implements AutoCloseable {
   private final CountDownLatch initialized = new CountDownLatch(ROOTS.length);
   private final Object published = new Object();
   private volatile ClusterSnapshot snapshot = ClusterSnapshot.EMPTY;
+  private volatile boolean closed;
   private long generation;
 
   ClusterCache(CuratorFramework client) {
@@ -135,6 +138,9 @@ final class ClusterCache implements AutoCloseable {
 
   private void rebuild() {
     dirty.set(false);
+    if (closed) {
+      return;
+    }
     ClusterSnapshot next;
     try {
       next = build();
@@ -229,9 +235,25 @@ final class ClusterCache implements AutoCloseable {
     return dash < 0 ? name : name.substring(dash + 1);
   }
 
+  /**
+   * Stops the caches and lets a rebuild in progress finish: its listeners do file work (deleting a
+   * topic's logs), and interrupting that would close the files' channels under it ({@code
+   * ClosedByInterruptException}) and leave half-deleted directories for the next start. Only a
+   * rebuild that has not finished after {@link #CLOSE_WAIT_MS} is interrupted.
+   */
   @Override
   public void close() {
+    closed = true;
     caches.forEach(CuratorCache::close);
-    rebuilder.shutdownNow();
+    rebuilder.shutdown();
+    try {
+      if (!rebuilder.awaitTermination(CLOSE_WAIT_MS, TimeUnit.MILLISECONDS)) {
+        log.warn("a cluster state rebuild did not finish in {} ms; interrupting it", CLOSE_WAIT_MS);
+        rebuilder.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      rebuilder.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
   }
 }

@@ -396,7 +396,9 @@ public record BrokerConfig(
         return ZooKeeperConfig.parse(
             connect,
             integer(ConfigKey.ZOOKEEPER_SESSION_TIMEOUT_MS),
-            integer(ConfigKey.ZOOKEEPER_CONNECTION_TIMEOUT_MS),
+            raw.get(ConfigKey.ZOOKEEPER_CONNECTION_TIMEOUT_MS).isEmpty()
+                ? integer(ConfigKey.ZOOKEEPER_SESSION_TIMEOUT_MS)
+                : integer(ConfigKey.ZOOKEEPER_CONNECTION_TIMEOUT_MS),
             rack.isEmpty() ? null : rack);
       } catch (IllegalArgumentException e) {
         throw bad(ConfigKey.ZOOKEEPER_CONNECT, e.getMessage());

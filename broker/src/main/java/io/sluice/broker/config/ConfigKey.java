@@ -106,6 +106,13 @@ public enum ConfigKey {
       Type.STRING,
       0,
       "Cipher suites SSL listeners accept, comma-separated; empty: the JDK's defaults."),
+  SSL_ENGINE(
+      "ssl.engine",
+      "auto",
+      Type.STRING,
+      0,
+      "TLS implementation of SSL listeners (Sluice's key): openssl (BoringSSL through Netty's"
+          + " tcnative), jdk, or auto: openssl where its native library loads, else jdk."),
   SSL_ENDPOINT_IDENTIFICATION_ALGORITHM(
       "ssl.endpoint.identification.algorithm",
       "https",
@@ -338,10 +345,11 @@ public enum ConfigKey {
       "ZooKeeper session timeout: how long a broker may be unreachable before it counts as gone."),
   ZOOKEEPER_CONNECTION_TIMEOUT_MS(
       "zookeeper.connection.timeout.ms",
-      "18000",
+      "",
       Type.INT,
       100,
-      "How long a starting broker waits for ZooKeeper (and a request for a reconnection)."),
+      "How long a starting broker waits for ZooKeeper (and a request for a reconnection)."
+          + " Empty: the session timeout, as in Kafka."),
   BROKER_ID(
       "broker.id",
       "-1",

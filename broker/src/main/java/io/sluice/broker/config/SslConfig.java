@@ -24,6 +24,7 @@ import java.util.Set;
  * @param clientAuth whether clients must, may or need not present a certificate
  * @param enabledProtocols TLS versions, a subset of TLSv1.2 and TLSv1.3
  * @param cipherSuites cipher suites, empty for the JDK's defaults
+ * @param engine which TLS implementation serves the listener
  */
 public record SslConfig(
     String listenerName,
@@ -39,13 +40,24 @@ public record SslConfig(
     String truststoreCertificates,
     ClientAuth clientAuth,
     List<String> enabledProtocols,
-    List<String> cipherSuites) {
+    List<String> cipherSuites,
+    Engine engine) {
 
   /** Kafka's {@code ssl.client.auth} values. */
   public enum ClientAuth {
     NONE,
     REQUESTED,
     REQUIRED
+  }
+
+  /**
+   * {@code ssl.engine}: OpenSSL through Netty's tcnative, the JDK's engine, or the first that
+   * loads.
+   */
+  public enum Engine {
+    AUTO,
+    OPENSSL,
+    JDK
   }
 
   static final Set<String> STORE_TYPES = Set.of("JKS", "PKCS12", "PEM");
@@ -110,6 +122,12 @@ public record SslConfig(
     if (!endpointCheck.isEmpty() && !endpointCheck.equalsIgnoreCase("https")) {
       throw v.bad(ConfigKey.SSL_ENDPOINT_IDENTIFICATION_ALGORITHM, "must be https or empty");
     }
+    Engine engine;
+    try {
+      engine = Engine.valueOf(v.get(ConfigKey.SSL_ENGINE).toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw v.bad(ConfigKey.SSL_ENGINE, "must be auto, openssl or jdk");
+    }
     return new SslConfig(
         name,
         keystoreType,
@@ -124,7 +142,8 @@ public record SslConfig(
         trustCerts,
         clientAuth,
         protocols,
-        v.list(ConfigKey.SSL_CIPHER_SUITES));
+        v.list(ConfigKey.SSL_CIPHER_SUITES),
+        engine);
   }
 
   /**
@@ -153,6 +172,8 @@ public record SslConfig(
         + enabledProtocols
         + ", cipherSuites="
         + cipherSuites
+        + ", engine="
+        + engine
         + "]";
   }
 

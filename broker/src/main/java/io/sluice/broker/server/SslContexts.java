@@ -2,9 +2,11 @@ package io.sluice.broker.server;
 
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
+import io.netty.util.ReferenceCountUtil;
 import io.sluice.broker.config.ConfigException;
 import io.sluice.broker.config.ConfigKey;
 import io.sluice.broker.config.SslConfig;
@@ -19,23 +21,62 @@ import java.security.KeyStore;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.TrustManagerFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Builds the Netty {@link SslContext} of an SSL listener from its {@link SslConfig}: JKS and PKCS12
  * stores through the JDK's {@link KeyStore}, PEM through Netty's PEM reader (a PEM file holds the
- * certificate chain and the PKCS#8 key; or both are given inline). Netty's JDK engine ({@link
- * SslProvider#JDK}). Every failure (a file that cannot be read, a wrong password, a protocol or
- * cipher suite the JDK does not have) is a {@link ConfigException} that names the key, raised when
- * the listener is bound, so a broker with a broken TLS setup does not start. Stateless.
+ * certificate chain and the PKCS#8 key; or both are given inline). The engine is OpenSSL (BoringSSL
+ * through Netty's tcnative, {@link SslProvider#OPENSSL}: garbage-collected, not reference-counted,
+ * so nothing can leak a native context) or the JDK's ({@link SslProvider#JDK}), as {@code
+ * ssl.engine} says; {@code auto} takes OpenSSL where its native library loads. Every failure (a
+ * file that cannot be read, a wrong password, a protocol or cipher suite the JDK does not have) is
+ * a {@link ConfigException} that names the key, raised when the listener is bound, so a broker with
+ * a broken TLS setup does not start. Stateless.
  */
 final class SslContexts {
+  private static final Logger LOG = LoggerFactory.getLogger(SslContexts.class);
+
   private SslContexts() {}
+
+  /**
+   * The provider {@code ssl.engine} asks for: {@code openssl} needs tcnative's library (else a
+   * {@link ConfigException}); {@code auto} falls back to the JDK's engine, saying why.
+   */
+  static SslProvider provider(SslConfig ssl) {
+    return switch (ssl.engine()) {
+      case JDK -> SslProvider.JDK;
+      case OPENSSL -> {
+        if (!OpenSsl.isAvailable()) {
+          throw new ConfigException(
+              "invalid value 'openssl' for configuration key '"
+                  + SslConfig.keyName(ssl.listenerName(), ConfigKey.SSL_ENGINE, false)
+                  + "': OpenSSL is not available here ("
+                  + OpenSsl.unavailabilityCause()
+                  + "); use jdk or auto");
+        }
+        yield SslProvider.OPENSSL;
+      }
+      case AUTO -> {
+        if (OpenSsl.isAvailable()) {
+          yield SslProvider.OPENSSL;
+        }
+        LOG.info(
+            "listener {}: OpenSSL is not available ({}); TLS through the JDK's engine",
+            ssl.listenerName(),
+            String.valueOf(OpenSsl.unavailabilityCause()));
+        yield SslProvider.JDK;
+      }
+    };
+  }
 
   static SslContext server(SslConfig ssl) {
     SslContextBuilder builder = keys(ssl);
     trust(ssl, builder);
+    SslProvider provider = provider(ssl);
     builder
-        .sslProvider(SslProvider.JDK)
+        .sslProvider(provider)
         .protocols(ssl.enabledProtocols())
         .clientAuth(
             switch (ssl.clientAuth()) {
@@ -44,6 +85,19 @@ final class SslContexts {
               case REQUIRED -> ClientAuth.REQUIRE;
             });
     if (!ssl.cipherSuites().isEmpty()) {
+      if (provider == SslProvider.OPENSSL) {
+        // OpenSSL refuses unknown suites only when the context is built: check them here so the
+        // message names the key that holds them.
+        for (String suite : ssl.cipherSuites()) {
+          if (!OpenSsl.isCipherSuiteAvailable(suite)) {
+            throw fail(
+                ssl,
+                ConfigKey.SSL_CIPHER_SUITES,
+                "not supported by the OPENSSL TLS engine",
+                new IllegalArgumentException(suite));
+          }
+        }
+      }
       builder.ciphers(ssl.cipherSuites());
     }
     SslContext context;
@@ -53,12 +107,17 @@ final class SslContexts {
       throw fail(ssl, ConfigKey.SSL_KEYSTORE_LOCATION, "cannot set up TLS", e);
     }
     // The JDK checks protocol and cipher suite names only when an engine is made: make one now.
+    SSLEngine engine = null;
     try {
-      SSLEngine engine = context.newEngine(ByteBufAllocator.DEFAULT);
+      engine = context.newEngine(ByteBufAllocator.DEFAULT);
       engine.closeOutbound();
     } catch (IllegalArgumentException e) {
-      throw fail(ssl, ConfigKey.SSL_CIPHER_SUITES, "not supported by this JDK", e);
+      throw fail(
+          ssl, ConfigKey.SSL_CIPHER_SUITES, "not supported by the " + provider + " TLS engine", e);
+    } finally {
+      ReferenceCountUtil.release(engine);
     }
+    LOG.info("listener {}: TLS through the {} engine", ssl.listenerName(), provider);
     return context;
   }
 

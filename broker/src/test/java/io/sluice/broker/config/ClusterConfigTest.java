@@ -28,9 +28,38 @@ class ClusterConfigTest {
                 "broker.rack", "eu-1a"));
     assertTrue(config.clusterMode());
     assertEquals(
-        new ZooKeeperConfig("127.0.0.1:2181,127.0.0.1:2182", "sluice/prod", 4000, 18000, "eu-1a"),
+        new ZooKeeperConfig("127.0.0.1:2181,127.0.0.1:2182", "sluice/prod", 4000, 4000, "eu-1a"),
         config.zooKeeper());
     assertEquals(3, config.nodeId());
+  }
+
+  @Test
+  void connectionTimeoutDefaultsToTheSessionTimeout_unlessSet() {
+    assertEquals(
+        18000,
+        BrokerConfig.from(Map.of("zookeeper.connect", "h:1", "broker.id", "1"))
+            .zooKeeper()
+            .connectionTimeoutMs());
+    assertEquals(
+        2500,
+        BrokerConfig.from(
+                Map.of(
+                    "zookeeper.connect", "h:1",
+                    "broker.id", "1",
+                    "zookeeper.session.timeout.ms", "6000",
+                    "zookeeper.connection.timeout.ms", "2500"))
+            .zooKeeper()
+            .connectionTimeoutMs());
+    ConfigException e =
+        assertThrows(
+            ConfigException.class,
+            () ->
+                BrokerConfig.from(
+                    Map.of(
+                        "zookeeper.connect", "h:1",
+                        "broker.id", "1",
+                        "zookeeper.connection.timeout.ms", "soon")));
+    assertTrue(e.getMessage().contains("zookeeper.connection.timeout.ms"), e.getMessage());
   }
 
   @Test
