@@ -4,6 +4,9 @@ import io.sluice.broker.config.BrokerConfig;
 import io.sluice.broker.config.Endpoint;
 import io.sluice.broker.group.CommittedOffsets;
 import io.sluice.broker.group.GroupCoordinator;
+import io.sluice.broker.group.OffsetStore;
+import io.sluice.broker.group.OffsetsTopic;
+import io.sluice.broker.group.ReplicatedGroupStorage;
 import io.sluice.broker.handler.HandlerRegistry;
 import io.sluice.broker.metadata.BrokerNode;
 import io.sluice.broker.metadata.ClusterMetadata;
@@ -20,6 +23,7 @@ import io.sluice.broker.security.sasl.ScramCredentialStore;
 import io.sluice.broker.server.RequestObserver;
 import io.sluice.broker.server.ServerStats;
 import io.sluice.broker.server.SluiceServer;
+import io.sluice.broker.storage.Log;
 import io.sluice.broker.storage.LogManager;
 import io.sluice.broker.storage.TopicPartition;
 import java.io.IOException;
@@ -52,7 +56,7 @@ public final class Broker implements AutoCloseable {
 
   private final BrokerConfig config;
   private final LogManager logs;
-  private final CommittedOffsets offsets;
+  private final OffsetStore offsets;
   private final GroupCoordinator groups;
   private final ExecutorService metadataAdmin;
   private final ClusterMode cluster;
@@ -64,7 +68,7 @@ public final class Broker implements AutoCloseable {
   private Broker(
       BrokerConfig config,
       LogManager logs,
-      CommittedOffsets offsets,
+      OffsetStore offsets,
       GroupCoordinator groups,
       ExecutorService metadataAdmin,
       ClusterMode cluster,
@@ -83,7 +87,7 @@ public final class Broker implements AutoCloseable {
   }
 
   /** Every group's committed offsets, for the metrics (a snapshot). */
-  private static Map<String, Map<TopicPartition, Long>> committedOffsets(CommittedOffsets offsets) {
+  private static Map<String, Map<TopicPartition, Long>> committedOffsets(OffsetStore offsets) {
     Map<String, Map<TopicPartition, Long>> all = new HashMap<>();
     for (String group : offsets.groupIds()) {
       Map<TopicPartition, Long> byPartition = new HashMap<>();
@@ -123,7 +127,7 @@ public final class Broker implements AutoCloseable {
       }
       throw e;
     }
-    CommittedOffsets offsets = null;
+    OffsetStore offsets = null;
     GroupCoordinator groups = null;
     ExecutorService metadataAdmin = null;
     ClusterMode cluster = null;
@@ -137,8 +141,16 @@ public final class Broker implements AutoCloseable {
             stateDir, config.nodeId(), clusterId, cluster.clusterId(), !logs.topics().isEmpty());
         clusterId = cluster.clusterId();
       }
-      offsets = CommittedOffsets.open(stateDir);
-      groups = GroupCoordinator.open(config.groups(), stateDir);
+      if (cluster != null) {
+        ReplicatedGroupStorage storage = new ReplicatedGroupStorage();
+        offsets = storage;
+        groups = GroupCoordinator.replicated(config.groups(), storage);
+        followOffsetsTopic(
+            cluster, storage, cluster.replication(), config.offsetsTopic().commitTimeoutMs());
+      } else {
+        offsets = CommittedOffsets.open(stateDir);
+        groups = GroupCoordinator.open(config.groups(), stateDir);
+      }
       BrokerNode node = new BrokerNode(config.nodeId(), clusterId);
       Topics topics = new Topics(logs, metadataAdmin);
       ClusterMetadata metadata =
@@ -182,7 +194,7 @@ public final class Broker implements AutoCloseable {
         cluster.register(advertised);
       }
       if (metrics != null) {
-        CommittedOffsets committed = offsets;
+        OffsetStore committed = offsets;
         metrics.brokerStarted(
             new BrokerSources(
                 logs::logs,
@@ -221,6 +233,35 @@ public final class Broker implements AutoCloseable {
       logs.close();
       throw e;
     }
+  }
+
+  /**
+   * In a cluster the group coordinator follows the partitions of {@code __consumer_offsets} this
+   * broker leads: it loads one when it becomes its leader and unloads it when it stops.
+   */
+  private static void followOffsetsTopic(
+      ClusterMode cluster, ReplicatedGroupStorage storage, Replication replication, int timeoutMs) {
+    cluster.addLeadershipListener(
+        new ClusterMode.LeadershipListener() {
+          @Override
+          public void becameLeader(
+              TopicPartition tp, int leaderEpoch, int partitionCount, Log log) {
+            if (OffsetsTopic.NAME.equals(tp.topic())) {
+              storage.becameLeader(
+                  tp.partition(),
+                  partitionCount,
+                  leaderEpoch,
+                  new OffsetsPartitionLog(log, replication, timeoutMs));
+            }
+          }
+
+          @Override
+          public void resigned(TopicPartition tp) {
+            if (OffsetsTopic.NAME.equals(tp.topic())) {
+              storage.resigned(tp.partition());
+            }
+          }
+        });
   }
 
   /**

@@ -5,7 +5,9 @@ import io.sluice.broker.config.Endpoint;
 import io.sluice.broker.metadata.ClusterMetadata;
 import io.sluice.broker.metadata.Replication;
 import io.sluice.broker.metadata.TopicAdmin;
+import io.sluice.broker.storage.Log;
 import io.sluice.broker.storage.LogManager;
+import io.sluice.broker.storage.TopicPartition;
 import java.lang.reflect.InvocationTargetException;
 import java.util.List;
 import java.util.concurrent.Executor;
@@ -53,6 +55,24 @@ public interface ClusterMode extends AutoCloseable {
    * listener first); joins the controller election.
    */
   void register(List<Endpoint> advertised);
+
+  /**
+   * What this broker is told when it starts or stops leading a partition (the group coordinator
+   * follows the partitions of {@code __consumer_offsets} with it). Called on the cluster-state
+   * thread, in order; implementations return quickly and never block on a request.
+   */
+  interface LeadershipListener {
+    /** This broker now leads {@code tp} (of a topic of {@code partitionCount}) in that epoch. */
+    void becameLeader(TopicPartition tp, int leaderEpoch, int partitionCount, Log log);
+
+    /**
+     * This broker no longer leads {@code tp} (a new epoch elsewhere, offline, deleted, closing).
+     */
+    void resigned(TopicPartition tp);
+  }
+
+  /** Tells {@code listener} of every leadership change from now on; set before registering. */
+  void addLeadershipListener(LeadershipListener listener);
 
   /** Leaves the cluster (the registration goes, another controller is elected). */
   @Override

@@ -131,12 +131,14 @@ class MultipleListenersIT {
       Map<String, String> one = new java.util.HashMap<>(TWO_LISTENERS);
       one.put("zookeeper.connect", connect);
       one.put("broker.id", "1");
+      one.put("offsets.topic.replication.factor", "1");
       Map<String, String> two =
           Map.of(
               "listeners", "INTERNAL://127.0.0.1:0",
               "listener.security.protocol.map", "INTERNAL:PLAINTEXT",
               "zookeeper.connect", connect,
-              "broker.id", "2");
+              "broker.id", "2",
+              "offsets.topic.replication.factor", "1");
       try (EmbeddedBroker first = EmbeddedBroker.start(one);
           EmbeddedBroker second = EmbeddedBroker.start(two)) {
         String internal = first.bootstrapServers("INTERNAL");
@@ -193,6 +195,13 @@ class MultipleListenersIT {
           // broker 2.
           InetSocketAddress internalBound = first.broker().localAddresses().get("INTERNAL");
           try (RawConnection viaInternal = new RawConnection(internalBound)) {
+            // The first FindCoordinator creates __consumer_offsets; until its partitions have
+            // leaders the answer is COORDINATOR_NOT_AVAILABLE.
+            long deadline = System.nanoTime() + 30_000_000_000L;
+            while (findCoordinator(viaInternal, "group-0").errorCode() != Errors.NONE.code()) {
+              assertTrue(System.nanoTime() < deadline, "__consumer_offsets created in time");
+              Thread.sleep(50);
+            }
             boolean sawTwo = false;
             boolean sawOne = false;
             for (int g = 0; g < 40 && !(sawOne && sawTwo); g++) {

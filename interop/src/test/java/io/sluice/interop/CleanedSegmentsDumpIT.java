@@ -43,8 +43,9 @@ import org.junit.jupiter.api.io.TempDir;
  * kafka-dump-log}, {@code org.apache.kafka.tools.DumpLogSegments} of kafka-tools 4.4) straight from
  * the broker's data directory: every cleaned segment parses batch by batch and record by record,
  * its offset and time indexes agree with it, and what the tool prints is what a consumer reads, the
- * latest value of every key among it. The broker keeps running while the tool reads (the files are
- * only read).
+ * latest value of every key among it. The broker is stopped while the tool reads, so that no
+ * cleaning pass changes the files between the dump and the consumer's read (which a broker started
+ * again on the same directory, with its cleaner off, serves).
  */
 class CleanedSegmentsDumpIT {
   private static final String TOPIC = "compacted";
@@ -104,7 +105,11 @@ class CleanedSegmentsDumpIT {
     }
 
     // Cleaned: far fewer records than were produced, every key still there with its latest value.
-    List<ConsumerRecord<String, String>> read = awaitCleaned(latest);
+    awaitCleaned(latest);
+    // Stop the broker so that no cleaning pass runs between the dump and the read below; closing
+    // seals the active segment, so every segment's indexes are trimmed and can be checked.
+    broker.close();
+    broker = null;
 
     Path partition = data.resolve(TOPIC + "-0");
     List<Path> logs;
@@ -112,21 +117,19 @@ class CleanedSegmentsDumpIT {
       logs = files.filter(p -> p.toString().endsWith(".log")).sorted().toList();
     }
     assertTrue(logs.size() >= 2, "several segments: " + logs);
-    List<String> args = new ArrayList<>(List.of("--deep-iteration", "--print-data-log", "--files"));
     StringBuilder files = new StringBuilder();
-    for (int i = 0; i < logs.size(); i++) {
-      Path log = logs.get(i);
+    for (Path log : logs) {
+      String base = log.toString().substring(0, log.toString().length() - ".log".length());
       files.append(files.isEmpty() ? "" : ",").append(log);
-      if (i < logs.size() - 1) {
-        // Sealed segments' indexes are trimmed to their entries; the active segment's are
-        // preallocated (as Kafka's are), so only its log is checked.
-        String base = log.toString().substring(0, log.toString().length() - ".log".length());
-        files.append(',').append(base).append(".index");
-        files.append(',').append(base).append(".timeindex");
-      }
+      files.append(',').append(base).append(".index");
+      files.append(',').append(base).append(".timeindex");
     }
-    args.add(files.toString());
-    String dump = dumpLogSegments(args.toArray(String[]::new));
+    String dump =
+        dumpLogSegments("--deep-iteration", "--print-data-log", "--files", files.toString());
+
+    // The same data served again, with the cleaner off: what a consumer reads must be the dump.
+    broker = EmbeddedBroker.start(data, Map.of("log.cleaner.enable", "false"));
+    List<ConsumerRecord<String, String>> read = readAll();
 
     assertFalse(dump.contains("Exception"), dump);
     assertFalse(dump.toLowerCase().contains("mismatch"), "index mismatch: " + dump);

@@ -1,5 +1,6 @@
 package io.sluice.broker.cluster;
 
+import io.sluice.broker.group.OffsetsTopic;
 import io.sluice.broker.storage.LogManager;
 import io.sluice.broker.storage.TopicPartition;
 import java.util.HashMap;
@@ -65,7 +66,12 @@ final class LocalReplicas {
       }
       for (int p = 0; p < info.partitionCount(); p++) {
         if (info.replicas().get(p).contains(brokerId)) {
-          logs.createLog(new TopicPartition(topic, p));
+          TopicPartition tp = new TopicPartition(topic, p);
+          if (OffsetsTopic.NAME.equals(topic)) {
+            logs.createLog(tp, OffsetsTopic.CONFIGS); // compacted on every replica, as in Kafka
+          } else {
+            logs.createLog(tp);
+          }
           adopted.put(topic, info.id());
         }
       }

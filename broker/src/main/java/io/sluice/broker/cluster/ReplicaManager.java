@@ -1,5 +1,6 @@
 package io.sluice.broker.cluster;
 
+import io.sluice.broker.ClusterMode;
 import io.sluice.broker.config.Endpoint;
 import io.sluice.broker.config.ReplicationConfig;
 import io.sluice.broker.metadata.Replication;
@@ -14,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -50,6 +52,8 @@ final class ReplicaManager implements Replication, AutoCloseable {
   private final Set<TopicPartition> persisting = new HashSet<>(); // cache thread
   private final ScheduledExecutorService isrThread;
   private volatile boolean closed;
+  private final List<ClusterMode.LeadershipListener> leadershipListeners =
+      new CopyOnWriteArrayList<>();
 
   private final String interBrokerListener;
 
@@ -73,6 +77,11 @@ final class ReplicaManager implements Replication, AutoCloseable {
             });
     long period = Math.max(10, config.replicaLagTimeMaxMs() / 2);
     isrThread.scheduleWithFixedDelay(this::checkLag, period, period, TimeUnit.MILLISECONDS);
+  }
+
+  /** Tells {@code listener} when this broker starts or stops leading a partition. */
+  void addLeadershipListener(ClusterMode.LeadershipListener listener) {
+    leadershipListeners.add(listener);
   }
 
   /** Brings every local replica's role in line with {@code snapshot}. Cluster cache thread. */
@@ -100,7 +109,7 @@ final class ReplicaManager implements Replication, AutoCloseable {
           partitionLog.persistLeaderEpochs();
         }
         try {
-          applyPartition(snapshot, tp, partitionLog, replicas, state);
+          applyPartition(snapshot, tp, partitionLog, replicas, state, info.partitionCount());
         } catch (RuntimeException e) {
           log.error("broker {}: cannot take up its role in {}", self, tp, e);
         }
@@ -125,7 +134,8 @@ final class ReplicaManager implements Replication, AutoCloseable {
       TopicPartition tp,
       Log partitionLog,
       List<Integer> replicas,
-      PartitionState state) {
+      PartitionState state,
+      int partitionCount) {
     boolean leading =
         state.leader() == self
             && cluster.brokerEpoch() >= 0
@@ -165,6 +175,16 @@ final class ReplicaManager implements Replication, AutoCloseable {
           state.leaderEpoch(),
           state.isr(),
           partitionLog.logEndOffset());
+      if (current != null) {
+        tellResigned(tp);
+      }
+      for (ClusterMode.LeadershipListener listener : leadershipListeners) {
+        try {
+          listener.becameLeader(tp, state.leaderEpoch(), partitionCount, partitionLog);
+        } catch (RuntimeException e) {
+          log.error("broker {}: leadership listener failed on {}", self, tp, e);
+        }
+      }
       return;
     }
     resign(tp);
@@ -213,6 +233,17 @@ final class ReplicaManager implements Replication, AutoCloseable {
     PartitionLeader leader = leaders.remove(tp);
     if (leader != null) {
       leader.close();
+      tellResigned(tp);
+    }
+  }
+
+  private void tellResigned(TopicPartition tp) {
+    for (ClusterMode.LeadershipListener listener : leadershipListeners) {
+      try {
+        listener.resigned(tp);
+      } catch (RuntimeException e) {
+        log.error("broker {}: leadership listener failed on {}", self, tp, e);
+      }
     }
   }
 
@@ -282,7 +313,8 @@ final class ReplicaManager implements Replication, AutoCloseable {
     for (ReplicaFetcher fetcher : fetchers.values()) {
       fetcher.close();
     }
-    leaders.values().forEach(PartitionLeader::close);
-    leaders.clear();
+    for (TopicPartition tp : Set.copyOf(leaders.keySet())) {
+      resign(tp);
+    }
   }
 }

@@ -4,7 +4,6 @@ import io.sluice.broker.config.Endpoint;
 import io.sluice.broker.config.SecurityProtocol;
 import io.sluice.broker.config.ZooKeeperConfig;
 import io.sluice.protocol.Errors;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -23,7 +22,7 @@ import org.slf4j.LoggerFactory;
 /**
  * This broker's membership of a cluster on ZooKeeper: the Curator client, the {@link ClusterCache},
  * the {@link BrokerRegistrar}, the {@link Controller}, and the requests a broker makes of the
- * cluster (create or delete a topic, find a group's coordinator, "do I lead this partition?").
+ * cluster (create or delete a topic, "do I lead this partition?").
  *
  * <p>Lifecycle: {@link #connect} (before the listener is bound: it yields the cluster id), then
  * {@link #register} once the advertised address is known, then {@link #close}. Topic creation and
@@ -42,12 +41,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class ZkCluster implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ZkCluster.class);
-
-  /**
-   * Coordinator slots groups are hashed over, like Kafka's 50 {@code __consumer_offsets}
-   * partitions; slot {@code s} belongs to the {@code s mod n}-th live broker in id order.
-   */
-  public static final int COORDINATOR_SLOTS = 50;
 
   private final ZooKeeperConfig config;
   private final int brokerId;
@@ -226,16 +219,6 @@ public final class ZkCluster implements AutoCloseable {
         && partition >= 0
         && partition < info.partitionCount()
         && info.leader(partition) == brokerId;
-  }
-
-  /** The coordinator of a group: its slot's broker, or null when no broker is live. */
-  public static BrokerInfo coordinator(ClusterSnapshot snapshot, String groupId) {
-    List<BrokerInfo> live = new ArrayList<>(snapshot.brokers().values());
-    if (live.isEmpty()) {
-      return null;
-    }
-    int slot = (groupId.hashCode() & 0x7fffffff) % COORDINATOR_SLOTS;
-    return live.get(slot % live.size());
   }
 
   /** The outcome of a topic creation or deletion: an error code and, for failures, why. */

@@ -1,6 +1,7 @@
 package io.sluice.broker.cluster;
 
 import io.sluice.broker.config.Endpoint;
+import io.sluice.broker.group.OffsetsTopic;
 import io.sluice.broker.metadata.BrokerAddress;
 import io.sluice.broker.metadata.ClusterMetadata;
 import io.sluice.broker.metadata.PartitionState;
@@ -131,9 +132,19 @@ final class ZkClusterMetadata implements ClusterMetadata {
             leader, state.leaderEpoch(), info.replicas().get(partition), state.isr()));
   }
 
+  /**
+   * The leader of the group's partition of {@code __consumer_offsets} ({@link
+   * OffsetsTopic#partitionFor}, as Kafka hashes), or -1 while the topic does not exist or that
+   * partition has no live leader.
+   */
   @Override
   public int coordinatorNodeId(String groupId) {
-    BrokerInfo coordinator = ZkCluster.coordinator(view.snapshot(), groupId);
-    return coordinator == null ? -1 : coordinator.id();
+    int partitions = partitionCount(OffsetsTopic.NAME);
+    if (partitions <= 0) {
+      return -1;
+    }
+    return partition(OffsetsTopic.NAME, OffsetsTopic.partitionFor(groupId, partitions))
+        .map(PartitionState::leader)
+        .orElse(-1);
   }
 }

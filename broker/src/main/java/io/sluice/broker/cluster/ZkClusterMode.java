@@ -128,6 +128,11 @@ public final class ZkClusterMode implements ClusterMode {
   }
 
   @Override
+  public void addLeadershipListener(LeadershipListener listener) {
+    replication.addLeadershipListener(listener);
+  }
+
+  @Override
   public void register(List<Endpoint> advertised) {
     cluster.register(advertised, protocols);
   }

@@ -1,6 +1,7 @@
 package io.sluice.broker.config;
 
 import io.sluice.broker.group.GroupConfig;
+import io.sluice.broker.group.OffsetsTopicConfig;
 import io.sluice.broker.storage.LogConfig;
 import java.io.IOException;
 import java.io.Reader;
@@ -122,6 +123,7 @@ public record BrokerConfig(
       values.put(key, entry.getValue().trim());
     }
     Values v = new Values(values);
+    v.offsetsTopic(); // validated here, read through offsetsTopic()
     int nodeId = v.nodeId(raw);
     Listeners listeners = Listeners.parse(values, perListener, jaas);
     v.integer(ConfigKey.CONNECTION_FAILED_AUTHENTICATION_DELAY_MS); // validated here, read below
@@ -229,6 +231,23 @@ public record BrokerConfig(
     perListener
         .computeIfAbsent(listener, l -> new EnumMap<>(ConfigKey.class))
         .put(key, value.trim());
+  }
+
+  /**
+   * The settings of {@code __consumer_offsets} (cluster mode): {@code
+   * offsets.topic.num.partitions}, {@code offsets.topic.replication.factor}, {@code
+   * offsets.commit.timeout.ms}.
+   */
+  public OffsetsTopicConfig offsetsTopic() {
+    return new Values(
+            Map.of(
+                ConfigKey.OFFSETS_TOPIC_NUM_PARTITIONS,
+                value(ConfigKey.OFFSETS_TOPIC_NUM_PARTITIONS.key()),
+                ConfigKey.OFFSETS_TOPIC_REPLICATION_FACTOR,
+                value(ConfigKey.OFFSETS_TOPIC_REPLICATION_FACTOR.key()),
+                ConfigKey.OFFSETS_COMMIT_TIMEOUT_MS,
+                value(ConfigKey.OFFSETS_COMMIT_TIMEOUT_MS.key())))
+        .offsetsTopic();
   }
 
   /** Whether the metrics and health endpoint is on ({@code metrics.port} other than -1). */
@@ -448,6 +467,17 @@ public record BrokerConfig(
         }
       }
       return overrides;
+    }
+
+    OffsetsTopicConfig offsetsTopic() {
+      int replicationFactor = integer(ConfigKey.OFFSETS_TOPIC_REPLICATION_FACTOR);
+      if (replicationFactor > Short.MAX_VALUE) {
+        throw bad(ConfigKey.OFFSETS_TOPIC_REPLICATION_FACTOR, "at most " + Short.MAX_VALUE);
+      }
+      return new OffsetsTopicConfig(
+          integer(ConfigKey.OFFSETS_TOPIC_NUM_PARTITIONS),
+          (short) replicationFactor,
+          integer(ConfigKey.OFFSETS_COMMIT_TIMEOUT_MS));
     }
 
     GroupConfig groups() {

@@ -317,6 +317,24 @@ public enum ConfigKey {
   GROUP_MAX_SESSION_TIMEOUT_MS(
       "group.max.session.timeout.ms", "1800000", Type.INT, 1, "Largest session timeout allowed."),
   GROUP_MAX_SIZE("group.max.size", "2147483647", Type.INT, 1, "Members of one group at most."),
+  OFFSETS_TOPIC_NUM_PARTITIONS(
+      "offsets.topic.num.partitions",
+      "50",
+      Type.INT,
+      1,
+      "Partitions of __consumer_offsets (cluster mode), fixed when the topic is created."),
+  OFFSETS_TOPIC_REPLICATION_FACTOR(
+      "offsets.topic.replication.factor",
+      "3",
+      Type.INT,
+      1,
+      "Replicas of __consumer_offsets; fewer live brokers at creation: as many as are live."),
+  OFFSETS_COMMIT_TIMEOUT_MS(
+      "offsets.commit.timeout.ms",
+      "5000",
+      Type.INT,
+      1,
+      "How long an offset commit waits for the offsets topic's in-sync replicas."),
   METRICS_PORT(
       "metrics.port",
       "-1",

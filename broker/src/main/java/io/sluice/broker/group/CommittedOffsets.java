@@ -39,7 +39,7 @@ import org.slf4j.LoggerFactory;
  * int32 CRC32C of everything before it
  * </pre>
  */
-public final class CommittedOffsets implements AutoCloseable {
+public final class CommittedOffsets implements OffsetStore {
   public static final String FILE_NAME = "consumer-offsets.checkpoint";
   private static final Logger log = LoggerFactory.getLogger(CommittedOffsets.class);
   private static final int MAGIC = 0x534C434F;
@@ -81,6 +81,7 @@ public final class CommittedOffsets implements AutoCloseable {
   }
 
   /** Records the offsets now; the future completes when they are durable. */
+  @Override
   public CompletableFuture<Void> commit(String group, Map<TopicPartition, Committed> offsets) {
     groups.computeIfAbsent(group, g -> new ConcurrentHashMap<>()).putAll(offsets);
     version.incrementAndGet();
@@ -91,6 +92,7 @@ public final class CommittedOffsets implements AutoCloseable {
    * Forgets the group's offsets (DeleteGroups); the future completes when that is durable. True if
    * it had any.
    */
+  @Override
   public CompletableFuture<Boolean> deleteGroup(String group) {
     boolean had = groups.remove(group) != null;
     version.incrementAndGet();
@@ -98,6 +100,7 @@ public final class CommittedOffsets implements AutoCloseable {
   }
 
   /** Forgets some of the group's offsets (OffsetDelete); completes when that is durable. */
+  @Override
   public CompletableFuture<Void> delete(String group, Set<TopicPartition> partitions) {
     groups.computeIfPresent(
         group,
@@ -110,12 +113,14 @@ public final class CommittedOffsets implements AutoCloseable {
   }
 
   /** The group's committed offsets (a snapshot); empty if it never committed. */
+  @Override
   public Map<TopicPartition, Committed> committed(String group) {
     Map<TopicPartition, Committed> offsets = groups.get(group);
     return offsets == null ? Map.of() : Map.copyOf(offsets);
   }
 
   /** Every group that has committed offsets (a snapshot). */
+  @Override
   public Set<String> groupIds() {
     return Set.copyOf(groups.keySet());
   }

@@ -3,10 +3,12 @@ package io.sluice.broker.group;
 import io.sluice.protocol.Errors;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 
 /**
  * The group coordinator of the classic consumer-group protocol: JoinGroup, SyncGroup, Heartbeat,
@@ -31,30 +33,75 @@ public final class GroupCoordinator implements AutoCloseable {
   private final Rebalancer rebalancer;
   private final Joiner joiner;
   private final Scheduler scheduler;
-  private final GroupStore store;
+  private final GroupPersistence store;
 
   /** Takes ownership of {@code scheduler} and {@code store}: {@link #close} closes both. */
   public GroupCoordinator(GroupConfig config, Scheduler scheduler, GroupStore store) {
+    this(config, scheduler, (GroupPersistence) store);
+  }
+
+  GroupCoordinator(GroupConfig config, Scheduler scheduler, GroupPersistence store) {
     this.scheduler = scheduler;
     this.store = store;
     this.rebalancer = new Rebalancer(config, scheduler, store);
     this.joiner = new Joiner(rebalancer);
     for (GroupSnapshot snapshot : store.groups()) {
-      Group group = Group.restore(snapshot);
-      groups.put(group.groupId, group);
-      rebalancer.run(
-          group,
-          () -> {
-            for (Member member : group.members.values()) {
-              rebalancer.touch(group, member);
-            }
-          });
+      restore(snapshot);
     }
   }
 
   /** A coordinator keeping its groups in {@code dir}, with a timer thread of its own. */
   public static GroupCoordinator open(GroupConfig config, Path dir) {
     return new GroupCoordinator(config, new ExecutorScheduler(), GroupStore.open(dir));
+  }
+
+  /**
+   * A cluster's coordinator: its groups live in the replicated offsets topic, loaded and unloaded
+   * by {@code storage} as this broker gains and loses leadership of its partitions. Closing the
+   * coordinator closes {@code storage}.
+   */
+  public static GroupCoordinator replicated(GroupConfig config, ReplicatedGroupStorage storage) {
+    GroupCoordinator coordinator = new GroupCoordinator(config, new ExecutorScheduler(), storage);
+    storage.attach(coordinator);
+    return coordinator;
+  }
+
+  /** Restores a stored group: with members it is Stable again, each with a fresh session. */
+  private void restore(GroupSnapshot snapshot) {
+    Group group = Group.restore(snapshot);
+    groups.put(group.groupId, group);
+    rebalancer.run(
+        group,
+        () -> {
+          for (Member member : group.members.values()) {
+            rebalancer.touch(group, member);
+          }
+        });
+  }
+
+  /**
+   * Takes over the groups of an offsets partition this broker now leads: any group of it still here
+   * (created while it was loading) is dropped as on {@link #unload}, then each stored group is
+   * restored as on a restart (a group with members is Stable, with fresh sessions).
+   */
+  void load(Collection<GroupSnapshot> loaded, Predicate<String> ofPartition) {
+    unload(ofPartition);
+    for (GroupSnapshot snapshot : loaded) {
+      restore(snapshot);
+    }
+  }
+
+  /**
+   * Gives up the groups of an offsets partition this broker no longer leads: each is forgotten, its
+   * waiting requests are answered {@code NOT_COORDINATOR} (clients look the coordinator up again)
+   * and its timers are cancelled.
+   */
+  void unload(Predicate<String> ofPartition) {
+    for (Group group : List.copyOf(groups.values())) {
+      if (ofPartition.test(group.groupId) && groups.remove(group.groupId, group)) {
+        rebalancer.run(group, () -> rebalancer.failAll(group, Errors.NOT_COORDINATOR));
+      }
+    }
   }
 
   /** JoinGroup; the future completes when the member's place in a generation is settled. */

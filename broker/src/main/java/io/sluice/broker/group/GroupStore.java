@@ -47,7 +47,7 @@ import org.slf4j.LoggerFactory;
  * int32 CRC32C of everything before it
  * </pre>
  */
-public final class GroupStore implements AutoCloseable {
+public final class GroupStore implements GroupPersistence {
   public static final String FILE_NAME = "consumer-groups.checkpoint";
   private static final Logger log = LoggerFactory.getLogger(GroupStore.class);
 
@@ -90,21 +90,24 @@ public final class GroupStore implements AutoCloseable {
   }
 
   /** The groups the checkpoint held when opened (and any saved since). */
-  Collection<GroupSnapshot> groups() {
+  @Override
+  public Collection<GroupSnapshot> groups() {
     return List.copyOf(groups.values());
   }
 
   /**
    * Replaces the group's snapshot; the future completes once a checkpoint holding it is durable.
    */
-  CompletableFuture<Void> save(GroupSnapshot snapshot) {
+  @Override
+  public CompletableFuture<Void> save(GroupSnapshot snapshot) {
     groups.put(snapshot.groupId(), snapshot);
     version.incrementAndGet();
     return CompletableFuture.runAsync(this::checkpointIfNeeded, writer);
   }
 
   /** Forgets the group; the future completes once a checkpoint without it is durable. */
-  CompletableFuture<Void> remove(String groupId) {
+  @Override
+  public CompletableFuture<Void> remove(String groupId) {
     groups.remove(groupId);
     version.incrementAndGet();
     return CompletableFuture.runAsync(this::checkpointIfNeeded, writer);

@@ -1,9 +1,11 @@
 package io.sluice.broker.group;
 
 import io.sluice.protocol.Errors;
+import io.sluice.protocol.SluiceException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,9 +27,9 @@ final class Rebalancer {
 
   private final GroupConfig config;
   private final Scheduler scheduler;
-  private final GroupStore store;
+  private final GroupPersistence store;
 
-  Rebalancer(GroupConfig config, Scheduler scheduler, GroupStore store) {
+  Rebalancer(GroupConfig config, Scheduler scheduler, GroupPersistence store) {
     this.config = config;
     this.scheduler = scheduler;
     this.store = store;
@@ -360,8 +362,16 @@ final class Rebalancer {
   }
 
   private static void logStoreFailure(Group group, Throwable error) {
-    if (error != null) {
-      log.error("group {}: storing group metadata failed", group.groupId, error);
+    if (error == null) {
+      return;
     }
+    Throwable cause =
+        error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+    if (cause instanceof SluiceException refused && refused.error() == Errors.NOT_COORDINATOR) {
+      // A cluster's coordinator lost its offsets partition meanwhile: the new one takes over.
+      log.info("group {}: not stored, {}", group.groupId, refused.getMessage());
+      return;
+    }
+    log.error("group {}: storing group metadata failed", group.groupId, error);
   }
 }

@@ -1,7 +1,7 @@
 package io.sluice.broker.handler;
 
-import io.sluice.broker.group.CommittedOffsets;
 import io.sluice.broker.group.GroupCoordinator;
+import io.sluice.broker.group.OffsetStore;
 import io.sluice.protocol.ApiKey;
 import io.sluice.protocol.Errors;
 import io.sluice.protocol.message.DeleteGroupsRequest;
@@ -17,12 +17,14 @@ import java.util.concurrent.CompletableFuture;
  */
 final class DeleteGroupsHandler extends VersionedHandler {
   private final GroupCoordinator groups;
-  private final CommittedOffsets offsets;
+  private final OffsetStore offsets;
+  private final GroupOwnership owned;
 
-  DeleteGroupsHandler(GroupCoordinator groups, CommittedOffsets offsets) {
+  DeleteGroupsHandler(GroupCoordinator groups, OffsetStore offsets, GroupOwnership owned) {
     super(ApiKey.DELETE_GROUPS, 0, 3);
     this.groups = groups;
     this.offsets = offsets;
+    this.owned = owned;
   }
 
   @Override
@@ -42,7 +44,11 @@ final class DeleteGroupsHandler extends VersionedHandler {
                 Errors error =
                     results
                         .get(i)
-                        .handle((e, f) -> f == null ? e : Errors.UNKNOWN_SERVER_ERROR)
+                        .handle(
+                            (e, f) ->
+                                f == null
+                                    ? e
+                                    : GroupOwnership.errorOf(f, Errors.UNKNOWN_SERVER_ERROR))
                         .join();
                 response
                     .results()
@@ -58,6 +64,10 @@ final class DeleteGroupsHandler extends VersionedHandler {
   private CompletableFuture<Errors> delete(String group) {
     if (group == null || group.isEmpty()) {
       return CompletableFuture.completedFuture(Errors.INVALID_GROUP_ID);
+    }
+    Errors notOwned = owned.check(group);
+    if (notOwned != Errors.NONE) {
+      return CompletableFuture.completedFuture(notOwned);
     }
     boolean hasOffsets = !offsets.committed(group).isEmpty();
     return groups

@@ -1,9 +1,9 @@
 package io.sluice.broker.handler;
 
-import io.sluice.broker.group.CommittedOffsets;
 import io.sluice.broker.group.GroupCoordinator;
 import io.sluice.broker.group.GroupDescription;
 import io.sluice.broker.group.GroupState;
+import io.sluice.broker.group.OffsetStore;
 import io.sluice.protocol.ApiKey;
 import io.sluice.protocol.Errors;
 import io.sluice.protocol.message.DescribeGroupsRequest;
@@ -18,11 +18,10 @@ import java.util.List;
  */
 final class DescribeGroupsHandler extends VersionedHandler {
   private final GroupCoordinator coordinator;
-  private final CommittedOffsets offsets;
+  private final OffsetStore offsets;
   private final GroupOwnership owned;
 
-  DescribeGroupsHandler(
-      GroupCoordinator coordinator, CommittedOffsets offsets, GroupOwnership owned) {
+  DescribeGroupsHandler(GroupCoordinator coordinator, OffsetStore offsets, GroupOwnership owned) {
     super(ApiKey.DESCRIBE_GROUPS, 0, 6);
     this.coordinator = coordinator;
     this.offsets = offsets;
@@ -35,13 +34,14 @@ final class DescribeGroupsHandler extends VersionedHandler {
     DescribeGroupsRequest req = DescribeGroupsRequest.read(request.reader(), version);
     DescribeGroupsResponse response = new DescribeGroupsResponse();
     for (String groupId : req.groups()) {
-      if (!owned.coordinates(groupId)) {
+      Errors notOwned = owned.check(groupId);
+      if (notOwned != Errors.NONE) {
         response
             .groups()
             .add(
                 new DescribeGroupsResponse.DescribedGroup()
                     .setGroupId(groupId)
-                    .setErrorCode(Errors.NOT_COORDINATOR.code())
+                    .setErrorCode(notOwned.code())
                     .setGroupState("")
                     .setProtocolType("")
                     .setProtocolData(""));

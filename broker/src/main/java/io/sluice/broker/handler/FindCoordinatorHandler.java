@@ -11,13 +11,14 @@ import java.util.List;
 
 /**
  * A group's coordinator is the broker that {@link ClusterMetadata#coordinatorNodeId} names (this
- * broker on a single node; a hash of the group id over coordinator slots in a cluster), at its
- * address for the listener the client connected to; a coordinator without that listener is not
- * available ({@code COORDINATOR_NOT_AVAILABLE}), as with Kafka. Transactions are not implemented,
- * so a transactional id (key type 1) gets {@code INVALID_REQUEST} with a message saying so: an
- * error kafka-clients treats as fatal, so {@code initTransactions()} fails at once with that
- * message. ({@code COORDINATOR_NOT_AVAILABLE}, answered before, is retriable: the client retried
- * until {@code max.block.ms}, 60 s, and then timed out without a reason.)
+ * broker on a single node; in a cluster the leader of the group's partition of {@code
+ * __consumer_offsets}, which is created on first use here), at its address for the listener the
+ * client connected to; a coordinator without that listener is not available ({@code
+ * COORDINATOR_NOT_AVAILABLE}), as with Kafka. Transactions are not implemented, so a transactional
+ * id (key type 1) gets {@code INVALID_REQUEST} with a message saying so: an error kafka-clients
+ * treats as fatal, so {@code initTransactions()} fails at once with that message. ({@code
+ * COORDINATOR_NOT_AVAILABLE}, answered before, is retriable: the client retried until {@code
+ * max.block.ms}, 60 s, and then timed out without a reason.)
  */
 final class FindCoordinatorHandler extends VersionedHandler {
   private static final byte GROUP = 0;
@@ -27,10 +28,12 @@ final class FindCoordinatorHandler extends VersionedHandler {
           + " (an idempotent producer needs none)";
 
   private final ClusterMetadata metadata;
+  private final OffsetsTopicCreation offsetsTopic; // null on a single node
 
-  FindCoordinatorHandler(ClusterMetadata metadata) {
+  FindCoordinatorHandler(ClusterMetadata metadata, OffsetsTopicCreation offsetsTopic) {
     super(ApiKey.FIND_COORDINATOR, 0, 6);
     this.metadata = metadata;
+    this.offsetsTopic = offsetsTopic;
   }
 
   /**
@@ -89,6 +92,9 @@ final class FindCoordinatorHandler extends VersionedHandler {
       return new Answer(Errors.INVALID_REQUEST, TRANSACTIONS_NOT_SUPPORTED, null);
     }
     BrokerAddress coordinator = coordinator(key, listenerName);
+    if (coordinator == null && offsetsTopic != null) {
+      offsetsTopic.ensure();
+    }
     return coordinator != null
         ? new Answer(Errors.NONE, null, coordinator)
         : new Answer(Errors.COORDINATOR_NOT_AVAILABLE, null, null);

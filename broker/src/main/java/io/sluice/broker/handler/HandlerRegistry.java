@@ -1,8 +1,8 @@
 package io.sluice.broker.handler;
 
 import io.sluice.broker.config.BrokerConfig;
-import io.sluice.broker.group.CommittedOffsets;
 import io.sluice.broker.group.GroupCoordinator;
+import io.sluice.broker.group.OffsetStore;
 import io.sluice.broker.metadata.ClusterMetadata;
 import io.sluice.broker.metadata.ProducerIds;
 import io.sluice.broker.metadata.Replication;
@@ -57,7 +57,7 @@ public final class HandlerRegistry {
       LogManager logs,
       FetchWaiters fetchWaiters,
       ProducerIds producerIds,
-      CommittedOffsets offsets,
+      OffsetStore offsets,
       GroupCoordinator groups,
       Replication replication) {
     return forBroker(
@@ -85,12 +85,16 @@ public final class HandlerRegistry {
       LogManager logs,
       FetchWaiters fetchWaiters,
       ProducerIds producerIds,
-      CommittedOffsets offsets,
+      OffsetStore offsets,
       GroupCoordinator groups,
       Replication replication,
       ScramCredentialStore scram) {
     LeaderLogs leaderLogs = new LeaderLogs(metadata, logs);
-    GroupOwnership owned = new GroupOwnership(metadata);
+    OffsetsTopicCreation offsetsTopic =
+        config.clusterMode()
+            ? new OffsetsTopicCreation(metadata, admin, config.offsetsTopic())
+            : null;
+    GroupOwnership owned = new GroupOwnership(offsets);
     List<ApiHandler> handlers =
         new ArrayList<>(
             List.of(
@@ -101,7 +105,7 @@ public final class HandlerRegistry {
                 new MetadataHandler(config, metadata, admin),
                 new OffsetCommitHandler(offsets, groups, owned),
                 new OffsetFetchHandler(offsets, owned),
-                new FindCoordinatorHandler(metadata),
+                new FindCoordinatorHandler(metadata, offsetsTopic),
                 new CreateTopicsHandler(config, admin),
                 new DeleteTopicsHandler(admin),
                 new InitProducerIdHandler(producerIds),
@@ -120,8 +124,8 @@ public final class HandlerRegistry {
     handlers.add(new DeleteRecordsHandler(leaderLogs, logs));
     handlers.add(new DescribeLogDirsHandler(logs));
     handlers.add(new DescribeProducersHandler(leaderLogs));
-    handlers.add(new DeleteGroupsHandler(groups, offsets));
-    handlers.add(new OffsetDeleteHandler(groups, offsets));
+    handlers.add(new DeleteGroupsHandler(groups, offsets, owned));
+    handlers.add(new OffsetDeleteHandler(groups, offsets, owned));
     // SASL authentication and SCRAM credentials
     handlers.add(new SaslHandshakeHandler());
     handlers.add(new SaslAuthenticateHandler());

@@ -24,9 +24,9 @@ final class HeartbeatHandler extends VersionedHandler {
   public void handle(Request request, Responder responder) {
     short version = request.version();
     HeartbeatRequest req = HeartbeatRequest.read(request.reader(), version);
-    if (!owned.coordinates(req.groupId())) {
-      responder.respond(
-          new HeartbeatResponse().setErrorCode(Errors.NOT_COORDINATOR.code()), version);
+    Errors notOwned = owned.check(req.groupId());
+    if (notOwned != Errors.NONE) {
+      responder.respond(new HeartbeatResponse().setErrorCode(notOwned.code()), version);
       return;
     }
     responder.respond(

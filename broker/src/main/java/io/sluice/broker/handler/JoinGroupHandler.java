@@ -29,11 +29,11 @@ final class JoinGroupHandler extends VersionedHandler {
   public void handle(Request request, Responder responder) {
     short version = request.version();
     JoinGroupRequest req = JoinGroupRequest.read(request.reader(), version);
-    if (!owned.coordinates(req.groupId())) {
+    Errors notOwned = owned.check(req.groupId());
+    if (notOwned != Errors.NONE) {
       responder.respond(
           response(
-              new JoinResult(
-                  Errors.NOT_COORDINATOR, -1, null, null, "", req.memberId(), List.of(), false),
+              new JoinResult(notOwned, -1, null, null, "", req.memberId(), List.of(), false),
               version),
           version);
       return;

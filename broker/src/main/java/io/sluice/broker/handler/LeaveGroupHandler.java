@@ -28,9 +28,9 @@ final class LeaveGroupHandler extends VersionedHandler {
   public void handle(Request request, Responder responder) {
     short version = request.version();
     LeaveGroupRequest req = LeaveGroupRequest.read(request.reader(), version);
-    if (!owned.coordinates(req.groupId())) {
-      responder.respond(
-          new LeaveGroupResponse().setErrorCode(Errors.NOT_COORDINATOR.code()), version);
+    Errors notOwned = owned.check(req.groupId());
+    if (notOwned != Errors.NONE) {
+      responder.respond(new LeaveGroupResponse().setErrorCode(notOwned.code()), version);
       return;
     }
     List<MemberIdentity> leaving = new ArrayList<>();

@@ -1,9 +1,9 @@
 package io.sluice.broker.handler;
 
-import io.sluice.broker.group.CommittedOffsets;
 import io.sluice.broker.group.GroupCoordinator;
 import io.sluice.broker.group.GroupOverview;
 import io.sluice.broker.group.GroupState;
+import io.sluice.broker.group.OffsetStore;
 import io.sluice.protocol.ApiKey;
 import io.sluice.protocol.message.ListGroupsRequest;
 import io.sluice.protocol.message.ListGroupsResponse;
@@ -22,9 +22,9 @@ final class ListGroupsHandler extends VersionedHandler {
   static final String GROUP_TYPE = "classic";
 
   private final GroupCoordinator coordinator;
-  private final CommittedOffsets offsets;
+  private final OffsetStore offsets;
 
-  ListGroupsHandler(GroupCoordinator coordinator, CommittedOffsets offsets) {
+  ListGroupsHandler(GroupCoordinator coordinator, OffsetStore offsets) {
     super(ApiKey.LIST_GROUPS, 0, 5);
     this.coordinator = coordinator;
     this.offsets = offsets;

@@ -55,7 +55,11 @@ final class MetadataHandler extends VersionedHandler {
     if (autoCreate) {
       for (MetadataRequest.MetadataRequestTopic topic : req.topics()) {
         String name = topic.name();
-        if (TopicNames.isValid(name) && !metadata.exists(name) && !creations.containsKey(name)) {
+        // Internal topics are created by the broker itself (__consumer_offsets on first use).
+        if (TopicNames.isValid(name)
+            && !TopicNames.isInternal(name)
+            && !metadata.exists(name)
+            && !creations.containsKey(name)) {
           creations.put(name, admin.createTopic(name, config.numPartitions(), false));
         }
       }
@@ -156,7 +160,7 @@ final class MetadataHandler extends VersionedHandler {
               .setIsrNodes(new ArrayList<>(state.get().isr()))
               .setOfflineReplicas(new ArrayList<>()));
     }
-    return topic.setPartitions(partitions);
+    return topic.setPartitions(partitions).setIsInternal(TopicNames.isInternal(name));
   }
 
   /** The error code of a creation that failed with one (a storage error, say); else empty. */

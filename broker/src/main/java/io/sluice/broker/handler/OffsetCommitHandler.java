@@ -2,6 +2,7 @@ package io.sluice.broker.handler;
 
 import io.sluice.broker.group.CommittedOffsets;
 import io.sluice.broker.group.GroupCoordinator;
+import io.sluice.broker.group.OffsetStore;
 import io.sluice.broker.metadata.TopicNames;
 import io.sluice.broker.storage.TopicPartition;
 import io.sluice.protocol.ApiKey;
@@ -15,17 +16,18 @@ import java.util.Map;
  * Stores committed offsets once the group coordinator has checked the commit: a member's commit
  * must name the group's current generation, and a commit without membership (generation -1 and no
  * member id, as {@code assign()} consumers send) is accepted only for a group with no members, as
- * in Kafka. Answered once the commit is durable.
+ * in Kafka. Answered once the commit is durable (in a cluster: once the offsets topic's in-sync
+ * replicas have it).
  */
 final class OffsetCommitHandler extends VersionedHandler {
   /** Kafka's default {@code offset.metadata.max.bytes}. */
   static final int MAX_METADATA_LENGTH = 4096;
 
-  private final CommittedOffsets offsets;
+  private final OffsetStore offsets;
   private final GroupCoordinator groups;
   private final GroupOwnership owned;
 
-  OffsetCommitHandler(CommittedOffsets offsets, GroupCoordinator groups, GroupOwnership owned) {
+  OffsetCommitHandler(OffsetStore offsets, GroupCoordinator groups, GroupOwnership owned) {
     // v10 addresses topics by id, which this broker does not track yet.
     super(ApiKey.OFFSET_COMMIT, 2, 9);
     this.offsets = offsets;
@@ -37,14 +39,15 @@ final class OffsetCommitHandler extends VersionedHandler {
   public void handle(Request request, Responder responder) {
     short version = request.version();
     OffsetCommitRequest req = OffsetCommitRequest.read(request.reader(), version);
-    Errors requestError =
-        owned.coordinates(req.groupId())
-            ? groups.validateOffsetCommit(
-                req.groupId(),
-                req.memberId(),
-                req.groupInstanceId(),
-                req.generationIdOrMemberEpoch())
-            : Errors.NOT_COORDINATOR;
+    Errors requestError = owned.check(req.groupId());
+    if (requestError == Errors.NONE) {
+      requestError =
+          groups.validateOffsetCommit(
+              req.groupId(),
+              req.memberId(),
+              req.groupInstanceId(),
+              req.generationIdOrMemberEpoch());
+    }
     OffsetCommitResponse response = new OffsetCommitResponse();
     Map<TopicPartition, CommittedOffsets.Committed> accepted = new HashMap<>();
     for (OffsetCommitRequest.OffsetCommitRequestTopic topic : req.topics()) {
@@ -83,10 +86,11 @@ final class OffsetCommitHandler extends VersionedHandler {
         .whenComplete(
             (ignored, error) -> {
               if (error != null) {
+                Errors failed = GroupOwnership.errorOf(error, Errors.COORDINATOR_NOT_AVAILABLE);
                 for (OffsetCommitResponse.OffsetCommitResponseTopic topic : response.topics()) {
                   for (OffsetCommitResponse.OffsetCommitResponsePartition p : topic.partitions()) {
                     if (p.errorCode() == Errors.NONE.code()) {
-                      p.setErrorCode(Errors.COORDINATOR_NOT_AVAILABLE.code());
+                      p.setErrorCode(failed.code());
                     }
                   }
                 }

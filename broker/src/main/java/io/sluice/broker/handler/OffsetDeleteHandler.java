@@ -1,8 +1,8 @@
 package io.sluice.broker.handler;
 
 import io.netty.buffer.Unpooled;
-import io.sluice.broker.group.CommittedOffsets;
 import io.sluice.broker.group.GroupCoordinator;
+import io.sluice.broker.group.OffsetStore;
 import io.sluice.broker.metadata.TopicNames;
 import io.sluice.broker.storage.TopicPartition;
 import io.sluice.protocol.ApiKey;
@@ -23,12 +23,14 @@ import java.util.Set;
  */
 final class OffsetDeleteHandler extends VersionedHandler {
   private final GroupCoordinator groups;
-  private final CommittedOffsets offsets;
+  private final OffsetStore offsets;
+  private final GroupOwnership owned;
 
-  OffsetDeleteHandler(GroupCoordinator groups, CommittedOffsets offsets) {
+  OffsetDeleteHandler(GroupCoordinator groups, OffsetStore offsets, GroupOwnership owned) {
     super(ApiKey.OFFSET_DELETE, 0, 0);
     this.groups = groups;
     this.offsets = offsets;
+    this.owned = owned;
   }
 
   @Override
@@ -37,6 +39,11 @@ final class OffsetDeleteHandler extends VersionedHandler {
     OffsetDeleteRequest req = OffsetDeleteRequest.read(request.reader(), version);
     String group = req.groupId();
     OffsetDeleteResponse response = new OffsetDeleteResponse();
+    Errors notOwned = owned.check(group);
+    if (notOwned != Errors.NONE) {
+      responder.respond(response.setErrorCode(notOwned.code()), version);
+      return;
+    }
     GroupCoordinator.OffsetDeletion check = groups.offsetDeletion(group);
     if (check == null && offsets.committed(group).isEmpty()) {
       responder.respond(response.setErrorCode(Errors.GROUP_ID_NOT_FOUND.code()), version);
@@ -76,7 +83,9 @@ final class OffsetDeleteHandler extends VersionedHandler {
             (ok, failure) ->
                 responder.respond(
                     response.setErrorCode(
-                        failure == null ? Errors.NONE.code() : Errors.UNKNOWN_SERVER_ERROR.code()),
+                        failure == null
+                            ? Errors.NONE.code()
+                            : GroupOwnership.errorOf(failure, Errors.UNKNOWN_SERVER_ERROR).code()),
                     version));
   }
 

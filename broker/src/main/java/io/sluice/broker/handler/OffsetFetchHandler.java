@@ -1,6 +1,7 @@
 package io.sluice.broker.handler;
 
 import io.sluice.broker.group.CommittedOffsets;
+import io.sluice.broker.group.OffsetStore;
 import io.sluice.broker.metadata.TopicNames;
 import io.sluice.broker.storage.TopicPartition;
 import io.sluice.protocol.ApiKey;
@@ -17,10 +18,10 @@ import java.util.TreeMap;
  * of them when the topic list is null. One group per request (v8+ batches groups; not advertised).
  */
 final class OffsetFetchHandler extends VersionedHandler {
-  private final CommittedOffsets offsets;
+  private final OffsetStore offsets;
   private final GroupOwnership owned;
 
-  OffsetFetchHandler(CommittedOffsets offsets, GroupOwnership owned) {
+  OffsetFetchHandler(OffsetStore offsets, GroupOwnership owned) {
     super(ApiKey.OFFSET_FETCH, 1, 7);
     this.offsets = offsets;
     this.owned = owned;
@@ -30,8 +31,9 @@ final class OffsetFetchHandler extends VersionedHandler {
   public void handle(Request request, Responder responder) {
     short version = request.version();
     OffsetFetchRequest req = OffsetFetchRequest.read(request.reader(), version);
-    if (!owned.coordinates(req.groupId())) {
-      responder.respond(notCoordinator(req), version);
+    Errors notOwned = owned.check(req.groupId());
+    if (notOwned != Errors.NONE) {
+      responder.respond(refused(req, notOwned), version);
       return;
     }
     Map<TopicPartition, CommittedOffsets.Committed> committed = offsets.committed(req.groupId());
@@ -80,12 +82,11 @@ final class OffsetFetchHandler extends VersionedHandler {
   }
 
   /**
-   * {@code NOT_COORDINATOR} at the top (v2 and later read it there) and on every partition asked
-   * for (v1 reads it only there).
+   * {@code error} ({@code NOT_COORDINATOR}, {@code COORDINATOR_LOAD_IN_PROGRESS}) at the top (v2
+   * and later read it there) and on every partition asked for (v1 reads it only there).
    */
-  private static OffsetFetchResponse notCoordinator(OffsetFetchRequest req) {
-    OffsetFetchResponse response =
-        new OffsetFetchResponse().setErrorCode(Errors.NOT_COORDINATOR.code());
+  private static OffsetFetchResponse refused(OffsetFetchRequest req, Errors error) {
+    OffsetFetchResponse response = new OffsetFetchResponse().setErrorCode(error.code());
     if (req.topics() != null) {
       for (OffsetFetchRequest.OffsetFetchRequestTopic topic : req.topics()) {
         OffsetFetchResponse.OffsetFetchResponseTopic topicOut =
@@ -98,7 +99,7 @@ final class OffsetFetchHandler extends VersionedHandler {
                       .setPartitionIndex(partition)
                       .setCommittedOffset(-1)
                       .setMetadata("")
-                      .setErrorCode(Errors.NOT_COORDINATOR.code()));
+                      .setErrorCode(error.code()));
         }
         response.topics().add(topicOut);
       }

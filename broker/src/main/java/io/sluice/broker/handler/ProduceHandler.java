@@ -2,6 +2,7 @@ package io.sluice.broker.handler;
 
 import io.netty.buffer.ByteBuf;
 import io.sluice.broker.metadata.Replication;
+import io.sluice.broker.metadata.TopicNames;
 import io.sluice.broker.storage.AppendResult;
 import io.sluice.broker.storage.Log;
 import io.sluice.protocol.ApiKey;
@@ -82,6 +83,14 @@ final class ProduceHandler extends VersionedHandler {
               requestError == Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED
                   ? FindCoordinatorHandler.TRANSACTIONS_NOT_SUPPORTED
                   : null);
+          continue;
+        }
+        if (TopicNames.isInternal(topic.name())) {
+          // As Kafka: clients cannot write to __consumer_offsets; only its coordinator does.
+          fail(
+              out,
+              Errors.INVALID_TOPIC_EXCEPTION,
+              "cannot append to internal topic " + topic.name());
           continue;
         }
         Optional<Log> partitionLog = logs.log(topic.name(), partition.index());

@@ -28,11 +28,10 @@ final class SyncGroupHandler extends VersionedHandler {
   public void handle(Request request, Responder responder) {
     short version = request.version();
     SyncGroupRequest req = SyncGroupRequest.read(request.reader(), version);
-    if (!owned.coordinates(req.groupId())) {
+    Errors notOwned = owned.check(req.groupId());
+    if (notOwned != Errors.NONE) {
       responder.respond(
-          new SyncGroupResponse()
-              .setErrorCode(Errors.NOT_COORDINATOR.code())
-              .setAssignment(new byte[0]),
+          new SyncGroupResponse().setErrorCode(notOwned.code()).setAssignment(new byte[0]),
           version);
       return;
     }

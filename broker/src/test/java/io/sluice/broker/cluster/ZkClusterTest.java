@@ -300,18 +300,4 @@ class ZkClusterTest {
     }
     return led;
   }
-
-  @Test
-  void theCoordinatorOfAGroupIsTheSameOnEveryBroker() throws Exception {
-    startThree();
-    Map<Integer, Integer> perBroker = new HashMap<>();
-    for (int g = 0; g < 300; g++) {
-      String group = "group-" + g;
-      BrokerInfo one = ZkCluster.coordinator(members.get(1).snapshot(), group);
-      assertEquals(one, ZkCluster.coordinator(members.get(2).snapshot(), group));
-      assertEquals(one, ZkCluster.coordinator(members.get(3).snapshot(), group));
-      perBroker.merge(one.id(), 1, Integer::sum);
-    }
-    assertEquals(3, perBroker.size(), "groups spread over every broker: " + perBroker);
-  }
 }
