@@ -50,8 +50,8 @@ public interface ClusterMode extends AutoCloseable {
   AclStore aclStore();
 
   /**
-   * The SCRAM credentials every broker of the cluster shares. Until they are kept in ZooKeeper, a
-   * store that has no users and refuses changes.
+   * The SCRAM credentials every broker of the cluster shares (ZooKeeper's {@code
+   * /config/users/<user>}).
    */
   default io.sluice.broker.security.sasl.ScramCredentialStore scramCredentials() {
     return io.sluice.broker.security.sasl.ScramCredentialStore.NONE;

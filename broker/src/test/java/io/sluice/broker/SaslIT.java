@@ -352,6 +352,28 @@ class SaslIT {
   }
 
   @Test
+  void beforeAuthenticationOnlySmallFramesAreRead_afterwardsTheUsualLimit() throws Exception {
+    InetSocketAddress port = broker.broker().localAddresses().get("SASL_PLAINTEXT");
+    try (RawConnection raw = new RawConnection(port)) {
+      raw.send(ByteBuffer.allocate(8).putInt(600_000).putInt(0).array());
+      assertTrue(raw.closedByBroker(), "a 600000-byte frame before authentication is closed");
+    }
+    // Authenticated, a request larger than sasl.server.max.receive.size (512 KiB) is served.
+    String bootstrap = broker.bootstrapServers("SASL_PLAINTEXT");
+    Properties props =
+        sasl(KafkaClients.producer(bootstrap), "SASL_PLAINTEXT", "PLAIN", "alice", "alice-secret");
+    props.put("max.request.size", "2000000");
+    byte[] value = new byte[700_000];
+    new Random(5).nextBytes(value);
+    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
+      assertEquals(
+          0,
+          producer.send(new ProducerRecord<>("large-after-auth", 0, null, value)).get().offset());
+    }
+    assertBrokerServes();
+  }
+
+  @Test
   void aPlaintextClientOnASaslPort_isClosed() throws Exception {
     Properties props = KafkaClients.admin(broker.bootstrapServers("SASL_PLAINTEXT"));
     props.put("request.timeout.ms", "2000");
@@ -407,10 +429,57 @@ class SaslIT {
                                   "pw"),
                               new UserScramCredentialDeletion(
                                   "twice",
-                                  org.apache.kafka.clients.admin.ScramMechanism.SCRAM_SHA_512)))
+                                  org.apache.kafka.clients.admin.ScramMechanism.SCRAM_SHA_256)))
                       .all()
                       .get());
       assertInstanceOf(DuplicateResourceException.class, twice.getCause());
+      // One user, different mechanisms in one request: allowed (kafka-configs --add-config
+      // 'SCRAM-SHA-512=[...]' --delete-config SCRAM-SHA-256 sends that).
+      admin
+          .alterUserScramCredentials(
+              List.of(
+                  new UserScramCredentialUpsertion(
+                      "both",
+                      new ScramCredentialInfo(
+                          org.apache.kafka.clients.admin.ScramMechanism.SCRAM_SHA_256, 4096),
+                      "pw"),
+                  new UserScramCredentialUpsertion(
+                      "both",
+                      new ScramCredentialInfo(
+                          org.apache.kafka.clients.admin.ScramMechanism.SCRAM_SHA_512, 4096),
+                      "pw")))
+          .all()
+          .get();
+      admin
+          .alterUserScramCredentials(
+              List.of(
+                  new UserScramCredentialUpsertion(
+                      "both",
+                      new ScramCredentialInfo(
+                          org.apache.kafka.clients.admin.ScramMechanism.SCRAM_SHA_512, 8192),
+                      "pw2"),
+                  new UserScramCredentialDeletion(
+                      "both", org.apache.kafka.clients.admin.ScramMechanism.SCRAM_SHA_256)))
+          .all()
+          .get();
+      List<ScramCredentialInfo> both =
+          admin
+              .describeUserScramCredentials(List.of("both"))
+              .all()
+              .get()
+              .get("both")
+              .credentialInfos();
+      assertEquals(1, both.size(), both.toString());
+      assertEquals(
+          org.apache.kafka.clients.admin.ScramMechanism.SCRAM_SHA_512, both.get(0).mechanism());
+      assertEquals(8192, both.get(0).iterations());
+      admin
+          .alterUserScramCredentials(
+              List.of(
+                  new UserScramCredentialDeletion(
+                      "both", org.apache.kafka.clients.admin.ScramMechanism.SCRAM_SHA_512)))
+          .all()
+          .get();
       ExecutionException missing =
           assertThrows(
               ExecutionException.class,

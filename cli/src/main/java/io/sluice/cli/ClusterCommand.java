@@ -46,7 +46,9 @@ final class ClusterCommand {
     public Integer call() throws Exception {
       ClusterDescription cluster;
       Map<TopicPartition, Integer> leaders;
-      try (Admin admin = new Admin(common.bootstrapServer, Duration.ofMillis(common.timeoutMs))) {
+      try (Admin admin =
+          new Admin(
+              common.bootstrapServer, Duration.ofMillis(common.timeoutMs), common.security())) {
         cluster = admin.describeCluster();
         leaders = admin.partitionLeaders();
       }

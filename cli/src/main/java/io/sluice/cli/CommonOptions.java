@@ -31,12 +31,16 @@ final class CommonOptions {
       names = "--command-config",
       paramLabel = "FILE",
       description =
-          "Client settings in a properties file, Kafka's keys: security.protocol=SSL,"
-              + " ssl.truststore.location, ssl.truststore.password, ssl.keystore.* for mutual"
-              + " TLS (other keys are ignored).")
+          "Client settings in a properties file, Kafka's keys: security.protocol (SSL,"
+              + " SASL_PLAINTEXT, SASL_SSL), ssl.truststore.location, ssl.truststore.password,"
+              + " ssl.keystore.* for mutual TLS, sasl.mechanism, sasl.jaas.config (other keys"
+              + " are ignored).")
   Path commandConfig;
 
-  /** The {@code security.protocol} and {@code ssl.*} entries of {@code --command-config}. */
+  /**
+   * The {@code security.protocol}, {@code ssl.*} and {@code sasl.*} entries of {@code
+   * --command-config}.
+   */
   Map<String, String> securityProperties() {
     Map<String, String> security = new TreeMap<>();
     if (commandConfig == null) {
@@ -50,14 +54,14 @@ final class CommonOptions {
           "cannot read --command-config " + commandConfig + ": " + e.getMessage(), e);
     }
     for (String key : properties.stringPropertyNames()) {
-      if (key.equals("security.protocol") || key.startsWith("ssl.")) {
+      if (key.equals("security.protocol") || key.startsWith("ssl.") || key.startsWith("sasl.")) {
         security.put(key, properties.getProperty(key).trim());
       }
     }
     return security;
   }
 
-  /** The TLS settings of {@code --command-config}; PLAINTEXT without one. */
+  /** The TLS and SASL settings of {@code --command-config}; PLAINTEXT without one. */
   SecurityConfig security() {
     return SecurityConfig.from(securityProperties());
   }

@@ -33,6 +33,7 @@ import picocli.CommandLine.Spec;
       ConsumeCommand.class,
       GroupsCommand.class,
       AclsCommand.class,
+      UsersCommand.class,
       PerfCommand.class,
       BenchCommand.class,
       CompletionCommand.class,

@@ -103,10 +103,10 @@ final class PerfFetch implements Callable<Integer> {
     Map<TopicPartition, Long> ends = new LinkedHashMap<>();
     int pass = 1;
     LatencyReport report = new LatencyReport(System::nanoTime);
-    if (common.security().tls()) {
+    if (common.security().tls() || common.security().sasl()) {
       throw new IllegalArgumentException(
           "perf fetch measures the plaintext (sendfile) path with its own socket and does not"
-              + " speak TLS; use perf consume with --command-config");
+              + " speak TLS or SASL; use perf consume with --command-config");
     }
     InetSocketAddress address = address(common.bootstrapServer);
     long lastRecord = System.nanoTime();

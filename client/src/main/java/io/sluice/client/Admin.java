@@ -6,6 +6,7 @@ import io.sluice.client.internal.Await;
 import io.sluice.client.internal.MetadataCache;
 import io.sluice.client.internal.NodeConnections;
 import io.sluice.client.internal.OffsetLookup;
+import io.sluice.client.internal.ScramCredentialRequests;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,9 +16,9 @@ import java.util.Set;
 /**
  * Topic administration: create, delete, list and describe (partitions, leaders, earliest and latest
  * offsets), configuration (describe and alter), adding partitions, deleting records; the cluster:
- * its brokers, controller and partition leaders; and ACLs (create, describe, delete). Every call
- * blocks until the broker answered or {@code timeout} passed, and fails with a {@link
- * SluiceClientException} that names the topic.
+ * its brokers, controller and partition leaders; ACLs (create, describe, delete); and SCRAM users
+ * (SASL). Every call blocks until the broker answered or {@code timeout} passed, and fails with a
+ * {@link SluiceClientException} that names the topic.
  *
  * <p>Thread-safe.
  */
@@ -29,6 +30,7 @@ public final class Admin implements AutoCloseable {
   private final OffsetLookup offsets;
   private final AdminRequests requests;
   private final AclRequests acls;
+  private final ScramCredentialRequests scram;
   private final long timeoutMs;
 
   /**
@@ -42,7 +44,7 @@ public final class Admin implements AutoCloseable {
   /**
    * @param bootstrapServers comma-separated {@code host:port} list
    * @param timeout how long each call waits for the broker
-   * @param security TLS settings ({@link SecurityConfig#from} reads Kafka's client keys)
+   * @param security TLS and SASL settings ({@link SecurityConfig#from} reads Kafka's client keys)
    */
   public Admin(String bootstrapServers, Duration timeout, SecurityConfig security) {
     this.timeoutMs = timeout.toMillis();
@@ -53,6 +55,7 @@ public final class Admin implements AutoCloseable {
     this.offsets = new OffsetLookup(connections, metadata);
     this.requests = new AdminRequests(connections);
     this.acls = new AclRequests(connections);
+    this.scram = new ScramCredentialRequests(connections);
   }
 
   /**
@@ -188,6 +191,36 @@ public final class Admin implements AutoCloseable {
   /** Deletes the ACLs the filter matches (DeleteAcls) and returns them. */
   public List<AclBinding> deleteAcls(AclFilter filter) {
     return Await.get(acls.delete(filter), timeoutMs);
+  }
+
+  /**
+   * Every SCRAM user's credentials (mechanism and iterations; brokers never return salts or keys),
+   * users in name order.
+   */
+  public Map<String, List<ScramCredentialInfo>> describeUserScramCredentials() {
+    return Await.get(scram.describe(), timeoutMs);
+  }
+
+  /**
+   * Creates a SCRAM user, or sets a new password: the password is salted and hashed here and only
+   * the salted password is sent (as Kafka's Admin does).
+   *
+   * @param mechanism {@code SCRAM-SHA-256} or {@code SCRAM-SHA-512}
+   * @param iterations 4096 to 16384 (the broker refuses others with {@code
+   *     UNACCEPTABLE_CREDENTIAL})
+   */
+  public void upsertUserScramCredential(
+      String user, String mechanism, int iterations, String password) {
+    Await.get(scram.upsert(user, mechanism, iterations, password), timeoutMs);
+  }
+
+  /**
+   * Deletes a SCRAM user's credential for one mechanism.
+   *
+   * @throws SluiceClientException with {@code RESOURCE_NOT_FOUND} if there is none
+   */
+  public void deleteUserScramCredential(String user, String mechanism) {
+    Await.get(scram.delete(user, mechanism), timeoutMs);
   }
 
   @Override

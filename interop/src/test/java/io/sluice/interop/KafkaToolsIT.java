@@ -243,6 +243,74 @@ class KafkaToolsIT {
     assertTrue(brokers.contains("log.segment.bytes=1073741824"), brokers);
   }
 
+  /**
+   * Kafka's {@code kafka-configs} (ConfigCommand) manages SCRAM users on Sluice: {@code --alter
+   * --add-config 'SCRAM-SHA-256=[iterations=8192,password=...]' --entity-type users} stores the
+   * credential (read back with the Admin API), the user authenticates with kafka-clients over a
+   * SASL listener, and {@code --delete-config} removes it. {@code --describe} needs
+   * DescribeClientQuotas, which Sluice does not serve yet: the tool names that API.
+   */
+  @Test
+  void configCommand_scramUsers_thenTheUserAuthenticates() throws Exception {
+    admin.close();
+    broker.close();
+    broker =
+        EmbeddedBroker.start(
+            Map.of(
+                "listeners",
+                "PLAINTEXT://127.0.0.1:0,SASL_PLAINTEXT://127.0.0.1:0",
+                "sasl.enabled.mechanisms",
+                "SCRAM-SHA-256,SCRAM-SHA-512"));
+    Properties plain = new Properties();
+    plain.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers("PLAINTEXT"));
+    admin = Admin.create(plain);
+
+    configCommand(
+        "--alter",
+        "--add-config",
+        "SCRAM-SHA-256=[iterations=8192,password=alice-secret]",
+        "--entity-type",
+        "users",
+        "--entity-name",
+        "alice");
+    Map<String, org.apache.kafka.clients.admin.UserScramCredentialsDescription> users =
+        admin.describeUserScramCredentials().all().get();
+    assertEquals(Set.of("alice"), users.keySet());
+    assertEquals(8192, users.get("alice").credentialInfos().get(0).iterations());
+    // --describe of users also describes their quotas (DescribeClientQuotas), an API Sluice does
+    // not serve yet: the tool stops there, saying so. The credentials were checked above.
+    Exception describe =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            Exception.class,
+            () -> configCommand("--describe", "--entity-type", "users", "--entity-name", "alice"));
+    assertTrue(
+        String.valueOf(describe.getMessage()).contains("DESCRIBE_CLIENT_QUOTAS"),
+        String.valueOf(describe));
+
+    Properties alice = new Properties();
+    alice.put(
+        AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers("SASL_PLAINTEXT"));
+    alice.put("security.protocol", "SASL_PLAINTEXT");
+    alice.put("sasl.mechanism", "SCRAM-SHA-256");
+    alice.put(
+        "sasl.jaas.config",
+        "org.apache.kafka.common.security.scram.ScramLoginModule required"
+            + " username=\"alice\" password=\"alice-secret\";");
+    try (Admin asAlice = Admin.create(alice)) {
+      assertEquals(1, asAlice.describeCluster().nodes().get().size());
+    }
+
+    configCommand(
+        "--alter",
+        "--delete-config",
+        "SCRAM-SHA-256",
+        "--entity-type",
+        "users",
+        "--entity-name",
+        "alice");
+    assertEquals(Map.of(), admin.describeUserScramCredentials().all().get());
+  }
+
   private void configCommand(String... args) throws Exception {
     Class<?> optionsClass =
         Class.forName("org.apache.kafka.tools.ConfigCommand$ConfigCommandOptions");

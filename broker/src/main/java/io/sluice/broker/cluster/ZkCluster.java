@@ -522,6 +522,20 @@ public final class ZkCluster implements AutoCloseable {
   }
 
   /**
+   * Starts the cluster's SCRAM credential store ({@code /config/users}, watched); its changes are
+   * written on {@code io}.
+   */
+  ZkScramCredentialStore scramCredentials(java.util.concurrent.Executor io) {
+    try {
+      return ZkScramCredentialStore.start(client, io, config.connectionTimeoutMs());
+    } catch (RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot load the SCRAM credentials from ZooKeeper: " + e, e);
+    }
+  }
+
+  /**
    * Leaves the cluster: stops the controller (another broker takes over at once), the registration
    * and the cache, and closes the session, which removes the registration.
    */

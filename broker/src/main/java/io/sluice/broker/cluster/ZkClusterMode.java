@@ -9,6 +9,7 @@ import io.sluice.broker.metadata.ClusterMetadata;
 import io.sluice.broker.metadata.Replication;
 import io.sluice.broker.metadata.TopicAdmin;
 import io.sluice.broker.security.acl.AclStore;
+import io.sluice.broker.security.sasl.ScramCredentialStore;
 import io.sluice.broker.storage.LogManager;
 import java.util.List;
 import java.util.Map;
@@ -32,6 +33,7 @@ public final class ZkClusterMode implements ClusterMode {
   private final Map<String, SecurityProtocol> protocols;
   private final ReplicaManager replication;
   private final long connectionTimeoutMs;
+  private final ZkScramCredentialStore scram;
   private long applied = -1;
 
   private ZkClusterMode(
@@ -51,6 +53,7 @@ public final class ZkClusterMode implements ClusterMode {
             : listeners.first().listenerName();
     this.replication = new ReplicaManager(cluster, logs, config.replication(), interBroker);
     cluster.preferredLeaderElection(config.replication().autoLeaderRebalance());
+    this.scram = cluster.scramCredentials(adminThread);
   }
 
   /** Called reflectively by {@link ClusterMode#join}. */
@@ -86,6 +89,7 @@ public final class ZkClusterMode implements ClusterMode {
     } catch (RuntimeException e) {
       if (mode != null) {
         mode.replication.close();
+        mode.scram.close();
       }
       cluster.close();
       throw e;
@@ -143,8 +147,14 @@ public final class ZkClusterMode implements ClusterMode {
   }
 
   @Override
+  public ScramCredentialStore scramCredentials() {
+    return scram;
+  }
+
+  @Override
   public void close() {
     replication.close();
+    scram.close();
     cluster.close();
   }
 }

@@ -13,6 +13,7 @@ package io.sluice.broker.cluster;
  * /brokers/topics/{t}/partitions/{p}/state       persistent  {"leader":1,"leader_epoch":0,"isr":[1],...}
  * /admin/delete_topics/{t}                       persistent  a deletion request for the controller
  * /config/topics/{t}                             persistent  {"version":1,"config":{"cleanup.policy":"compact"}}
+ * /config/users/{user}                          persistent  SCRAM credentials (ZkScramCredentialStore)
  * </pre>
  *
  * The one difference from Kafka: {@code /controller} is the parent of a Curator {@code LeaderLatch}

@@ -127,6 +127,7 @@ public record BrokerConfig(
     int nodeId = v.nodeId(raw);
     Listeners listeners = Listeners.parse(values, perListener, jaas);
     v.integer(ConfigKey.CONNECTION_FAILED_AUTHENTICATION_DELAY_MS); // validated here, read below
+    v.integer(ConfigKey.SASL_SERVER_MAX_RECEIVE_SIZE);
     return new BrokerConfig(
         nodeId,
         listeners,
@@ -178,6 +179,11 @@ public record BrokerConfig(
 
   private static final String LISTENER_PREFIX = "listener.name.";
   private static final String JAAS_SUFFIX = ".sasl.jaas.config";
+
+  /** {@code sasl.server.max.receive.size}: the frame limit before SASL authentication. */
+  public int saslServerMaxReceiveSize() {
+    return Integer.parseInt(value(ConfigKey.SASL_SERVER_MAX_RECEIVE_SIZE.key()).trim());
+  }
 
   /** {@code connection.failed.authentication.delay.ms}. */
   public int failedAuthenticationDelayMs() {

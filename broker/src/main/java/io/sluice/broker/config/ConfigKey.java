@@ -463,7 +463,13 @@ public enum ConfigKey {
       "100",
       Type.INT,
       0,
-      "A failed SASL authentication is answered, and the connection closed, after this delay.");
+      "A failed SASL authentication is answered, and the connection closed, after this delay."),
+  SASL_SERVER_MAX_RECEIVE_SIZE(
+      "sasl.server.max.receive.size",
+      "524288",
+      Type.INT,
+      64,
+      "Largest request frame a SASL listener accepts before the client has authenticated.");
 
   /** How a value is parsed. */
   enum Type {

@@ -57,71 +57,60 @@ final class AlterUserScramCredentialsHandler extends VersionedHandler {
     short version = request.version();
     AlterUserScramCredentialsRequest req =
         AlterUserScramCredentialsRequest.read(request.reader(), version);
-    Map<String, Result> results = new TreeMap<>();
-    Map<String, Integer> counts = new HashMap<>();
-    req.upsertions().forEach(u -> counts.merge(u.name(), 1, Integer::sum));
-    req.deletions().forEach(d -> counts.merge(d.name(), 1, Integer::sum));
+    // A user's entries (deletions and upsertions, any mechanisms) stand or fall together; the same
+    // user and mechanism twice in one request is a duplicate, as in Kafka.
+    Map<String, Integer> pairs = new HashMap<>();
+    req.upsertions()
+        .forEach(u -> pairs.merge(u.name() + "\u0000" + u.mechanism(), 1, Integer::sum));
+    req.deletions().forEach(d -> pairs.merge(d.name() + "\u0000" + d.mechanism(), 1, Integer::sum));
     boolean authorized = mayAlter(request);
+    Map<String, Result> results = new TreeMap<>();
+    for (AlterUserScramCredentialsRequest.ScramCredentialDeletion d : req.deletions()) {
+      ScramMechanism mechanism = ScramMechanism.forId(d.mechanism());
+      Result problem =
+          common(authorized, pairs.get(d.name() + "\u0000" + d.mechanism()), d.name(), mechanism);
+      if (problem == null && store.credential(d.name(), mechanism) == null) {
+        problem = Result.NOT_FOUND;
+      }
+      record(results, d.name(), problem);
+    }
+    for (AlterUserScramCredentialsRequest.ScramCredentialUpsertion u : req.upsertions()) {
+      ScramMechanism mechanism = ScramMechanism.forId(u.mechanism());
+      Result problem =
+          common(authorized, pairs.get(u.name() + "\u0000" + u.mechanism()), u.name(), mechanism);
+      if (problem == null) {
+        problem =
+            u.iterations() < ScramMechanism.MIN_ITERATIONS
+                ? Result.TOO_FEW_ITERATIONS
+                : u.iterations() > ScramMechanism.MAX_ITERATIONS
+                    ? Result.TOO_MANY_ITERATIONS
+                    : u.salt() == null
+                            || u.salt().length == 0
+                            || u.saltedPassword() == null
+                            || u.saltedPassword().length == 0
+                        ? Result.EMPTY_CREDENTIAL
+                        : null;
+      }
+      record(results, u.name(), problem);
+    }
     Map<String, Map<ScramMechanism, ScramCredential>> upsertions = new TreeMap<>();
     Map<String, Set<ScramMechanism>> deletions = new TreeMap<>();
     for (AlterUserScramCredentialsRequest.ScramCredentialDeletion d : req.deletions()) {
-      String user = d.name();
-      if (results.containsKey(user)) {
-        continue;
-      }
-      ScramMechanism mechanism = ScramMechanism.forId(d.mechanism());
-      Result problem =
-          !authorized
-              ? Result.UNAUTHORIZED
-              : counts.get(user) > 1
-                  ? Result.DUPLICATE
-                  : user.isEmpty()
-                      ? Result.EMPTY_NAME
-                      : mechanism == null
-                          ? Result.UNKNOWN_MECHANISM
-                          : store.credential(user, mechanism) == null ? Result.NOT_FOUND : null;
-      if (problem != null) {
-        results.put(user, problem);
-      } else {
-        deletions.computeIfAbsent(user, u -> EnumSet.noneOf(ScramMechanism.class)).add(mechanism);
-        results.put(user, Result.OK);
+      if (results.get(d.name()) == Result.OK) {
+        deletions
+            .computeIfAbsent(d.name(), x -> EnumSet.noneOf(ScramMechanism.class))
+            .add(ScramMechanism.forId(d.mechanism()));
       }
     }
     for (AlterUserScramCredentialsRequest.ScramCredentialUpsertion u : req.upsertions()) {
-      String user = u.name();
-      if (results.containsKey(user)) {
-        continue;
-      }
-      ScramMechanism mechanism = ScramMechanism.forId(u.mechanism());
-      Result problem =
-          !authorized
-              ? Result.UNAUTHORIZED
-              : counts.get(user) > 1
-                  ? Result.DUPLICATE
-                  : user.isEmpty()
-                      ? Result.EMPTY_NAME
-                      : mechanism == null
-                          ? Result.UNKNOWN_MECHANISM
-                          : u.iterations() < ScramMechanism.MIN_ITERATIONS
-                              ? Result.TOO_FEW_ITERATIONS
-                              : u.iterations() > ScramMechanism.MAX_ITERATIONS
-                                  ? Result.TOO_MANY_ITERATIONS
-                                  : u.salt() == null
-                                          || u.salt().length == 0
-                                          || u.saltedPassword() == null
-                                          || u.saltedPassword().length == 0
-                                      ? Result.EMPTY_CREDENTIAL
-                                      : null;
-      if (problem != null) {
-        results.put(user, problem);
-      } else {
+      if (results.get(u.name()) == Result.OK) {
+        ScramMechanism mechanism = ScramMechanism.forId(u.mechanism());
         upsertions
-            .computeIfAbsent(user, x -> new EnumMap<>(ScramMechanism.class))
+            .computeIfAbsent(u.name(), x -> new EnumMap<>(ScramMechanism.class))
             .put(
                 mechanism,
                 ScramCredential.fromSaltedPassword(
                     mechanism, u.salt(), u.saltedPassword(), u.iterations()));
-        results.put(user, Result.OK);
       }
     }
     if (upsertions.isEmpty() && deletions.isEmpty()) {
@@ -139,6 +128,29 @@ final class AlterUserScramCredentialsHandler extends VersionedHandler {
               }
               responder.respond(response(results, failure), version);
             });
+  }
+
+  /** The checks every entry gets, or null if it passes them. */
+  private static Result common(
+      boolean authorized, int sameUserAndMechanism, String user, ScramMechanism mechanism) {
+    if (!authorized) {
+      return Result.UNAUTHORIZED;
+    }
+    if (sameUserAndMechanism > 1) {
+      return Result.DUPLICATE;
+    }
+    if (user.isEmpty()) {
+      return Result.EMPTY_NAME;
+    }
+    return mechanism == null ? Result.UNKNOWN_MECHANISM : null;
+  }
+
+  /** Files an entry's outcome under its user: the user's first problem wins. */
+  private static void record(Map<String, Result> results, String user, Result problem) {
+    Result previous = results.get(user);
+    if (previous == null || previous == Result.OK) {
+      results.put(user, problem == null ? Result.OK : problem);
+    }
   }
 
   private static AlterUserScramCredentialsResponse response(

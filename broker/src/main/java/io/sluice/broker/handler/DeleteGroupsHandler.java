@@ -1,8 +1,8 @@
 package io.sluice.broker.handler;
 
 import io.sluice.broker.group.GroupCoordinator;
-import io.sluice.broker.security.acl.AclOperation;
 import io.sluice.broker.group.OffsetStore;
+import io.sluice.broker.security.acl.AclOperation;
 import io.sluice.protocol.ApiKey;
 import io.sluice.protocol.Errors;
 import io.sluice.protocol.message.DeleteGroupsRequest;

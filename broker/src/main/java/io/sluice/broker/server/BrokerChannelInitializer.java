@@ -138,7 +138,14 @@ final class BrokerChannelInitializer extends ChannelInitializer<SocketChannel> {
     }
     pipeline.addLast(
         "idle", new IdleStateHandler(0, 0, config.connectionsMaxIdleMs(), TimeUnit.MILLISECONDS));
-    pipeline.addLast("frameDecoder", new FrameDecoder(config.socketRequestMaxBytes()));
+    // Before SASL authentication only small frames (sasl.server.max.receive.size); the session
+    // raises the limit once the client has authenticated.
+    pipeline.addLast(
+        "frameDecoder",
+        new FrameDecoder(
+            sasl == null
+                ? config.socketRequestMaxBytes()
+                : Math.min(config.saslServerMaxReceiveSize(), config.socketRequestMaxBytes())));
     pipeline.addLast("requestDecoder", new RequestDecoder(handlers, listenerName));
     pipeline.addLast(
         "dispatcher",
@@ -147,6 +154,9 @@ final class BrokerChannelInitializer extends ChannelInitializer<SocketChannel> {
             frames,
             config.queuedMaxRequestsPerConnection(),
             observer,
-            sasl == null ? null : new SaslSession(sasl, config.failedAuthenticationDelayMs())));
+            sasl == null
+                ? null
+                : new SaslSession(
+                    sasl, config.failedAuthenticationDelayMs(), config.socketRequestMaxBytes())));
   }
 }

@@ -9,6 +9,7 @@ import io.sluice.broker.security.sasl.SaslExchange;
 import io.sluice.protocol.ApiKey;
 import io.sluice.protocol.Errors;
 import io.sluice.protocol.SluiceException;
+import io.sluice.protocol.codec.FrameDecoder;
 import io.sluice.protocol.message.SaslAuthenticateRequest;
 import io.sluice.protocol.message.SaslAuthenticateResponse;
 import io.sluice.protocol.message.SaslHandshakeRequest;
@@ -28,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * SaslAuthenticators#FAILED_MESSAGE} only after {@code connection.failed.authentication.delay.ms},
  * scheduled on the event loop, and the connection is then closed; requests arriving meanwhile are
  * dropped. On success the connection's principal becomes {@code User:<name>} ({@link
- * TlsPrincipal#KEY}), which every later request carries.
+ * TlsPrincipal#KEY}), which every later request carries, and the connection's frame limit goes from
+ * {@code sasl.server.max.receive.size} up to {@code socket.request.max.bytes}.
  *
  * <p>Confined to the connection's event loop.
  */
@@ -52,13 +54,18 @@ final class SaslSession {
 
   private final SaslAuthenticators mechanisms;
   private final int failureDelayMs;
+  private final int maxFrameBytes;
   private State state = State.HANDSHAKE;
   private SaslExchange exchange;
   private String principal;
 
-  SaslSession(SaslAuthenticators mechanisms, int failureDelayMs) {
+  /**
+   * @param maxFrameBytes {@code socket.request.max.bytes}: the frame limit once authenticated
+   */
+  SaslSession(SaslAuthenticators mechanisms, int failureDelayMs, int maxFrameBytes) {
     this.mechanisms = mechanisms;
     this.failureDelayMs = failureDelayMs;
+    this.maxFrameBytes = maxFrameBytes;
   }
 
   boolean authenticated() {
@@ -167,6 +174,10 @@ final class SaslSession {
       state = State.COMPLETE;
       principal = "User:" + exchange.user();
       connection.channel().attr(TlsPrincipal.KEY).set(principal);
+      FrameDecoder frames = connection.channel().pipeline().get(FrameDecoder.class);
+      if (frames != null) {
+        frames.setMaxFrameBytes(maxFrameBytes);
+      }
       log.debug(
           "{} authenticated {} with {}",
           connection.channel().remoteAddress(),

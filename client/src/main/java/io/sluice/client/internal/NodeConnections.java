@@ -42,6 +42,7 @@ public final class NodeConnections implements AutoCloseable {
   private final String clientId;
   private final long requestTimeoutMs;
   private final int maxFrameBytes;
+  private final SecurityConfig security;
   private final Map<Integer, CompletableFuture<BrokerConnection>> connections =
       new ConcurrentHashMap<>();
   private volatile Map<Integer, Node> nodes = Map.of();
@@ -61,7 +62,10 @@ public final class NodeConnections implements AutoCloseable {
         SecurityConfig.PLAINTEXT);
   }
 
-  /** Connections that use TLS when {@code security} says SSL. */
+  /**
+   * Connections that use TLS when {@code security} says SSL or SASL_SSL, and authenticate with SASL
+   * (after ApiVersions, before anything else) when it says SASL_PLAINTEXT or SASL_SSL.
+   */
   public NodeConnections(
       String bootstrapServers,
       String clientId,
@@ -74,6 +78,7 @@ public final class NodeConnections implements AutoCloseable {
     this.requestTimeoutMs = requestTimeoutMs;
     this.maxFrameBytes = maxFrameBytes;
     this.transport = new Transport(threadName, security);
+    this.security = security;
   }
 
   static List<Node> parseBootstrap(String servers) {
@@ -166,7 +171,12 @@ public final class NodeConnections implements AutoCloseable {
           }
           return BrokerConnection.open(
                   transport, node.host(), node.port(), clientId, requestTimeoutMs, maxFrameBytes)
-              .thenCompose(this::negotiate);
+              .thenCompose(this::negotiate)
+              .thenCompose(
+                  c ->
+                      security.sasl()
+                          ? SaslLogin.authenticate(c, security)
+                          : CompletableFuture.completedFuture(c));
         });
   }
 

@@ -34,7 +34,7 @@ final class Transport implements AutoCloseable {
     this(threadName, SecurityConfig.PLAINTEXT);
   }
 
-  /** A transport whose connections use TLS when {@code security} says SSL. */
+  /** A transport whose connections use TLS when {@code security} says SSL or SASL_SSL. */
   Transport(String threadName, SecurityConfig security) {
     this.tls = ClientTls.context(security);
     IoHandlerFactory factory;

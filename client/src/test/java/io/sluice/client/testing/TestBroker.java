@@ -32,6 +32,11 @@ public final class TestBroker implements AutoCloseable {
     return "127.0.0.1:" + port();
   }
 
+  /** {@code host:port} of the broker's listener {@code listenerName}. */
+  public String bootstrap(String listenerName) {
+    return broker.bootstrapServers(listenerName);
+  }
+
   /** The broker's data directory ({@code log.dirs}): partition directories hold the segments. */
   public java.nio.file.Path dataDir() {
     return broker.dataDir();

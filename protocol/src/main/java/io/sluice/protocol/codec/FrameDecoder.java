@@ -28,11 +28,22 @@ import java.util.List;
 public final class FrameDecoder extends ByteToMessageDecoder {
   public static final int SIZE_PREFIX_BYTES = 4;
 
-  private final int maxFrameBytes;
+  private int maxFrameBytes;
   private long bytesToDiscard;
   private boolean corrupt;
 
   public FrameDecoder(int maxFrameBytes) {
+    if (maxFrameBytes <= 0) {
+      throw new IllegalArgumentException("maxFrameBytes=" + maxFrameBytes + " must be positive");
+    }
+    this.maxFrameBytes = maxFrameBytes;
+  }
+
+  /**
+   * Changes the largest frame accepted from the next frame on (a SASL listener accepts only small
+   * frames until the client has authenticated). Event-loop confined, as the decoder is.
+   */
+  public void setMaxFrameBytes(int maxFrameBytes) {
     if (maxFrameBytes <= 0) {
       throw new IllegalArgumentException("maxFrameBytes=" + maxFrameBytes + " must be positive");
     }
