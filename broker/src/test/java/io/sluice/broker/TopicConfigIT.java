@@ -370,10 +370,27 @@ class TopicConfigIT {
 
   @Test
   void brokerResource_describedReadOnly_alterRefused() throws Exception {
-    try (EmbeddedBroker broker = EmbeddedBroker.start(Map.of("num.partitions", "3"));
+    try (EmbeddedBroker broker =
+            EmbeddedBroker.start(
+                Map.of(
+                    "num.partitions", "3",
+                    "ssl.keystore.password", "secret-keystore-pass",
+                    "ssl.truststore.password", "secret-truststore-pass"));
         Admin admin = Admin.create(KafkaClients.admin(broker.bootstrapServers()))) {
       ConfigResource self = new ConfigResource(ConfigResource.Type.BROKER, "0");
       Config config = describe(admin, self);
+      // Secrets are never sent: no value, marked sensitive, in no synonym either (as Kafka).
+      for (String secret : List.of("ssl.keystore.password", "ssl.truststore.password")) {
+        ConfigEntry entry = config.get(secret);
+        assertNull(entry.value(), secret);
+        assertTrue(entry.isSensitive(), secret);
+      }
+      for (ConfigEntry entry : config.entries()) {
+        assertFalse(String.valueOf(entry.value()).contains("secret-"), entry.name());
+        for (ConfigEntry.ConfigSynonym synonym : entry.synonyms()) {
+          assertFalse(String.valueOf(synonym.value()).contains("secret-"), synonym.name());
+        }
+      }
       ConfigEntry partitions = config.get("num.partitions");
       assertEquals("3", partitions.value());
       assertTrue(partitions.isReadOnly());

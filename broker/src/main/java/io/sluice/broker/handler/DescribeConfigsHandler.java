@@ -124,24 +124,35 @@ final class DescribeConfigsHandler extends VersionedHandler {
     }
   }
 
+  /**
+   * Whether a key holds a secret (Kafka's PASSWORD-type keys: the store and key passwords, an
+   * inline PEM private key, JAAS configurations with their passwords), alone or in its {@code
+   * listener.name.<l>.} form. Its value is never sent: Kafka answers null and {@code isSensitive}.
+   */
+  static boolean sensitive(String key) {
+    String k = key.startsWith("listener.name.") ? key.substring(key.indexOf('.', 14) + 1) : key;
+    return k.contains("password") || k.equals("ssl.keystore.key") || k.endsWith("sasl.jaas.config");
+  }
+
   private static DescribeConfigsResponse.DescribeConfigsResourceResult toWire(
       ConfigEntries.Entry entry, boolean synonyms, boolean documentation) {
+    boolean secret = sensitive(entry.name());
     List<DescribeConfigsResponse.DescribeConfigsSynonym> wireSynonyms = new ArrayList<>();
     if (synonyms) {
       for (ConfigEntries.Synonym s : entry.synonyms()) {
         wireSynonyms.add(
             new DescribeConfigsResponse.DescribeConfigsSynonym()
                 .setName(s.name())
-                .setValue(s.value())
+                .setValue(secret || sensitive(s.name()) ? null : s.value())
                 .setSource(s.source()));
       }
     }
     return new DescribeConfigsResponse.DescribeConfigsResourceResult()
         .setName(entry.name())
-        .setValue(entry.value())
+        .setValue(secret ? null : entry.value())
         .setReadOnly(entry.readOnly())
         .setConfigSource(entry.source())
-        .setIsSensitive(false)
+        .setIsSensitive(secret)
         .setSynonyms(wireSynonyms)
         .setConfigType(entry.type())
         .setDocumentation(documentation ? entry.doc() : null);
