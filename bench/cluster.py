@@ -13,6 +13,11 @@ broker on three), Kafka 4.4's ProducerPerformance warms up and then sends --reco
 measured part (warm-up included): broker CPU seconds per GB sent is the sum over the brokers, with
 and without the JIT compiler threads.
 
+With --replicated, each run also starts three brokers whose topic has replication factor 3
+(min.insync.replicas=2), once with fetch.zerocopy=true and once with false (alternating which goes
+first): the followers' fetches go through sendfile or through the copy path, and the brokers' CPU
+per GB produced shows what zero-copy saves the leaders.
+
 Failover: on the three-broker cluster, the controller (named by a Metadata v1 answer) is killed
 with SIGKILL, and the time until a surviving broker names another controller is measured by
 polling Metadata every 10 ms; the killed broker is then restarted for the next round. It is
@@ -64,6 +69,9 @@ def parse_args(argv):
     p.add_argument("--failovers", type=int, default=3, help="controller kills (0 skips)")
     p.add_argument("--session-ms", type=int, default=6000,
                    help="zookeeper.session.timeout.ms of the brokers")
+    p.add_argument("--replicated", action="store_true",
+                   help="also three brokers with replication factor 3 (min.insync.replicas=2), "
+                        "once with zero-copy fetches and once with fetch.zerocopy=false")
     p.add_argument("--json", action="store_true")
     p.add_argument("--no-build", action="store_true")
     return p.parse_args(argv)
@@ -142,16 +150,16 @@ class Bench:
         self.zk.start()
         log("zookeeper on %s:%d" % (HOST, self.zk.port))
 
-    def start_brokers(self, count, run, chroot):
+    def start_brokers(self, count, run, chroot, extra=()):
         started = []
         for broker_id in range(1, count + 1):
-            broker = brokers.SluiceBroker(REPO_DIR, self.tmp / ("run%d-n%d-b%d" % (run, count, broker_id)),
-                                          log)
+            broker = brokers.SluiceBroker(
+                REPO_DIR, self.tmp / ("run%d-n%d-b%d-%s" % (run, count, broker_id, chroot)), log)
             overrides = []
             if count > 1:
                 overrides = ["zookeeper.connect=%s:%d/%s" % (HOST, self.zk.port, chroot),
                              "zookeeper.session.timeout.ms=%d" % self.args.session_ms,
-                             "node.id=%d" % broker_id]
+                             "node.id=%d" % broker_id] + list(extra)
             broker.start(fresh=True, overrides=overrides)
             self.running.append(broker)
             started.append(broker)
@@ -162,8 +170,9 @@ class Bench:
             broker.stop()
             self.running.remove(broker)
 
-    def produce(self, group):
-        kafkawire.create_topic(HOST, group[0].port, TOPIC, PARTITIONS)
+    def produce(self, group, replication_factor=1):
+        kafkawire.create_topic(HOST, group[0].port, TOPIC, PARTITIONS,
+                               replication_factor=replication_factor)
         bootstrap = ",".join(b.bootstrap for b in group)
         before = [procstats.sample(b.pid) for b in group]
         result = self.tools.produce(bootstrap, TOPIC, self.args.records + self.args.warmup_records,
@@ -208,6 +217,7 @@ class Bench:
 
     def run(self):
         one, three, failovers = [], [], []
+        self.replicated = replicated = {"zerocopy": [], "copy": []}
         for run in range(self.args.runs):
             group = self.start_brokers(1, run, None)
             one.append(self.produce(group))
@@ -223,6 +233,20 @@ class Bench:
                 for _ in range(self.args.failovers):
                     failovers.append(self.failover(group, chroot))
             self.stop_brokers(group)
+            if self.args.replicated:
+                # Every partition on every broker: the leaders serve their followers' fetches,
+                # through sendfile or through the copy path; the order alternates run by run.
+                paths = ["zerocopy", "copy"] if run % 2 == 0 else ["copy", "zerocopy"]
+                for path in paths:
+                    group = self.start_brokers(3, run, "rf3%s%d" % (path, run), extra=[
+                        "min.insync.replicas=2",
+                        "fetch.zerocopy=%s" % ("true" if path == "zerocopy" else "false")])
+                    result = self.produce(group, replication_factor=3)
+                    replicated[path].append(result)
+                    log("three brokers, RF 3, %s: %.0f records/s, %.1f MB/s, %.1f broker CPU s/GB"
+                        % (path, result["records_s"], result["mib_s"],
+                           result["broker_cpu_s_per_gb"]))
+                    self.stop_brokers(group)
         return one, three, failovers
 
 
@@ -249,14 +273,27 @@ def main(argv):
                           for k in FIGURES},
         "failover_s": summary(failovers),
     }
+    if args.replicated:
+        for path in ("zerocopy", "copy"):
+            result["three_brokers_rf3_" + path] = {
+                k: summary([r[k] for r in bench.replicated[path]]) for k in FIGURES}
+        result["rf3_copy_over_zerocopy_cpu"] = (
+            result["three_brokers_rf3_copy"]["broker_cpu_s_per_gb"]["median"]
+            / result["three_brokers_rf3_zerocopy"]["broker_cpu_s_per_gb"]["median"])
     if args.json:
         print(json.dumps(result, indent=2))
     else:
-        for name in ("one_broker", "three_brokers"):
+        names = ["one_broker", "three_brokers"]
+        if args.replicated:
+            names += ["three_brokers_rf3_zerocopy", "three_brokers_rf3_copy"]
+        for name in names:
             figures = result[name]
-            print("%-14s " % name + "  ".join(
+            print("%-27s " % name + "  ".join(
                 "%s %.1f (%.1f..%.1f)" % (k, v["median"], v["min"], v["max"])
                 for k, v in figures.items()))
+        if args.replicated:
+            print("RF 3 broker CPU s/GB, copy path / zero-copy: %.2f"
+                  % result["rf3_copy_over_zerocopy_cpu"])
         if failovers:
             f = result["failover_s"]
             print("failover_s     %.2f (%.2f..%.2f), n=%d, session timeout %d ms" % (

@@ -84,10 +84,12 @@ def wait_ready(host, port, deadline_s, process=None, interval_s=0.005):
     raise WireError("no ApiVersions answer from %s:%d within %.0f s" % (host, port, deadline_s))
 
 
-def encode_create_topics(topic, partitions, correlation_id=7, timeout_ms=30000):
-    """CreateTopics v2 frame for one topic with replication factor 1 (exposed for tests)."""
+def encode_create_topics(topic, partitions, correlation_id=7, timeout_ms=30000,
+                         replication_factor=1):
+    """CreateTopics v2 frame for one topic (exposed for tests)."""
     body = struct.pack(">i", 1)  # topics array length
-    body += _string(topic) + struct.pack(">ihii", partitions, 1, 0, 0)  # assignments, configs
+    # partitions, replication factor, no assignments, no configs
+    body += _string(topic) + struct.pack(">ihii", partitions, replication_factor, 0, 0)
     body += struct.pack(">i?", timeout_ms, False)  # timeout_ms, validate_only
     return _request(CREATE_TOPICS, 2, correlation_id, body)
 
@@ -116,9 +118,10 @@ def decode_create_topics(response, correlation_id=7):
     return results
 
 
-def create_topic(host, port, topic, partitions, timeout=30.0):
+def create_topic(host, port, topic, partitions, timeout=30.0, replication_factor=1):
     """Creates `topic`; error 36 (TOPIC_ALREADY_EXISTS) is accepted, any other error raises."""
-    response = _exchange(host, port, encode_create_topics(topic, partitions), timeout)
+    response = _exchange(host, port, encode_create_topics(
+        topic, partitions, replication_factor=replication_factor), timeout)
     for name, error_code, message in decode_create_topics(response):
         if error_code not in (0, 36):
             raise WireError("CreateTopics %s: error %d %s" % (name, error_code, message or ""))
