@@ -29,6 +29,22 @@ public final class Authorization {
     return authorizer != null;
   }
 
+  /**
+   * The message Kafka sends with SECURITY_DISABLED when an ACL API reaches a broker without one.
+   */
+  static final String NO_AUTHORIZER = "No authorizer is configured.";
+
+  /**
+   * Why an ACL change (CreateAcls, DeleteAcls: ALTER on the cluster) may not go on, or NONE:
+   * SECURITY_DISABLED without an authorizer, CLUSTER_AUTHORIZATION_FAILED without the permission.
+   */
+  Errors aclChangeRefusal(Request request) {
+    if (!enabled()) {
+      return Errors.SECURITY_DISABLED;
+    }
+    return cluster(request, AclOperation.ALTER) ? Errors.NONE : Errors.CLUSTER_AUTHORIZATION_FAILED;
+  }
+
   /** The authorizer; only valid when {@link #enabled}. */
   Authorizer authorizer() {
     return authorizer;

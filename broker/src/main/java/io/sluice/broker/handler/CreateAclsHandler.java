@@ -1,7 +1,6 @@
 package io.sluice.broker.handler;
 
 import io.sluice.broker.security.acl.AclBinding;
-import io.sluice.broker.security.acl.AclOperation;
 import io.sluice.broker.security.acl.Authorizer;
 import io.sluice.protocol.ApiKey;
 import io.sluice.protocol.Errors;
@@ -26,12 +25,7 @@ final class CreateAclsHandler extends VersionedHandler {
   @Override
   public void handle(Request request, Responder responder) {
     CreateAclsRequest req = CreateAclsRequest.read(request.reader(), request.version());
-    Errors refusal =
-        !authorization.enabled()
-            ? Errors.SECURITY_DISABLED
-            : !authorization.cluster(request, AclOperation.ALTER)
-                ? Errors.CLUSTER_AUTHORIZATION_FAILED
-                : Errors.NONE;
+    Errors refusal = authorization.aclChangeRefusal(request);
     if (refusal != Errors.NONE) {
       List<CreateAclsResponse.AclCreationResult> results = new ArrayList<>();
       for (int i = 0; i < req.creations().size(); i++) {
@@ -39,7 +33,7 @@ final class CreateAclsHandler extends VersionedHandler {
             new CreateAclsResponse.AclCreationResult()
                 .setErrorCode(refusal.code())
                 .setErrorMessage(
-                    refusal == Errors.SECURITY_DISABLED ? "No authorizer is configured." : null));
+                    refusal == Errors.SECURITY_DISABLED ? Authorization.NO_AUTHORIZER : null));
       }
       responder.respond(new CreateAclsResponse().setResults(results), request.version());
       return;

@@ -2,7 +2,6 @@ package io.sluice.broker.handler;
 
 import io.sluice.broker.security.acl.AclBinding;
 import io.sluice.broker.security.acl.AclBindingFilter;
-import io.sluice.broker.security.acl.AclOperation;
 import io.sluice.broker.security.acl.Authorizer;
 import io.sluice.protocol.ApiKey;
 import io.sluice.protocol.Errors;
@@ -27,12 +26,7 @@ final class DeleteAclsHandler extends VersionedHandler {
   @Override
   public void handle(Request request, Responder responder) {
     DeleteAclsRequest req = DeleteAclsRequest.read(request.reader(), request.version());
-    Errors refusal =
-        !authorization.enabled()
-            ? Errors.SECURITY_DISABLED
-            : !authorization.cluster(request, AclOperation.ALTER)
-                ? Errors.CLUSTER_AUTHORIZATION_FAILED
-                : Errors.NONE;
+    Errors refusal = authorization.aclChangeRefusal(request);
     if (refusal != Errors.NONE) {
       List<DeleteAclsResponse.DeleteAclsFilterResult> results = new ArrayList<>();
       for (int i = 0; i < req.filters().size(); i++) {
@@ -40,7 +34,7 @@ final class DeleteAclsHandler extends VersionedHandler {
             new DeleteAclsResponse.DeleteAclsFilterResult()
                 .setErrorCode(refusal.code())
                 .setErrorMessage(
-                    refusal == Errors.SECURITY_DISABLED ? "No authorizer is configured." : null));
+                    refusal == Errors.SECURITY_DISABLED ? Authorization.NO_AUTHORIZER : null));
       }
       responder.respond(new DeleteAclsResponse().setFilterResults(results), request.version());
       return;

@@ -32,8 +32,7 @@ final class DescribeAclsHandler extends VersionedHandler {
     DescribeAclsRequest req = DescribeAclsRequest.read(request.reader(), request.version());
     DescribeAclsResponse response = new DescribeAclsResponse();
     if (!authorization.enabled()) {
-      respond(
-          responder, request, response, Errors.SECURITY_DISABLED, "No authorizer is configured.");
+      respond(responder, request, response, Errors.SECURITY_DISABLED, Authorization.NO_AUTHORIZER);
       return;
     }
     if (!authorization.cluster(request, AclOperation.DESCRIBE)) {
