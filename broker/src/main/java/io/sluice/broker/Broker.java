@@ -19,6 +19,8 @@ import io.sluice.broker.metadata.Topics;
 import io.sluice.broker.metrics.BrokerMetrics;
 import io.sluice.broker.metrics.BrokerSources;
 import io.sluice.broker.purgatory.FetchWaiters;
+import io.sluice.broker.quota.ClientQuotaStore;
+import io.sluice.broker.quota.FileClientQuotaStore;
 import io.sluice.broker.security.acl.AclFile;
 import io.sluice.broker.security.acl.AclStore;
 import io.sluice.broker.security.acl.Authorizer;
@@ -187,7 +189,8 @@ public final class Broker implements AutoCloseable {
               groups,
               cluster != null ? cluster.replication() : Replication.NONE,
               scram,
-              authorizer == null ? Authorization.NONE : new Authorization(authorizer));
+              authorizer == null ? Authorization.NONE : new Authorization(authorizer),
+              clientQuotas(cluster, stateDir, metadataAdmin));
       if (metrics != null) {
         logs.setFlushObserver(metrics.flushObserver());
       }
@@ -308,6 +311,21 @@ public final class Broker implements AutoCloseable {
       return FileScramCredentialStore.open(stateDir, io);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read the SCRAM credentials", e);
+    }
+  }
+
+  /**
+   * Where client quotas live: {@code client-quotas} in the first log directory on a single node; in
+   * cluster mode ZooKeeper ({@code /config/users}, {@code /config/clients}).
+   */
+  private static ClientQuotaStore clientQuotas(ClusterMode cluster, Path stateDir, Executor io) {
+    if (cluster != null) {
+      return cluster.clientQuotas();
+    }
+    try {
+      return FileClientQuotaStore.open(stateDir, io);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the client quotas", e);
     }
   }
 

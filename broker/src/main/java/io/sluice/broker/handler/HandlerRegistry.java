@@ -8,6 +8,7 @@ import io.sluice.broker.metadata.ProducerIds;
 import io.sluice.broker.metadata.Replication;
 import io.sluice.broker.metadata.TopicAdmin;
 import io.sluice.broker.purgatory.FetchWaiters;
+import io.sluice.broker.quota.ClientQuotaStore;
 import io.sluice.broker.security.sasl.ScramCredentialStore;
 import io.sluice.broker.storage.LogManager;
 import java.util.ArrayList;
@@ -94,6 +95,37 @@ public final class HandlerRegistry {
       Replication replication,
       ScramCredentialStore scram,
       Authorization authorization) {
+    return forBroker(
+        config,
+        metadata,
+        admin,
+        logs,
+        fetchWaiters,
+        producerIds,
+        offsets,
+        groups,
+        replication,
+        scram,
+        authorization,
+        ClientQuotaStore.NONE);
+  }
+
+  /**
+   * As above, plus client quotas: DescribeClientQuotas and AlterClientQuotas over {@code quotas}.
+   */
+  public static HandlerRegistry forBroker(
+      BrokerConfig config,
+      ClusterMetadata metadata,
+      TopicAdmin admin,
+      LogManager logs,
+      FetchWaiters fetchWaiters,
+      ProducerIds producerIds,
+      OffsetStore offsets,
+      GroupCoordinator groups,
+      Replication replication,
+      ScramCredentialStore scram,
+      Authorization authorization,
+      ClientQuotaStore quotas) {
     LeaderLogs leaderLogs = new LeaderLogs(metadata, logs);
     OffsetsTopicCreation offsetsTopic =
         config.clusterMode()
@@ -141,6 +173,9 @@ public final class HandlerRegistry {
     handlers.add(new SaslAuthenticateHandler());
     handlers.add(new DescribeUserScramCredentialsHandler(scram, authorization));
     handlers.add(new AlterUserScramCredentialsHandler(scram, authorization));
+    // Client quotas (DescribeClientQuotas, AlterClientQuotas)
+    handlers.add(new DescribeClientQuotasHandler(quotas, authorization));
+    handlers.add(new AlterClientQuotasHandler(quotas, authorization));
     handlers.add(new ApiVersionsHandler(handlers));
     return new HandlerRegistry(handlers);
   }
