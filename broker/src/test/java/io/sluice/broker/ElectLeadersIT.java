@@ -6,31 +6,24 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.buffer.Unpooled;
-import io.sluice.broker.cluster.ZooKeeperServers;
 import io.sluice.protocol.ApiKey;
 import io.sluice.protocol.Errors;
 import io.sluice.protocol.message.ElectLeadersRequest;
 import io.sluice.protocol.message.ElectLeadersResponse;
 import io.sluice.protocol.wire.WireReader;
+import io.sluice.testing.Await;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
-import org.apache.curator.test.TestingServer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
@@ -62,74 +55,28 @@ import org.junit.jupiter.api.Test;
 class ElectLeadersIT {
   private static final long WAIT_MS = 60_000;
 
-  private TestingServer zk;
-  private final Map<Integer, Path> dirs = new HashMap<>();
-  private final Map<Integer, EmbeddedBroker> brokers = new TreeMap<>();
+  private InProcessCluster cluster;
 
   @BeforeEach
   void startCluster() throws Exception {
-    zk = ZooKeeperServers.standalone();
-    for (int id = 1; id <= 3; id++) {
-      dirs.put(id, Files.createTempDirectory("sluice-elect-" + id + "-"));
-      brokers.put(id, start(id));
-    }
-  }
-
-  private EmbeddedBroker start(int id) {
-    return EmbeddedBroker.start(
-        dirs.get(id),
-        Map.of(
-            "zookeeper.connect",
-            zk.getConnectString() + "/sluice",
-            "zookeeper.session.timeout.ms",
-            "4000",
-            "broker.id",
-            Integer.toString(id),
-            "replica.lag.time.max.ms",
-            "1000",
-            "auto.leader.rebalance.enable",
-            "false"));
+    cluster =
+        InProcessCluster.launch(
+            3, Map.of("replica.lag.time.max.ms", "1000", "auto.leader.rebalance.enable", "false"));
   }
 
   @AfterEach
   void stopCluster() throws Exception {
-    try {
-      for (EmbeddedBroker broker : brokers.values()) {
-        try {
-          broker.close();
-        } catch (RuntimeException e) {
-          // keep stopping the others
-        }
-      }
-    } finally {
-      try {
-        zk.close();
-      } finally {
-        for (Path dir : dirs.values()) {
-          try (Stream<Path> files = Files.walk(dir)) {
-            for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
-              Files.deleteIfExists(file);
-            }
-          }
-        }
-      }
+    if (cluster != null) {
+      cluster.close();
     }
   }
 
   private String bootstrap() {
-    List<String> all = new ArrayList<>();
-    brokers.values().forEach(b -> all.add(b.bootstrapServers()));
-    return String.join(",", all);
+    return cluster.bootstrap();
   }
 
-  private static void waitFor(String what, BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + WAIT_MS * 1_000_000;
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting for " + what);
-      }
-      Thread.sleep(50);
-    }
+  private static void waitFor(String what, BooleanSupplier condition) {
+    Await.until(what, Duration.ofMillis(WAIT_MS), condition);
   }
 
   private static TopicPartitionInfo describe(Admin admin, String topic, int partition) {
@@ -184,14 +131,14 @@ class ElectLeadersIT {
         }
       }
 
-      brokers.remove(preferred).close();
+      cluster.stop(preferred);
       waitFor(
           "a new leader for " + topic + "-0",
           () -> {
             int now = leader(describe(admin, topic, 0));
             return now > 0 && now != preferred;
           });
-      brokers.put(preferred, start(preferred));
+      cluster.start(preferred);
       for (TopicPartition tp : ledByPreferred) {
         waitFor(
             "the preferred replica back in sync on " + tp,
@@ -258,7 +205,7 @@ class ElectLeadersIT {
                           .setPartitions(List.of(1))));
       ElectLeadersResponse response;
       try (RawConnection raw =
-          new RawConnection(brokers.values().iterator().next().broker().localAddress())) {
+          new RawConnection(cluster.running().firstEntry().getValue().broker().localAddress())) {
         raw.send(ApiKey.ELECT_LEADERS.id(), (short) 1, 7, twice);
         ByteBuffer frame = raw.readFrame();
         assertEquals(7, frame.getInt());
@@ -346,11 +293,11 @@ class ElectLeadersIT {
           failure(elect(admin, ElectionType.UNCLEAN, Set.of(tp)), tp));
 
       produce(topic, 0, 10, "all");
-      brokers.remove(follower).close();
+      cluster.stop(follower);
       produce(topic, 10, 5, "1"); // only on the leader
       waitFor(
           "the leader alone in sync", () -> isr(describe(admin, topic, 0)).equals(Set.of(leader)));
-      brokers.remove(leader).close();
+      cluster.stop(leader);
       waitFor("the partition offline", () -> leader(describe(admin, topic, 0)) == -1);
 
       // No replica live at all.
@@ -359,7 +306,7 @@ class ElectLeadersIT {
           failure(elect(admin, ElectionType.UNCLEAN, Set.of(tp)), tp));
 
       // The out-of-sync follower returns: not elected by itself, nor by a preferred election.
-      brokers.put(follower, start(follower));
+      cluster.start(follower);
       waitFor(
           "the follower registered",
           () -> {
@@ -392,7 +339,7 @@ class ElectLeadersIT {
 
       // The old leader returns, truncates to the new leader's log, rejoins, and leads again on
       // request with the same records.
-      brokers.put(leader, start(leader));
+      cluster.start(leader);
       waitFor("the old leader back in sync", () -> isr(describe(admin, topic, 0)).size() == 2);
       assertEquals(Map.of(tp, Optional.empty()), elect(admin, ElectionType.PREFERRED, Set.of(tp)));
       waitFor("the old leader leading", () -> leader(describe(admin, topic, 0)) == leader);
