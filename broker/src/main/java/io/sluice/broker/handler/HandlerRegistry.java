@@ -176,6 +176,8 @@ public final class HandlerRegistry {
     // Client quotas (DescribeClientQuotas, AlterClientQuotas)
     handlers.add(new DescribeClientQuotasHandler(quotas, authorization));
     handlers.add(new AlterClientQuotasHandler(quotas, authorization));
+    // Leader election on request (ElectLeaders)
+    handlers.add(new ElectLeadersHandler(metadata, admin, authorization));
     handlers.add(new ApiVersionsHandler(handlers));
     return new HandlerRegistry(handlers);
   }
