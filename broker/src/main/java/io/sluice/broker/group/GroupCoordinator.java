@@ -436,8 +436,13 @@ public final class GroupCoordinator implements AutoCloseable {
     scheduler.schedule(
         retention.checkIntervalMs(),
         () -> {
-          expireOffsets(offsets, retention.retentionMs(), wallClock.getAsLong());
-          expireOffsetsPeriodically(offsets, retention, wallClock);
+          try {
+            expireOffsets(offsets, retention.retentionMs(), wallClock.getAsLong());
+          } catch (RuntimeException e) {
+            log.warn("offset expiry failed; the next check tries again", e);
+          } finally {
+            expireOffsetsPeriodically(offsets, retention, wallClock);
+          }
         });
   }
 
