@@ -20,6 +20,7 @@ import io.sluice.broker.metrics.BrokerMetrics;
 import io.sluice.broker.metrics.BrokerSources;
 import io.sluice.broker.purgatory.FetchWaiters;
 import io.sluice.broker.quota.ClientQuotaStore;
+import io.sluice.broker.quota.ClientQuotas;
 import io.sluice.broker.quota.FileClientQuotaStore;
 import io.sluice.broker.security.acl.AclFile;
 import io.sluice.broker.security.acl.AclStore;
@@ -71,6 +72,7 @@ public final class Broker implements AutoCloseable {
   private final List<Endpoint> advertised; // one per listener, the first listener first
   private final BrokerMetrics metrics; // null when metrics.port is -1
   private final Authorizer authorizer; // null without authorizer.class.name
+  private final ClientQuotas quotas;
   private boolean closed;
 
   private Broker(
@@ -83,7 +85,8 @@ public final class Broker implements AutoCloseable {
       SluiceServer server,
       List<Endpoint> advertised,
       BrokerMetrics metrics,
-      Authorizer authorizer) {
+      Authorizer authorizer,
+      ClientQuotas quotas) {
     this.config = config;
     this.logs = logs;
     this.offsets = offsets;
@@ -94,6 +97,7 @@ public final class Broker implements AutoCloseable {
     this.advertised = advertised;
     this.metrics = metrics;
     this.authorizer = authorizer;
+    this.quotas = quotas;
   }
 
   /** Every group's committed offsets, for the metrics (a snapshot). */
@@ -180,6 +184,12 @@ public final class Broker implements AutoCloseable {
         authorizer = Authorizer.open(authorizerConfig, aclStore(cluster, stateDir), metadataAdmin);
       }
       ScramCredentialStore scram = scramCredentials(cluster, stateDir, metadataAdmin);
+      ClientQuotas quotas =
+          new ClientQuotas(
+              clientQuotas(cluster, stateDir, metadataAdmin),
+              config.quotaWindowNum(),
+              config.quotaWindowSizeSeconds(),
+              clock::millis);
       HandlerRegistry handlers =
           HandlerRegistry.forBroker(
               config,
@@ -193,7 +203,7 @@ public final class Broker implements AutoCloseable {
               cluster != null ? cluster.replication() : Replication.NONE,
               scram,
               authorizer == null ? Authorization.NONE : new Authorization(authorizer),
-              clientQuotas(cluster, stateDir, metadataAdmin));
+              quotas);
       if (metrics != null) {
         logs.setFlushObserver(metrics.flushObserver());
       }
@@ -221,6 +231,7 @@ public final class Broker implements AutoCloseable {
                 () -> committedOffsets(committed),
                 server.stats(),
                 fetchWaiters::parkedFetches));
+        metrics.quotas(quotas);
         log.info(
             "metrics, health and readiness on http://{}:{}/",
             metrics.address().getHostString(),
@@ -242,7 +253,8 @@ public final class Broker implements AutoCloseable {
           server,
           advertised,
           metrics,
-          authorizer);
+          authorizer,
+          quotas);
     } catch (RuntimeException e) {
       if (metrics != null) {
         metrics.close();
@@ -389,6 +401,11 @@ public final class Broker implements AutoCloseable {
   /** The metrics endpoint's bound address, or null when {@code metrics.port} is -1. */
   public InetSocketAddress metricsAddress() {
     return metrics == null ? null : metrics.address();
+  }
+
+  /** The client quotas: their store and the enforcement's counters. */
+  public ClientQuotas clientQuotas() {
+    return quotas;
   }
 
   public ServerStats serverStats() {

@@ -10,14 +10,20 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.RetryOneTime;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.ScramCredentialInfo;
 import org.apache.kafka.clients.admin.ScramMechanism;
 import org.apache.kafka.clients.admin.UserScramCredentialDeletion;
 import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.quota.ClientQuotaAlteration;
 import org.apache.kafka.common.quota.ClientQuotaEntity;
 import org.apache.kafka.common.quota.ClientQuotaFilter;
@@ -27,8 +33,8 @@ import org.junit.jupiter.api.Test;
  * Client quotas in cluster mode: stored in ZooKeeper with Kafka's layout ({@code
  * /config/users/<user>}, {@code /config/users/<user>/clients/<client-id>}, {@code
  * /config/clients/<client-id>}, {@code <default>}), so a quota set through broker 1 is described by
- * broker 2; a user's node is shared with its SCRAM credentials, and neither store clobbers the
- * other's keys.
+ * broker 2 and throttles clients there; a user's node is shared with its SCRAM credentials, and
+ * neither store clobbers the other's keys.
  */
 class ClusterClientQuotasIT {
   private static final Duration WAIT = Duration.ofSeconds(30);
@@ -134,6 +140,90 @@ class ClusterClientQuotasIT {
       left.remove(alice);
       Await.until("broker 1 to see the removal", WAIT, () -> left.equals(all(one)));
     }
+  }
+
+  /**
+   * Enforcement follows the stored quotas on every broker: a producer quota set through broker 1
+   * throttles a producer of a partition broker 2 leads; and a tiny default {@code
+   * consumer_byte_rate} does not slow replication (followers are never throttled by client quotas:
+   * were they, the 300 KB below would take about 5 minutes at 1 KB/s).
+   */
+  @Test
+  void quotaSetThroughBrokerOne_throttlesOnBrokerTwo_followersNeverThrottled() throws Exception {
+    try (InProcessCluster cluster = InProcessCluster.launch(2, Map.of());
+        Admin one = Admin.create(KafkaClients.admin(cluster.broker(1).bootstrapServers()));
+        Admin two = Admin.create(KafkaClients.admin(cluster.broker(2).bootstrapServers()))) {
+      one.createTopics(
+              List.of(
+                  new NewTopic("spread", 4, (short) 1), new NewTopic("replicated", 1, (short) 2)))
+          .all()
+          .get();
+      one.alterClientQuotas(
+              List.of(
+                  set(entity("client-id", "limited"), "producer_byte_rate", 10000.0),
+                  set(entity("client-id", null), "consumer_byte_rate", 1024.0)))
+          .all()
+          .get();
+      Await.until("broker 2 to hold both quotas", WAIT, () -> all(two).size() == 2);
+      int onTwo = partitionLedBy(two, "spread", 2);
+
+      Properties limited = KafkaClients.producer(cluster.bootstrap());
+      limited.put(ProducerConfig.CLIENT_ID_CONFIG, "limited");
+      limited.put(ProducerConfig.ACKS_CONFIG, "1");
+      limited.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "120000");
+      // a small buffer: what is still queued when the test stops drains quickly at the quota
+      limited.put(ProducerConfig.BUFFER_MEMORY_CONFIG, "32768");
+      limited.put(ProducerConfig.BATCH_SIZE_CONFIG, "8192");
+      try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(limited)) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        while (ClientQuotaEnforcementIT.metric(producer.metrics(), "produce-throttle-time-max")
+            <= 0) {
+          assertTrue(System.nanoTime() < deadline, "never throttled on broker 2");
+          producer.send(new ProducerRecord<>("spread", onTwo, null, new byte[1000]));
+        }
+      }
+
+      Properties bulk = KafkaClients.producer(cluster.bootstrap());
+      bulk.put(ProducerConfig.CLIENT_ID_CONFIG, "bulk");
+      bulk.put(ProducerConfig.ACKS_CONFIG, "all");
+      try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(bulk)) {
+        List<java.util.concurrent.Future<?>> sent = new java.util.ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+          sent.add(producer.send(new ProducerRecord<>("replicated", new byte[1000])));
+        }
+        for (java.util.concurrent.Future<?> f : sent) {
+          f.get(60, java.util.concurrent.TimeUnit.SECONDS);
+        }
+      }
+    }
+  }
+
+  /** A partition of {@code topic} whose leader is broker {@code id} (waits for the leaders). */
+  private static int partitionLedBy(Admin admin, String topic, int id) {
+    int[] found = {-1};
+    Await.until(
+        "a partition of " + topic + " led by broker " + id,
+        WAIT,
+        () -> {
+          try {
+            for (TopicPartitionInfo p :
+                admin
+                    .describeTopics(List.of(topic))
+                    .allTopicNames()
+                    .get()
+                    .get(topic)
+                    .partitions()) {
+              if (p.leader() != null && p.leader().id() == id) {
+                found[0] = p.partition();
+                return true;
+              }
+            }
+            return false;
+          } catch (Exception e) {
+            return false;
+          }
+        });
+    return found[0];
   }
 
   private static String data(CuratorFramework zk, String path) throws Exception {

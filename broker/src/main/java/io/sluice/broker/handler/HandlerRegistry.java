@@ -8,7 +8,7 @@ import io.sluice.broker.metadata.ProducerIds;
 import io.sluice.broker.metadata.Replication;
 import io.sluice.broker.metadata.TopicAdmin;
 import io.sluice.broker.purgatory.FetchWaiters;
-import io.sluice.broker.quota.ClientQuotaStore;
+import io.sluice.broker.quota.ClientQuotas;
 import io.sluice.broker.security.sasl.ScramCredentialStore;
 import io.sluice.broker.storage.LogManager;
 import java.util.ArrayList;
@@ -107,11 +107,12 @@ public final class HandlerRegistry {
         replication,
         scram,
         authorization,
-        ClientQuotaStore.NONE);
+        ClientQuotas.NONE);
   }
 
   /**
-   * As above, plus client quotas: DescribeClientQuotas and AlterClientQuotas over {@code quotas}.
+   * As above, plus client quotas: DescribeClientQuotas and AlterClientQuotas over {@code
+   * quotas.store()}, and Produce and Fetch throttled by {@code quotas}.
    */
   public static HandlerRegistry forBroker(
       BrokerConfig config,
@@ -125,7 +126,7 @@ public final class HandlerRegistry {
       Replication replication,
       ScramCredentialStore scram,
       Authorization authorization,
-      ClientQuotaStore quotas) {
+      ClientQuotas quotas) {
     LeaderLogs leaderLogs = new LeaderLogs(metadata, logs);
     OffsetsTopicCreation offsetsTopic =
         config.clusterMode()
@@ -135,8 +136,9 @@ public final class HandlerRegistry {
     List<ApiHandler> handlers =
         new ArrayList<>(
             List.of(
-                new ProduceHandler(leaderLogs, replication, authorization),
-                new FetchHandler(leaderLogs, config, fetchWaiters, replication, authorization),
+                new ProduceHandler(leaderLogs, replication, authorization, quotas),
+                new FetchHandler(
+                    leaderLogs, config, fetchWaiters, replication, authorization, quotas),
                 new OffsetForLeaderEpochHandler(leaderLogs, authorization),
                 new ListOffsetsHandler(leaderLogs, authorization),
                 new MetadataHandler(config, metadata, admin, authorization),
@@ -174,8 +176,8 @@ public final class HandlerRegistry {
     handlers.add(new DescribeUserScramCredentialsHandler(scram, authorization));
     handlers.add(new AlterUserScramCredentialsHandler(scram, authorization));
     // Client quotas (DescribeClientQuotas, AlterClientQuotas)
-    handlers.add(new DescribeClientQuotasHandler(quotas, authorization));
-    handlers.add(new AlterClientQuotasHandler(quotas, authorization));
+    handlers.add(new DescribeClientQuotasHandler(quotas.store(), authorization));
+    handlers.add(new AlterClientQuotasHandler(quotas.store(), authorization));
     // Leader election on request (ElectLeaders)
     handlers.add(new ElectLeadersHandler(metadata, admin, authorization));
     handlers.add(new ApiVersionsHandler(handlers));
