@@ -51,6 +51,8 @@ class GroupDeletionCoordinatorIT {
                   zk.getConnectString() + "/sluice",
                   "zookeeper.session.timeout.ms",
                   "4000",
+                  "offsets.topic.replication.factor",
+                  "2",
                   "broker.id",
                   Integer.toString(id))));
     }
