@@ -23,13 +23,16 @@ With --vs-kafka, the runs compare replicated clusters instead (nothing else is m
 Sluice brokers on ZooKeeper against three Apache Kafka 4.4 nodes in KRaft combined mode (each a
 broker and a controller voter, benchlib.brokers.KafkaCluster), every broker with the same JVM flags
 (--jvm-opts), a 6-partition topic with replication factor 3, min.insync.replicas=2, acks=all, the
-same ProducerPerformance warm-up and record count. Kafka runs twice per round: with its default
+same ProducerPerformance runs: first an unmeasured one of --broker-warmup-records to a warm-up
+topic (the brokers' JIT compilers, three JVMs' worth, would otherwise share the two cores with the
+measurement), then the measured one (--warmup-records, then --records). Kafka runs twice per round: with its default
 flush settings ("kafka": nothing is fsynced before the acknowledgement) and with
 log.flush.interval.messages=1 ("kafka-fsync": every replica fsyncs each append before the
 acknowledgement can be given); Sluice with its defaults (the leader's group-commit fsync covers
 every acks=all write, followers flush within log.flush.interval.ms). The order of the systems
 rotates from round to round. Per system: records/s and MB/s after the warm-up, latency p50, p99,
-p99.9 (the tool's steady-state summary), broker CPU s/GB and GCs summed over the three brokers;
+p99.9 (the tool's steady-state summary), broker CPU s/GB and GCs summed over the three brokers
+around the measured run (its --warmup-records included);
 Sluice/Kafka ratios are taken round by round, then their median and min..max.
 
 Failover: on the three-broker cluster, the controller (named by a Metadata v1 answer) is killed
@@ -90,6 +93,10 @@ def parse_args(argv):
     p.add_argument("--records", type=int, default=500_000)
     p.add_argument("--record-size", type=int, default=1024)
     p.add_argument("--warmup-records", type=int, default=100_000)
+    p.add_argument("--broker-warmup-records", type=int, default=200_000,
+                   help="--vs-kafka: records of an unmeasured producer run to a topic of its own "
+                        "(same partitions and replication) before the measured one, so that the "
+                        "brokers' JIT compilers are mostly done (0 skips it)")
     p.add_argument("--failovers", type=int, default=3, help="controller kills (0 skips)")
     p.add_argument("--session-ms", type=int, default=6000,
                    help="zookeeper.session.timeout.ms of the brokers")
@@ -269,21 +276,30 @@ class Bench:
         return self.produce_to(group[0].port, ",".join(b.bootstrap for b in group),
                                [b.pid for b in group], replication_factor)
 
-    def produce_to(self, port, bootstrap, pids, replication_factor):
-        """Creates the topic through `port` (retrying while the cluster still gathers its
-        brokers), runs the producer tool against `bootstrap`, and adds the CPU and GC of the
-        broker processes `pids` (summed) around it."""
+    def _create_topic(self, port, topic, replication_factor):
+        """CreateTopics through `port`, retried for up to 60 s while the cluster still gathers
+        its brokers (too few live brokers for the replication factor)."""
         deadline = time.monotonic() + 60
         while True:
             try:
-                kafkawire.create_topic(HOST, port, TOPIC, PARTITIONS,
+                kafkawire.create_topic(HOST, port, topic, PARTITIONS,
                                        replication_factor=replication_factor)
-                break
+                return
             except (OSError, kafkawire.WireError) as e:
                 if time.monotonic() > deadline:
                     raise
-                log("creating the topic: %s; again in 1 s" % e)
+                log("creating %s: %s; again in 1 s" % (topic, e))
                 time.sleep(1)
+
+    def produce_to(self, port, bootstrap, pids, replication_factor, broker_warmup=0):
+        """Creates the topic, runs the producer tool against `bootstrap`, and adds the CPU and
+        GC of the broker processes `pids` (summed) around it. With `broker_warmup` records, an
+        unmeasured producer run to a topic of its own comes first."""
+        if broker_warmup:
+            self._create_topic(port, TOPIC + "-warmup", replication_factor)
+            self.tools.produce(bootstrap, TOPIC + "-warmup", broker_warmup,
+                               self.args.record_size, "all")
+        self._create_topic(port, TOPIC, replication_factor)
         before = [procstats.sample(pid) for pid in pids]
         result = self.tools.produce(bootstrap, TOPIC, self.args.records + self.args.warmup_records,
                                     self.args.record_size, "all",
@@ -309,7 +325,9 @@ class Bench:
             group = self.start_brokers(3, run, "vs%d" % run, extra=common + VS_SYSTEMS[system],
                                        heap_opts=self.args.jvm_opts)
             try:
-                result = self.produce(group, replication_factor=3)
+                result = self.produce_to(group[0].port, ",".join(b.bootstrap for b in group),
+                                         [b.pid for b in group], 3,
+                                         broker_warmup=self.args.broker_warmup_records)
             finally:
                 self.stop_brokers(group)
                 for broker in group:
@@ -321,7 +339,8 @@ class Bench:
             self.running.append(cluster)
             try:
                 cluster.start()
-                result = self.produce_to(cluster.port, cluster.bootstrap, cluster.pids, 3)
+                result = self.produce_to(cluster.port, cluster.bootstrap, cluster.pids, 3,
+                                         broker_warmup=self.args.broker_warmup_records)
             finally:
                 cluster.stop()
                 self.running.remove(cluster)
@@ -436,6 +455,7 @@ def vs_kafka(args, bench):
     result = {
         "started_utc": started.strftime("%Y-%m-%d %H:%M"), "runs": args.runs,
         "records": args.records, "warmup_records": args.warmup_records,
+        "broker_warmup_records": args.broker_warmup_records,
         "record_size": args.record_size, "acks": "all", "partitions": PARTITIONS,
         "replication_factor": 3, "min_insync_replicas": args.min_insync,
         "jvm_opts": args.jvm_opts, "systems": {s: VS_SYSTEMS[s] for s in results},
