@@ -483,6 +483,9 @@ def main(argv):
     atexit.register(bench.cleanup)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     signal.signal(signal.SIGHUP, lambda *_: sys.exit(1))
+    if args.no_build:
+        # bin/sluice-broker would otherwise rebuild when a source is newer than its jar.
+        os.environ.setdefault("SLUICE_REBUILD", "never")
     bench.prepare()
     if args.vs_kafka:
         return vs_kafka(args, bench)
