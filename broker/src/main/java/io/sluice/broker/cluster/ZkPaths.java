@@ -16,6 +16,9 @@ package io.sluice.broker.cluster;
  *                                                            sequential; the controller adds its results
  * /config/topics/{t}                             persistent  {"version":1,"config":{"cleanup.policy":"compact"}}
  * /config/users/{user}                          persistent  SCRAM credentials (ZkScramCredentialStore)
+ *                                                            and the user's client quotas (ZkClientQuotaStore)
+ * /config/users/{user}/clients/{client-id}       persistent  client quotas of a (user, client id) pair
+ * /config/clients/{client-id}                    persistent  client quotas of a client id ({@code <default>}: the default)
  * </pre>
  *
  * {@code /admin/elect_leaders} replaces Kafka's {@code /admin/preferred_replica_election} (one

@@ -187,11 +187,12 @@ public final class ClientQuotas {
         if (rates.size() >= MAX_CACHED) {
           rates.clear();
         }
+        double limit = resolved.limit();
         rate =
             rates.computeIfAbsent(
                 new RateKey(resolved.user(), resolved.clientId()),
-                k -> new Rate(k, new QuotaRate(samples, windowMs)));
-        rate.limit = resolved.limit();
+                k -> new Rate(k, new QuotaRate(samples, windowMs), limit));
+        rate.limit = limit; // (a rate is never seen without its limit: set at construction)
       }
       if (cached++ >= MAX_CACHED) {
         byPrincipal.clear();
@@ -218,14 +219,19 @@ public final class ClientQuotas {
     private long throttledResponses;
     private long throttleMsTotal;
 
-    Rate(RateKey key, QuotaRate rate) {
+    Rate(RateKey key, QuotaRate rate, double limit) {
       this.key = key;
       this.rate = rate;
+      this.limit = limit;
     }
 
     synchronized int record(long bytes, long nowMs, boolean takeBackIfThrottled) {
       rate.record(bytes, nowMs);
-      long ms = rate.throttleMs(limit, nowMs);
+      double bound = limit;
+      if (!(bound > 0)) {
+        return 0; // a quota that is not above 0 (written by another tool) limits nothing
+      }
+      long ms = rate.throttleMs(bound, nowMs);
       if (ms <= 0) {
         return 0;
       }
