@@ -141,6 +141,11 @@ public final class HandlerRegistry {
     handlers.add(new SaslAuthenticateHandler());
     handlers.add(new DescribeUserScramCredentialsHandler(scram, authorization));
     handlers.add(new AlterUserScramCredentialsHandler(scram, authorization));
+    // Partition reassignment (AlterPartitionReassignments, ListPartitionReassignments)
+    handlers.add(
+        new AlterPartitionReassignmentsHandler(
+            config.clusterMode(), metadata, admin, authorization));
+    handlers.add(new ListPartitionReassignmentsHandler(admin, authorization));
     handlers.add(new ApiVersionsHandler(handlers));
     return new HandlerRegistry(handlers);
   }
