@@ -332,6 +332,8 @@ class ReassignmentIT {
           });
       reassign(admin, topic, List.of(other));
       TopicPartition tp = new TopicPartition(topic, 0);
+      // Listed by the controller, whose view may follow the receiving broker's by a moment.
+      waitFor("the reassignment listed", () -> ongoing(admin).containsKey(tp));
       Map<TopicPartition, PartitionReassignment> listed = ongoing(admin);
       PartitionReassignment r = listed.get(tp);
       assertNotNull(r, "listed: " + listed);
@@ -343,7 +345,7 @@ class ReassignmentIT {
 
       // Cancelled: back to the original replicas; the added replica's log goes.
       admin.alterPartitionReassignments(Map.of(tp, Optional.empty())).all().get();
-      assertEquals(Map.of(), ongoing(admin));
+      waitFor("nothing listed", () -> ongoing(admin).isEmpty());
       waitFor("broker " + other + "'s log deleted", () -> !Files.exists(added));
       ExecutionException twice =
           org.junit.jupiter.api.Assertions.assertThrows(
