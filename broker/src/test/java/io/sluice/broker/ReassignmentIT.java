@@ -7,15 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.sluice.broker.cluster.ZooKeeperServers;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -24,7 +21,6 @@ import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.apache.curator.test.TestingServer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AlterPartitionReassignmentsOptions;
 import org.apache.kafka.clients.admin.NewPartitionReassignment;
@@ -56,63 +52,21 @@ import org.junit.jupiter.api.Test;
 class ReassignmentIT {
   private static final long WAIT_MS = 90_000;
 
-  private TestingServer zk;
-  private final Map<Integer, Path> dirs = new HashMap<>();
-  private final Map<Integer, EmbeddedBroker> brokers = new TreeMap<>();
+  private InProcessCluster cluster;
 
   private void startCluster(int count) throws Exception {
-    zk = ZooKeeperServers.standalone();
-    for (int id = 1; id <= count; id++) {
-      dirs.put(id, Files.createTempDirectory("sluice-reassign-" + id + "-"));
-      brokers.put(id, start(id));
-    }
-  }
-
-  private EmbeddedBroker start(int id) {
-    return EmbeddedBroker.start(
-        dirs.get(id),
-        Map.of(
-            "zookeeper.connect",
-            zk.getConnectString() + "/sluice",
-            "zookeeper.session.timeout.ms",
-            "4000",
-            "broker.id",
-            Integer.toString(id),
-            "replica.lag.time.max.ms",
-            "2000"));
+    cluster = InProcessCluster.launch(count, Map.of("replica.lag.time.max.ms", "2000"));
   }
 
   @AfterEach
   void stopCluster() throws Exception {
-    try {
-      for (EmbeddedBroker broker : brokers.values()) {
-        try {
-          broker.close();
-        } catch (RuntimeException e) {
-          // keep stopping the others
-        }
-      }
-    } finally {
-      try {
-        if (zk != null) {
-          zk.close();
-        }
-      } finally {
-        for (Path dir : dirs.values()) {
-          try (Stream<Path> files = Files.walk(dir)) {
-            for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
-              Files.deleteIfExists(file);
-            }
-          }
-        }
-      }
+    if (cluster != null) {
+      cluster.close();
     }
   }
 
   private String bootstrap() {
-    List<String> all = new ArrayList<>();
-    brokers.values().forEach(b -> all.add(b.bootstrapServers()));
-    return String.join(",", all);
+    return cluster.bootstrap();
   }
 
   private static void waitFor(String what, BrokerProcesses.Check condition)
@@ -166,7 +120,7 @@ class ReassignmentIT {
 
   /** Every {@code .log} file of a partition on one broker, concatenated in offset order. */
   private byte[] logBytes(int id, String topic) throws IOException {
-    Path dir = dirs.get(id).resolve(topic + "-0");
+    Path dir = cluster.dataDir(id).resolve(topic + "-0");
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try (Stream<Path> files = Files.list(dir)) {
       for (Path file :
@@ -250,7 +204,7 @@ class ReassignmentIT {
       produce(topic, history, 0, 500);
 
       List<Integer> target = new ArrayList<>(List.of(leader));
-      brokers.keySet().stream().filter(id -> id != leader).forEach(target::add);
+      cluster.running().keySet().stream().filter(id -> id != leader).forEach(target::add);
       reassign(admin, topic, target);
       awaitReassigned(admin, topic, target);
 
@@ -280,7 +234,10 @@ class ReassignmentIT {
       int leaving = before.leader().id(); // the leader leaves: a new one is elected from the target
       int staying = original.stream().filter(id -> id != leaving).findFirst().orElseThrow();
       int arriving =
-          brokers.keySet().stream().filter(id -> !original.contains(id)).findFirst().orElseThrow();
+          cluster.running().keySet().stream()
+              .filter(id -> !original.contains(id))
+              .findFirst()
+              .orElseThrow();
       List<Integer> target = List.of(staying, arriving);
 
       History history = new History();
@@ -307,7 +264,7 @@ class ReassignmentIT {
         logs.add(logBytes(id, topic));
       }
       assertEquals(0, ReplicaCheck.divergentOffsets(logs, ends.get(0)));
-      Path removed = dirs.get(leaving).resolve(topic + "-0");
+      Path removed = cluster.dataDir(leaving).resolve(topic + "-0");
       waitFor(
           "broker " + leaving + "'s log of " + topic + "-0 deleted", () -> !Files.exists(removed));
     }
@@ -323,7 +280,7 @@ class ReassignmentIT {
       int owner = describe(admin, topic).leader().id();
       int other = owner == 1 ? 2 : 1;
       // With its only replica's broker stopped the partition is offline: nothing can copy it.
-      brokers.remove(owner).close();
+      cluster.stop(owner);
       waitFor(
           "the partition offline",
           () -> {
@@ -340,7 +297,7 @@ class ReassignmentIT {
       assertEquals(List.of(other, owner), r.replicas());
       assertEquals(List.of(other), r.addingReplicas());
       assertEquals(List.of(owner), r.removingReplicas());
-      Path added = dirs.get(other).resolve(topic + "-0");
+      Path added = cluster.dataDir(other).resolve(topic + "-0");
       waitFor("the new replica's log on broker " + other, () -> Files.exists(added));
 
       // Cancelled: back to the original replicas; the added replica's log goes.
@@ -353,7 +310,7 @@ class ReassignmentIT {
               () -> admin.alterPartitionReassignments(Map.of(tp, Optional.empty())).all().get());
       assertInstanceOf(NoReassignmentInProgressException.class, twice.getCause());
 
-      brokers.put(owner, start(owner));
+      cluster.start(owner);
       waitFor(
           "the partition back on broker " + owner,
           () -> {
