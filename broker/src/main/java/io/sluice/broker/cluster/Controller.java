@@ -281,6 +281,9 @@ final class Controller implements AutoCloseable {
       } catch (KeeperException.NoNodeException e) {
         state = null;
       }
+      if (state != null && strays(replicas.get(p), state)) {
+        reassigning.add(p); // a cancelled or replaced reassignment left it: repair it below
+      }
       Election election =
           elect(replicas.get(p), state, live, preferredLeaders && !reassigning.contains(p));
       if (election == null) {
@@ -319,6 +322,12 @@ final class Controller implements AutoCloseable {
     if (!reassigning.isEmpty()) {
       reconcileReassignments(topic, live);
     }
+  }
+
+  /** Whether an online state names a leader or in-sync replicas that are not replicas. */
+  private static boolean strays(List<Integer> replicas, PartitionState state) {
+    return state.online()
+        && (!replicas.contains(state.leader()) || !replicas.containsAll(state.isr()));
   }
 
   /** The partitions of a topic with a reassignment in progress. */
