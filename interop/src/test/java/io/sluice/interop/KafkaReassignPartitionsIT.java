@@ -40,11 +40,11 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Kafka's own {@code kafka-reassign-partitions} (kafka-tools 4.4's {@code
  * ReassignPartitionsCommand}, run in-process as {@code KafkaToolsIT} runs the other tools) against
- * three Sluice brokers on an in-process ZooKeeper: {@code --generate} proposes an assignment over
- * the brokers, {@code --execute} starts it, {@code --list} shows what is in progress, {@code
- * --verify} polls until every partition reports its reassignment complete (and clears the throttles
- * the tool may have set), and the topic then has the proposed replicas with every one in sync and
- * the data intact.
+ * three Sluice brokers on an in-process ZooKeeper: {@code --generate} prints the current assignment
+ * and a proposal over the brokers, {@code --execute} starts a plan that moves every partition and
+ * adds a replica to it, {@code --list} answers, {@code --verify} is run until every partition
+ * reports its reassignment complete (it then clears the replication throttles, which succeeds), and
+ * the topic then has the planned replicas, every one in sync, and all its records.
  */
 class KafkaReassignPartitionsIT {
   private static final long WAIT_MS = 90_000;
@@ -211,7 +211,7 @@ class KafkaReassignPartitionsIT {
       producer.flush();
     }
 
-    // --generate: a proposal with replication factor... the tool keeps each partition's count.
+    // --generate: the current assignment and a proposal over brokers 1-3 (one replica each).
     Path topics = tmp.resolve("topics.json");
     Files.writeString(topics, "{\"version\":1,\"topics\":[{\"topic\":\"" + TOPIC + "\"}]}");
     String generated =
@@ -224,6 +224,16 @@ class KafkaReassignPartitionsIT {
     Map<Integer, List<Integer>> current =
         replicasOf(jsonAfter(generated, "Current partition replica assignment"));
     assertEquals(4, current.size(), generated);
+    for (TopicPartitionInfo p : describe().partitions()) {
+      assertEquals(ids(p.replicas()), current.get(p.partition()), generated);
+    }
+    Map<Integer, List<Integer>> proposal =
+        replicasOf(jsonAfter(generated, "Proposed partition reassignment configuration"));
+    assertEquals(4, proposal.size(), generated);
+    for (List<Integer> replicas : proposal.values()) {
+      assertEquals(1, replicas.size(), generated);
+      assertTrue(List.of(1, 2, 3).containsAll(replicas), generated);
+    }
 
     // Execute a move of every partition to its next broker, with a second replica: RF 1 -> 2.
     Map<Integer, List<Integer>> proposed = new TreeMap<>();
