@@ -146,6 +146,8 @@ public final class HandlerRegistry {
         new AlterPartitionReassignmentsHandler(
             config.clusterMode(), metadata, admin, authorization));
     handlers.add(new ListPartitionReassignmentsHandler(admin, authorization));
+    // Leader election on request (ElectLeaders)
+    handlers.add(new ElectLeadersHandler(metadata, admin, authorization));
     handlers.add(new ApiVersionsHandler(handlers));
     return new HandlerRegistry(handlers);
   }
