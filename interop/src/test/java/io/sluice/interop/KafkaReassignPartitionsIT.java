@@ -44,7 +44,9 @@ import org.junit.jupiter.api.io.TempDir;
  * and a proposal over the brokers, {@code --execute} starts a plan that moves every partition and
  * adds a replica to it, {@code --list} answers, {@code --verify} is run until every partition
  * reports its reassignment complete (it then clears the replication throttles, which succeeds), and
- * the topic then has the planned replicas, every one in sync, and all its records.
+ * the topic then has the planned replicas, every one in sync, and all its records; and {@code
+ * --cancel} reverts a reassignment that cannot progress (its partition offline) after {@code
+ * --list} showed it with its adding and removing replicas.
  */
 class KafkaReassignPartitionsIT {
   private static final long WAIT_MS = 90_000;
@@ -298,5 +300,44 @@ class KafkaReassignPartitionsIT {
       total += offsets.offset();
     }
     assertEquals(400, total, "every record still there");
+  }
+
+  @Test
+  void cancel_revertsAReassignmentThatCannotProgress() throws Exception {
+    admin.createTopics(List.of(new NewTopic(TOPIC, 1, (short) 1))).all().get();
+    waitFor("the topic's leader", () -> describe().partitions().get(0).leader() != null);
+    int owner = describe().partitions().get(0).leader().id();
+    int other = owner % 3 + 1;
+    // Its only replica's broker stopped: the partition is offline and nothing can copy it.
+    brokers.remove(owner - 1).close();
+    waitFor("the partition offline", () -> describe().partitions().get(0).leader() == null);
+
+    Path plan = tmp.resolve("stuck.json");
+    Files.writeString(
+        plan,
+        "{\"version\":1,\"partitions\":[{\"topic\":\""
+            + TOPIC
+            + "\",\"partition\":0,\"replicas\":["
+            + other
+            + "],\"log_dirs\":[\"any\"]}]}");
+    String executed = tool("--reassignment-json-file", plan.toString(), "--execute");
+    assertTrue(
+        executed.contains("Successfully started partition reassignment for " + TOPIC + "-0"),
+        executed);
+    waitFor("--list to show it", () -> tool("--list").contains(TOPIC + "-0: replicas: "));
+    String listed = tool("--list");
+    assertTrue(listed.contains("adding: " + other + "."), listed);
+    assertTrue(listed.contains("removing: " + owner + "."), listed);
+
+    String cancelled = tool("--reassignment-json-file", plan.toString(), "--cancel");
+    assertTrue(
+        cancelled.contains("Successfully cancelled partition reassignment for: " + TOPIC + "-0"),
+        cancelled);
+    waitFor(
+        "the original replica back",
+        () ->
+            admin.listPartitionReassignments().reassignments().get().isEmpty()
+                && ids(describe().partitions().get(0).replicas()).equals(List.of(owner)));
+    assertTrue(tool("--list").contains("No partition reassignments found."));
   }
 }
