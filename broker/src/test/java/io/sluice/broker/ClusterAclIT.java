@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.netty.buffer.Unpooled;
-import io.sluice.broker.cluster.ZooKeeperServers;
 import io.sluice.protocol.ApiKey;
 import io.sluice.protocol.message.CreateAclsRequest;
 import io.sluice.protocol.message.CreateAclsResponse;
@@ -15,19 +14,12 @@ import io.sluice.protocol.wire.WireReader;
 import io.sluice.testing.ExpectedLogs;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
-import java.util.stream.Stream;
-import org.apache.curator.test.TestingServer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
@@ -53,9 +45,7 @@ class ClusterAclIT {
   private static final String TOPIC = "acl-orders";
   private static TestCertificates certs;
 
-  private TestingServer zk;
-  private final Map<Integer, Path> dirs = new TreeMap<>();
-  private final Map<Integer, EmbeddedBroker> brokers = new TreeMap<>();
+  private InProcessCluster cluster;
 
   @BeforeAll
   static void certificates() throws Exception {
@@ -64,58 +54,27 @@ class ClusterAclIT {
 
   @BeforeEach
   void startCluster() throws Exception {
-    zk = ZooKeeperServers.standalone();
-    for (int id = 1; id <= 2; id++) {
-      dirs.put(id, Files.createTempDirectory("sluice-acl-" + id + "-"));
-      brokers.put(
-          id,
-          EmbeddedBroker.start(
-              dirs.get(id),
-              AclTls.broker(
-                  certs,
-                  "zookeeper.connect",
-                  zk.getConnectString() + "/sluice",
-                  "zookeeper.session.timeout.ms",
-                  "4000",
-                  "broker.id",
-                  Integer.toString(id),
-                  "default.replication.factor",
-                  "2",
-                  "min.insync.replicas",
-                  "2",
-                  "replica.lag.time.max.ms",
-                  "5000")));
-    }
+    cluster =
+        InProcessCluster.launch(
+            2,
+            AclTls.broker(
+                certs,
+                "default.replication.factor",
+                "2",
+                "min.insync.replicas",
+                "2",
+                "replica.lag.time.max.ms",
+                "5000"));
   }
 
   @AfterEach
   void stopCluster() throws Exception {
-    try {
-      for (EmbeddedBroker broker : brokers.values()) {
-        try {
-          broker.close();
-        } catch (RuntimeException e) {
-          // keep stopping the others
-        }
-      }
-    } finally {
-      try {
-        zk.close();
-      } finally {
-        for (Path dir : dirs.values()) {
-          try (Stream<Path> files = Files.walk(dir)) {
-            for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
-              Files.deleteIfExists(file);
-            }
-          }
-        }
-      }
-    }
+    cluster.close();
   }
 
   private String bootstrap(String listener) {
     List<String> all = new ArrayList<>();
-    brokers.values().forEach(b -> all.add(b.bootstrapServers(listener)));
+    cluster.running().values().forEach(b -> all.add(b.bootstrapServers(listener)));
     return String.join(",", all);
   }
 
@@ -190,7 +149,7 @@ class ClusterAclIT {
                 .setOperation((byte) 4) // WRITE
                 .setPermissionType((byte) 3)); // ALLOW
     try (RawConnection raw =
-        new RawConnection(brokers.get(1).broker().localAddresses().get("PLAINTEXT"))) {
+        new RawConnection(cluster.broker(1).broker().localAddresses().get("PLAINTEXT"))) {
       raw.send(ApiKey.CREATE_ACLS.id(), (short) 1, 7, request);
       return CreateAclsResponse.read(reader(raw.readFrame(), 7), (short) 1);
     }
@@ -208,7 +167,7 @@ class ClusterAclIT {
             .setOperation((byte) 1)
             .setPermissionType((byte) 1);
     try (RawConnection raw =
-        new RawConnection(brokers.get(2).broker().localAddresses().get("PLAINTEXT"))) {
+        new RawConnection(cluster.broker(2).broker().localAddresses().get("PLAINTEXT"))) {
       raw.send(ApiKey.DESCRIBE_ACLS.id(), (short) 1, 8, request);
       DescribeAclsResponse response =
           DescribeAclsResponse.read(reader(raw.readFrame(), 8), (short) 1);

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.sluice.broker.cluster.ZooKeeperServers;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,7 +16,6 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.function.BooleanSupplier;
-import org.apache.curator.test.TestingServer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
@@ -41,57 +39,20 @@ import org.junit.jupiter.api.Test;
 class ClusterIT {
   private static final long WAIT_MS = 30_000;
 
-  private TestingServer zk;
-  private final Map<Integer, EmbeddedBroker> brokers = new HashMap<>();
+  private InProcessCluster cluster;
 
   @BeforeEach
   void startCluster() throws Exception {
-    zk = ZooKeeperServers.standalone();
-    for (int id = 1; id <= 3; id++) {
-      brokers.put(id, start(id));
-    }
-    try (Admin admin = Admin.create(KafkaClients.admin(bootstrap()))) {
-      waitFor(
-          "three brokers and a controller",
-          () -> {
-            try {
-              return admin.describeCluster().nodes().get().size() == 3
-                  && admin.describeCluster().controller().get() != null;
-            } catch (Exception e) {
-              return false;
-            }
-          });
-    }
-  }
-
-  private EmbeddedBroker start(int id) {
-    return EmbeddedBroker.start(
-        Map.of(
-            "zookeeper.connect",
-            zk.getConnectString() + "/sluice",
-            "zookeeper.session.timeout.ms",
-            "4000",
-            "broker.id",
-            Integer.toString(id),
-            "broker.rack",
-            "rack-" + (id % 2)));
+    cluster = InProcessCluster.launch(3, id -> Map.of("broker.rack", "rack-" + (id % 2)));
   }
 
   @AfterEach
   void stopCluster() throws Exception {
-    try {
-      for (EmbeddedBroker broker : brokers.values()) {
-        broker.close();
-      }
-    } finally {
-      zk.close();
-    }
+    cluster.close();
   }
 
   private String bootstrap() {
-    List<String> all = new ArrayList<>();
-    brokers.values().forEach(b -> all.add(b.bootstrapServers()));
-    return String.join(",", all);
+    return cluster.bootstrap();
   }
 
   private static void waitFor(String what, BooleanSupplier condition) throws InterruptedException {
@@ -144,20 +105,20 @@ class ClusterIT {
 
   @Test
   void describeClusterListsEveryBrokerWithItsAddressAndRackAndTheController() throws Exception {
-    try (Admin admin = Admin.create(KafkaClients.admin(brokers.get(2).bootstrapServers()))) {
+    try (Admin admin = Admin.create(KafkaClients.admin(cluster.broker(2).bootstrapServers()))) {
       var result = admin.describeCluster();
       Map<Integer, String> seen = new HashMap<>();
       for (org.apache.kafka.common.Node node : result.nodes().get()) {
         seen.put(node.id(), node.host() + ":" + node.port() + "/" + node.rack());
       }
       Map<Integer, String> expected = new HashMap<>();
-      for (Map.Entry<Integer, EmbeddedBroker> e : brokers.entrySet()) {
+      for (Map.Entry<Integer, EmbeddedBroker> e : cluster.running().entrySet()) {
         expected.put(e.getKey(), e.getValue().bootstrapServers() + "/rack-" + (e.getKey() % 2));
       }
       assertEquals(expected, seen);
       int controller = result.controller().get().id();
-      assertTrue(brokers.containsKey(controller), "controller " + controller);
-      try (Admin other = Admin.create(KafkaClients.admin(brokers.get(3).bootstrapServers()))) {
+      assertTrue(cluster.running().containsKey(controller), "controller " + controller);
+      try (Admin other = Admin.create(KafkaClients.admin(cluster.broker(3).bootstrapServers()))) {
         assertEquals(controller, other.describeCluster().controller().get().id());
         assertEquals(result.clusterId().get(), other.describeCluster().clusterId().get());
       }
@@ -169,12 +130,12 @@ class ClusterIT {
       throws Exception {
     String topic = "orders";
     int records = 3000;
-    try (Admin admin = Admin.create(KafkaClients.admin(brokers.get(1).bootstrapServers()))) {
+    try (Admin admin = Admin.create(KafkaClients.admin(cluster.broker(1).bootstrapServers()))) {
       admin.createTopics(List.of(new NewTopic(topic, 6, (short) 1))).all().get();
       assertEquals(Map.of(1, 2, 2, 2, 3, 2), leadersPerBroker(admin, topic));
     }
     // Each broker holds logs for exactly the partitions it leads.
-    for (Map.Entry<Integer, EmbeddedBroker> entry : brokers.entrySet()) {
+    for (Map.Entry<Integer, EmbeddedBroker> entry : cluster.running().entrySet()) {
       long dirs;
       try (var files = java.nio.file.Files.list(entry.getValue().dataDir())) {
         dirs = files.filter(p -> p.getFileName().toString().startsWith(topic + "-")).count();
@@ -185,7 +146,7 @@ class ClusterIT {
     Set<String> sent = new HashSet<>();
     Map<Integer, Integer> perPartition = new HashMap<>();
     try (KafkaProducer<byte[], byte[]> producer =
-        new KafkaProducer<>(KafkaClients.producer(brokers.get(2).bootstrapServers()))) {
+        new KafkaProducer<>(KafkaClients.producer(cluster.broker(2).bootstrapServers()))) {
       List<Future<RecordMetadata>> acks = new ArrayList<>();
       for (int i = 0; i < records; i++) {
         String value = "record-" + i;
@@ -200,7 +161,7 @@ class ClusterIT {
     }
     assertEquals(6, perPartition.size());
 
-    Properties props = KafkaClients.consumer(brokers.get(3).bootstrapServers());
+    Properties props = KafkaClients.consumer(cluster.broker(3).bootstrapServers());
     props.put(ConsumerConfig.GROUP_ID_CONFIG, "readers");
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     Set<String> received = new HashSet<>();
@@ -227,7 +188,7 @@ class ClusterIT {
       controller = admin.describeCluster().controller().get().id();
     }
     long stopped = System.nanoTime();
-    brokers.remove(controller).close();
+    cluster.stop(controller);
     try (Admin admin = Admin.create(KafkaClients.admin(bootstrap()))) {
       waitFor(
           "a new controller",

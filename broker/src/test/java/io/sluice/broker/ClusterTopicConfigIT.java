@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.buffer.Unpooled;
-import io.sluice.broker.cluster.ZooKeeperServers;
 import io.sluice.protocol.ApiKey;
 import io.sluice.protocol.message.DescribeConfigsRequest;
 import io.sluice.protocol.message.DescribeConfigsResponse;
@@ -21,9 +20,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -33,7 +29,6 @@ import java.util.stream.Stream;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.RetryOneTime;
-import org.apache.curator.test.TestingServer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.Config;
@@ -65,80 +60,27 @@ import org.junit.jupiter.api.Test;
 class ClusterTopicConfigIT {
   private static final Duration WAIT = Duration.ofSeconds(60);
 
-  private TestingServer zk;
+  private InProcessCluster cluster;
   private CuratorFramework zkClient;
-  private final Map<Integer, Path> dirs = new HashMap<>();
-  private final Map<Integer, EmbeddedBroker> brokers = new TreeMap<>();
 
   @BeforeEach
   void startCluster() throws Exception {
-    zk = ZooKeeperServers.standalone();
-    zkClient =
-        CuratorFrameworkFactory.newClient(zk.getConnectString() + "/sluice", new RetryOneTime(100));
+    cluster = InProcessCluster.launch(3, Map.of("log.cleaner.backoff.ms", "50"));
+    zkClient = CuratorFrameworkFactory.newClient(cluster.zkConnect(), new RetryOneTime(100));
     zkClient.start();
-    for (int id = 1; id <= 3; id++) {
-      dirs.put(id, Files.createTempDirectory("sluice-topic-config-" + id + "-"));
-      brokers.put(id, start(id));
-    }
-    try (Admin admin = admin(bootstrap())) {
-      Await.until(
-          "three brokers and a controller",
-          WAIT,
-          () -> {
-            try {
-              return admin.describeCluster().nodes().get().size() == 3
-                  && admin.describeCluster().controller().get() != null;
-            } catch (Exception e) {
-              return false;
-            }
-          });
-    }
-  }
-
-  private EmbeddedBroker start(int id) {
-    return EmbeddedBroker.start(
-        dirs.get(id),
-        Map.of(
-            "zookeeper.connect",
-            zk.getConnectString() + "/sluice",
-            "zookeeper.session.timeout.ms",
-            "4000",
-            "broker.id",
-            Integer.toString(id),
-            "log.cleaner.backoff.ms",
-            "50"));
   }
 
   @AfterEach
   void stopCluster() throws Exception {
     try {
-      for (EmbeddedBroker broker : brokers.values()) {
-        try {
-          broker.close();
-        } catch (RuntimeException e) {
-          // keep stopping the others
-        }
-      }
+      zkClient.close();
     } finally {
-      try {
-        zkClient.close();
-        zk.close();
-      } finally {
-        for (Path dir : dirs.values()) {
-          try (Stream<Path> files = Files.walk(dir)) {
-            for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
-              Files.deleteIfExists(file);
-            }
-          }
-        }
-      }
+      cluster.close();
     }
   }
 
   private String bootstrap() {
-    List<String> all = new ArrayList<>();
-    brokers.values().forEach(b -> all.add(b.bootstrapServers()));
-    return String.join(",", all);
+    return cluster.bootstrap();
   }
 
   private static Admin admin(String bootstrap) {
@@ -147,7 +89,7 @@ class ClusterTopicConfigIT {
 
   /** An admin client that knows one broker only: its requests go to that broker. */
   private Admin adminOf(int id) {
-    return admin(brokers.get(id).bootstrapServers());
+    return admin(cluster.broker(id).bootstrapServers());
   }
 
   private static ConfigResource topic(String name) {
@@ -164,7 +106,7 @@ class ClusterTopicConfigIT {
    * SOURCE"; empty when it answers with an error (the topic not seen there yet).
    */
   private Map<String, String> describedBy(int id, String topic) throws IOException {
-    try (RawConnection c = new RawConnection(brokers.get(id).broker().localAddress())) {
+    try (RawConnection c = new RawConnection(cluster.broker(id).broker().localAddress())) {
       c.send(
           ApiKey.DESCRIBE_CONFIGS.id(),
           (short) 1,
@@ -241,7 +183,7 @@ class ClusterTopicConfigIT {
   private Map<String, String> stored(int id, String topic, int partition) {
     try {
       String text =
-          Files.readString(dirs.get(id).resolve(topic + "-" + partition + "/topic.config"));
+          Files.readString(cluster.dataDir(id).resolve(topic + "-" + partition + "/topic.config"));
       Properties p = new Properties();
       p.load(new StringReader(text));
       Map<String, String> map = new TreeMap<>();
@@ -262,7 +204,7 @@ class ClusterTopicConfigIT {
   /** Records in broker {@code id}'s segment files of the partition (RecordBatch v2 headers). */
   private int recordsOnDisk(int id, String topic, int partition) {
     int records = 0;
-    try (Stream<Path> files = Files.list(dirs.get(id).resolve(topic + "-" + partition))) {
+    try (Stream<Path> files = Files.list(cluster.dataDir(id).resolve(topic + "-" + partition))) {
       for (Path file : files.filter(f -> f.toString().endsWith(".log")).sorted().toList()) {
         ByteBuffer buf = ByteBuffer.wrap(Files.readAllBytes(file));
         while (buf.remaining() >= 61) {
@@ -455,14 +397,14 @@ class ClusterTopicConfigIT {
             WAIT,
             () -> Map.of("segment.bytes", "4096").equals(stored(broker, "kept", 0)));
       }
-      brokers.remove(3).close();
+      cluster.stop(3);
       try (Admin one = adminOf(1)) {
         alter(one, "kept", set("retention.ms", "1234567"));
       }
       Map<String, String> want = Map.of("retention.ms", "1234567", "segment.bytes", "4096");
       assertEquals(Map.of("segment.bytes", "4096"), stored(3, "kept", 0), "broker 3 was down");
 
-      brokers.put(3, start(3));
+      cluster.start(3);
       Await.until(
           "broker 3 to apply what it missed", WAIT, () -> want.equals(stored(3, "kept", 0)));
       awaitDescribed(3, "kept", "retention.ms", "1234567 TOPIC");
@@ -471,8 +413,8 @@ class ClusterTopicConfigIT {
       // Every broker restarted: the overrides come back from ZooKeeper and from each replica's
       // copy.
       for (int id = 1; id <= 3; id++) {
-        brokers.remove(id).close();
-        brokers.put(id, start(id));
+        cluster.stop(id);
+        cluster.start(id);
       }
       for (int id = 1; id <= 3; id++) {
         awaitDescribed(id, "kept", "retention.ms", "1234567 TOPIC");

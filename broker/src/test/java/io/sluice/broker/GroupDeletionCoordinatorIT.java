@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.netty.buffer.Unpooled;
-import io.sluice.broker.cluster.ZooKeeperServers;
 import io.sluice.broker.group.OffsetsTopic;
 import io.sluice.protocol.ApiKey;
 import io.sluice.protocol.Errors;
@@ -19,9 +18,7 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
-import org.apache.curator.test.TestingServer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.errors.GroupIdNotFoundException;
@@ -36,49 +33,16 @@ import org.junit.jupiter.api.Test;
  * which asks FindCoordinator first, reaches the coordinator.
  */
 class GroupDeletionCoordinatorIT {
-  private TestingServer zk;
-  private final Map<Integer, EmbeddedBroker> brokers = new TreeMap<>();
+  private InProcessCluster cluster;
 
   @BeforeEach
   void startTwo() throws Exception {
-    zk = ZooKeeperServers.standalone();
-    for (int id = 1; id <= 2; id++) {
-      brokers.put(
-          id,
-          EmbeddedBroker.start(
-              Map.of(
-                  "zookeeper.connect",
-                  zk.getConnectString() + "/sluice",
-                  "zookeeper.session.timeout.ms",
-                  "4000",
-                  "broker.id",
-                  Integer.toString(id))));
-    }
-    for (EmbeddedBroker broker : brokers.values()) {
-      try (Admin admin = Admin.create(KafkaClients.admin(broker.bootstrapServers()))) {
-        Await.until(
-            "each broker to see both",
-            Duration.ofSeconds(30),
-            () -> {
-              try {
-                return admin.describeCluster().nodes().get().size() == 2;
-              } catch (Exception e) {
-                return false;
-              }
-            });
-      }
-    }
+    cluster = InProcessCluster.launch(2, Map.of("offsets.topic.replication.factor", "2"));
   }
 
   @AfterEach
   void stopAll() throws Exception {
-    try {
-      for (EmbeddedBroker broker : brokers.values()) {
-        broker.close();
-      }
-    } finally {
-      zk.close();
-    }
+    cluster.close();
   }
 
   /**
@@ -88,7 +52,7 @@ class GroupDeletionCoordinatorIT {
    */
   private int coordinatorOf(String group) throws Exception {
     int partition = OffsetsTopic.partitionFor(group, 50);
-    try (Admin admin = Admin.create(KafkaClients.admin(brokers.get(1).bootstrapServers()))) {
+    try (Admin admin = Admin.create(KafkaClients.admin(cluster.broker(1).bootstrapServers()))) {
       int[] id = {-1};
       Await.until(
           "a leader for " + OffsetsTopic.NAME + "-" + partition,
@@ -164,8 +128,8 @@ class GroupDeletionCoordinatorIT {
   void onlyTheCoordinatorAnswersForTheGroup_theOtherBrokerSaysNotCoordinator() throws Exception {
     String group = "deletion-group";
     int coordinator = coordinatorOf(group);
-    EmbeddedBroker owner = brokers.get(coordinator);
-    EmbeddedBroker other = brokers.get(coordinator == 1 ? 2 : 1);
+    EmbeddedBroker owner = cluster.broker(coordinator);
+    EmbeddedBroker other = cluster.broker(coordinator == 1 ? 2 : 1);
     // Once the other broker's view has the offsets partition's leader (its watch), it refuses.
     Await.until(
         "broker " + (coordinator == 1 ? 2 : 1) + " to refuse DeleteGroups for the group",

@@ -4,10 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.sluice.broker.cluster.ZooKeeperServers;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -18,8 +15,6 @@ import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.Future;
 import java.util.function.BooleanSupplier;
-import java.util.stream.Stream;
-import org.apache.curator.test.TestingServer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -52,68 +47,31 @@ class GroupFailoverIT {
   private static final int PARTITIONS = 3;
   private static final int PER_PARTITION = 200;
 
-  private TestingServer zk;
-  private final Map<Integer, Path> dirs = new HashMap<>();
-  private final Map<Integer, EmbeddedBroker> brokers = new TreeMap<>();
+  private InProcessCluster cluster;
 
   @BeforeEach
   void startCluster() throws Exception {
-    zk = ZooKeeperServers.standalone();
-    for (int id = 1; id <= 3; id++) {
-      dirs.put(id, Files.createTempDirectory("sluice-groups-" + id + "-"));
-      brokers.put(id, start(id));
-    }
-  }
-
-  private EmbeddedBroker start(int id) {
-    return EmbeddedBroker.start(
-        dirs.get(id),
-        Map.of(
-            "zookeeper.connect",
-            zk.getConnectString() + "/sluice",
-            "zookeeper.session.timeout.ms",
-            "4000",
-            "broker.id",
-            Integer.toString(id),
-            "min.insync.replicas",
-            "2",
-            "replica.lag.time.max.ms",
-            "2000",
-            "default.replication.factor",
-            "3",
-            "offsets.topic.num.partitions",
-            "5"));
+    cluster =
+        InProcessCluster.launch(
+            3,
+            Map.of(
+                "min.insync.replicas",
+                "2",
+                "replica.lag.time.max.ms",
+                "2000",
+                "default.replication.factor",
+                "3",
+                "offsets.topic.num.partitions",
+                "5"));
   }
 
   @AfterEach
   void stopCluster() throws Exception {
-    try {
-      for (EmbeddedBroker broker : brokers.values()) {
-        try {
-          broker.close();
-        } catch (RuntimeException e) {
-          // keep stopping the others
-        }
-      }
-    } finally {
-      try {
-        zk.close();
-      } finally {
-        for (Path dir : dirs.values()) {
-          try (Stream<Path> files = Files.walk(dir)) {
-            for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
-              Files.deleteIfExists(file);
-            }
-          }
-        }
-      }
-    }
+    cluster.close();
   }
 
   private String bootstrap() {
-    List<String> all = new ArrayList<>();
-    brokers.values().forEach(b -> all.add(b.bootstrapServers()));
-    return String.join(",", all);
+    return cluster.bootstrap();
   }
 
   private static void waitFor(String what, BooleanSupplier condition) throws InterruptedException {
@@ -220,7 +178,7 @@ class GroupFailoverIT {
     }
 
     // The coordinator's broker goes; another broker answers for the group with the same offsets.
-    brokers.remove(coordinator).close();
+    cluster.stop(coordinator);
     try (Admin admin = Admin.create(KafkaClients.admin(bootstrap()))) {
       waitFor(
           "a new coordinator",
@@ -262,7 +220,7 @@ class GroupFailoverIT {
 
     // The stopped broker returns; once it is in sync it leads its offsets partition again (it is
     // the preferred replica) and coordinates the group, with the offsets committed meanwhile.
-    brokers.put(coordinator, start(coordinator));
+    cluster.start(coordinator);
     try (Admin admin = Admin.create(KafkaClients.admin(bootstrap()))) {
       waitFor(
           "the group back on broker " + coordinator,
@@ -317,7 +275,7 @@ class GroupFailoverIT {
                 new ProducerRecord<>(topic, 0, null, ("r" + i).getBytes(StandardCharsets.UTF_8))));
         if (i == records / 3) {
           // The leader goes while batches are in flight; the producer retries on the new leader.
-          brokers.remove(leader).close();
+          cluster.stop(leader);
         }
       }
       for (int i = 0; i < records; i++) {

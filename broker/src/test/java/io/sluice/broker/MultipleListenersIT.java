@@ -13,6 +13,7 @@ import io.sluice.protocol.message.FindCoordinatorResponse;
 import io.sluice.protocol.message.MetadataRequest;
 import io.sluice.protocol.message.MetadataResponse;
 import io.sluice.protocol.wire.WireReader;
+import io.sluice.testing.ExpectedLogs;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -115,6 +116,7 @@ class MultipleListenersIT {
       Map<String, InetSocketAddress> bound = broker.broker().localAddresses();
       try (RawConnection first = new RawConnection(bound.get("INTERNAL"))) {
         waitFor("one open connection", () -> broker.broker().serverStats().openConnections() == 1);
+        ExpectedLogs.expect("WARN", "io.sluice.broker.server.RejectionLog", "max.connections=1");
         try (RawConnection second = new RawConnection(bound.get("EXTERNAL"))) {
           assertTrue(second.closedByBrokerWithin(Duration.ofSeconds(10)));
         }

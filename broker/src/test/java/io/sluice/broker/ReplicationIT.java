@@ -6,26 +6,21 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.sluice.broker.cluster.ZooKeeperServers;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.apache.curator.test.TestingServer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
@@ -54,66 +49,29 @@ class ReplicationIT {
   private static final long WAIT_MS = 60_000;
   private static final String TOPIC = "replicated";
 
-  private TestingServer zk;
-  private final Map<Integer, Path> dirs = new HashMap<>();
-  private final Map<Integer, EmbeddedBroker> brokers = new TreeMap<>();
+  private InProcessCluster cluster;
 
   @BeforeEach
   void startCluster() throws Exception {
-    zk = ZooKeeperServers.standalone();
-    for (int id = 1; id <= 3; id++) {
-      dirs.put(id, Files.createTempDirectory("sluice-repl-" + id + "-"));
-      brokers.put(id, start(id));
-    }
-  }
-
-  private EmbeddedBroker start(int id) {
-    return EmbeddedBroker.start(
-        dirs.get(id),
-        Map.of(
-            "zookeeper.connect",
-            zk.getConnectString() + "/sluice",
-            "zookeeper.session.timeout.ms",
-            "4000",
-            "broker.id",
-            Integer.toString(id),
-            "min.insync.replicas",
-            "2",
-            "replica.lag.time.max.ms",
-            "2000",
-            "default.replication.factor",
-            "3"));
+    cluster =
+        InProcessCluster.launch(
+            3,
+            Map.of(
+                "min.insync.replicas",
+                "2",
+                "replica.lag.time.max.ms",
+                "2000",
+                "default.replication.factor",
+                "3"));
   }
 
   @AfterEach
   void stopCluster() throws Exception {
-    try {
-      for (EmbeddedBroker broker : brokers.values()) {
-        try {
-          broker.close();
-        } catch (RuntimeException e) {
-          // keep stopping the others
-        }
-      }
-    } finally {
-      try {
-        zk.close();
-      } finally {
-        for (Path dir : dirs.values()) {
-          try (Stream<Path> files = Files.walk(dir)) {
-            for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
-              Files.deleteIfExists(file);
-            }
-          }
-        }
-      }
-    }
+    cluster.close();
   }
 
   private String bootstrap() {
-    List<String> all = new ArrayList<>();
-    brokers.values().forEach(b -> all.add(b.bootstrapServers()));
-    return String.join(",", all);
+    return cluster.bootstrap();
   }
 
   private static void waitFor(String what, BooleanSupplier condition) throws InterruptedException {
@@ -148,7 +106,7 @@ class ReplicationIT {
 
   /** Every {@code .log} file of the partition on one broker, concatenated in offset order. */
   private byte[] logBytes(int id) throws IOException {
-    Path dir = dirs.get(id).resolve(TOPIC + "-0");
+    Path dir = cluster.dataDir(id).resolve(TOPIC + "-0");
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try (Stream<Path> files = Files.list(dir)) {
       for (Path file :
@@ -231,7 +189,7 @@ class ReplicationIT {
       TopicPartitionInfo before = describe(admin);
       int oldLeader = leader(before);
       Set<Integer> oldIsr = isr(before);
-      brokers.remove(oldLeader).close();
+      cluster.stop(oldLeader);
       waitFor(
           "a new leader",
           () -> {
@@ -247,7 +205,7 @@ class ReplicationIT {
 
       // The old leader comes back as a follower, truncates by leader epoch, catches up, rejoins the
       // ISR, and, being the preferred replica, leads again (auto.leader.rebalance.enable).
-      brokers.put(oldLeader, start(oldLeader));
+      cluster.start(oldLeader);
       waitFor("the old leader back in sync", () -> isr(describe(admin)).contains(oldLeader));
       waitFor("the preferred replica leading again", () -> leader(describe(admin)) == oldLeader);
       produce(acksAll(), history, 2500, 500);
@@ -260,7 +218,7 @@ class ReplicationIT {
             try {
               byte[] lead = logBytes(oldLeader);
               return java.util.Arrays.equals(lead, logBytes(newLeader))
-                  && brokers.keySet().stream()
+                  && cluster.running().keySet().stream()
                       .allMatch(
                           id -> {
                             try {
@@ -285,18 +243,20 @@ class ReplicationIT {
       waitFor("three in-sync replicas", () -> isr(describe(admin)).size() == 3);
       int leader = leader(describe(admin));
       List<Integer> followers =
-          brokers.keySet().stream().filter(id -> id != leader).collect(Collectors.toList());
+          cluster.running().keySet().stream()
+              .filter(id -> id != leader)
+              .collect(Collectors.toList());
 
       // One follower down: after replica.lag.time.max.ms the leader drops it from the ISR; acks=all
       // still works with two in-sync replicas.
       int down = followers.get(0);
-      brokers.remove(down).close();
+      cluster.stop(down);
       produce(acksAll(), history, 0, 300);
       waitFor("the stopped follower out of the ISR", () -> !isr(describe(admin)).contains(down));
       produce(acksAll(), history, 300, 1000);
 
       // It comes back, truncates, fetches what it missed and rejoins.
-      brokers.put(down, start(down));
+      cluster.start(down);
       waitFor("the follower back in the ISR", () -> isr(describe(admin)).contains(down));
       waitFor(
           "the follower's log equal to the leader's",
@@ -310,7 +270,7 @@ class ReplicationIT {
 
       // Both followers down: one in-sync replica is fewer than min.insync.replicas=2.
       for (int id : followers) {
-        brokers.remove(id).close();
+        cluster.stop(id);
       }
       waitFor("an ISR of the leader alone", () -> isr(describe(admin)).equals(Set.of(leader)));
       Properties props = acksAll();
@@ -319,7 +279,7 @@ class ReplicationIT {
       props.put(ProducerConfig.LINGER_MS_CONFIG, "0");
       props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "false");
       props.put(ProducerConfig.RETRIES_CONFIG, "0");
-      props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers.get(leader).bootstrapServers());
+      props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.broker(leader).bootstrapServers());
       try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
         ExecutionException refused =
             org.junit.jupiter.api.Assertions.assertThrows(

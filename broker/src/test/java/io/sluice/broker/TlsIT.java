@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.sluice.broker.config.ConfigException;
 import io.sluice.protocol.ApiKey;
 import io.sluice.protocol.message.ApiVersionsRequest;
+import io.sluice.testing.ExpectedLogs;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -181,6 +182,7 @@ class TlsIT {
       Properties anonymous = tls(KafkaClients.admin(ssl));
       anonymous.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "20000");
       anonymous.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000");
+      ExpectedLogs.expect("ERROR", "org.apache.kafka.clients", "failed authentication").optional();
       ExecutionException refused =
           assertThrows(ExecutionException.class, () -> clusterNodes(anonymous));
       assertInstanceOf(SslAuthenticationException.class, refused.getCause(), refused.toString());

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.buffer.Unpooled;
-import io.sluice.broker.cluster.ZooKeeperServers;
 import io.sluice.protocol.ApiKey;
 import io.sluice.protocol.Errors;
 import io.sluice.protocol.message.CreateTopicsRequest;
@@ -18,9 +17,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import org.apache.curator.test.TestingServer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
@@ -43,39 +40,20 @@ class ZooKeeperOutageIT {
   private static final long WAIT_MS = 30_000;
   private static final String TOPIC = "steady";
 
-  private TestingServer zk;
-  private final Map<Integer, EmbeddedBroker> brokers = new TreeMap<>();
+  private InProcessCluster cluster;
 
   @BeforeEach
   void start() throws Exception {
-    zk = ZooKeeperServers.standalone();
-    for (int id = 1; id <= 2; id++) {
-      brokers.put(
-          id,
-          EmbeddedBroker.start(
-              Map.of(
-                  "zookeeper.connect",
-                  zk.getConnectString() + "/sluice",
-                  "zookeeper.session.timeout.ms",
-                  "4000",
-                  "broker.id",
-                  Integer.toString(id))));
-    }
+    cluster = InProcessCluster.launch(2, Map.of());
   }
 
   @AfterEach
   void stop() throws Exception {
-    try {
-      for (EmbeddedBroker broker : brokers.values()) {
-        broker.close();
-      }
-    } finally {
-      zk.close();
-    }
+    cluster.close();
   }
 
   private String bootstrap() {
-    return brokers.get(1).bootstrapServers() + "," + brokers.get(2).bootstrapServers();
+    return cluster.bootstrap();
   }
 
   private interface Check {
@@ -101,7 +79,7 @@ class ZooKeeperOutageIT {
 
   /** Every broker describes the topic with one partition led by each broker. */
   private boolean ledByBoth(String topic) throws Exception {
-    for (EmbeddedBroker broker : brokers.values()) {
+    for (EmbeddedBroker broker : cluster.running().values()) {
       try (Admin admin = Admin.create(KafkaClients.admin(broker.bootstrapServers()))) {
         TopicDescription d = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic);
         Set<Integer> leaders = new HashSet<>();
@@ -127,20 +105,20 @@ class ZooKeeperOutageIT {
     waitFor("each broker to lead one partition, as every broker sees it", () -> ledByBoth(TOPIC));
     Set<String> before = produce(TOPIC, "before", 20);
 
-    zk.stop();
+    cluster.zooKeeper().stop();
     Set<String> during = produce(TOPIC, "during", 20);
     Set<String> all = new HashSet<>(before);
     all.addAll(during);
     assertEquals(all, consume(TOPIC, all.size()));
 
-    for (EmbeddedBroker broker : brokers.values()) {
+    for (EmbeddedBroker broker : cluster.running().values()) {
       CreateTopicsResponse.CreatableTopicResult refused = createRaw(broker, "refused");
       assertEquals(Errors.NOT_CONTROLLER.code(), refused.errorCode());
       assertTrue(
           refused.errorMessage().contains("ZooKeeper is unreachable"), refused.errorMessage());
     }
 
-    zk.restart();
+    cluster.zooKeeper().restart();
     try (Admin admin = Admin.create(KafkaClients.admin(bootstrap()))) {
       waitFor(
           "topic creation accepted again",
