@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.handler.ssl.OpenSsl;
-import io.sluice.broker.cluster.ZooKeeperServers;
 import io.sluice.broker.security.sasl.ScramCredential;
 import io.sluice.protocol.sasl.ScramMechanism;
 import io.sluice.testing.ExpectedLogs;
@@ -16,22 +15,20 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.function.BooleanSupplier;
+import java.util.function.IntFunction;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.RetryOneTime;
-import org.apache.curator.test.TestingServer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.ScramCredentialInfo;
@@ -69,47 +66,23 @@ class InterBrokerSecurityIT {
           + "\";";
 
   private TestCertificates certs;
-  private TestingServer zk;
-  private final Map<Integer, Path> dirs = new HashMap<>();
-  private final Map<Integer, EmbeddedBroker> brokers = new TreeMap<>();
+  private InProcessCluster cluster;
 
   @BeforeEach
-  void startZooKeeper() throws Exception {
+  void certificates() throws Exception {
     certs = TestCertificates.get();
-    zk = ZooKeeperServers.standalone();
   }
 
   @AfterEach
   void stopCluster() throws Exception {
-    try {
-      for (EmbeddedBroker broker : brokers.values()) {
-        try {
-          broker.close();
-        } catch (RuntimeException e) {
-          // keep stopping the others
-        }
-      }
-    } finally {
-      try {
-        zk.close();
-      } finally {
-        for (Path dir : dirs.values()) {
-          try (Stream<Path> files = Files.walk(dir)) {
-            for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
-              Files.deleteIfExists(file);
-            }
-          }
-        }
-      }
+    if (cluster != null) {
+      cluster.close();
     }
   }
 
-  /** Keys every broker of these tests has: ZooKeeper, replication, the two listeners. */
-  private Map<String, String> base(int id, String brokerProtocol) {
+  /** Keys every broker of these tests has: replication, the two listeners. */
+  private static Map<String, String> base(String brokerProtocol) {
     Map<String, String> config = new HashMap<>();
-    config.put("zookeeper.connect", zk.getConnectString() + "/sluice");
-    config.put("zookeeper.session.timeout.ms", "6000");
-    config.put("broker.id", Integer.toString(id));
     config.put("min.insync.replicas", "2");
     config.put("replica.lag.time.max.ms", "3000");
     config.put("default.replication.factor", "3");
@@ -130,16 +103,22 @@ class InterBrokerSecurityIT {
     return config;
   }
 
-  private void start(int id, Map<String, String> config) throws IOException {
-    if (!dirs.containsKey(id)) {
-      dirs.put(id, Files.createTempDirectory("sluice-ibsec-" + id + "-"));
-    }
-    brokers.put(id, EmbeddedBroker.start(dirs.get(id), config));
+  private void launch(IntFunction<Map<String, String>> configOf) throws Exception {
+    cluster = InProcessCluster.launch(3, configOf);
   }
 
-  /** Kafka's SCRAM credential of {@code user}, written where Kafka's ZooKeeper tools put it. */
-  private void createScramUser(ScramMechanism mechanism, String user, String password)
+  private void launch(
+      InProcessCluster.BeforeBrokers beforeBrokers, IntFunction<Map<String, String>> configOf)
       throws Exception {
+    cluster = InProcessCluster.launch(3, configOf, beforeBrokers);
+  }
+
+  /**
+   * Kafka's SCRAM credential of {@code user}, written where Kafka's ZooKeeper-era tools put it
+   * ({@code kafka-configs --zookeeper}), under the chroot of {@code zkConnect}.
+   */
+  private static void createScramUser(
+      String zkConnect, ScramMechanism mechanism, String user, String password) throws Exception {
     ScramCredential credential =
         ScramCredential.fromPassword(mechanism, password, 4096, new SecureRandom());
     String node =
@@ -148,58 +127,65 @@ class InterBrokerSecurityIT {
             + "\":\""
             + credential.toKafkaFormat()
             + "\"}}";
+    int chroot = zkConnect.indexOf('/');
     try (CuratorFramework client =
-        CuratorFrameworkFactory.newClient(zk.getConnectString(), new RetryOneTime(100))) {
+        CuratorFrameworkFactory.newClient(zkConnect.substring(0, chroot), new RetryOneTime(100))) {
       client.start();
       client
           .create()
           .creatingParentsIfNeeded()
-          .forPath("/sluice/config/users/" + user, node.getBytes(StandardCharsets.UTF_8));
+          .forPath(
+              zkConnect.substring(chroot) + "/config/users/" + user,
+              node.getBytes(StandardCharsets.UTF_8));
     }
   }
 
   @Test
   void saslSslWithScramSha512_replicatesByteForByte_asTheSuperUserBroker() throws Exception {
-    createScramUser(ScramMechanism.SCRAM_SHA_512, BROKER_USER, BROKER_PASSWORD);
-    for (int id = 1; id <= 3; id++) {
-      Map<String, String> config = tls(base(id, "SASL_SSL"));
-      config.put("sasl.enabled.mechanisms", "SCRAM-SHA-512");
-      config.put("sasl.mechanism.inter.broker.protocol", "SCRAM-SHA-512");
-      config.put("listener.name.broker.scram-sha-512.sasl.jaas.config", SCRAM_JAAS);
-      // The followers' principal is the SASL user: it must be a super user (the test clients on
-      // the PLAINTEXT listener are User:ANONYMOUS).
-      config.put("authorizer.class.name", AclTls.AUTHORIZER);
-      config.put("super.users", "User:ANONYMOUS;User:" + BROKER_USER);
-      start(id, config);
-    }
+    launch(
+        zkConnect ->
+            createScramUser(zkConnect, ScramMechanism.SCRAM_SHA_512, BROKER_USER, BROKER_PASSWORD),
+        id -> {
+          Map<String, String> config = tls(base("SASL_SSL"));
+          config.put("sasl.enabled.mechanisms", "SCRAM-SHA-512");
+          config.put("sasl.mechanism.inter.broker.protocol", "SCRAM-SHA-512");
+          config.put("listener.name.broker.scram-sha-512.sasl.jaas.config", SCRAM_JAAS);
+          // The followers' principal is the SASL user: it must be a super user (the test clients on
+          // the PLAINTEXT listener are User:ANONYMOUS).
+          config.put("authorizer.class.name", AclTls.AUTHORIZER);
+          config.put("super.users", "User:ANONYMOUS;User:" + BROKER_USER);
+          return config;
+        });
     replicateAndCompare(1);
   }
 
   @Test
   void sslWithClientCertificates_bothEngines_replicatesByteForByte() throws Exception {
     String[] engines = {"jdk", OpenSsl.isAvailable() ? "openssl" : "jdk", "auto"};
-    for (int id = 1; id <= 3; id++) {
-      Map<String, String> config = tls(base(id, "SSL"));
-      config.put("listener.name.broker.ssl.client.auth", "required");
-      config.put("listener.name.broker.ssl.engine", engines[id - 1]);
-      // With client certificates the followers' principal is the certificate's subject.
-      config.put("authorizer.class.name", AclTls.AUTHORIZER);
-      config.put("super.users", "User:ANONYMOUS;User:CN=localhost");
-      start(id, config);
-    }
+    launch(
+        id -> {
+          Map<String, String> config = tls(base("SSL"));
+          config.put("listener.name.broker.ssl.client.auth", "required");
+          config.put("listener.name.broker.ssl.engine", engines[id - 1]);
+          // With client certificates the followers' principal is the certificate's subject.
+          config.put("authorizer.class.name", AclTls.AUTHORIZER);
+          config.put("super.users", "User:ANONYMOUS;User:CN=localhost");
+          return config;
+        });
     // Three partitions: each broker leads one, so each engine serves two followers.
     replicateAndCompare(3);
   }
 
   @Test
   void saslPlaintextWithPlain_replicatesByteForByte() throws Exception {
-    for (int id = 1; id <= 3; id++) {
-      Map<String, String> config = base(id, "SASL_PLAINTEXT");
-      config.put("sasl.enabled.mechanisms", "PLAIN");
-      config.put("sasl.mechanism.inter.broker.protocol", "PLAIN");
-      config.put("listener.name.broker.plain.sasl.jaas.config", plainJaas(BROKER_PASSWORD));
-      start(id, config);
-    }
+    launch(
+        id -> {
+          Map<String, String> config = base("SASL_PLAINTEXT");
+          config.put("sasl.enabled.mechanisms", "PLAIN");
+          config.put("sasl.mechanism.inter.broker.protocol", "PLAIN");
+          config.put("listener.name.broker.plain.sasl.jaas.config", plainJaas(BROKER_PASSWORD));
+          return config;
+        });
     replicateAndCompare(1);
   }
 
@@ -208,13 +194,14 @@ class InterBrokerSecurityIT {
     // Until the user exists every follower is refused, and says so (once per leader).
     ExpectedLogs.Expectation refused =
         ExpectedLogs.expect("ERROR", FETCHER, "refused this broker's SCRAM-SHA-256 authentication");
-    for (int id = 1; id <= 3; id++) {
-      Map<String, String> config = base(id, "SASL_PLAINTEXT");
-      config.put("sasl.enabled.mechanisms", "SCRAM-SHA-256");
-      config.put("sasl.mechanism.inter.broker.protocol", "SCRAM-SHA-256");
-      config.put("listener.name.broker.scram-sha-256.sasl.jaas.config", SCRAM_JAAS);
-      start(id, config);
-    }
+    launch(
+        id -> {
+          Map<String, String> config = base("SASL_PLAINTEXT");
+          config.put("sasl.enabled.mechanisms", "SCRAM-SHA-256");
+          config.put("sasl.mechanism.inter.broker.protocol", "SCRAM-SHA-256");
+          config.put("listener.name.broker.scram-sha-256.sasl.jaas.config", SCRAM_JAAS);
+          return config;
+        });
     try (Admin admin = Admin.create(KafkaClients.admin(bootstrap()))) {
       admin.createTopics(List.of(new NewTopic(TOPIC, 1, (short) 3))).all().get();
       waitFor("a follower's refusal logged", () -> refused.count() >= 1);
@@ -254,15 +241,16 @@ class InterBrokerSecurityIT {
   void aWrongInterBrokerPassword_keepsTheFollowerOutOfTheIsr_andIsLoggedOnce() throws Exception {
     ExpectedLogs.Expectation refused =
         ExpectedLogs.expect("ERROR", FETCHER, "broker 3 cannot replicate from broker ");
-    for (int id = 1; id <= 3; id++) {
-      Map<String, String> config = base(id, "SASL_PLAINTEXT");
-      config.put("sasl.enabled.mechanisms", "PLAIN");
-      config.put("sasl.mechanism.inter.broker.protocol", "PLAIN");
-      config.put(
-          "listener.name.broker.plain.sasl.jaas.config",
-          plainJaas(id == 3 ? "not-the-password" : BROKER_PASSWORD));
-      start(id, config);
-    }
+    launch(
+        id -> {
+          Map<String, String> config = base("SASL_PLAINTEXT");
+          config.put("sasl.enabled.mechanisms", "PLAIN");
+          config.put("sasl.mechanism.inter.broker.protocol", "PLAIN");
+          config.put(
+              "listener.name.broker.plain.sasl.jaas.config",
+              plainJaas(id == 3 ? "not-the-password" : BROKER_PASSWORD));
+          return config;
+        });
     assertFollowerKeptOut(refused, "SASL_AUTHENTICATION_FAILED");
   }
 
@@ -270,16 +258,17 @@ class InterBrokerSecurityIT {
   void anUntrustedCertificate_keepsTheFollowerOutOfTheIsr_andIsLoggedOnce() throws Exception {
     ExpectedLogs.Expectation refused =
         ExpectedLogs.expect("ERROR", FETCHER, "broker 3 cannot replicate from broker ");
-    for (int id = 1; id <= 3; id++) {
-      Map<String, String> config = tls(base(id, "SSL"));
-      if (id == 3) {
-        // Broker 3 trusts only the JDK's certificate authorities, not the test CA.
-        config.remove("listener.name.broker.ssl.truststore.type");
-        config.remove("listener.name.broker.ssl.truststore.location");
-        config.remove("listener.name.broker.ssl.truststore.password");
-      }
-      start(id, config);
-    }
+    launch(
+        id -> {
+          Map<String, String> config = tls(base("SSL"));
+          if (id == 3) {
+            // Broker 3 trusts only the JDK's certificate authorities, not the test CA.
+            config.remove("listener.name.broker.ssl.truststore.type");
+            config.remove("listener.name.broker.ssl.truststore.location");
+            config.remove("listener.name.broker.ssl.truststore.password");
+          }
+          return config;
+        });
     assertFollowerKeptOut(refused, "PKIX path");
   }
 
@@ -290,23 +279,26 @@ class InterBrokerSecurityIT {
     // with CLUSTER_AUTHORIZATION_FAILED); broker 3's log is empty, so it asks no epochs.
     ExpectedLogs.Expectation refused =
         ExpectedLogs.expect("ERROR", FETCHER, "broker 3 cannot replicate from broker ");
-    createScramUser(ScramMechanism.SCRAM_SHA_256, BROKER_USER, BROKER_PASSWORD);
-    createScramUser(ScramMechanism.SCRAM_SHA_256, "intruder", "intruder-secret");
-    for (int id = 1; id <= 3; id++) {
-      Map<String, String> config = tls(base(id, "SASL_SSL"));
-      config.put("sasl.enabled.mechanisms", "SCRAM-SHA-256");
-      config.put("sasl.mechanism.inter.broker.protocol", "SCRAM-SHA-256");
-      config.put(
-          "listener.name.broker.scram-sha-256.sasl.jaas.config",
-          id == 3
-              ? SCRAM_JAAS
-                  .replace(BROKER_USER, "intruder")
-                  .replace(BROKER_PASSWORD, "intruder-secret")
-              : SCRAM_JAAS);
-      config.put("authorizer.class.name", AclTls.AUTHORIZER);
-      config.put("super.users", "User:ANONYMOUS;User:" + BROKER_USER);
-      start(id, config);
-    }
+    launch(
+        zkConnect -> {
+          createScramUser(zkConnect, ScramMechanism.SCRAM_SHA_256, BROKER_USER, BROKER_PASSWORD);
+          createScramUser(zkConnect, ScramMechanism.SCRAM_SHA_256, "intruder", "intruder-secret");
+        },
+        id -> {
+          Map<String, String> config = tls(base("SASL_SSL"));
+          config.put("sasl.enabled.mechanisms", "SCRAM-SHA-256");
+          config.put("sasl.mechanism.inter.broker.protocol", "SCRAM-SHA-256");
+          config.put(
+              "listener.name.broker.scram-sha-256.sasl.jaas.config",
+              id == 3
+                  ? SCRAM_JAAS
+                      .replace(BROKER_USER, "intruder")
+                      .replace(BROKER_PASSWORD, "intruder-secret")
+                  : SCRAM_JAAS);
+          config.put("authorizer.class.name", AclTls.AUTHORIZER);
+          config.put("super.users", "User:ANONYMOUS;User:" + BROKER_USER);
+          return config;
+        });
     assertFollowerKeptOut(
         refused,
         "it answers TOPIC_AUTHORIZATION_FAILED to this follower's Fetch requests: the inter-broker"
@@ -410,7 +402,7 @@ class InterBrokerSecurityIT {
 
   private String bootstrap() {
     List<String> all = new ArrayList<>();
-    brokers.values().forEach(b -> all.add(b.bootstrapServers("PLAINTEXT")));
+    cluster.running().values().forEach(b -> all.add(b.bootstrapServers("PLAINTEXT")));
     return String.join(",", all);
   }
 
@@ -437,7 +429,7 @@ class InterBrokerSecurityIT {
 
   /** Every {@code .log} file of the partition on one broker, concatenated in offset order. */
   private byte[] logBytes(int id, int partition) {
-    Path dir = dirs.get(id).resolve(TOPIC + "-" + partition);
+    Path dir = cluster.dataDir(id).resolve(TOPIC + "-" + partition);
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try (Stream<Path> files = Files.list(dir)) {
       for (Path file :
