@@ -1,8 +1,12 @@
 package io.sluice.broker.cluster;
 
+import io.sluice.broker.metadata.LeaderElection;
+import io.sluice.broker.metadata.TopicNames;
+import io.sluice.protocol.Errors;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -231,6 +235,7 @@ final class Controller implements AutoCloseable {
           reconcileTopic(topic, live);
         }
       }
+      electOnRequest(live, deleting);
     } catch (Fenced e) {
       active = false;
       log.warn(
@@ -393,6 +398,108 @@ final class Controller implements AutoCloseable {
       }
     }
     return new Election(chosen, isr);
+  }
+
+  /**
+   * Answers the leader election requests in {@code /admin/elect_leaders} that have no results yet,
+   * after the pass's own elections (so a request sees the partition states this pass wrote): each
+   * partition decided by {@link RequestedElection}, then the new states and the results written in
+   * one fenced transaction, conditional on every znode's version. On a conflict nothing is written
+   * and the whole request is decided again on the retry. A request that cannot be read is removed.
+   */
+  private void electOnRequest(Map<Integer, Long> live, Set<String> deleting) throws Exception {
+    for (String name : children(ZkPaths.ELECT_LEADERS)) {
+      String path = ZkPaths.ELECT_LEADERS + "/" + name;
+      Stat stat = new Stat();
+      RequestedElection.Request request;
+      try {
+        request = ZkJson.electionRequest(path, client.getData().storingStatIn(stat).forPath(path));
+      } catch (KeeperException.NoNodeException e) {
+        continue; // withdrawn (the requester timed out or went away)
+      } catch (IllegalStateException e) {
+        log.warn(
+            "controller {}: removing an unreadable election request: {}", brokerId, e.getMessage());
+        writeFenced(client.transactionOp().delete().forPath(path), path);
+        continue;
+      }
+      if (request.answered()) {
+        continue;
+      }
+      List<CuratorOp> ops = new ArrayList<>();
+      Map<LeaderElection.Partition, RequestedElection.Outcome> results = new LinkedHashMap<>();
+      Map<String, List<List<Integer>>> assignments = new HashMap<>();
+      for (LeaderElection.Partition partition : request.partitions()) {
+        results.put(
+            partition,
+            decideRequested(request.type(), partition, live, deleting, assignments, ops));
+      }
+      ops.add(
+          client
+              .transactionOp()
+              .setData()
+              .withVersion(stat.getVersion())
+              .forPath(
+                  path,
+                  ZkJson.electionRequest(
+                      new RequestedElection.Request(
+                          request.type(), request.partitions(), results))));
+      writeFenced(ops, path);
+      log.info(
+          "controller {}: {} election on request {}: {}", brokerId, request.type(), name, results);
+    }
+  }
+
+  /** One partition of a request: its outcome; a state change, if any, is added to {@code ops}. */
+  private RequestedElection.Outcome decideRequested(
+      LeaderElection.Type type,
+      LeaderElection.Partition partition,
+      Map<Integer, Long> live,
+      Set<String> deleting,
+      Map<String, List<List<Integer>>> assignments,
+      List<CuratorOp> ops)
+      throws Exception {
+    String topic = partition.topic();
+    if (deleting.contains(topic)) {
+      return RequestedElection.Outcome.refused(
+          Errors.INVALID_TOPIC_EXCEPTION, "topic '" + topic + "' is being deleted");
+    }
+    if (!assignments.containsKey(topic)) {
+      List<List<Integer>> replicas = null;
+      if (TopicNames.isValid(topic)) {
+        try {
+          replicas = ZkJson.assignment(topic, client.getData().forPath(ZkPaths.topic(topic)));
+        } catch (KeeperException.NoNodeException e) {
+          // no such topic
+        }
+      }
+      assignments.put(topic, replicas);
+    }
+    List<List<Integer>> replicas = assignments.get(topic);
+    if (replicas == null || partition.partition() < 0 || partition.partition() >= replicas.size()) {
+      return RequestedElection.Outcome.refused(
+          Errors.UNKNOWN_TOPIC_OR_PARTITION, "partition " + partition + " does not exist");
+    }
+    String statePath = ZkPaths.partitionState(topic, partition.partition());
+    Stat stat = new Stat();
+    PartitionState state;
+    try {
+      state =
+          ZkJson.partitionState(statePath, client.getData().storingStatIn(stat).forPath(statePath));
+    } catch (KeeperException.NoNodeException e) {
+      state = null;
+    }
+    RequestedElection.Decision decision =
+        RequestedElection.decide(
+            type, partition, replicas.get(partition.partition()), state, live, epoch);
+    if (decision.next() != null) {
+      ops.add(
+          client
+              .transactionOp()
+              .setData()
+              .withVersion(stat.getVersion())
+              .forPath(statePath, ZkJson.partitionState(decision.next())));
+    }
+    return decision.outcome();
   }
 
   private void deleteTopic(String topic) throws Exception {

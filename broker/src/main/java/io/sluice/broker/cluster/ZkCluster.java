@@ -3,10 +3,14 @@ package io.sluice.broker.cluster;
 import io.sluice.broker.config.Endpoint;
 import io.sluice.broker.config.SecurityProtocol;
 import io.sluice.broker.config.ZooKeeperConfig;
+import io.sluice.broker.metadata.LeaderElection;
 import io.sluice.protocol.Errors;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -54,6 +58,7 @@ public final class ZkCluster implements AutoCloseable {
   private BrokerRegistrar registrar;
   private volatile boolean preferredLeaders;
   private Controller controller;
+  private volatile ZkLeaderElections elections;
 
   private ZkCluster(
       ZooKeeperConfig config,
@@ -159,6 +164,7 @@ public final class ZkCluster implements AutoCloseable {
       controller = new Controller(client, brokerId, preferredLeaders);
       cache.addListener(s -> controller.changed());
       controller.start();
+      startLeaderElections();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while registering", e);
@@ -480,6 +486,42 @@ public final class ZkCluster implements AutoCloseable {
     return Outcome.OK;
   }
 
+  /**
+   * Leader election on request: the requests ({@code /admin/elect_leaders}) tell the controller;
+   * their waiters follow the snapshots this broker applies (this listener comes after the
+   * metadata's).
+   */
+  private void startLeaderElections() {
+    ZkLeaderElections started =
+        new ZkLeaderElections(client, cache.snapshot(), controller::changed);
+    cache.addListener(started::applied);
+    started.start();
+    elections = started;
+  }
+
+  /**
+   * Asks the controller for leader elections (ElectLeaders) and completes once it has answered and
+   * this broker shows the leaders it elected, or at {@code timeoutMs}; see {@link
+   * ZkLeaderElections}. Refused at once with {@code NOT_CONTROLLER} (clients retry) while ZooKeeper
+   * is unreachable, no controller is elected or this broker has not registered yet. Never blocks.
+   */
+  public CompletableFuture<Map<LeaderElection.Partition, LeaderElection.Result>> electLeaders(
+      LeaderElection.Type type, Set<LeaderElection.Partition> partitions, long timeoutMs) {
+    Outcome refused = refuseChanges();
+    ZkLeaderElections current = elections;
+    if (refused == null && current == null) {
+      refused = new Outcome(Errors.NOT_CONTROLLER, "this broker has not joined the cluster yet");
+    }
+    if (refused != null) {
+      Map<LeaderElection.Partition, LeaderElection.Result> results = new LinkedHashMap<>();
+      for (LeaderElection.Partition p : partitions) {
+        results.put(p, new LeaderElection.Result(refused.error(), refused.message()));
+      }
+      return CompletableFuture.completedFuture(results);
+    }
+    return current.elect(type, partitions, timeoutMs);
+  }
+
   private static final Outcome UNREACHABLE =
       new Outcome(
           Errors.NOT_CONTROLLER,
@@ -541,6 +583,9 @@ public final class ZkCluster implements AutoCloseable {
    */
   @Override
   public void close() {
+    if (elections != null) {
+      elections.close();
+    }
     if (controller != null) {
       controller.close();
     }

@@ -7,9 +7,12 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sluice.broker.config.Endpoint;
 import io.sluice.broker.config.SecurityProtocol;
+import io.sluice.broker.metadata.LeaderElection;
+import io.sluice.protocol.Errors;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -169,6 +172,79 @@ final class ZkJson {
       overrides.put(e.getKey(), e.getValue().asText());
     }
     return Map.copyOf(overrides);
+  }
+
+  /**
+   * {@code /admin/elect_leaders/request-N}: an election request, and once the controller has
+   * answered it, its results (see {@link ZkPaths}).
+   */
+  static byte[] electionRequest(RequestedElection.Request request) {
+    ObjectNode node = MAPPER.createObjectNode();
+    node.put("version", 1);
+    node.put("election_type", request.type().code());
+    ArrayNode partitions = node.putArray("partitions");
+    for (LeaderElection.Partition p : request.partitions()) {
+      partitions.addObject().put("topic", p.topic()).put("partition", p.partition());
+    }
+    if (request.answered()) {
+      ArrayNode results = node.putArray("results");
+      request
+          .results()
+          .forEach(
+              (p, outcome) -> {
+                ObjectNode result =
+                    results
+                        .addObject()
+                        .put("topic", p.topic())
+                        .put("partition", p.partition())
+                        .put("error_code", outcome.error().code());
+                if (outcome.message() == null) {
+                  result.putNull("error_message");
+                } else {
+                  result.put("error_message", outcome.message());
+                }
+                result.put("leader", outcome.leader()).put("leader_epoch", outcome.leaderEpoch());
+              });
+    }
+    return write(node);
+  }
+
+  static RequestedElection.Request electionRequest(String path, byte[] data) {
+    JsonNode node = read(data, path);
+    LeaderElection.Type type =
+        LeaderElection.Type.forCode((byte) node.path("election_type").asInt(-1));
+    if (type == null) {
+      throw new IllegalStateException(path + ": unknown election type");
+    }
+    List<LeaderElection.Partition> partitions = new ArrayList<>();
+    for (JsonNode p : node.path("partitions")) {
+      partitions.add(partition(path, p));
+    }
+    Map<LeaderElection.Partition, RequestedElection.Outcome> results = null;
+    JsonNode answered = node.get("results");
+    if (answered != null && answered.isArray()) {
+      results = new LinkedHashMap<>();
+      for (JsonNode r : answered) {
+        JsonNode message = r.get("error_message");
+        results.put(
+            partition(path, r),
+            new RequestedElection.Outcome(
+                Errors.forCode((short) r.path("error_code").asInt()),
+                message == null || message.isNull() ? null : message.asText(),
+                r.path("leader").asInt(PartitionState.NO_LEADER),
+                r.path("leader_epoch").asInt(-1)));
+      }
+    }
+    return new RequestedElection.Request(type, partitions, results);
+  }
+
+  private static LeaderElection.Partition partition(String path, JsonNode node) {
+    JsonNode topic = node.get("topic");
+    JsonNode partition = node.get("partition");
+    if (topic == null || !topic.isTextual() || partition == null || !partition.canConvertToInt()) {
+      throw new IllegalStateException(path + ": a partition without topic or number");
+    }
+    return new LeaderElection.Partition(topic.asText(), partition.asInt());
   }
 
   static byte[] clusterId(String id) {

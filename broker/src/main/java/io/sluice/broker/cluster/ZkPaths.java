@@ -12,13 +12,23 @@ package io.sluice.broker.cluster;
  * /brokers/topics/{t}                            persistent  {"version":2,"partitions":{"0":[1]}}
  * /brokers/topics/{t}/partitions/{p}/state       persistent  {"leader":1,"leader_epoch":0,"isr":[1],...}
  * /admin/delete_topics/{t}                       persistent  a deletion request for the controller
+ * /admin/elect_leaders/request-NNNNNNNNNN        ephemeral   a leader election request (ElectLeaders),
+ *                                                            sequential; the controller adds its results
  * /config/topics/{t}                             persistent  {"version":1,"config":{"cleanup.policy":"compact"}}
  * /config/users/{user}                          persistent  SCRAM credentials (ZkScramCredentialStore)
  * </pre>
  *
- * The one difference from Kafka: {@code /controller} is the parent of a Curator {@code LeaderLatch}
- * rather than an ephemeral node holding the controller's id; the lowest latch node's data names the
- * controller.
+ * {@code /admin/elect_leaders} replaces Kafka's {@code /admin/preferred_replica_election} (one
+ * znode, one request at a time, preferred elections only, no answer): each ElectLeaders request is
+ * its own znode, {@code {"version":1,"election_type":0,"partitions":[{"topic":"t","partition":0}]}}
+ * (0 preferred, 1 unclean), ephemeral so that a request whose broker went away goes with it. The
+ * controller answers by adding {@code "results":[{"topic":"t","partition":0,"error_code":0,
+ * "error_message":null,"leader":1,"leader_epoch":4}]} in the transaction that writes the new
+ * partition states; the requesting broker reads them and deletes the znode.
+ *
+ * <p>The one difference from Kafka in the shared part: {@code /controller} is the parent of a
+ * Curator {@code LeaderLatch} rather than an ephemeral node holding the controller's id; the lowest
+ * latch node's data names the controller.
  */
 final class ZkPaths {
   static final String CLUSTER_ID = "/cluster/id";
@@ -28,6 +38,7 @@ final class ZkPaths {
   static final String TOPICS = "/brokers/topics";
   static final String DELETE_TOPICS = "/admin/delete_topics";
   static final String TOPIC_CONFIGS = "/config/topics";
+  static final String ELECT_LEADERS = "/admin/elect_leaders";
 
   private ZkPaths() {}
 
@@ -57,6 +68,11 @@ final class ZkPaths {
 
   static String topicConfig(String topic) {
     return TOPIC_CONFIGS + "/" + topic;
+  }
+
+  /** The prefix of an election request's sequential znode ({@code ELECT_LEADERS/request-N}). */
+  static String electLeadersRequest() {
+    return ELECT_LEADERS + "/request-";
   }
 
   /** The last path element. */

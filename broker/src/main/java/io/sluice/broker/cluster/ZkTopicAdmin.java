@@ -1,5 +1,6 @@
 package io.sluice.broker.cluster;
 
+import io.sluice.broker.metadata.LeaderElection;
 import io.sluice.broker.metadata.TopicAdmin;
 import io.sluice.broker.metadata.TopicNames;
 import io.sluice.broker.storage.LogConfig;
@@ -7,6 +8,7 @@ import io.sluice.broker.storage.TopicConfigKey;
 import io.sluice.protocol.Errors;
 import io.sluice.protocol.SluiceException;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -141,6 +143,13 @@ final class ZkTopicAdmin implements TopicAdmin {
     }
     return CompletableFuture.supplyAsync(
         () -> outcome(cluster.deleteTopic(topic, TIMEOUT_MS)), admin);
+  }
+
+  /** Through the controller ({@link ZkCluster#electLeaders}); never blocks. */
+  @Override
+  public CompletableFuture<Map<LeaderElection.Partition, LeaderElection.Result>> electLeaders(
+      LeaderElection.Type type, Set<LeaderElection.Partition> partitions, long timeoutMs) {
+    return cluster.electLeaders(type, partitions, timeoutMs);
   }
 
   private static Errors outcome(ZkCluster.Outcome outcome) {

@@ -141,6 +141,8 @@ public final class HandlerRegistry {
     handlers.add(new SaslAuthenticateHandler());
     handlers.add(new DescribeUserScramCredentialsHandler(scram, authorization));
     handlers.add(new AlterUserScramCredentialsHandler(scram, authorization));
+    // Leader election on request (ElectLeaders)
+    handlers.add(new ElectLeadersHandler(metadata, admin, authorization));
     handlers.add(new ApiVersionsHandler(handlers));
     return new HandlerRegistry(handlers);
   }

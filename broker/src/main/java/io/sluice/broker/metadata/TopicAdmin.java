@@ -3,6 +3,7 @@ package io.sluice.broker.metadata;
 import io.sluice.protocol.Errors;
 import io.sluice.protocol.SluiceException;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.UnaryOperator;
 
@@ -83,6 +84,20 @@ public interface TopicAdmin {
   default CompletableFuture<Void> createPartitions(
       String topic, int totalCount, boolean validateOnly) {
     return unsupported("adding partitions");
+  }
+
+  /**
+   * Leader election on request (Kafka's ElectLeaders): for each of {@code partitions}, moves
+   * leadership as {@code type} asks, or says why not. Completes, within about {@code timeoutMs},
+   * with one result per partition: {@code NONE} (elected, and this broker's {@link ClusterMetadata}
+   * shows the new leader), {@code ELECTION_NOT_NEEDED}, {@code PREFERRED_LEADER_NOT_AVAILABLE},
+   * {@code ELIGIBLE_LEADERS_NOT_AVAILABLE}, {@code UNKNOWN_TOPIC_OR_PARTITION}, {@code
+   * INVALID_TOPIC_EXCEPTION} (being deleted), {@code NOT_CONTROLLER} (no controller to ask: the
+   * client retries) or {@code REQUEST_TIMED_OUT}.
+   */
+  default CompletableFuture<Map<LeaderElection.Partition, LeaderElection.Result>> electLeaders(
+      LeaderElection.Type type, Set<LeaderElection.Partition> partitions, long timeoutMs) {
+    return unsupported("leader election");
   }
 
   private static <T> CompletableFuture<T> unsupported(String what) {

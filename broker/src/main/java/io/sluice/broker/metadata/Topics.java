@@ -7,6 +7,7 @@ import io.sluice.protocol.Errors;
 import io.sluice.protocol.SluiceException;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -140,6 +141,29 @@ public final class Topics implements TopicAdmin {
   @Override
   public CompletableFuture<Errors> deleteTopic(String topic) {
     return CompletableFuture.supplyAsync(() -> delete(topic), admin);
+  }
+
+  /**
+   * A single node's partitions have one replica, which leads them: there is never another leader to
+   * elect, so every partition that exists is answered {@code ELECTION_NOT_NEEDED} (what Kafka
+   * answers for a partition already led by its preferred replica, and, for an unclean election, for
+   * one that has a leader), the others {@code UNKNOWN_TOPIC_OR_PARTITION}. Answered at once.
+   */
+  @Override
+  public CompletableFuture<Map<LeaderElection.Partition, LeaderElection.Result>> electLeaders(
+      LeaderElection.Type type, Set<LeaderElection.Partition> partitions, long timeoutMs) {
+    Map<LeaderElection.Partition, LeaderElection.Result> results = new LinkedHashMap<>();
+    for (LeaderElection.Partition p : partitions) {
+      results.put(
+          p,
+          p.partition() >= 0 && p.partition() < partitionCount(p.topic())
+              ? new LeaderElection.Result(
+                  Errors.ELECTION_NOT_NEEDED,
+                  "partition " + p + " has one replica, which leads it: no election needed")
+              : new LeaderElection.Result(
+                  Errors.UNKNOWN_TOPIC_OR_PARTITION, "no partition " + p + " on this broker"));
+    }
+    return CompletableFuture.completedFuture(results);
   }
 
   /**

@@ -56,6 +56,8 @@ import io.sluice.protocol.message.DescribeProducersRequest;
 import io.sluice.protocol.message.DescribeProducersResponse;
 import io.sluice.protocol.message.DescribeUserScramCredentialsRequest;
 import io.sluice.protocol.message.DescribeUserScramCredentialsResponse;
+import io.sluice.protocol.message.ElectLeadersRequest;
+import io.sluice.protocol.message.ElectLeadersResponse;
 import io.sluice.protocol.message.FetchRequest;
 import io.sluice.protocol.message.FetchResponse;
 import io.sluice.protocol.message.FindCoordinatorRequest;
@@ -635,6 +637,29 @@ class AclMatrixTest {
                     h -> offsetDelete(h).topics().get(0).partitions().get(0).errorCode()),
                 allow(GROUP, GROUP_NAME, DELETE)),
             committed));
+    cases.add(
+        row(
+            "ElectLeaders",
+            CLUSTER,
+            CLUSTER_NAME,
+            ALTER,
+            CLUSTER_DENIED,
+            Errors.ELECTION_NOT_NEEDED, // a single node's one replica leads already
+            h -> {
+              ElectLeadersRequest r =
+                  new ElectLeadersRequest()
+                      .setTopicPartitions(
+                          List.of(
+                              new ElectLeadersRequest.TopicPartitions()
+                                  .setTopic(TOPIC_NAME)
+                                  .setPartitions(List.of(0))));
+              return ((ElectLeadersResponse) h.send(ALICE, ApiKey.ELECT_LEADERS, 2, r))
+                  .replicaElectionResults()
+                  .get(0)
+                  .partitionResult()
+                  .get(0)
+                  .errorCode();
+            }));
     cases.add(
         row(
             "CreateAcls",
