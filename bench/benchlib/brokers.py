@@ -9,6 +9,9 @@ directory, with default flush settings.
 "Start to ready" is measured from just before the launch to the first ApiVersions answer with
 error 0, polled every 5 ms. For Kafka it excludes the separate `kafka-storage format` step, which
 a Kafka user also runs once beforehand.
+
+`KafkaCluster` runs several such Kafka nodes at once (each a combined broker and controller, one
+KRaft quorum of all of them) for the replicated comparison in bench/cluster.py.
 """
 
 import os
@@ -171,9 +174,9 @@ class KafkaBroker:
         base = ["java", "-Dlog4j2.configurationFile=%s" % log4j, "-cp", self.libs]
         if fresh:
             subprocess.run(["rm", "-rf", str(data_dir)], check=True)
-            cluster_id = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
             subprocess.run(
-                base + ["kafka.tools.StorageTool", "format", "-t", cluster_id, "-c", str(props)],
+                base + ["kafka.tools.StorageTool", "format", "-t", new_cluster_id(), "-c",
+                        str(props)],
                 check=True,
                 capture_output=True,
                 text=True,
@@ -200,16 +203,173 @@ class KafkaBroker:
         self.pid = self.process = None
 
 
+def new_cluster_id():
+    """A random KRaft cluster id: a UUID in URL-safe base64 without padding (22 characters)."""
+    return base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
+
+
+def quorum_voters(controller_ports):
+    """`controller.quorum.voters` for {node id: controller port}: "1@127.0.0.1:p1,2@...", by id."""
+    return ",".join("%d@%s:%d" % (node, HOST, controller_ports[node])
+                    for node in sorted(controller_ports))
+
+
+def kafka_node_properties(node_id, ports, controller_ports, data_dir, properties=()):
+    """server.properties of node `node_id` of a KRaft cluster in which every node is both broker
+    and controller. `ports` and `controller_ports` map every node id to its client (PLAINTEXT) and
+    CONTROLLER port; the internal topics are replicated like the data (factor min(3, nodes),
+    min ISR factor - 1), and `properties` (key=value lines) come last, so they win."""
+    replicas = min(3, len(ports))
+    min_isr = max(1, replicas - 1)
+    return "\n".join(
+        [
+            "process.roles=broker,controller",
+            "node.id=%d" % node_id,
+            "controller.quorum.voters=%s" % quorum_voters(controller_ports),
+            "listeners=PLAINTEXT://%s:%d,CONTROLLER://%s:%d"
+            % (HOST, ports[node_id], HOST, controller_ports[node_id]),
+            "advertised.listeners=PLAINTEXT://%s:%d" % (HOST, ports[node_id]),
+            "controller.listener.names=CONTROLLER",
+            "inter.broker.listener.name=PLAINTEXT",
+            "listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT",
+            "log.dirs=%s" % data_dir,
+            "num.partitions=1",
+            "offsets.topic.replication.factor=%d" % replicas,
+            "transaction.state.log.replication.factor=%d" % replicas,
+            "transaction.state.log.min.isr=%d" % min_isr,
+            "share.coordinator.state.topic.replication.factor=%d" % replicas,
+            "share.coordinator.state.topic.min.isr=%d" % min_isr,
+            "group.initial.rebalance.delay.ms=0",
+        ]
+        + list(properties)
+        + [""]
+    )
+
+
+class KafkaCluster:
+    """Apache Kafka, `nodes` processes in KRaft combined mode (each a broker and a voter of one
+    controller quorum), on loopback. Each node has its own client and controller ports, data
+    directory, properties file and log under `work_dir`/kafka-cluster/node-N; all are formatted
+    with one cluster id. Not thread-safe; one instance per cluster.
+
+    `jvm_opts` are the JVM flags of every node (heap and GC); `properties` are more
+    server.properties lines for every node (min.insync.replicas, log.flush.* ...).
+    """
+
+    name = "kafka"
+
+    def __init__(self, libs_dir, work_dir, log, nodes=3, properties=(), jvm_opts=None):
+        self.libs = str(Path(libs_dir) / "*")
+        self.work = Path(work_dir) / "kafka-cluster"
+        self.log = log
+        self.node_ids = list(range(1, nodes + 1))
+        self.properties = list(properties)
+        self.jvm_opts = list(KAFKA_JVM_OPTS if jvm_opts is None else jvm_opts)
+        self.processes = {}
+        self.ports = {}
+        self.controller_ports = {}
+
+    @property
+    def pids(self):
+        """The running nodes' process ids, by node id order."""
+        return [self.processes[n].pid for n in self.node_ids if n in self.processes]
+
+    @property
+    def bootstrap(self):
+        return ",".join("%s:%d" % (HOST, self.ports[n]) for n in self.node_ids)
+
+    @property
+    def port(self):
+        """The first node's client port (where the harness sends CreateTopics)."""
+        return self.ports[self.node_ids[0]]
+
+    def _node_dir(self, node):
+        return self.work / ("node-%d" % node)
+
+    def _base(self, node):
+        log4j = self._node_dir(node) / "log4j2.properties"
+        return ["-Dlog4j2.configurationFile=%s" % log4j, "-cp", self.libs]
+
+    def start(self):
+        """Formats every node with one fresh cluster id and starts them all; returns the seconds
+        from the first launch until every node answers ApiVersions. On any failure the nodes
+        already started are stopped before the exception propagates."""
+        self.ports = {n: free_port() for n in self.node_ids}
+        self.controller_ports = {n: free_port() for n in self.node_ids}
+        cluster_id = new_cluster_id()
+        for node in self.node_ids:
+            node_dir = self._node_dir(node)
+            subprocess.run(["rm", "-rf", str(node_dir)], check=True)
+            node_dir.mkdir(parents=True)
+            (node_dir / "server.properties").write_text(kafka_node_properties(
+                node, self.ports, self.controller_ports, node_dir / "data", self.properties))
+            (node_dir / "log4j2.properties").write_text(
+                KAFKA_LOG4J2.format(log=node_dir / "server.log"))
+        # The formats are independent JVMs: run them side by side.
+        formats = [subprocess.Popen(
+            ["java"] + self._base(node) + ["kafka.tools.StorageTool", "format", "-t", cluster_id,
+                                           "-c", str(self._node_dir(node) / "server.properties")],
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+            for node in self.node_ids]
+        for node, process in zip(self.node_ids, formats):
+            output, _ = process.communicate(timeout=180)
+            if process.returncode != 0:
+                raise RuntimeError("kafka-storage format of node %d failed (%d): %s"
+                                   % (node, process.returncode, output[-2000:]))
+        self.log("kafka cluster %s: starting %d nodes on %s" % (
+            cluster_id, len(self.node_ids), self.bootstrap))
+        launched = time.monotonic()
+        try:
+            for node in self.node_ids:
+                node_dir = self._node_dir(node)
+                with open(node_dir / "stdout.log", "ab") as out:
+                    self.processes[node] = subprocess.Popen(
+                        ["java"] + self.jvm_opts + self._base(node)
+                        + ["kafka.Kafka", str(node_dir / "server.properties")],
+                        stdout=out, stderr=subprocess.STDOUT)
+            ready = launched
+            for node in self.node_ids:
+                ready = kafkawire.wait_ready(HOST, self.ports[node], 180, self.processes[node])
+        except BaseException:
+            self.stop()
+            raise
+        return ready - launched
+
+    def create_topic(self, topic, partitions, replication_factor=None):
+        kafkawire.create_topic(HOST, self.port, topic, partitions,
+                               replication_factor=replication_factor or len(self.node_ids))
+
+    def stop(self, timeout_s=30):
+        """SIGTERM to every node at once (one by one, the last ones would wait for a quorum that
+        is gone), then SIGKILL to any node still there after `timeout_s`."""
+        for process in self.processes.values():
+            if process.poll() is None:
+                try:
+                    process.send_signal(signal.SIGTERM)
+                except ProcessLookupError:
+                    pass
+        end = time.monotonic() + timeout_s
+        for node, process in self.processes.items():
+            try:
+                process.wait(timeout=max(0.1, end - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                self.log("kafka node %d: no exit %d s after SIGTERM; SIGKILL" % (node, timeout_s))
+                process.kill()
+                process.wait(timeout=10)
+        self.processes = {}
+
+
 class SluiceBroker:
     """Sluice as users start it: `bin/sluice-broker start|stop` from the repository root."""
 
     name = "sluice"
 
-    def __init__(self, repo_dir, work_dir, log, java_opts=None):
+    def __init__(self, repo_dir, work_dir, log, java_opts=None, heap_opts=None):
         self.repo = Path(repo_dir)
         self.work = Path(work_dir) / "sluice"
         self.log = log
         self.java_opts = java_opts  # SLUICE_JAVA_OPTS for the daemon; None keeps the caller's
+        self.heap_opts = heap_opts  # SLUICE_HEAP_OPTS (replaces -Xms256m -Xmx1g); None: the same
         self.pid = None
         self.port = None
         self.ports = {}
@@ -226,6 +386,8 @@ class SluiceBroker:
         env["SLUICE_LOG_DIR"] = str(self.work / "logs")
         if self.java_opts is not None:
             env["SLUICE_JAVA_OPTS"] = self.java_opts
+        if self.heap_opts is not None:
+            env["SLUICE_HEAP_OPTS"] = self.heap_opts
         return subprocess.run(
             [str(self.repo / "bin" / "sluice-broker"), action] + extra,
             cwd=self.work,

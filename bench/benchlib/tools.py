@@ -50,20 +50,29 @@ def _run(command, timeout_s, log):
 # ---- parsers ---------------------------------------------------------------------------------
 
 _PRODUCER_SUMMARY = re.compile(
-    r"(\d+) records sent, ([\d.]+) records/sec \(([\d.]+) MB/sec\), ([\d.]+) ms avg latency, "
-    r"([\d.]+) ms max latency, (\d+) ms 50th, (\d+) ms 95th, (\d+) ms 99th, (\d+) ms 99.9th"
+    r"(\d+)( steady state)? records sent, ([\d.]+) records/sec \(([\d.]+) MB/sec\), "
+    r"([\d.]+) ms avg latency, ([\d.]+) ms max latency, (\d+) ms 50th, (\d+) ms 95th, "
+    r"(\d+) ms 99th, (\d+) ms 99.9th"
 )
 
 
 def parse_producer_performance(output, record_size):
-    """The summary line of ProducerPerformance (the last line that has percentiles)."""
+    """The summary line of ProducerPerformance (the last line that has percentiles).
+
+    With --warmup-records the tool prints two summaries, the whole run's and then the one of the
+    records after the warm-up ("N steady state records sent, ..."). Rates and latencies are then
+    the steady state's (`steady_state` true), while `records` stays the whole run's count (the
+    bytes the broker took) and `total_records_s` the whole run's rate.
+    """
     matches = _PRODUCER_SUMMARY.findall(output)
     if not matches:
         raise ToolError("no ProducerPerformance summary in: %r" % output[-500:])
-    sent, rate, _, avg, worst, p50, p95, p99, p999 = matches[-1]
+    _, steady, rate, _, avg, worst, p50, p95, p99, p999 = matches[-1]
     records_s = float(rate)
     return {
-        "records": int(sent),
+        "steady_state": bool(steady),
+        "total_records_s": float(matches[0][2]),
+        "records": int(matches[0][0]),
         "records_s": records_s,
         "mib_s": records_s * record_size / MIB,
         "lat_avg_ms": float(avg),

@@ -18,6 +18,17 @@ PRODUCER_OUTPUT = """\
 2914.00 ms max latency, 1659 ms 50th, 2764 ms 95th, 2871 ms 99th, 2912 ms 99.9th.
 """
 
+# With --warmup-records 10000: the whole run's summary, then the steady state's.
+PRODUCER_WARMUP_OUTPUT = """\
+Warmup first 10000 records. Steady state results will print after the complete test summary.
+In steady state.
+9366 records sent, 1862.8 records/sec (1.82 MB/sec), 3977.6 ms avg latency, 4526.0 ms max latency.
+30000 records sent, 3509.592887 records/sec (3.43 MB/sec), 3996.43 ms avg latency, \
+6616.00 ms max latency, 4062 ms 50th, 6359 ms 95th, 6575 ms 99th, 6616 ms 99.9th.
+20000 steady state records sent, 2734.855736 records/sec (2.67 MB/sec), 4903.25 ms avg latency, \
+6616.00 ms max latency, 4580 ms 50th, 6441 ms 95th, 6594 ms 99th, 6616 ms 99.9th.
+"""
+
 CONSUMER_OUTPUT = """\
 start.time, end.time, data.consumed.in.MB, MB.sec, data.consumed.in.nMsg, nMsg.sec, \
 rebalance.time.ms, fetch.time.ms, fetch.MB.sec, fetch.nMsg.sec
@@ -66,6 +77,21 @@ class ToolParserTest(unittest.TestCase):
         self.assertEqual(
             (1659, 2871, 2912), (result["lat_p50_ms"], result["lat_p99_ms"],
                                  result["lat_p999_ms"]))
+
+    def test_parseProducerPerformance_noWarmup_totalIsNotSteadyState(self):
+        result = tools.parse_producer_performance(PRODUCER_OUTPUT, 1024)
+        self.assertFalse(result["steady_state"])
+        self.assertAlmostEqual(13743.815283, result["total_records_s"])
+
+    def test_parseProducerPerformance_warmup_steadyStateRatesWholeRunCount(self):
+        result = tools.parse_producer_performance(PRODUCER_WARMUP_OUTPUT, 1024)
+        self.assertTrue(result["steady_state"])
+        self.assertEqual(30000, result["records"])
+        self.assertAlmostEqual(2734.855736, result["records_s"])
+        self.assertAlmostEqual(3509.592887, result["total_records_s"])
+        self.assertEqual((4580, 6594, 6616), (result["lat_p50_ms"], result["lat_p99_ms"],
+                                              result["lat_p999_ms"]))
+        self.assertAlmostEqual(4903.25, result["lat_avg_ms"])
 
     def test_parseProducerPerformance_noSummary_raises(self):
         with self.assertRaises(tools.ToolError):

@@ -161,6 +161,9 @@ public final class Broker implements AutoCloseable {
         offsets = CommittedOffsets.open(stateDir);
         groups = GroupCoordinator.open(config.groups(), stateDir);
       }
+      // Offset expiry (offsets.retention.minutes)
+      groups.expireOffsetsPeriodically(
+          offsets, config.offsetRetention(), System::currentTimeMillis);
       BrokerNode node = new BrokerNode(config.nodeId(), clusterId);
       Topics topics = new Topics(logs, metadataAdmin);
       ClusterMetadata metadata =

@@ -1,6 +1,7 @@
 package io.sluice.broker.config;
 
 import io.sluice.broker.group.GroupConfig;
+import io.sluice.broker.group.OffsetRetention;
 import io.sluice.broker.group.OffsetsTopicConfig;
 import io.sluice.broker.storage.LogConfig;
 import java.io.IOException;
@@ -238,6 +239,19 @@ public record BrokerConfig(
    * offsets.topic.num.partitions}, {@code offsets.topic.replication.factor}, {@code
    * offsets.commit.timeout.ms}.
    */
+  /**
+   * Offset expiry: {@code offsets.retention.minutes}, {@code offsets.retention.check.interval.ms}.
+   */
+  public OffsetRetention offsetRetention() {
+    return new Values(
+            Map.of(
+                ConfigKey.OFFSETS_RETENTION_MINUTES,
+                value(ConfigKey.OFFSETS_RETENTION_MINUTES.key()),
+                ConfigKey.OFFSETS_RETENTION_CHECK_INTERVAL_MS,
+                value(ConfigKey.OFFSETS_RETENTION_CHECK_INTERVAL_MS.key())))
+        .offsetRetention();
+  }
+
   public OffsetsTopicConfig offsetsTopic() {
     return new Values(
             Map.of(
@@ -467,6 +481,13 @@ public record BrokerConfig(
         }
       }
       return overrides;
+    }
+
+    OffsetRetention offsetRetention() {
+      return new OffsetRetention(
+          java.util.concurrent.TimeUnit.MINUTES.toMillis(
+              integer(ConfigKey.OFFSETS_RETENTION_MINUTES)),
+          longValue(ConfigKey.OFFSETS_RETENTION_CHECK_INTERVAL_MS));
     }
 
     OffsetsTopicConfig offsetsTopic() {

@@ -343,6 +343,19 @@ public enum ConfigKey {
       Type.INT,
       1,
       "How long an offset commit waits for the offsets topic's in-sync replicas."),
+  OFFSETS_RETENTION_MINUTES(
+      "offsets.retention.minutes",
+      "10080",
+      Type.INT,
+      1,
+      "How long a group's committed offsets outlive its last member (a group without members:"
+          + " each offset its commit)."),
+  OFFSETS_RETENTION_CHECK_INTERVAL_MS(
+      "offsets.retention.check.interval.ms",
+      "600000",
+      Type.LONG,
+      1,
+      "How often the coordinator looks for expired offsets."),
   METRICS_PORT(
       "metrics.port",
       "-1",

@@ -19,6 +19,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import java.util.zip.CRC32C;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,22 +34,41 @@ import org.slf4j.LoggerFactory;
  * <p>File {@code consumer-offsets.checkpoint}, big-endian:
  *
  * <pre>
- * int32 magic 0x534C434F ("SLCO") | int32 format 1 | int32 groupCount
+ * int32 magic 0x534C434F ("SLCO") | int32 format 2 | int32 groupCount
  *   per group:     utf group | int32 entryCount
  *     per entry:   utf topic | int32 partition | int64 offset | int32 leaderEpoch | utf metadata
+ *                  | int64 commitTimestamp
  * int32 CRC32C of everything before it
  * </pre>
+ *
+ * Format 1, written before offsets expired, has no {@code commitTimestamp}; its entries are read as
+ * committed when they are loaded, so that expiry never removes them earlier than it would have.
  */
 public final class CommittedOffsets implements OffsetStore {
   public static final String FILE_NAME = "consumer-offsets.checkpoint";
   private static final Logger log = LoggerFactory.getLogger(CommittedOffsets.class);
   private static final int MAGIC = 0x534C434F;
-  private static final int FORMAT = 1;
+  private static final int FORMAT = 2;
 
-  /** One committed position. */
-  public record Committed(long offset, int leaderEpoch, String metadata) {}
+  /**
+   * One committed position, and when it was committed: {@code commitTimestamp} is wall-clock
+   * milliseconds, set by the store that keeps it (-1 before that). Offset expiry measures the
+   * offsets of a group that never had members from it.
+   */
+  public record Committed(long offset, int leaderEpoch, String metadata, long commitTimestamp) {
+    /** A position as a commit request gives it; the store stamps it with its commit time. */
+    public Committed(long offset, int leaderEpoch, String metadata) {
+      this(offset, leaderEpoch, metadata, -1);
+    }
+
+    /** The same position, committed at {@code timestamp}. */
+    public Committed committedAt(long timestamp) {
+      return new Committed(offset, leaderEpoch, metadata, timestamp);
+    }
+  }
 
   private final Path file;
+  private final LongSupplier clock;
   private final Map<String, Map<TopicPartition, Committed>> groups = new ConcurrentHashMap<>();
   private final ExecutorService writer;
   private final AtomicLong version = new AtomicLong();
@@ -56,8 +76,9 @@ public final class CommittedOffsets implements OffsetStore {
   /** Confined to the writer thread (and to {@link #close} once that thread stopped). */
   private long writtenVersion;
 
-  private CommittedOffsets(Path file) {
+  private CommittedOffsets(Path file, LongSupplier clock) {
     this.file = file;
+    this.clock = clock;
     this.writer =
         Executors.newSingleThreadExecutor(
             r -> {
@@ -69,7 +90,12 @@ public final class CommittedOffsets implements OffsetStore {
 
   /** Loads the checkpoint in {@code dir} (if any); fails if it exists but is unreadable. */
   public static CommittedOffsets open(Path dir) {
-    CommittedOffsets offsets = new CommittedOffsets(dir.resolve(FILE_NAME));
+    return open(dir, System::currentTimeMillis);
+  }
+
+  /** As {@link #open(Path)}, with the wall clock that stamps commits (tests give their own). */
+  public static CommittedOffsets open(Path dir, LongSupplier clock) {
+    CommittedOffsets offsets = new CommittedOffsets(dir.resolve(FILE_NAME), clock);
     try {
       if (Files.exists(offsets.file)) {
         offsets.load(Files.readAllBytes(offsets.file));
@@ -80,10 +106,16 @@ public final class CommittedOffsets implements OffsetStore {
     return offsets;
   }
 
-  /** Records the offsets now; the future completes when they are durable. */
+  /**
+   * Records the offsets now, stamped with this store's clock; the future completes when they are
+   * durable.
+   */
   @Override
   public CompletableFuture<Void> commit(String group, Map<TopicPartition, Committed> offsets) {
-    groups.computeIfAbsent(group, g -> new ConcurrentHashMap<>()).putAll(offsets);
+    long now = clock.getAsLong();
+    Map<TopicPartition, Committed> stored =
+        groups.computeIfAbsent(group, g -> new ConcurrentHashMap<>());
+    offsets.forEach((tp, committed) -> stored.put(tp, committed.committedAt(now)));
     version.incrementAndGet();
     return CompletableFuture.runAsync(this::checkpointIfNeeded, writer);
   }
@@ -169,6 +201,7 @@ public final class CommittedOffsets implements OffsetStore {
         out.writeLong(entry.getValue().offset());
         out.writeInt(entry.getValue().leaderEpoch());
         out.writeUTF(entry.getValue().metadata() == null ? "" : entry.getValue().metadata());
+        out.writeLong(entry.getValue().commitTimestamp());
       }
     }
     CRC32C crc = new CRC32C();
@@ -189,9 +222,12 @@ public final class CommittedOffsets implements OffsetStore {
           file + " crc=" + stored + " computed=" + (int) crc.getValue() + ": corrupt checkpoint");
     }
     DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes));
-    if (in.readInt() != MAGIC || in.readInt() != FORMAT) {
-      throw new IOException(file + " is not a committed-offsets checkpoint of format " + FORMAT);
+    int format = in.readInt() == MAGIC ? in.readInt() : -1;
+    if (format != 1 && format != FORMAT) {
+      throw new IOException(
+          file + " is not a committed-offsets checkpoint of format 1 or " + FORMAT);
     }
+    long loadedAt = clock.getAsLong();
     int groupCount = in.readInt();
     int entriesLoaded = 0;
     for (int g = 0; g < groupCount; g++) {
@@ -200,7 +236,8 @@ public final class CommittedOffsets implements OffsetStore {
       Map<TopicPartition, Committed> entries = new ConcurrentHashMap<>();
       for (int i = 0; i < count; i++) {
         TopicPartition tp = new TopicPartition(in.readUTF(), in.readInt());
-        entries.put(tp, new Committed(in.readLong(), in.readInt(), in.readUTF()));
+        Committed committed = new Committed(in.readLong(), in.readInt(), in.readUTF());
+        entries.put(tp, committed.committedAt(format == 1 ? loadedAt : in.readLong()));
       }
       groups.put(group, entries);
       entriesLoaded += count;

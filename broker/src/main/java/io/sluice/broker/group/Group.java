@@ -47,6 +47,12 @@ final class Group {
   boolean newMemberAddedDuringDelay;
   long initialDelayRemainingMs;
 
+  /**
+   * When the group last became Empty, on the coordinator's clock; -1 until known (a group new or
+   * restored Empty: offset expiry counts from the first time it finds it Empty).
+   */
+  long emptySinceMs = -1;
+
   /** The leader's SyncGroup of this generation arrived (its store may still be in flight). */
   boolean assignmentReceived;
 

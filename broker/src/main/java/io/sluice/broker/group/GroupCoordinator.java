@@ -1,14 +1,22 @@
 package io.sluice.broker.group;
 
+import io.sluice.broker.storage.TopicPartition;
 import io.sluice.protocol.Errors;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
 import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The group coordinator of the classic consumer-group protocol: JoinGroup, SyncGroup, Heartbeat,
@@ -21,14 +29,16 @@ import java.util.function.Predicate;
  * <p>Thread safety: all methods may be called from any thread. Each group has one lock (its {@link
  * Group} monitor); no method holds two, and futures are completed after the lock is released.
  * Timers run on the {@link Scheduler}, durable writes on the {@link GroupStore}'s writer. Groups
- * are created by JoinGroup and never removed while the coordinator runs; an empty group keeps its
- * generation (and, in the offset store, its offsets).
+ * are created by JoinGroup; an empty group keeps its generation (and, in the offset store, its
+ * offsets) until offset expiry removes its offsets and then the group ({@link #expireOffsets}), or
+ * DeleteGroups deletes it.
  *
  * <p>Restart: each group's last settled generation is loaded from the store. A group that had
  * members is Stable again with the same members and assignments, each with a fresh session; the
  * members that reconnect and heartbeat carry on, the others time out and are rebalanced away.
  */
 public final class GroupCoordinator implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(GroupCoordinator.class);
   private final Map<String, Group> groups = new ConcurrentHashMap<>();
   private final Rebalancer rebalancer;
   private final Joiner joiner;
@@ -414,6 +424,153 @@ public final class GroupCoordinator implements AutoCloseable {
   public int generation(String groupId) {
     Group group = groups.get(groupId);
     return group == null ? -1 : rebalancer.call(group, () -> group.generationId);
+  }
+
+  /**
+   * Expires committed offsets every {@code retention.checkIntervalMs()} on the coordinator's timer
+   * thread, until {@link #close}: one {@link #expireOffsets} pass each time, with {@code wallClock}
+   * for commit times.
+   */
+  public void expireOffsetsPeriodically(
+      OffsetStore offsets, OffsetRetention retention, LongSupplier wallClock) {
+    scheduler.schedule(
+        retention.checkIntervalMs(),
+        () -> {
+          try {
+            expireOffsets(offsets, retention.retentionMs(), wallClock.getAsLong());
+          } catch (RuntimeException e) {
+            log.warn("offset expiry failed; the next check tries again", e);
+          } finally {
+            expireOffsetsPeriodically(offsets, retention, wallClock);
+          }
+        });
+  }
+
+  /** What one expiry pass removed: committed offsets, and groups left Empty without any. */
+  public record ExpiredOffsets(int offsets, int groups) {}
+
+  /**
+   * One pass of offset expiry ({@code offsets.retention.minutes}), with Kafka's rules since
+   * KIP-211, over the groups this coordinator owns now:
+   *
+   * <ul>
+   *   <li>a group with members keeps its offsets;
+   *   <li>a group that had members and is Empty loses all of them once it has been Empty for {@code
+   *       retentionMs} (measured on the coordinator's clock from when it became Empty);
+   *   <li>a group that never had members (consumers that {@code assign()} and commit) loses each
+   *       offset {@code retentionMs} after its commit time ({@code wallNowMs} against {@link
+   *       CommittedOffsets.Committed#commitTimestamp});
+   *   <li>then a group that is Empty, with no offsets left and no member id handed out, is removed,
+   *       durably ({@link GroupPersistence#remove}).
+   * </ul>
+   *
+   * Deletions go through {@link OffsetStore#delete}: the checkpoint file on a single node,
+   * tombstones appended to {@code __consumer_offsets} in a cluster. A deletion that fails (the
+   * partition moved meanwhile) is left to the next pass. Completes once every deletion has.
+   */
+  public CompletableFuture<ExpiredOffsets> expireOffsets(
+      OffsetStore offsets, long retentionMs, long wallNowMs) {
+    Set<String> ids = new TreeSet<>(offsets.groupIds());
+    ids.addAll(groups.keySet());
+    AtomicInteger expiredCount = new AtomicInteger();
+    AtomicInteger removedCount = new AtomicInteger();
+    List<CompletableFuture<Void>> work = new ArrayList<>();
+    for (String groupId : ids) {
+      if (offsets.ownership(groupId) != Errors.NONE) {
+        continue;
+      }
+      Group group = groups.get(groupId);
+      Map<TopicPartition, CommittedOffsets.Committed> committed = offsets.committed(groupId);
+      Set<TopicPartition> expired =
+          group == null
+              ? expiredByCommitTime(committed, retentionMs, wallNowMs)
+              : rebalancer.call(group, () -> expired(group, committed, retentionMs, wallNowMs));
+      CompletableFuture<Void> deleted = CompletableFuture.completedFuture(null);
+      if (!expired.isEmpty()) {
+        log.info(
+            "group {}: {} committed offset(s) expired (offsets.retention.minutes)",
+            groupId,
+            expired.size());
+        deleted =
+            offsets.delete(groupId, expired).thenRun(() -> expiredCount.addAndGet(expired.size()));
+      }
+      CompletableFuture<Void> done =
+          group == null
+              ? deleted
+              : deleted
+                  .thenCompose(v -> removeIfEmpty(group, offsets))
+                  .thenAccept(
+                      removed -> {
+                        if (removed) {
+                          removedCount.incrementAndGet();
+                        }
+                      });
+      work.add(
+          done.exceptionally(
+              failure -> {
+                log.info(
+                    "group {}: offset expiry not done ({}); the next check retries",
+                    groupId,
+                    failure.getMessage());
+                return null;
+              }));
+    }
+    return CompletableFuture.allOf(work.toArray(CompletableFuture<?>[]::new))
+        .thenApply(v -> new ExpiredOffsets(expiredCount.get(), removedCount.get()));
+  }
+
+  /** Under the group's lock: which of its offsets have expired. */
+  private Set<TopicPartition> expired(
+      Group group,
+      Map<TopicPartition, CommittedOffsets.Committed> committed,
+      long retentionMs,
+      long wallNowMs) {
+    if (!group.isIn(GroupState.EMPTY)) {
+      return Set.of(); // members (KIP-496's unsubscribed topics are not expired early)
+    }
+    if (group.protocolType == null) {
+      return expiredByCommitTime(committed, retentionMs, wallNowMs);
+    }
+    long now = scheduler.nowMs();
+    if (group.emptySinceMs < 0) {
+      group.emptySinceMs = now;
+    }
+    return now - group.emptySinceMs >= retentionMs ? Set.copyOf(committed.keySet()) : Set.of();
+  }
+
+  private static Set<TopicPartition> expiredByCommitTime(
+      Map<TopicPartition, CommittedOffsets.Committed> committed, long retentionMs, long wallNowMs) {
+    Set<TopicPartition> expired = new HashSet<>();
+    committed.forEach(
+        (tp, c) -> {
+          if (c.commitTimestamp() >= 0 && wallNowMs - c.commitTimestamp() >= retentionMs) {
+            expired.add(tp);
+          }
+        });
+    return expired;
+  }
+
+  /**
+   * Removes the group if it is (still) Empty, has no offsets and no pending member id. It is marked
+   * Dead, so that a JoinGroup that found it just before is answered {@code
+   * COORDINATOR_NOT_AVAILABLE} and retries on a new group.
+   */
+  private CompletableFuture<Boolean> removeIfEmpty(Group group, OffsetStore offsets) {
+    return rebalancer.call(
+        group,
+        () -> {
+          if (groups.get(group.groupId) != group
+              || !group.isIn(GroupState.EMPTY)
+              || !group.members.isEmpty()
+              || !group.pendingMembers.isEmpty()
+              || !offsets.committed(group.groupId).isEmpty()) {
+            return CompletableFuture.completedFuture(false);
+          }
+          groups.remove(group.groupId, group);
+          group.state = GroupState.DEAD;
+          log.info("group {}: removed (Empty, no committed offsets left)", group.groupId);
+          return store.remove(group.groupId).thenApply(v -> true);
+        });
   }
 
   /** Checks every group's invariants (see {@link Group}); for tests. */

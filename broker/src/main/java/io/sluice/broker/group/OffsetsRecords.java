@@ -137,12 +137,12 @@ final class OffsetsRecords {
       long offset = in.getLong();
       int leaderEpoch = version >= 3 ? in.getInt() : -1;
       String metadata = requireString(in);
-      in.getLong(); // commit timestamp
+      long commitTimestamp = in.getLong();
       if (version == 1) {
         in.getLong(); // expire timestamp
       }
       requireEnd(in);
-      return new CommittedOffsets.Committed(offset, leaderEpoch, metadata);
+      return new CommittedOffsets.Committed(offset, leaderEpoch, metadata, commitTimestamp);
     } catch (BufferUnderflowException e) {
       throw new IllegalArgumentException("truncated offset commit value", e);
     }

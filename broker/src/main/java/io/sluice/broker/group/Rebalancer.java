@@ -240,6 +240,7 @@ final class Rebalancer {
     group.generationId++;
     if (group.members.isEmpty()) {
       group.state = GroupState.EMPTY;
+      group.emptySinceMs = scheduler.nowMs();
       group.protocolName = null;
       group.leaderId = null;
       log.info("group {}: generation {} is empty", group.groupId, group.generationId);

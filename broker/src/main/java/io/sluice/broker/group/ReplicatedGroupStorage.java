@@ -271,7 +271,7 @@ public final class ReplicatedGroupStorage implements OffsetStore, GroupPersisten
               Map<TopicPartition, Stored> cached =
                   p.offsets.computeIfAbsent(group, g -> new ConcurrentHashMap<>());
               for (int i = 0; i < order.size(); i++) {
-                Stored next = new Stored(offsets.get(order.get(i)), base + i);
+                Stored next = new Stored(offsets.get(order.get(i)).committedAt(now), base + i);
                 cached.merge(
                     order.get(i),
                     next,

@@ -127,6 +127,27 @@ class BrokerConfigTest {
   }
 
   @Test
+  void offsetRetention_kafkasKeysAndDefaults() {
+    assertEquals(
+        new io.sluice.broker.group.OffsetRetention(10080L * 60_000, 600_000),
+        BrokerConfig.from(Map.of()).offsetRetention());
+    assertEquals(
+        new io.sluice.broker.group.OffsetRetention(120_000, 5_000),
+        BrokerConfig.from(
+                Map.of(
+                    "offsets.retention.minutes",
+                    "2",
+                    "offsets.retention.check.interval.ms",
+                    "5000"))
+            .offsetRetention());
+    ConfigException zero =
+        assertThrows(
+            ConfigException.class,
+            () -> BrokerConfig.from(Map.of("offsets.retention.minutes", "0")).offsetRetention());
+    assertTrue(zero.getMessage().contains("offsets.retention.minutes"), zero.getMessage());
+  }
+
+  @Test
   void from_badBoolean_fails() {
     assertThrows(ConfigException.class, () -> BrokerConfig.from(Map.of("fetch.zerocopy", "yes")));
   }

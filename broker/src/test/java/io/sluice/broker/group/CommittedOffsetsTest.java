@@ -17,9 +17,9 @@ class CommittedOffsetsTest {
   @TempDir Path dir;
 
   @Test
-  void commit_thenReopen_sameOffsets() throws Exception {
+  void commit_thenReopen_sameOffsetsAndCommitTimes() throws Exception {
     TopicPartition tp = new TopicPartition("orders", 2);
-    try (CommittedOffsets offsets = CommittedOffsets.open(dir)) {
+    try (CommittedOffsets offsets = CommittedOffsets.open(dir, () -> 1_234L)) {
       offsets
           .commit("g1", Map.of(tp, new CommittedOffsets.Committed(42, 3, "meta")))
           .get(10, TimeUnit.SECONDS);
@@ -27,9 +27,10 @@ class CommittedOffsetsTest {
           .commit("g2", Map.of(tp, new CommittedOffsets.Committed(7, -1, "")))
           .get(10, TimeUnit.SECONDS);
     }
-    try (CommittedOffsets reopened = CommittedOffsets.open(dir)) {
+    try (CommittedOffsets reopened = CommittedOffsets.open(dir, () -> 9_999L)) {
       assertEquals(
-          Map.of(tp, new CommittedOffsets.Committed(42, 3, "meta")), reopened.committed("g1"));
+          Map.of(tp, new CommittedOffsets.Committed(42, 3, "meta", 1_234L)),
+          reopened.committed("g1"));
       assertEquals(7, reopened.committed("g2").get(tp).offset());
       assertTrue(reopened.committed("unknown").isEmpty());
     }
@@ -45,6 +46,32 @@ class CommittedOffsetsTest {
       try (CommittedOffsets other = CommittedOffsets.open(dir)) {
         assertEquals(1, other.committed("g").get(new TopicPartition("t", 0)).offset());
       }
+    }
+  }
+
+  @Test
+  void open_aFormatOneCheckpoint_readWithTheLoadTimeAsCommitTime() throws Exception {
+    // What a broker wrote before offsets expired: format 1, no commit times.
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    java.io.DataOutputStream out = new java.io.DataOutputStream(bytes);
+    out.writeInt(0x534C434F);
+    out.writeInt(1);
+    out.writeInt(1);
+    out.writeUTF("g");
+    out.writeInt(1);
+    out.writeUTF("t");
+    out.writeInt(3);
+    out.writeLong(17);
+    out.writeInt(2);
+    out.writeUTF("m");
+    java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+    crc.update(bytes.toByteArray());
+    out.writeInt((int) crc.getValue());
+    Files.write(dir.resolve(CommittedOffsets.FILE_NAME), bytes.toByteArray());
+    try (CommittedOffsets offsets = CommittedOffsets.open(dir, () -> 5_000L)) {
+      assertEquals(
+          Map.of(new TopicPartition("t", 3), new CommittedOffsets.Committed(17, 2, "m", 5_000L)),
+          offsets.committed("g"));
     }
   }
 

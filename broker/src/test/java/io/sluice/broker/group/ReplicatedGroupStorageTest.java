@@ -102,6 +102,14 @@ class ReplicatedGroupStorageTest {
     return new CommittedOffsets.Committed(offset, 1, "");
   }
 
+  /** The committed offsets without their commit times. */
+  private static Map<TopicPartition, Long> positions(
+      Map<TopicPartition, CommittedOffsets.Committed> committed) {
+    Map<TopicPartition, Long> out = new java.util.HashMap<>();
+    committed.forEach((tp, c) -> out.put(tp, c.offset()));
+    return out;
+  }
+
   private static GroupSnapshot stableGroup(int generation) {
     return new GroupSnapshot(
         GROUP,
@@ -140,7 +148,7 @@ class ReplicatedGroupStorageTest {
     log.replayMayFinish.countDown();
     await("the partition loaded", () -> storage.ownership(GROUP) == Errors.NONE);
 
-    assertEquals(Map.of(T0, at(9)), storage.committed(GROUP));
+    assertEquals(Map.of(T0, 9L), positions(storage.committed(GROUP)));
     assertEquals(GroupState.STABLE, coordinator.state(GROUP));
     assertEquals(4, coordinator.generation(GROUP));
     assertNull(coordinator.state("gone"));
@@ -162,11 +170,11 @@ class ReplicatedGroupStorageTest {
     RecordBatch batch = new RecordBatchReader(log.appended.get(0)).next();
     Record record = batch.iterator().next();
     assertEquals(new OffsetsRecords.OffsetKey(GROUP, T0), OffsetsRecords.key(record.key()));
-    assertEquals(at(42), OffsetsRecords.offsetValue(record.value()));
+    assertEquals(42, OffsetsRecords.offsetValue(record.value()).offset());
 
     log.pending.get(0).complete(100L);
     commit.get(5, TimeUnit.SECONDS);
-    assertEquals(Map.of(T0, at(42)), storage.committed(GROUP));
+    assertEquals(Map.of(T0, 42L), positions(storage.committed(GROUP)));
 
     // Two commits whose appends complete out of order: the later record wins.
     CompletableFuture<Void> a = storage.commit(GROUP, Map.of(T0, at(50)));
@@ -174,7 +182,7 @@ class ReplicatedGroupStorageTest {
     log.pending.get(2).complete(102L);
     log.pending.get(1).complete(101L);
     CompletableFuture.allOf(a, b).get(5, TimeUnit.SECONDS);
-    assertEquals(Map.of(T0, at(60)), storage.committed(GROUP));
+    assertEquals(Map.of(T0, 60L), positions(storage.committed(GROUP)));
 
     // Deleting the group's offsets writes tombstones and forgets them once committed.
     CompletableFuture<Boolean> deleted = storage.deleteGroup(GROUP);
@@ -183,6 +191,55 @@ class ReplicatedGroupStorageTest {
     log.pending.get(3).complete(103L);
     assertTrue(deleted.get(5, TimeUnit.SECONDS));
     assertEquals(Map.of(), storage.committed(GROUP));
+  }
+
+  @Test
+  void expiredOffsetsAndTheEmptyGroupAreTombstonedThroughTheLog() throws Exception {
+    long retention = 60_000;
+    String solo = GROUP + "-solo";
+    for (int i = 0; OffsetsTopic.partitionFor(solo, PARTITIONS) != partition; i++) {
+      solo = GROUP + "-solo-" + i;
+    }
+    MemoryLog log = new MemoryLog();
+    log.add(OffsetsRecords.offsetKey(GROUP, T0), OffsetsRecords.offsetValue(at(5), 1_000));
+    log.add(
+        OffsetsRecords.groupKey(GROUP),
+        OffsetsRecords.groupValue(
+            new GroupSnapshot(GROUP, 3, "consumer", null, null, List.of()), 1_000));
+    log.add(OffsetsRecords.offsetKey(solo, T1), OffsetsRecords.offsetValue(at(7), 1_000));
+    log.replayMayFinish.countDown();
+    storage.becameLeader(partition, PARTITIONS, 1, log);
+    await("loaded", () -> storage.ownership(GROUP) == Errors.NONE);
+    assertEquals(GroupState.EMPTY, coordinator.state(GROUP));
+    assertEquals(1_000, storage.committed(solo).get(T1).commitTimestamp());
+
+    // The standalone offset expires by its commit time; the Empty group's is counted from when
+    // the coordinator first finds it Empty (it was loaded so), not from its commit.
+    CompletableFuture<GroupCoordinator.ExpiredOffsets> first =
+        coordinator.expireOffsets(storage, retention, 1_000 + retention);
+    await("a tombstone appended", () -> log.appended.size() == 1);
+    Record tombstone = new RecordBatchReader(log.appended.get(0)).next().iterator().next();
+    assertEquals(new OffsetsRecords.OffsetKey(solo, T1), OffsetsRecords.key(tombstone.key()));
+    assertNull(tombstone.value());
+    assertFalse(first.isDone(), "answered once the tombstone is committed");
+    log.pending.get(0).complete(10L);
+    assertEquals(new GroupCoordinator.ExpiredOffsets(1, 0), first.get(5, TimeUnit.SECONDS));
+    assertEquals(Map.of(), storage.committed(solo));
+    assertEquals(Map.of(T0, 5L), positions(storage.committed(GROUP)));
+
+    scheduler.advance(retention);
+    CompletableFuture<GroupCoordinator.ExpiredOffsets> second =
+        coordinator.expireOffsets(storage, retention, 1_000 + retention);
+    await("the offset's tombstone", () -> log.appended.size() == 2);
+    log.pending.get(1).complete(11L);
+    await("the group's tombstone", () -> log.appended.size() == 3);
+    Record group = new RecordBatchReader(log.appended.get(2)).next().iterator().next();
+    assertEquals(new OffsetsRecords.GroupKey(GROUP), OffsetsRecords.key(group.key()));
+    assertNull(group.value());
+    log.pending.get(2).complete(12L);
+    assertEquals(new GroupCoordinator.ExpiredOffsets(1, 1), second.get(5, TimeUnit.SECONDS));
+    assertEquals(Map.of(), storage.committed(GROUP));
+    assertNull(coordinator.state(GROUP));
   }
 
   private static Errors failure(CompletableFuture<?> future) {
@@ -236,7 +293,7 @@ class ReplicatedGroupStorageTest {
     again.replayMayFinish.countDown();
     storage.becameLeader(partition, PARTITIONS, 2, again);
     await("loaded again", () -> storage.ownership(GROUP) == Errors.NONE);
-    assertEquals(Map.of(T0, at(5)), storage.committed(GROUP));
+    assertEquals(Map.of(T0, 5L), positions(storage.committed(GROUP)));
     assertEquals(2, coordinator.generation(GROUP));
   }
 }
