@@ -471,7 +471,8 @@ def vs_kafka(args, bench):
             "%.2f" % r["records_s"] if "records_s" in r else "n/a" for r in rounds)))
     for system, rounds in results.items():
         print("%s load (1 min) at each round's start: %s" % (system, " ".join(
-            "%.1f" % r["load_1m_before"] for r in rounds)))
+            "%.1f" % r["load_1m_before"] if "load_1m_before" in r else "failed"
+            for r in rounds)))
     print("load average before: %.2f %.2f %.2f, after: %.2f %.2f %.2f"
           % (tuple(load_before) + tuple(load_after)))
     return 0

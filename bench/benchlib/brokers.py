@@ -203,9 +203,14 @@ class KafkaBroker:
         self.pid = self.process = None
 
 
-def new_cluster_id():
-    """A random KRaft cluster id: a UUID in URL-safe base64 without padding (22 characters)."""
-    return base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
+def new_cluster_id(random_bytes=lambda: uuid.uuid4().bytes):
+    """A random KRaft cluster id: a UUID in URL-safe base64 without padding (22 characters),
+    never starting with "-" (`kafka-storage format -t -x...` would read it as an option; Kafka's
+    own Uuid.randomUuid() skips such ids too)."""
+    while True:
+        candidate = base64.urlsafe_b64encode(random_bytes()).decode().rstrip("=")
+        if not candidate.startswith("-"):
+            return candidate
 
 
 def quorum_voters(controller_ports):

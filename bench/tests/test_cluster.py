@@ -69,6 +69,10 @@ class KafkaClusterConfigTest(unittest.TestCase):
         self.assertEqual(22, len(first))
         self.assertRegex(first, r"^[A-Za-z0-9_-]{22}$")
 
+    def test_newClusterId_firstDrawStartsWithDash_drawsAgain(self):
+        draws = iter([b"\xf8" + bytes(15), bytes(16)])  # base64 "-A...", then "AAAA..."
+        self.assertEqual("A" * 22, brokers.new_cluster_id(lambda: next(draws)))
+
     def test_kafkaCluster_beforeStart_nodeDirsAndJvmOptsAsGiven(self):
         kafka = brokers.KafkaCluster("/libs", "/w", print, nodes=3,
                                      jvm_opts=["-Xms256m", "-Xmx1g", "-XX:+UseG1GC"])

@@ -19,6 +19,9 @@ import io.sluice.broker.metadata.Topics;
 import io.sluice.broker.metrics.BrokerMetrics;
 import io.sluice.broker.metrics.BrokerSources;
 import io.sluice.broker.purgatory.FetchWaiters;
+import io.sluice.broker.quota.ClientQuotaStore;
+import io.sluice.broker.quota.ClientQuotas;
+import io.sluice.broker.quota.FileClientQuotaStore;
 import io.sluice.broker.security.acl.AclFile;
 import io.sluice.broker.security.acl.AclStore;
 import io.sluice.broker.security.acl.Authorizer;
@@ -69,6 +72,7 @@ public final class Broker implements AutoCloseable {
   private final List<Endpoint> advertised; // one per listener, the first listener first
   private final BrokerMetrics metrics; // null when metrics.port is -1
   private final Authorizer authorizer; // null without authorizer.class.name
+  private final ClientQuotas quotas;
   private boolean closed;
 
   private Broker(
@@ -81,7 +85,8 @@ public final class Broker implements AutoCloseable {
       SluiceServer server,
       List<Endpoint> advertised,
       BrokerMetrics metrics,
-      Authorizer authorizer) {
+      Authorizer authorizer,
+      ClientQuotas quotas) {
     this.config = config;
     this.logs = logs;
     this.offsets = offsets;
@@ -92,6 +97,7 @@ public final class Broker implements AutoCloseable {
     this.advertised = advertised;
     this.metrics = metrics;
     this.authorizer = authorizer;
+    this.quotas = quotas;
   }
 
   /** Every group's committed offsets, for the metrics (a snapshot). */
@@ -178,6 +184,12 @@ public final class Broker implements AutoCloseable {
         authorizer = Authorizer.open(authorizerConfig, aclStore(cluster, stateDir), metadataAdmin);
       }
       ScramCredentialStore scram = scramCredentials(cluster, stateDir, metadataAdmin);
+      ClientQuotas quotas =
+          new ClientQuotas(
+              clientQuotas(cluster, stateDir, metadataAdmin),
+              config.quotaWindowNum(),
+              config.quotaWindowSizeSeconds(),
+              clock::millis);
       HandlerRegistry handlers =
           HandlerRegistry.forBroker(
               config,
@@ -190,7 +202,8 @@ public final class Broker implements AutoCloseable {
               groups,
               cluster != null ? cluster.replication() : Replication.NONE,
               scram,
-              authorizer == null ? Authorization.NONE : new Authorization(authorizer));
+              authorizer == null ? Authorization.NONE : new Authorization(authorizer),
+              quotas);
       if (metrics != null) {
         logs.setFlushObserver(metrics.flushObserver());
       }
@@ -218,6 +231,7 @@ public final class Broker implements AutoCloseable {
                 () -> committedOffsets(committed),
                 server.stats(),
                 fetchWaiters::parkedFetches));
+        metrics.quotas(quotas);
         log.info(
             "metrics, health and readiness on http://{}:{}/",
             metrics.address().getHostString(),
@@ -239,7 +253,8 @@ public final class Broker implements AutoCloseable {
           server,
           advertised,
           metrics,
-          authorizer);
+          authorizer,
+          quotas);
     } catch (RuntimeException e) {
       if (metrics != null) {
         metrics.close();
@@ -314,6 +329,21 @@ public final class Broker implements AutoCloseable {
     }
   }
 
+  /**
+   * Where client quotas live: {@code client-quotas} in the first log directory on a single node; in
+   * cluster mode ZooKeeper ({@code /config/users}, {@code /config/clients}).
+   */
+  private static ClientQuotaStore clientQuotas(ClusterMode cluster, Path stateDir, Executor io) {
+    if (cluster != null) {
+      return cluster.clientQuotas();
+    }
+    try {
+      return FileClientQuotaStore.open(stateDir, io);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the client quotas", e);
+    }
+  }
+
   /** One thread for metadata writes, so that none of them runs on an event loop. */
   private static ExecutorService newMetadataAdmin() {
     return Executors.newSingleThreadExecutor(
@@ -371,6 +401,11 @@ public final class Broker implements AutoCloseable {
   /** The metrics endpoint's bound address, or null when {@code metrics.port} is -1. */
   public InetSocketAddress metricsAddress() {
     return metrics == null ? null : metrics.address();
+  }
+
+  /** The client quotas: their store and the enforcement's counters. */
+  public ClientQuotas clientQuotas() {
+    return quotas;
   }
 
   public ServerStats serverStats() {

@@ -58,6 +58,14 @@ public interface ClusterMode extends AutoCloseable {
   }
 
   /**
+   * The client quotas every broker of the cluster shares (ZooKeeper's {@code /config/users} and
+   * {@code /config/clients}).
+   */
+  default io.sluice.broker.quota.ClientQuotaStore clientQuotas() {
+    return io.sluice.broker.quota.ClientQuotaStore.NONE;
+  }
+
+  /**
    * Registers this broker with the addresses clients reach it at, one per listener (the first
    * listener first); joins the controller election.
    */

@@ -30,6 +30,8 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.quota.ClientQuotaEntity;
+import org.apache.kafka.common.quota.ClientQuotaFilter;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.utils.internals.Exit;
@@ -247,8 +249,8 @@ class KafkaToolsIT {
    * Kafka's {@code kafka-configs} (ConfigCommand) manages SCRAM users on Sluice: {@code --alter
    * --add-config 'SCRAM-SHA-256=[iterations=8192,password=...]' --entity-type users} stores the
    * credential (read back with the Admin API), the user authenticates with kafka-clients over a
-   * SASL listener, and {@code --delete-config} removes it. {@code --describe} needs
-   * DescribeClientQuotas, which Sluice does not serve yet: the tool names that API.
+   * SASL listener, {@code --describe} shows it (with the user's quotas, DescribeClientQuotas), and
+   * {@code --delete-config} removes it.
    */
   @Test
   void configCommand_scramUsers_thenTheUserAuthenticates() throws Exception {
@@ -277,15 +279,14 @@ class KafkaToolsIT {
         admin.describeUserScramCredentials().all().get();
     assertEquals(Set.of("alice"), users.keySet());
     assertEquals(8192, users.get("alice").credentialInfos().get(0).iterations());
-    // --describe of users also describes their quotas (DescribeClientQuotas), an API Sluice does
-    // not serve yet: the tool stops there, saying so. The credentials were checked above.
-    Exception describe =
-        org.junit.jupiter.api.Assertions.assertThrows(
-            Exception.class,
+    // --describe of users describes their quotas (DescribeClientQuotas) and their credentials.
+    String described =
+        stdout(
             () -> configCommand("--describe", "--entity-type", "users", "--entity-name", "alice"));
     assertTrue(
-        String.valueOf(describe.getMessage()).contains("DESCRIBE_CLIENT_QUOTAS"),
-        String.valueOf(describe));
+        described.contains(
+            "SCRAM credential configs for user-principal 'alice' are SCRAM-SHA-256=iterations=8192"),
+        described);
 
     Properties alice = new Properties();
     alice.put(
@@ -309,6 +310,110 @@ class KafkaToolsIT {
         "--entity-name",
         "alice");
     assertEquals(Map.of(), admin.describeUserScramCredentials().all().get());
+  }
+
+  /**
+   * Kafka's {@code kafka-configs} manages client quotas on Sluice: {@code --alter --add-config
+   * producer_byte_rate=...} for a user, a client id, a (user, client id) pair and the defaults
+   * ({@code --entity-default}), read back with the Admin API; {@code --describe --entity-type
+   * users} and {@code --entity-type clients} print them as Kafka does; {@code --delete-config}
+   * removes one; a bad value fails the tool with the broker's message.
+   */
+  @Test
+  void configCommand_clientQuotas_alterDescribeDelete() throws Exception {
+    configCommand(
+        "--alter",
+        "--add-config",
+        "producer_byte_rate=1048576,consumer_byte_rate=2097152",
+        "--entity-type",
+        "users",
+        "--entity-name",
+        "alice");
+    configCommand(
+        "--alter",
+        "--add-config",
+        "consumer_byte_rate=4096",
+        "--entity-type",
+        "clients",
+        "--entity-name",
+        "reporting");
+    configCommand(
+        "--alter",
+        "--add-config",
+        "producer_byte_rate=512",
+        "--entity-type",
+        "users",
+        "--entity-name",
+        "alice",
+        "--entity-type",
+        "clients",
+        "--entity-name",
+        "batch");
+    configCommand(
+        "--alter",
+        "--add-config",
+        "producer_byte_rate=1024",
+        "--entity-type",
+        "users",
+        "--entity-default");
+    Map<ClientQuotaEntity, Map<String, Double>> quotas =
+        admin.describeClientQuotas(ClientQuotaFilter.all()).entities().get();
+    assertEquals(
+        Map.of("producer_byte_rate", 1048576.0, "consumer_byte_rate", 2097152.0),
+        quotas.get(new ClientQuotaEntity(Map.of("user", "alice"))));
+    assertEquals(
+        Map.of("consumer_byte_rate", 4096.0),
+        quotas.get(new ClientQuotaEntity(Map.of("client-id", "reporting"))));
+    assertEquals(
+        Map.of("producer_byte_rate", 512.0),
+        quotas.get(new ClientQuotaEntity(Map.of("user", "alice", "client-id", "batch"))));
+    java.util.HashMap<String, String> defaultUser = new java.util.HashMap<>();
+    defaultUser.put("user", null);
+    assertEquals(
+        Map.of("producer_byte_rate", 1024.0), quotas.get(new ClientQuotaEntity(defaultUser)));
+
+    String users = stdout(() -> configCommand("--describe", "--entity-type", "users"));
+    assertTrue(
+        users.contains(
+                "Quota configs for user-principal 'alice' are"
+                    + " consumer_byte_rate=2097152.0, producer_byte_rate=1048576.0")
+            || users.contains(
+                "Quota configs for user-principal 'alice' are"
+                    + " producer_byte_rate=1048576.0, consumer_byte_rate=2097152.0"),
+        users);
+    assertTrue(
+        users.contains(
+            "Quota configs for the default user-principal are producer_byte_rate=1024.0"),
+        users);
+    String clients = stdout(() -> configCommand("--describe", "--entity-type", "clients"));
+    assertTrue(
+        clients.contains("Quota configs for client-id 'reporting' are consumer_byte_rate=4096.0"),
+        clients);
+
+    configCommand(
+        "--alter",
+        "--delete-config",
+        "consumer_byte_rate",
+        "--entity-type",
+        "clients",
+        "--entity-name",
+        "reporting");
+    String after = stdout(() -> configCommand("--describe", "--entity-type", "clients"));
+    assertTrue(!after.contains("reporting"), after);
+
+    Exception bad =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            Exception.class,
+            () ->
+                configCommand(
+                    "--alter",
+                    "--add-config",
+                    "producer_byte_rate=-5",
+                    "--entity-type",
+                    "users",
+                    "--entity-name",
+                    "bob"));
+    assertTrue(String.valueOf(bad).contains("must be greater than 0"), String.valueOf(bad));
   }
 
   private void configCommand(String... args) throws Exception {

@@ -60,6 +60,8 @@ public final class MessageGenerator {
           "AlterPartitionReassignments",
           "ListPartitionReassignments",
           "OffsetDelete",
+          "DescribeClientQuotas",
+          "AlterClientQuotas",
           "DescribeUserScramCredentials",
           "AlterUserScramCredentials",
           "DescribeProducers",

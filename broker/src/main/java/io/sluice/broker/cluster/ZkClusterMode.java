@@ -9,6 +9,7 @@ import io.sluice.broker.config.SecurityProtocol;
 import io.sluice.broker.metadata.ClusterMetadata;
 import io.sluice.broker.metadata.Replication;
 import io.sluice.broker.metadata.TopicAdmin;
+import io.sluice.broker.quota.ClientQuotaStore;
 import io.sluice.broker.security.acl.AclStore;
 import io.sluice.broker.security.sasl.ScramCredentialStore;
 import io.sluice.broker.storage.LogManager;
@@ -35,6 +36,7 @@ public final class ZkClusterMode implements ClusterMode {
   private final ReplicaManager replication;
   private final long connectionTimeoutMs;
   private final ZkScramCredentialStore scram;
+  private final ZkClientQuotaStore quotas;
   private long applied = -1;
 
   private ZkClusterMode(
@@ -55,6 +57,21 @@ public final class ZkClusterMode implements ClusterMode {
     this.replication = new ReplicaManager(cluster, logs, config.replication(), connector);
     cluster.preferredLeaderElection(config.replication().autoLeaderRebalance());
     this.scram = cluster.scramCredentials(adminThread);
+    this.quotas = clientQuotas(cluster, adminThread, connectionTimeoutMs, scram);
+  }
+
+  /** The cluster's client quotas ({@code /config/users}, {@code /config/clients}). */
+  private static ZkClientQuotaStore clientQuotas(
+      ZkCluster cluster, Executor io, long timeoutMs, ZkScramCredentialStore scram) {
+    try {
+      return ZkClientQuotaStore.start(cluster.client(), io, timeoutMs);
+    } catch (Exception e) {
+      scram.close();
+      if (e instanceof RuntimeException runtime) {
+        throw runtime;
+      }
+      throw new IllegalStateException("cannot load the client quotas from ZooKeeper: " + e, e);
+    }
   }
 
   /** Called reflectively by {@link ClusterMode#join}. */
@@ -81,6 +98,7 @@ public final class ZkClusterMode implements ClusterMode {
       if (mode != null) {
         mode.replication.close();
         mode.scram.close();
+        mode.quotas.close();
       }
       cluster.close();
       throw e;
@@ -143,9 +161,15 @@ public final class ZkClusterMode implements ClusterMode {
   }
 
   @Override
+  public ClientQuotaStore clientQuotas() {
+    return quotas;
+  }
+
+  @Override
   public void close() {
     replication.close();
     scram.close();
+    quotas.close();
     cluster.close();
   }
 }

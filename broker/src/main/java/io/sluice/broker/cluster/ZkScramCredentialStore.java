@@ -3,12 +3,12 @@ package io.sluice.broker.cluster;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sluice.broker.quota.QuotaEntity;
 import io.sluice.broker.security.sasl.ScramCredential;
 import io.sluice.broker.security.sasl.ScramCredentialStore;
 import io.sluice.protocol.sasl.ScramMechanism;
 import java.io.IOException;
 import java.net.URLDecoder;
-import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 import java.util.EnumMap;
@@ -32,12 +32,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The SCRAM credentials of a cluster, in ZooKeeper where Kafka's ZooKeeper-era brokers keep them:
- * {@code /config/users/<user>} (the name URL-encoded, as Kafka sanitizes it) holding {@code
+ * {@code /config/users/<user>} (the name sanitized as Kafka does, {@link QuotaEntity#sanitize})
+ * holding {@code
  * {"version":1,"config":{"SCRAM-SHA-256":"salt=...,stored_key=...,server_key=...,iterations=..."}}}.
  * Every broker watches {@code /config/users} (a Curator cache), so a user created through one
  * broker authenticates on every other as soon as the change reaches it. A change writes each user's
  * node with a version check and retries from a fresh read when another broker wrote it in between;
- * a user left without credentials loses the node.
+ * a user left without credentials loses the node, unless it holds other keys (client quotas, {@link
+ * ZkClientQuotaStore}, whose keys this store leaves alone) or has children (a user's per-client
+ * quotas under {@code /config/users/<user>/clients}, which the cache here skips).
  *
  * <p>Thread-safety: readers see an immutable snapshot through a volatile field, rebuilt by the
  * cache's thread on every change; changes run on the executor given to {@link #start}.
@@ -89,8 +92,8 @@ final class ZkScramCredentialStore implements ScramCredentialStore, AutoCloseabl
     while (nodes.hasNext()) {
       ChildData node = nodes.next();
       String path = node.getPath();
-      if (path.equals(USERS) || node.getData() == null) {
-        continue;
+      if (!ZkPaths.parent(path).equals(USERS) || node.getData() == null) {
+        continue; // the root, and the client-quota nodes below a user (ZkClientQuotaStore)
       }
       String user = URLDecoder.decode(ZkPaths.name(path), StandardCharsets.UTF_8);
       try {
@@ -161,7 +164,7 @@ final class ZkScramCredentialStore implements ScramCredentialStore, AutoCloseabl
   private void write(
       String user, Map<ScramMechanism, ScramCredential> upsert, Set<ScramMechanism> delete)
       throws Exception {
-    String path = USERS + "/" + URLEncoder.encode(user, StandardCharsets.UTF_8);
+    String path = USERS + "/" + QuotaEntity.sanitize(user);
     for (int attempt = 0; ; attempt++) {
       Stat stat = new Stat();
       ObjectNode root;
@@ -186,7 +189,8 @@ final class ZkScramCredentialStore implements ScramCredentialStore, AutoCloseabl
             return;
           }
           client.create().creatingParentsIfNeeded().forPath(path, bytes);
-        } else if (config.isEmpty()) {
+        } else if (config.isEmpty() && stat.getNumChildren() == 0) {
+          // (a node with children keeps the user's client quotas below it: it stays, emptied)
           client.delete().withVersion(stat.getVersion()).forPath(path);
         } else {
           client.setData().withVersion(stat.getVersion()).forPath(path, bytes);
@@ -195,7 +199,8 @@ final class ZkScramCredentialStore implements ScramCredentialStore, AutoCloseabl
         return;
       } catch (KeeperException.BadVersionException
           | KeeperException.NodeExistsException
-          | KeeperException.NoNodeException e) {
+          | KeeperException.NoNodeException
+          | KeeperException.NotEmptyException e) {
         if (attempt >= 10) {
           throw e;
         }

@@ -129,6 +129,8 @@ public record BrokerConfig(
     Listeners listeners = Listeners.parse(values, perListener, jaas);
     v.integer(ConfigKey.CONNECTION_FAILED_AUTHENTICATION_DELAY_MS); // validated here, read below
     v.integer(ConfigKey.SASL_SERVER_MAX_RECEIVE_SIZE);
+    v.integer(ConfigKey.QUOTA_WINDOW_NUM); // validated here, read below
+    v.integer(ConfigKey.QUOTA_WINDOW_SIZE_SECONDS);
     return new BrokerConfig(
         nodeId,
         listeners,
@@ -184,6 +186,16 @@ public record BrokerConfig(
   /** {@code sasl.server.max.receive.size}: the frame limit before SASL authentication. */
   public int saslServerMaxReceiveSize() {
     return Integer.parseInt(value(ConfigKey.SASL_SERVER_MAX_RECEIVE_SIZE.key()).trim());
+  }
+
+  /** {@code quota.window.num}: the samples of a client quota's rate. */
+  public int quotaWindowNum() {
+    return Integer.parseInt(value(ConfigKey.QUOTA_WINDOW_NUM.key()).trim());
+  }
+
+  /** {@code quota.window.size.seconds}: the length of each sample. */
+  public int quotaWindowSizeSeconds() {
+    return Integer.parseInt(value(ConfigKey.QUOTA_WINDOW_SIZE_SECONDS.key()).trim());
   }
 
   /** {@code connection.failed.authentication.delay.ms}. */

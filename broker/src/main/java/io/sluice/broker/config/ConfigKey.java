@@ -370,6 +370,14 @@ public enum ConfigKey {
       0,
       "Address the metrics endpoint binds. Empty: the host of the first listener (every"
           + " interface if that is empty)."),
+  QUOTA_WINDOW_NUM(
+      "quota.window.num",
+      "11",
+      Type.INT,
+      2,
+      "Samples a client quota's rate is measured over (client quotas: docs/quotas.md)."),
+  QUOTA_WINDOW_SIZE_SECONDS(
+      "quota.window.size.seconds", "1", Type.INT, 1, "Length of each sample of a quota's rate."),
   ZOOKEEPER_CONNECT(
       "zookeeper.connect",
       "",

@@ -3,6 +3,7 @@ package io.sluice.broker.handler;
 import io.sluice.broker.config.BrokerConfig;
 import io.sluice.broker.metadata.Replication;
 import io.sluice.broker.purgatory.FetchWaiters;
+import io.sluice.broker.quota.ClientQuotas;
 import io.sluice.broker.security.acl.AclOperation;
 import io.sluice.broker.storage.FileSlice;
 import io.sluice.broker.storage.Log;
@@ -26,18 +27,26 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * whichever comes first. Fetch sessions are not kept (session id 0: every fetch is a full fetch).
  */
 final class FetchHandler extends VersionedHandler {
+  /** Fixed bytes of a partition in a Fetch response (v4-v12), records aside. */
+  static final int PARTITION_OVERHEAD_BYTES = 42;
+
+  /** Fixed bytes of a Fetch response: header, throttle time, error, session id, topic array. */
+  static final int RESPONSE_OVERHEAD_BYTES = 20;
+
   private final LeaderLogs logs;
   private final BrokerConfig config;
   private final FetchWaiters waiters;
   private final Replication replication;
   private final Authorization authorization;
+  private final ClientQuotas quotas;
 
   FetchHandler(
       LeaderLogs logs,
       BrokerConfig config,
       FetchWaiters waiters,
       Replication replication,
-      Authorization authorization) {
+      Authorization authorization,
+      ClientQuotas quotas) {
     // v13 addresses topics by id, which this broker does not track yet.
     super(ApiKey.FETCH, 4, 12);
     this.logs = logs;
@@ -45,12 +54,13 @@ final class FetchHandler extends VersionedHandler {
     this.waiters = waiters;
     this.replication = replication;
     this.authorization = authorization;
+    this.quotas = quotas;
   }
 
   @Override
   public void handle(Request request, Responder responder) {
     FetchRequest req = FetchRequest.read(request.reader(), request.version());
-    new PendingFetch(req, request.version(), responder, refusedTopics(request, req)).attempt(false);
+    new PendingFetch(req, request, responder, refusedTopics(request, req)).attempt(false);
   }
 
   /**
@@ -79,6 +89,8 @@ final class FetchHandler extends VersionedHandler {
   private final class PendingFetch implements Runnable {
     private final FetchRequest req;
     private final short version;
+    private final String principal;
+    private final String clientId;
     private final Responder responder;
     private final Set<String> refusedTopics;
     private final AtomicBoolean wakeScheduled = new AtomicBoolean();
@@ -86,9 +98,12 @@ final class FetchHandler extends VersionedHandler {
     private io.netty.util.concurrent.Future<?> deadline;
     private boolean done;
 
-    PendingFetch(FetchRequest req, short version, Responder responder, Set<String> refusedTopics) {
+    PendingFetch(
+        FetchRequest req, Request request, Responder responder, Set<String> refusedTopics) {
       this.req = req;
-      this.version = version;
+      this.version = request.version();
+      this.principal = request.principal();
+      this.clientId = request.clientId();
       this.responder = responder;
       this.refusedTopics = refusedTopics;
     }
@@ -106,6 +121,7 @@ final class FetchHandler extends VersionedHandler {
       List<FileSlice> slices = new ArrayList<>();
       long remaining = Math.min(req.maxBytes(), config.fetchMaxBytes());
       long bytes = 0;
+      int partitionCount = 0;
       boolean failed = false;
       List<Log> partitions = new ArrayList<>();
       for (FetchRequest.FetchTopic topic : req.topics()) {
@@ -122,6 +138,7 @@ final class FetchHandler extends VersionedHandler {
                   .setPartitionIndex(partition.partition())
                   .setRecords(ByteBufRecords.EMPTY);
           topicOut.partitions().add(out);
+          partitionCount++;
           int max = (int) Math.max(0, Math.min(partition.partitionMaxBytes(), remaining));
           Errors refused =
               !allowed
@@ -150,13 +167,45 @@ final class FetchHandler extends VersionedHandler {
           || req.maxWaitMs() <= 0
           || partitions.isEmpty()) {
         finish();
-        responder.respond(response, version);
+        respond(response, slices, bytes, partitionCount);
         return;
       }
       for (FileSlice slice : slices) {
         slice.release();
       }
       park(partitions);
+    }
+
+    /**
+     * Sends the response, after charging its size to the consumer's {@code consumer_byte_rate}
+     * (followers are never throttled by client quotas). Over the quota, as Kafka does, the client
+     * gets an empty response with the throttle time instead (its bytes are not charged), and the
+     * connection is muted for that long.
+     */
+    private void respond(
+        FetchResponse response, List<FileSlice> slices, long recordBytes, int partitions) {
+      int throttleMs =
+          req.replicaId() >= 0
+              ? 0
+              : quotas.recordFetch(principal, clientId, responseBytes(recordBytes, partitions));
+      if (throttleMs == 0) {
+        responder.respond(response, version);
+        return;
+      }
+      for (FileSlice slice : slices) {
+        slice.release();
+      }
+      responder.respond(
+          new FetchResponse().setSessionId(0).setThrottleTimeMs(throttleMs), version, throttleMs);
+    }
+
+    /**
+     * The response's size as the quota counts it, from the slices' lengths (records are never read
+     * for it) and the fixed fields of each partition (index, error, three offsets, the preferred
+     * replica, the aborted transactions' and the records' lengths).
+     */
+    private long responseBytes(long recordBytes, int partitions) {
+      return recordBytes + PARTITION_OVERHEAD_BYTES * (long) partitions + RESPONSE_OVERHEAD_BYTES;
     }
 
     /**

@@ -8,6 +8,7 @@ import io.sluice.broker.metadata.ProducerIds;
 import io.sluice.broker.metadata.Replication;
 import io.sluice.broker.metadata.TopicAdmin;
 import io.sluice.broker.purgatory.FetchWaiters;
+import io.sluice.broker.quota.ClientQuotas;
 import io.sluice.broker.security.sasl.ScramCredentialStore;
 import io.sluice.broker.storage.LogManager;
 import java.util.ArrayList;
@@ -94,6 +95,38 @@ public final class HandlerRegistry {
       Replication replication,
       ScramCredentialStore scram,
       Authorization authorization) {
+    return forBroker(
+        config,
+        metadata,
+        admin,
+        logs,
+        fetchWaiters,
+        producerIds,
+        offsets,
+        groups,
+        replication,
+        scram,
+        authorization,
+        ClientQuotas.NONE);
+  }
+
+  /**
+   * As above, plus client quotas: DescribeClientQuotas and AlterClientQuotas over {@code
+   * quotas.store()}, and Produce and Fetch throttled by {@code quotas}.
+   */
+  public static HandlerRegistry forBroker(
+      BrokerConfig config,
+      ClusterMetadata metadata,
+      TopicAdmin admin,
+      LogManager logs,
+      FetchWaiters fetchWaiters,
+      ProducerIds producerIds,
+      OffsetStore offsets,
+      GroupCoordinator groups,
+      Replication replication,
+      ScramCredentialStore scram,
+      Authorization authorization,
+      ClientQuotas quotas) {
     LeaderLogs leaderLogs = new LeaderLogs(metadata, logs);
     OffsetsTopicCreation offsetsTopic =
         config.clusterMode()
@@ -103,8 +136,9 @@ public final class HandlerRegistry {
     List<ApiHandler> handlers =
         new ArrayList<>(
             List.of(
-                new ProduceHandler(leaderLogs, replication, authorization),
-                new FetchHandler(leaderLogs, config, fetchWaiters, replication, authorization),
+                new ProduceHandler(leaderLogs, replication, authorization, quotas),
+                new FetchHandler(
+                    leaderLogs, config, fetchWaiters, replication, authorization, quotas),
                 new OffsetForLeaderEpochHandler(leaderLogs, authorization),
                 new ListOffsetsHandler(leaderLogs, authorization),
                 new MetadataHandler(config, metadata, admin, authorization),
@@ -141,6 +175,9 @@ public final class HandlerRegistry {
     handlers.add(new SaslAuthenticateHandler());
     handlers.add(new DescribeUserScramCredentialsHandler(scram, authorization));
     handlers.add(new AlterUserScramCredentialsHandler(scram, authorization));
+    // Client quotas (DescribeClientQuotas, AlterClientQuotas)
+    handlers.add(new DescribeClientQuotasHandler(quotas.store(), authorization));
+    handlers.add(new AlterClientQuotasHandler(quotas.store(), authorization));
     // Leader election on request (ElectLeaders)
     handlers.add(new ElectLeadersHandler(metadata, admin, authorization));
     handlers.add(new ApiVersionsHandler(handlers));

@@ -3,6 +3,7 @@ package io.sluice.broker.handler;
 import io.netty.buffer.ByteBuf;
 import io.sluice.broker.metadata.Replication;
 import io.sluice.broker.metadata.TopicNames;
+import io.sluice.broker.quota.ClientQuotas;
 import io.sluice.broker.security.acl.AclOperation;
 import io.sluice.broker.storage.AppendResult;
 import io.sluice.broker.storage.Log;
@@ -33,13 +34,16 @@ final class ProduceHandler extends VersionedHandler {
   private final LeaderLogs logs;
   private final Replication replication;
   private final Authorization authorization;
+  private final ClientQuotas quotas;
 
-  ProduceHandler(LeaderLogs logs, Replication replication, Authorization authorization) {
+  ProduceHandler(
+      LeaderLogs logs, Replication replication, Authorization authorization, ClientQuotas quotas) {
     // v13 addresses topics by id, which this broker does not track yet.
     super(ApiKey.PRODUCE, LegacyProduce.FIRST_SERVED_VERSION, 12);
     this.logs = logs;
     this.replication = replication;
     this.authorization = authorization;
+    this.quotas = quotas;
   }
 
   /** v0, as Kafka 4 advertises (see {@link LegacyProduce}). */
@@ -61,6 +65,11 @@ final class ProduceHandler extends VersionedHandler {
       refuseLegacy(request, responder);
       return;
     }
+    // The request's bytes count against the client's producer_byte_rate (Kafka records the whole
+    // request); over the quota, the answer says how long to wait and the connection is muted.
+    int throttleMs =
+        quotas.recordProduce(
+            request.principal(), request.clientId(), request.body().readableBytes());
     ProduceRequest req = ProduceRequest.read(request.reader(), version);
     short acks = req.acks();
     Errors requestError = Errors.NONE;
@@ -71,7 +80,7 @@ final class ProduceHandler extends VersionedHandler {
       // on the transactional id, which Kafka checks first, would answer the same code.)
       requestError = Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED;
     }
-    ProduceResponse response = new ProduceResponse();
+    ProduceResponse response = new ProduceResponse().setThrottleTimeMs(throttleMs);
     List<PendingFlush> flushes = new ArrayList<>();
     for (ProduceRequest.TopicProduceData topic : req.topicData()) {
       ProduceResponse.TopicProduceResponse topicResponse =
@@ -129,15 +138,15 @@ final class ProduceHandler extends VersionedHandler {
       response.responses().add(topicResponse);
     }
     if (acks == 0) {
-      responder.respondNothing();
+      responder.respondNothing(throttleMs);
     } else if (flushes.isEmpty()) {
-      responder.respond(response, version);
+      responder.respond(response, version, throttleMs);
     } else {
       ProduceWaiters.await(
           flushes,
           req.timeoutMs(),
           responder.executor(),
-          () -> responder.respond(response, version));
+          () -> responder.respond(response, version, throttleMs));
     }
   }
 

@@ -17,6 +17,20 @@ public interface Responder {
   /** Completes a request that gets no response (Produce with acks=0). */
   void respondNothing();
 
+  /**
+   * As {@link #respond}, then mutes the connection for {@code throttleMs} once the response is
+   * written: no request of the connection is read or started meanwhile (client quotas, KIP-219).
+   * Requests already in progress still complete. 0 is {@link #respond}.
+   */
+  default void respond(ApiMessage body, short version, int throttleMs) {
+    respond(body, version);
+  }
+
+  /** As {@link #respondNothing}, then mutes the connection for {@code throttleMs}. */
+  default void respondNothing(int throttleMs) {
+    respondNothing();
+  }
+
   /** The connection's event loop, for timers and for work that must not race with it. */
   EventExecutor executor();
 

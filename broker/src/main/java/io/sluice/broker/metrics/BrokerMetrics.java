@@ -50,6 +50,11 @@ public final class BrokerMetrics implements AutoCloseable {
   }
 
   /** Not ready and not live any more: the broker is closing. */
+  /** Adds the client-quota metrics ({@link QuotaCollector}). */
+  public void quotas(io.sluice.broker.quota.ClientQuotas quotas) {
+    registry.register(new QuotaCollector(quotas));
+  }
+
   public void shuttingDown() {
     stopping = true;
   }

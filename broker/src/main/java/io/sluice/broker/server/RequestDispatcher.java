@@ -19,6 +19,8 @@ import io.sluice.protocol.wire.FramePart;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,6 +51,8 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
   private boolean failed; // exceptionCaught ran: later errors of this connection log at DEBUG
   private final SaslSession sasl; // null unless the listener is SASL
   private boolean closeWhenDrained; // close once every queued response is written
+  private ScheduledFuture<?> unmute; // non-null while the connection is muted (client quotas)
+  private long mutedUntilNanos;
 
   RequestDispatcher(HandlerRegistry handlers, ResponseFrameWriter frames, int maxInFlight) {
     this(handlers, frames, maxInFlight, RequestObserver.NONE);
@@ -103,7 +107,30 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
   }
 
   private boolean canStartRequest() {
-    return queue.size() < maxInFlight && ctx.channel().isWritable();
+    return unmute == null && queue.size() < maxInFlight && ctx.channel().isWritable();
+  }
+
+  /**
+   * Mutes the connection for {@code ms} from now (a client over its quota, after its throttled
+   * response is written): reading stops and waiting requests stay unparsed until the timer fires. A
+   * longer throttle extends the mute; a shorter one leaves it.
+   */
+  private void mute(int ms) {
+    long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ms);
+    if (unmute != null && until <= mutedUntilNanos) {
+      return;
+    }
+    if (unmute != null) {
+      unmute.cancel(false);
+    }
+    mutedUntilNanos = until;
+    unmute = ctx.executor().schedule(this::unmuted, ms, TimeUnit.MILLISECONDS);
+    updateAutoRead();
+  }
+
+  private void unmuted() {
+    unmute = null;
+    drain();
   }
 
   private void dispatch(Request request) {
@@ -216,6 +243,10 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
     closed = true;
+    if (unmute != null) {
+      unmute.cancel(false);
+      unmute = null;
+    }
     for (Slot slot : queue) {
       if (slot.parts != null) {
         ResponseFrameWriter.release(slot.parts);
@@ -266,6 +297,9 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
         ctx.write(message, ctx.voidPromise());
       }
       wrote = true;
+      if (slot.throttleMs > 0) {
+        mute(slot.throttleMs);
+      }
     }
     if (wrote) {
       ctx.flush();
@@ -295,6 +329,7 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
     private final long startedNanos = System.nanoTime();
     private List<FramePart> parts;
     private boolean responded;
+    private int throttleMs; // mute the connection this long once the response is written
 
     Slot(Request request) {
       this.request = request;
@@ -302,15 +337,34 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
 
     @Override
     public void respond(ApiMessage body, short version) {
+      respond(body, version, 0);
+    }
+
+    @Override
+    public void respondNothing(int throttleMs) {
+      EventExecutor executor = ctx.executor();
+      if (executor.inEventLoop()) {
+        complete(null, (short) 0, throttleMs);
+      } else {
+        try {
+          executor.execute(() -> complete(null, (short) 0, throttleMs));
+        } catch (RejectedExecutionException e) {
+          log.debug("dropping the completion of {}: event loop stopped", request.apiKey());
+        }
+      }
+    }
+
+    @Override
+    public void respond(ApiMessage body, short version, int throttleMs) {
       if (body == null) {
         throw new NullPointerException("body");
       }
       EventExecutor executor = ctx.executor();
       if (executor.inEventLoop()) {
-        complete(body, version);
+        complete(body, version, throttleMs);
       } else {
         try {
-          executor.execute(() -> complete(body, version));
+          executor.execute(() -> complete(body, version, throttleMs));
         } catch (RejectedExecutionException e) {
           // The broker is shutting down and the connection is gone with its event loop.
           log.debug("dropping the response to {}: event loop stopped", request.apiKey());
@@ -320,25 +374,17 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
 
     @Override
     public void respondNothing() {
-      EventExecutor executor = ctx.executor();
-      if (executor.inEventLoop()) {
-        complete(null, (short) 0);
-      } else {
-        try {
-          executor.execute(() -> complete(null, (short) 0));
-        } catch (RejectedExecutionException e) {
-          // As in respond: the broker is shutting down and the connection is gone.
-          log.debug("dropping the completion of {}: event loop stopped", request.apiKey());
-        }
-      }
+      // As in respond: a stopped event loop means the broker is shutting down.
+      respondNothing(0);
     }
 
     /** A null body completes the slot without writing anything. */
-    private void complete(ApiMessage body, short version) {
+    private void complete(ApiMessage body, short version, int throttleMs) {
       if (responded) {
         throw new IllegalStateException("second response to " + request);
       }
       responded = true;
+      this.throttleMs = throttleMs;
       observer.completed(request.apiKey(), System.nanoTime() - startedNanos, body);
       List<FramePart> built;
       try {

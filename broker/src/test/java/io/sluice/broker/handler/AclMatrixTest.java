@@ -28,6 +28,8 @@ import io.sluice.broker.security.acl.AclOperation;
 import io.sluice.broker.security.acl.ResourceType;
 import io.sluice.protocol.ApiKey;
 import io.sluice.protocol.Errors;
+import io.sluice.protocol.message.AlterClientQuotasRequest;
+import io.sluice.protocol.message.AlterClientQuotasResponse;
 import io.sluice.protocol.message.AlterConfigsRequest;
 import io.sluice.protocol.message.AlterConfigsResponse;
 import io.sluice.protocol.message.CreateAclsRequest;
@@ -46,6 +48,8 @@ import io.sluice.protocol.message.DeleteTopicsRequest;
 import io.sluice.protocol.message.DeleteTopicsResponse;
 import io.sluice.protocol.message.DescribeAclsRequest;
 import io.sluice.protocol.message.DescribeAclsResponse;
+import io.sluice.protocol.message.DescribeClientQuotasRequest;
+import io.sluice.protocol.message.DescribeClientQuotasResponse;
 import io.sluice.protocol.message.DescribeConfigsRequest;
 import io.sluice.protocol.message.DescribeConfigsResponse;
 import io.sluice.protocol.message.DescribeGroupsRequest;
@@ -746,6 +750,50 @@ class AclMatrixTest {
                             0,
                             new DescribeUserScramCredentialsRequest().setUsers(null)))
                     .errorCode()));
+    cases.add(
+        row(
+            "DescribeClientQuotas",
+            CLUSTER,
+            CLUSTER_NAME,
+            DESCRIBE_CONFIGS,
+            CLUSTER_DENIED,
+            Errors.NONE,
+            h ->
+                ((DescribeClientQuotasResponse)
+                        h.send(
+                            ALICE,
+                            ApiKey.DESCRIBE_CLIENT_QUOTAS,
+                            1,
+                            new DescribeClientQuotasRequest()))
+                    .errorCode()));
+    cases.add(
+        row(
+            "AlterClientQuotas",
+            CLUSTER,
+            CLUSTER_NAME,
+            ALTER_CONFIGS,
+            CLUSTER_DENIED,
+            Errors.NONE,
+            h -> {
+              AlterClientQuotasRequest r = new AlterClientQuotasRequest().setValidateOnly(true);
+              r.entries()
+                  .add(
+                      new AlterClientQuotasRequest.EntryData()
+                          .setEntity(
+                              List.of(
+                                  new AlterClientQuotasRequest.EntityData()
+                                      .setEntityType("user")
+                                      .setEntityName("bob")))
+                          .setOps(
+                              List.of(
+                                  new AlterClientQuotasRequest.OpData()
+                                      .setKey("producer_byte_rate")
+                                      .setValue(1024))));
+              return ((AlterClientQuotasResponse) h.send(ALICE, ApiKey.ALTER_CLIENT_QUOTAS, 1, r))
+                  .entries()
+                  .get(0)
+                  .errorCode();
+            }));
     return cases;
   }
 

@@ -23,6 +23,7 @@ import io.sluice.protocol.message.SyncGroupRequest;
 import io.sluice.protocol.message.SyncGroupResponse;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -101,6 +102,39 @@ class RequestDispatcherTest {
     channel.unsafe().outboundBuffer().setUserDefinedWritability(1, true);
     channel.runPendingTasks();
     assertEquals(5, correlationIdOf(channel.readOutbound()));
+    assertTrue(channel.config().isAutoRead());
+  }
+
+  @Test
+  void throttledResponse_connectionMutedAfterItForTheThrottleTime() {
+    channel.freezeTime(); // the test moves the channel's clock
+    channel.writeInbound(request(ApiKey.SYNC_GROUP, 1, new SyncGroupRequest()));
+    parked.get(0).respond(new SyncGroupResponse(), (short) 0, 100);
+    assertEquals(1, correlationIdOf(channel.readOutbound()), "the throttled response goes out");
+    assertFalse(channel.config().isAutoRead(), "then nothing is read");
+    channel.writeInbound(request(ApiKey.SYNC_GROUP, 2, new SyncGroupRequest()));
+    assertEquals(1, parked.size(), "a request already read waits, unstarted");
+
+    channel.advanceTimeBy(99, TimeUnit.MILLISECONDS);
+    channel.runScheduledPendingTasks();
+    assertEquals(1, parked.size(), "still muted");
+    channel.advanceTimeBy(1, TimeUnit.MILLISECONDS);
+    channel.runScheduledPendingTasks();
+    assertEquals(2, parked.size(), "unmuted: the waiting request starts");
+    assertTrue(channel.config().isAutoRead());
+    parked.get(1).respond(new SyncGroupResponse(), (short) 0);
+    assertEquals(2, correlationIdOf(channel.readOutbound()));
+  }
+
+  @Test
+  void throttledNothing_acksZero_mutedToo() {
+    channel.freezeTime();
+    channel.writeInbound(request(ApiKey.SYNC_GROUP, 1, new SyncGroupRequest()));
+    parked.get(0).respondNothing(50);
+    assertNull(channel.readOutbound());
+    assertFalse(channel.config().isAutoRead());
+    channel.advanceTimeBy(50, TimeUnit.MILLISECONDS);
+    channel.runScheduledPendingTasks();
     assertTrue(channel.config().isAutoRead());
   }
 
