@@ -17,12 +17,13 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code sluice cluster describe}. */
+/** {@code sluice cluster describe}, {@code sluice cluster elect-leaders}. */
 @Command(
     name = "cluster",
     mixinStandardHelpOptions = true,
-    description = "Describe the cluster: brokers, controller, partition leaders.",
-    subcommands = {ClusterCommand.Describe.class})
+    description =
+        "Describe the cluster (brokers, controller, partition leaders); elect leaders on request.",
+    subcommands = {ClusterCommand.Describe.class, ClusterCommand.ElectLeaders.class})
 final class ClusterCommand {
 
   @Command(
@@ -59,6 +60,104 @@ final class ClusterCommand {
         print(terminal.out(), cluster, layout, leaders.size());
       }
       return ExitCode.OK;
+    }
+  }
+
+  /**
+   * {@code sluice cluster elect-leaders}: Kafka's {@code kafka-leader-election} (ElectLeaders).
+   * Prints one line per outcome kind, as Kafka's tool does; exit 1 when a partition could not be
+   * elected.
+   */
+  @Command(
+      name = "elect-leaders",
+      mixinStandardHelpOptions = true,
+      description =
+          "Elect leaders on request: move leadership back to each partition's preferred replica"
+              + " (--type preferred), or give a partition without a live leader one, outside the"
+              + " in-sync replicas if need be (--type unclean: loses what only those had).")
+  static final class ElectLeaders implements Callable<Integer> {
+    enum Type {
+      preferred,
+      unclean
+    }
+
+    private final Terminal terminal;
+    @Mixin CommonOptions common;
+
+    @Option(
+        names = "--type",
+        required = true,
+        description = "preferred or unclean.",
+        paramLabel = "TYPE")
+    Type type;
+
+    @Option(
+        names = "--all",
+        description =
+            "Every partition of every topic (only those that needed an election are" + " listed).")
+    boolean all;
+
+    @Option(names = "--topic", description = "The topic (without --partition: all its partitions).")
+    String topic;
+
+    @Option(names = "--partition", description = "A partition of --topic; repeatable.")
+    List<Integer> partitions;
+
+    ElectLeaders(Terminal terminal) {
+      this.terminal = terminal;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+      if (all == (topic != null) || (partitions != null && topic == null)) {
+        terminal.err().println("give either --all or --topic (with --partition to pick some)");
+        return ExitCode.USAGE;
+      }
+      Map<TopicPartition, java.util.Optional<io.sluice.client.SluiceClientException>> outcomes;
+      try (Admin admin =
+          new Admin(
+              common.bootstrapServer, Duration.ofMillis(common.timeoutMs), common.security())) {
+        java.util.Set<TopicPartition> asked = null;
+        if (!all) {
+          asked = new java.util.LinkedHashSet<>();
+          if (partitions == null) {
+            int count = admin.partitionCount(topic);
+            for (int p = 0; p < count; p++) {
+              asked.add(new TopicPartition(topic, p));
+            }
+          } else {
+            for (int p : partitions) {
+              asked.add(new TopicPartition(topic, p));
+            }
+          }
+        }
+        outcomes = admin.electLeaders(type == Type.unclean, asked);
+      }
+      List<TopicPartition> elected = new ArrayList<>();
+      List<TopicPartition> notNeeded = new ArrayList<>();
+      Map<TopicPartition, String> failed = new LinkedHashMap<>();
+      outcomes.forEach(
+          (tp, outcome) -> {
+            if (outcome.isEmpty()) {
+              elected.add(tp);
+            } else if (outcome.get().error() == io.sluice.protocol.Errors.ELECTION_NOT_NEEDED) {
+              notNeeded.add(tp);
+            } else {
+              failed.put(tp, outcome.get().getMessage());
+            }
+          });
+      PrintWriter out = terminal.out();
+      if (!elected.isEmpty()) {
+        out.printf("elected (%s): %s%n", type, names(elected));
+      }
+      if (!notNeeded.isEmpty()) {
+        out.printf("already led as asked: %s%n", names(notNeeded));
+      }
+      if (elected.isEmpty() && notNeeded.isEmpty() && failed.isEmpty()) {
+        out.println("no partition needed an election");
+      }
+      failed.forEach((tp, why) -> terminal.err().printf("%s: %s%n", tp, why));
+      return failed.isEmpty() ? ExitCode.OK : ExitCode.FAILED;
     }
   }
 

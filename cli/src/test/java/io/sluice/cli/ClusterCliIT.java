@@ -171,4 +171,55 @@ class ClusterCliIT {
     assertTrue(
         lines.get(lines.size() - 1).matches("OFFLINE \\(no leader\\): events-[0-2]"), text.out());
   }
+
+  @Test
+  void electLeaders_nothingNeededWhileEveryPreferredReplicaLeads_unknownPartitionsFail()
+      throws Exception {
+    awaitCluster();
+    assertEquals(
+        0,
+        CliRunner.run("topics", "create", "ledgers", "--partitions", "3", "-b", bootstrap(1))
+            .exitCode());
+
+    CliRunner.Run all =
+        CliRunner.run(
+            "cluster", "elect-leaders", "--type", "preferred", "--all", "-b", bootstrap(2));
+    assertEquals(0, all.exitCode(), all.err());
+    assertEquals("no partition needed an election", all.out().trim());
+
+    CliRunner.Run topic =
+        CliRunner.run(
+            "cluster",
+            "elect-leaders",
+            "--type",
+            "unclean",
+            "--topic",
+            "ledgers",
+            "-b",
+            bootstrap(3));
+    assertEquals(0, topic.exitCode(), topic.err());
+    assertEquals("already led as asked: ledgers-0 ledgers-1 ledgers-2", topic.out().trim());
+
+    CliRunner.Run missing =
+        CliRunner.run(
+            "cluster",
+            "elect-leaders",
+            "--type",
+            "preferred",
+            "--topic",
+            "ledgers",
+            "--partition",
+            "7",
+            "-b",
+            bootstrap(1));
+    assertEquals(1, missing.exitCode(), missing.out());
+    assertTrue(missing.err().startsWith("ledgers-7: UNKNOWN_TOPIC_OR_PARTITION"), missing.err());
+
+    CliRunner.Run neither =
+        CliRunner.run("cluster", "elect-leaders", "--type", "preferred", "-b", bootstrap(1));
+    assertEquals(2, neither.exitCode());
+    CliRunner.Run badType =
+        CliRunner.run("cluster", "elect-leaders", "--type", "dirty", "--all", "-b", bootstrap(1));
+    assertEquals(2, badType.exitCode());
+  }
 }

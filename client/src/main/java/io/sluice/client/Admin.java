@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -149,6 +150,23 @@ public final class Admin implements AutoCloseable {
               requests.deleteRecords(metadata, e.getKey(), e.getValue(), timeoutMs), timeoutMs));
     }
     return lowWatermarks;
+  }
+
+  /**
+   * Leader election on request (ElectLeaders, what Kafka's {@code kafka-leader-election} sends):
+   * with {@code unclean} false, each partition's leadership moves to its preferred replica (the
+   * first of its assignment) if that one is live and in sync; with {@code unclean} true, a
+   * partition without a live leader gets one, outside the in-sync replicas if no in-sync replica is
+   * live (which loses what only those had). {@code partitions} null asks for every partition, and
+   * the answer then leaves out those that needed no election.
+   *
+   * @return each partition's outcome: empty when its leader was elected, else the broker's error
+   *     ({@code ELECTION_NOT_NEEDED}, {@code PREFERRED_LEADER_NOT_AVAILABLE}, {@code
+   *     ELIGIBLE_LEADERS_NOT_AVAILABLE}, {@code UNKNOWN_TOPIC_OR_PARTITION}, ...)
+   */
+  public Map<TopicPartition, Optional<SluiceClientException>> electLeaders(
+      boolean unclean, Set<TopicPartition> partitions) {
+    return Await.get(requests.electLeaders(unclean, partitions, timeoutMs), timeoutMs + 5_000);
   }
 
   /**

@@ -165,7 +165,7 @@ final class ClusterCache implements AutoCloseable {
 
   private ClusterSnapshot build() {
     Map<Integer, BrokerInfo> brokers = new HashMap<>();
-    Map<String, List<List<Integer>>> assignments = new HashMap<>();
+    Map<String, List<PartitionAssignment>> assignments = new HashMap<>();
     Map<String, Long> ids = new HashMap<>();
     Map<String, Map<Integer, PartitionState>> states = new HashMap<>();
     List<ChildData> latch = new ArrayList<>();
@@ -190,13 +190,19 @@ final class ClusterCache implements AutoCloseable {
     }
     Map<String, TopicInfo> topics = new HashMap<>();
     assignments.forEach(
-        (topic, replicas) -> {
+        (topic, partitions) -> {
           Map<Integer, PartitionState> byPartition = states.getOrDefault(topic, Map.of());
-          List<PartitionState> list = new ArrayList<>(replicas.size());
-          for (int p = 0; p < replicas.size(); p++) {
+          List<PartitionState> list = new ArrayList<>(partitions.size());
+          List<List<Integer>> replicas = new ArrayList<>(partitions.size());
+          Map<Integer, PartitionAssignment> reassignments = new HashMap<>();
+          for (int p = 0; p < partitions.size(); p++) {
             list.add(byPartition.get(p));
+            replicas.add(partitions.get(p).replicas());
+            if (partitions.get(p).reassigning()) {
+              reassignments.put(p, partitions.get(p));
+            }
           }
-          topics.put(topic, new TopicInfo(ids.get(topic), replicas, list));
+          topics.put(topic, new TopicInfo(ids.get(topic), replicas, list, reassignments));
         });
     int controller = -1;
     latch.sort(Comparator.comparing(n -> sequence(ZkPaths.name(n.getPath()))));
@@ -210,7 +216,7 @@ final class ClusterCache implements AutoCloseable {
       ChildData node,
       String[] parts,
       Map<Integer, BrokerInfo> brokers,
-      Map<String, List<List<Integer>>> assignments,
+      Map<String, List<PartitionAssignment>> assignments,
       Map<String, Long> ids,
       Map<String, Map<Integer, PartitionState>> states,
       List<ChildData> latch,
@@ -219,7 +225,7 @@ final class ClusterCache implements AutoCloseable {
       int id = Integer.parseInt(parts[2]);
       brokers.put(id, ZkJson.broker(id, node.getData(), node.getStat().getCzxid()));
     } else if (parts.length == 3 && parts[0].equals("brokers") && parts[1].equals("topics")) {
-      assignments.put(parts[2], ZkJson.assignment(parts[2], node.getData()));
+      assignments.put(parts[2], ZkJson.assignments(parts[2], node.getData()));
       ids.put(parts[2], node.getStat().getCzxid());
     } else if (parts.length == 6
         && parts[0].equals("brokers")

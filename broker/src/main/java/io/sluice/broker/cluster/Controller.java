@@ -35,7 +35,10 @@ import org.slf4j.LoggerFactory;
  *   <li>a partition whose leader is not registered goes offline (leader -1); when its replica
  *       registers again it leads again; every such change bumps the leader epoch;
  *   <li>a deletion request ({@code /admin/delete_topics/{t}}) removes the topic's znodes (its
- *       configuration's too) and the request.
+ *       configuration's too) and the request;
+ *   <li>a partition being reassigned (its assignment lists {@code adding_replicas} or {@code
+ *       removing_replicas}) completes once its target replicas are all in sync ({@link
+ *       ReassignmentStep}).
  * </ul>
  *
  * <p>Fencing: on election the controller increments {@code /controller_epoch} in a transaction that
@@ -273,6 +276,7 @@ final class Controller implements AutoCloseable {
       return;
     }
     List<List<Integer>> replicas = ZkJson.assignment(topic, data);
+    Set<Integer> reassigning = reassigning(topic, data);
     for (int p = 0; p < replicas.size(); p++) {
       String path = ZkPaths.partitionState(topic, p);
       Stat stat = new Stat();
@@ -282,7 +286,11 @@ final class Controller implements AutoCloseable {
       } catch (KeeperException.NoNodeException e) {
         state = null;
       }
-      Election election = elect(replicas.get(p), state, live, preferredLeaders);
+      if (state != null && strays(replicas.get(p), state)) {
+        reassigning.add(p); // a cancelled or replaced reassignment left it: repair it below
+      }
+      Election election =
+          elect(replicas.get(p), state, live, preferredLeaders && !reassigning.contains(p));
       if (election == null) {
         continue; // the leader is live in the incarnation the state names: nothing to do
       }
@@ -314,6 +322,108 @@ final class Controller implements AutoCloseable {
             state.leader(),
             wanted,
             next.leaderEpoch());
+      }
+    }
+    if (!reassigning.isEmpty()) {
+      reconcileReassignments(topic, live);
+    }
+  }
+
+  /** Whether an online state names a leader or in-sync replicas that are not replicas. */
+  private static boolean strays(List<Integer> replicas, PartitionState state) {
+    return state.online()
+        && (!replicas.contains(state.leader()) || !replicas.containsAll(state.isr()));
+  }
+
+  /** The partitions of a topic with a reassignment in progress. */
+  private static Set<Integer> reassigning(String topic, byte[] data) {
+    Set<Integer> out = new HashSet<>();
+    List<PartitionAssignment> assignments = ZkJson.assignments(topic, data);
+    for (int p = 0; p < assignments.size(); p++) {
+      if (assignments.get(p).reassigning()) {
+        out.add(p);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Takes the next step of every partition of {@code topic} whose replica set is changing ({@link
+   * ReassignmentStep}): completes the reassignments whose target replicas are all in sync, and
+   * repairs states that name replicas no longer assigned. The topic's assignment is read again with
+   * its version (after this reconciliation's elections), and every state written with its version,
+   * all in one fenced transaction; on a conflict the next reconciliation starts over.
+   */
+  private void reconcileReassignments(String topic, Map<Integer, Long> live) throws Exception {
+    Stat topicStat = new Stat();
+    byte[] data;
+    try {
+      data = client.getData().storingStatIn(topicStat).forPath(ZkPaths.topic(topic));
+    } catch (KeeperException.NoNodeException e) {
+      return;
+    }
+    List<PartitionAssignment> assignments = new ArrayList<>(ZkJson.assignments(topic, data));
+    List<CuratorOp> ops = new ArrayList<>();
+    List<String> done = new ArrayList<>();
+    boolean assignmentChanged = false;
+    for (int p = 0; p < assignments.size(); p++) {
+      String path = ZkPaths.partitionState(topic, p);
+      Stat stat = new Stat();
+      PartitionState state;
+      try {
+        state = ZkJson.partitionState(path, client.getData().storingStatIn(stat).forPath(path));
+      } catch (KeeperException.NoNodeException e) {
+        continue;
+      }
+      ReassignmentStep.Step step =
+          ReassignmentStep.next(assignments.get(p), state, live, epoch, preferredLeaders);
+      if (step == null) {
+        continue;
+      }
+      ops.add(
+          client
+              .transactionOp()
+              .setData()
+              .withVersion(stat.getVersion())
+              .forPath(path, ZkJson.partitionState(step.state())));
+      String change =
+          topic
+              + "-"
+              + p
+              + " leader "
+              + state.leader()
+              + " -> "
+              + step.state().leader()
+              + " (leader epoch "
+              + step.state().leaderEpoch()
+              + ", ISR "
+              + step.state().isr()
+              + ")";
+      if (step.assignment() != null) {
+        change +=
+            ", reassigned from "
+                + assignments.get(p).origin()
+                + " to "
+                + step.assignment().replicas();
+        assignments.set(p, step.assignment());
+        assignmentChanged = true;
+      }
+      done.add(change);
+    }
+    if (ops.isEmpty()) {
+      return;
+    }
+    if (assignmentChanged) {
+      ops.add(
+          client
+              .transactionOp()
+              .setData()
+              .withVersion(topicStat.getVersion())
+              .forPath(ZkPaths.topic(topic), ZkJson.assignments(assignments)));
+    }
+    if (writeFenced(ops, ZkPaths.topic(topic))) {
+      for (String change : done) {
+        log.info("controller {}: {}", brokerId, change);
       }
     }
   }
@@ -533,16 +643,16 @@ final class Controller implements AutoCloseable {
     }
   }
 
-  private void writeFenced(CuratorOp op, String what) throws Exception {
-    writeFenced(List.of(op), what);
+  private boolean writeFenced(CuratorOp op, String what) throws Exception {
+    return writeFenced(List.of(op), what);
   }
 
   /**
    * Runs {@code ops} after a check of the controller epoch's znode version, all or nothing. Throws
    * {@link Fenced} if the epoch moved on; on any other conflict (a znode changed since it was read)
-   * schedules another reconciliation and returns.
+   * schedules another reconciliation and returns false.
    */
-  private void writeFenced(List<CuratorOp> ops, String what) throws Exception {
+  private boolean writeFenced(List<CuratorOp> ops, String what) throws Exception {
     List<CuratorOp> all = new ArrayList<>(ops.size() + 1);
     all.add(
         client
@@ -553,6 +663,7 @@ final class Controller implements AutoCloseable {
     all.addAll(ops);
     try {
       client.transaction().forOperations(all);
+      return true;
     } catch (KeeperException.BadVersionException
         | KeeperException.NoNodeException
         | KeeperException.NodeExistsException
@@ -563,6 +674,7 @@ final class Controller implements AutoCloseable {
       }
       log.info("controller {}: {} changed under it ({}); reading again", brokerId, what, e.code());
       retryLater();
+      return false;
     }
   }
 

@@ -7,6 +7,7 @@ import io.sluice.broker.storage.TopicPartition;
 import io.sluice.protocol.SluiceException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -37,6 +38,12 @@ final class LocalReplicas {
   /** Topics with local logs that this broker has seen in the cluster, with their ids. */
   private final Map<String, Long> adopted = new HashMap<>();
 
+  /**
+   * Partitions of adopted topics that the cluster assigned to this broker while it was running: the
+   * ones whose logs go when a reassignment moves them away.
+   */
+  private final Set<TopicPartition> assigned = new HashSet<>();
+
   /** The stored configuration last warned about, by topic (to warn once per change). */
   private final Map<String, Map<String, String>> seenConfigs = new HashMap<>();
 
@@ -66,6 +73,7 @@ final class LocalReplicas {
         log.info("broker {}: deleting local logs of topic {}", brokerId, topic);
         logs.deleteTopic(topic);
         adopted.remove(topic);
+        assigned.removeIf(tp -> tp.topic().equals(topic));
       }
     }
     for (Map.Entry<String, TopicInfo> entry : snapshot.topics().entrySet()) {
@@ -87,6 +95,7 @@ final class LocalReplicas {
         if (info.replicas().get(p).contains(brokerId)) {
           logs.createLog(new TopicPartition(topic, p), overrides);
           adopted.put(topic, info.id());
+          assigned.add(new TopicPartition(topic, p));
           local = true;
         }
       }
@@ -96,6 +105,28 @@ final class LocalReplicas {
       }
     }
     seenConfigs.keySet().retainAll(snapshot.topics().keySet());
+  }
+
+  /**
+   * Deletes the logs of partitions that were assigned to this broker while it ran and are not any
+   * more (a reassignment moved them away, or a cancelled one had added them here). Called after the
+   * replicas have stopped following them, so no fetcher writes to a log being deleted. A partition
+   * moved away while this broker was down is left on disk and not served (it is never adopted).
+   */
+  void dropUnassigned(ClusterSnapshot snapshot) {
+    for (TopicPartition tp : List.copyOf(assigned)) {
+      TopicInfo info = snapshot.topics().get(tp.topic());
+      if (info == null
+          || !adopted.containsKey(tp.topic())
+          || info.id() != adopted.get(tp.topic())
+          || tp.partition() >= info.partitionCount()
+          || info.replicas().get(tp.partition()).contains(brokerId)) {
+        continue;
+      }
+      log.info("broker {}: {} is no longer assigned here; deleting its log", brokerId, tp);
+      logs.deletePartition(tp);
+      assigned.remove(tp);
+    }
   }
 
   /**

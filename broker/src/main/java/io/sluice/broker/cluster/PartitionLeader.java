@@ -155,6 +155,40 @@ final class PartitionLeader {
     }
   }
 
+  /**
+   * The partition's replicas as the assignment now says (a reassignment adds or removes them
+   * without a new leader epoch while it is in progress): a new replica is tracked from now on, with
+   * a full lag period to show up, and joins the ISR as any follower does; a replica no longer
+   * assigned is forgotten (while the ISR still names it, the high watermark waits for the
+   * controller to remove it).
+   */
+  void replicasFromCluster(List<Integer> replicas, long nowMs) {
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      boolean single = followers.isEmpty();
+      followers.keySet().retainAll(replicas);
+      for (int replica : replicas) {
+        if (replica != self && !followers.containsKey(replica)) {
+          Follower f = new Follower();
+          f.lastCaughtUpMs = nowMs;
+          followers.put(replica, f);
+        }
+      }
+      if (single && !followers.isEmpty()) {
+        // One replica so far: everything up to the log end is committed. From now on the high
+        // watermark is the minimum over the ISR.
+        log.updateHighWatermark(log.logEndOffset(), true);
+        log.addAppendListener(onAppend);
+      } else if (!single && followers.isEmpty() && isr.equals(List.of(self))) {
+        log.removeAppendListener(onAppend);
+        log.followLogEnd();
+      }
+    }
+    recomputeHighWatermark();
+  }
+
   /** The ISR as ZooKeeper now says (a snapshot of the cluster state). */
   void isrFromCluster(List<Integer> written) {
     synchronized (this) {

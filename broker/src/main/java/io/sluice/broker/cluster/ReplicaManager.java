@@ -148,6 +148,7 @@ final class ReplicaManager implements Replication, AutoCloseable {
     if (leading) {
       PartitionLeader current = leaders.get(tp);
       if (current != null && current.leaderEpoch == state.leaderEpoch()) {
+        current.replicasFromCluster(replicas, System.currentTimeMillis());
         current.isrFromCluster(state.isr());
         return;
       }

@@ -558,6 +558,30 @@ public final class ZkCluster implements AutoCloseable {
     }
   }
 
+  /**
+   * For {@link ZkReassignments}: throws {@code NOT_CONTROLLER} (retriable) when ZooKeeper cannot be
+   * reached or no controller is elected, as topic creation refuses.
+   */
+  void requireWritable(String what) {
+    Outcome refused = refuseChanges();
+    if (refused != null) {
+      throw new io.sluice.protocol.SluiceException(
+          refused.error(), refused.message() + ": " + what);
+    }
+  }
+
+  /** For {@link ZkReassignments}: a ZooKeeper failure as the exception handlers answer. */
+  io.sluice.protocol.SluiceException zooKeeperFailureException(String what, Exception e) {
+    Outcome outcome = zooKeeperFailure(what, e);
+    return new io.sluice.protocol.SluiceException(outcome.error(), outcome.message());
+  }
+
+  /** Waits up to {@code timeoutMs} for a snapshot satisfying {@code condition}; null if none. */
+  ClusterSnapshot awaitSnapshot(
+      java.util.function.Predicate<ClusterSnapshot> condition, long timeoutMs) {
+    return await(condition, timeoutMs);
+  }
+
   /** The Curator client: for the ACL store, and for tests (to kill its session). */
   CuratorFramework client() {
     return client;

@@ -117,6 +117,11 @@ public final class ZkClusterMode implements ClusterMode {
       log.error("broker {}: local logs do not follow the cluster state", cluster.brokerId(), e);
     }
     replication.apply(snapshot);
+    try {
+      replicas.dropUnassigned(snapshot);
+    } catch (RuntimeException e) {
+      log.error("broker {}: cannot delete the logs moved away", cluster.brokerId(), e);
+    }
     metadata.publish(snapshot);
   }
 

@@ -126,6 +126,55 @@ final class ZkJson {
     return List.copyOf(out);
   }
 
+  /**
+   * {@code /brokers/topics/{t}} with reassignments in progress: {@code adding_replicas} and {@code
+   * removing_replicas} list, by partition, the partitions being reassigned (Kafka's version 2
+   * fields; partitions without a reassignment are left out of them).
+   */
+  static byte[] assignments(List<PartitionAssignment> assignments) {
+    ObjectNode node = MAPPER.createObjectNode();
+    node.put("version", 2);
+    ObjectNode partitions = node.putObject("partitions");
+    ObjectNode adding = node.putObject("adding_replicas");
+    ObjectNode removing = node.putObject("removing_replicas");
+    for (int p = 0; p < assignments.size(); p++) {
+      PartitionAssignment a = assignments.get(p);
+      String key = Integer.toString(p);
+      a.replicas().forEach(partitions.putArray(key)::add);
+      if (!a.adding().isEmpty()) {
+        a.adding().forEach(adding.putArray(key)::add);
+      }
+      if (!a.removing().isEmpty()) {
+        a.removing().forEach(removing.putArray(key)::add);
+      }
+    }
+    return write(node);
+  }
+
+  /**
+   * Every partition's assignment with its {@code adding_replicas} and {@code removing_replicas}
+   * (empty where absent), indexed by partition.
+   */
+  static List<PartitionAssignment> assignments(String topic, byte[] data) {
+    List<List<Integer>> replicas = assignment(topic, data);
+    JsonNode node = read(data, "topic " + topic);
+    List<PartitionAssignment> out = new ArrayList<>(replicas.size());
+    for (int p = 0; p < replicas.size(); p++) {
+      out.add(
+          new PartitionAssignment(
+              replicas.get(p),
+              ids(node.path("adding_replicas").path(Integer.toString(p))),
+              ids(node.path("removing_replicas").path(Integer.toString(p)))));
+    }
+    return List.copyOf(out);
+  }
+
+  private static List<Integer> ids(JsonNode array) {
+    List<Integer> ids = new ArrayList<>();
+    array.forEach(r -> ids.add(r.asInt()));
+    return ids;
+  }
+
   /** {@code .../partitions/{p}/state}. */
   static byte[] partitionState(PartitionState state) {
     ObjectNode node = MAPPER.createObjectNode();

@@ -9,7 +9,10 @@ package io.sluice.broker.cluster;
  * /controller/_c_...-latch-NNNNNNNNNN            ephemeral   Curator leader latch, data = broker id
  * /controller_epoch                              persistent  the controller epoch, decimal
  * /brokers/ids/{id}                              ephemeral   registration; its czxid is the broker epoch
- * /brokers/topics/{t}                            persistent  {"version":2,"partitions":{"0":[1]}}
+ * /brokers/topics/{t}                            persistent  {"version":2,"partitions":{"0":[1]},
+ *                                                             "adding_replicas":{},"removing_replicas":{}}
+ *                                                (a partition being reassigned: its full replica set, and
+ *                                                its adding and removing replicas under its number)
  * /brokers/topics/{t}/partitions/{p}/state       persistent  {"leader":1,"leader_epoch":0,"isr":[1],...}
  * /admin/delete_topics/{t}                       persistent  a deletion request for the controller
  * /admin/elect_leaders/request-NNNNNNNNNN        ephemeral   a leader election request (ElectLeaders),

@@ -7,6 +7,8 @@ import io.sluice.broker.storage.LogConfig;
 import io.sluice.broker.storage.TopicConfigKey;
 import io.sluice.protocol.Errors;
 import io.sluice.protocol.SluiceException;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -27,6 +29,7 @@ final class ZkTopicAdmin implements TopicAdmin {
 
   private final ZkCluster cluster;
   private final Executor admin;
+  private final ZkReassignments reassignments;
 
   private final int defaultReplicationFactor;
 
@@ -37,6 +40,7 @@ final class ZkTopicAdmin implements TopicAdmin {
       ZkCluster cluster, Executor admin, int defaultReplicationFactor, LogConfig brokerLog) {
     this.cluster = cluster;
     this.admin = admin;
+    this.reassignments = new ZkReassignments(cluster);
     this.defaultReplicationFactor = defaultReplicationFactor;
     this.brokerLog = brokerLog;
   }
@@ -143,6 +147,20 @@ final class ZkTopicAdmin implements TopicAdmin {
     }
     return CompletableFuture.supplyAsync(
         () -> outcome(cluster.deleteTopic(topic, TIMEOUT_MS)), admin);
+  }
+
+  /** Recorded in ZooKeeper by {@link ZkReassignments}; the controller completes it. */
+  @Override
+  public CompletableFuture<Map<Integer, ReassignmentOutcome>> reassignPartitions(
+      String topic, Map<Integer, List<Integer>> targets, boolean allowReplicationFactorChange) {
+    Map<Integer, List<Integer>> copy = new HashMap<>(targets);
+    return CompletableFuture.supplyAsync(
+        () -> reassignments.reassign(topic, copy, allowReplicationFactorChange, TIMEOUT_MS), admin);
+  }
+
+  @Override
+  public Map<String, Map<Integer, OngoingReassignment>> ongoingReassignments() {
+    return reassignments.ongoing();
   }
 
   /** Through the controller ({@link ZkCluster#electLeaders}); never blocks. */

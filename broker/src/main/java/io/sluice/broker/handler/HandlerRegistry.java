@@ -175,6 +175,11 @@ public final class HandlerRegistry {
     handlers.add(new SaslAuthenticateHandler());
     handlers.add(new DescribeUserScramCredentialsHandler(scram, authorization));
     handlers.add(new AlterUserScramCredentialsHandler(scram, authorization));
+    // Partition reassignment (AlterPartitionReassignments, ListPartitionReassignments)
+    handlers.add(
+        new AlterPartitionReassignmentsHandler(
+            config.clusterMode(), metadata, admin, authorization));
+    handlers.add(new ListPartitionReassignmentsHandler(admin, authorization));
     // Client quotas (DescribeClientQuotas, AlterClientQuotas)
     handlers.add(new DescribeClientQuotasHandler(quotas.store(), authorization));
     handlers.add(new AlterClientQuotasHandler(quotas.store(), authorization));

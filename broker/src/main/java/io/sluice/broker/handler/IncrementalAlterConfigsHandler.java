@@ -21,7 +21,8 @@ import java.util.concurrent.CompletableFuture;
  * broker's value), APPEND (2) to or SUBTRACT (3) from a list ({@code cleanup.policy} only). The
  * operations are applied to the topic's current overrides under the admin's lock, so concurrent
  * changes of one topic do not lose each other's keys; the result is validated as a whole and
- * applied to the live logs. Each resource gets its own error.
+ * applied to the live logs. Each resource gets its own error. Deleting one of Kafka's replication
+ * throttles (of a broker or a topic) succeeds without effect: Sluice has none.
  */
 final class IncrementalAlterConfigsHandler extends VersionedHandler {
   static final byte SET = 0;
@@ -76,15 +77,32 @@ final class IncrementalAlterConfigsHandler extends VersionedHandler {
             });
   }
 
+  /**
+   * Kafka's replication throttles, broker-level rates and topic-level replica lists. Sluice has no
+   * replication throttle, so none is ever set: deleting one is a no-op that succeeds (what {@code
+   * kafka-reassign-partitions --verify} does when a reassignment completes), setting one is refused
+   * as an unknown key.
+   */
+  static final Set<String> REPLICATION_THROTTLES =
+      Set.of(
+          "leader.replication.throttled.rate",
+          "follower.replication.throttled.rate",
+          "replica.alter.log.dirs.io.max.bytes.per.second",
+          "leader.replication.throttled.replicas",
+          "follower.replication.throttled.replicas");
+
   private CompletableFuture<ConfigAlteration.Outcome> alter(
       IncrementalAlterConfigsRequest.AlterConfigsResource resource, boolean validateOnly) {
-    List<IncrementalAlterConfigsRequest.AlterableConfig> ops = List.copyOf(resource.configs());
+    List<IncrementalAlterConfigsRequest.AlterableConfig> ops = new ArrayList<>();
     Set<String> seen = new HashSet<>();
-    for (IncrementalAlterConfigsRequest.AlterableConfig op : ops) {
+    for (IncrementalAlterConfigsRequest.AlterableConfig op : resource.configs()) {
       if (!seen.add(op.name())) {
         return CompletableFuture.completedFuture(
             new ConfigAlteration.Outcome(
                 Errors.INVALID_REQUEST, "Error due to duplicate config keys: " + op.name()));
+      }
+      if (op.configOperation() != DELETE || !REPLICATION_THROTTLES.contains(op.name())) {
+        ops.add(op);
       }
     }
     return alteration.alter(

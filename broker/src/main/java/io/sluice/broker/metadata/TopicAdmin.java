@@ -2,6 +2,7 @@ package io.sluice.broker.metadata;
 
 import io.sluice.protocol.Errors;
 import io.sluice.protocol.SluiceException;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -84,6 +85,62 @@ public interface TopicAdmin {
   default CompletableFuture<Void> createPartitions(
       String topic, int totalCount, boolean validateOnly) {
     return unsupported("adding partitions");
+  }
+
+  /** One partition's answer to a reassignment request: NONE, or Kafka's error and message. */
+  record ReassignmentOutcome(Errors error, String message) {
+    public static final ReassignmentOutcome OK = new ReassignmentOutcome(Errors.NONE, null);
+
+    /**
+     * Kafka's checks of a target replica list ({@code INVALID_REPLICA_ASSIGNMENT} for an empty
+     * list, duplicates or a negative id, with Kafka's messages), or null when it passes them.
+     */
+    public static ReassignmentOutcome checkTarget(List<Integer> target) {
+      String problem = null;
+      if (target.isEmpty()) {
+        problem = "Empty replica list specified in partition reassignment.";
+      } else if (new java.util.HashSet<>(target).size() != target.size()) {
+        problem = "Duplicate replica ids in partition reassignment replica list: " + target;
+      } else if (target.stream().anyMatch(id -> id < 0)) {
+        problem = "Invalid broker id in replica list: " + target;
+      }
+      return problem == null
+          ? null
+          : new ReassignmentOutcome(Errors.INVALID_REPLICA_ASSIGNMENT, problem);
+    }
+  }
+
+  /**
+   * A partition being reassigned, as ListPartitionReassignments shows it: the full replica set, the
+   * replicas being added and the replicas being removed.
+   */
+  record OngoingReassignment(List<Integer> replicas, List<Integer> adding, List<Integer> removing) {
+    public OngoingReassignment {
+      replicas = List.copyOf(replicas);
+      adding = List.copyOf(adding);
+      removing = List.copyOf(removing);
+    }
+  }
+
+  /**
+   * Starts, replaces or cancels reassignments of {@code topic}'s partitions (Kafka's
+   * AlterPartitionReassignments): by partition, the target replicas, or null to cancel the one in
+   * progress. Completes once the request is recorded (not when the replicas have moved) with each
+   * partition's outcome, or exceptionally with a {@link SluiceException} for the whole topic (a
+   * coordination service that cannot be reached: {@code NOT_CONTROLLER}). Only cluster mode moves
+   * replicas.
+   *
+   * @param allowReplicationFactorChange false: a target of another size than the original replica
+   *     set is refused with {@code INVALID_REPLICATION_FACTOR} (KIP-860)
+   */
+  default CompletableFuture<Map<Integer, ReassignmentOutcome>> reassignPartitions(
+      String topic, Map<Integer, List<Integer>> targets, boolean allowReplicationFactorChange) {
+    return unsupported("partition reassignment");
+  }
+
+  /** The reassignments in progress, by topic and partition; never blocks. */
+  default Map<String, Map<Integer, OngoingReassignment>> ongoingReassignments() {
+    return Map.of();
   }
 
   /**

@@ -375,6 +375,30 @@ public final class LogManager implements AutoCloseable {
   }
 
   /**
+   * Closes one partition's log and deletes its directory (a replica moved to other brokers by a
+   * reassignment); nothing when there is no such log. The topic's stored configuration goes with
+   * its last local partition.
+   */
+  public synchronized void deletePartition(TopicPartition tp) {
+    Log log = logs.remove(tp);
+    if (log == null) {
+      return;
+    }
+    LogDirectory owner = owners.remove(log);
+    owner.delete(log);
+    if (firstDirtyOffsets.remove(tp) != null) {
+      try {
+        owner.writeCleanerCheckpoint(firstDirtyOffsets);
+      } catch (IOException e) {
+        owner.markOffline(e);
+      }
+    }
+    if (partitionCount(tp.topic()) == 0) {
+      topicConfigs.remove(tp.topic());
+    }
+  }
+
+  /**
    * DeleteRecords for one partition, on the storage thread: completes with the new log start (the
    * low watermark) once it is durable, or exceptionally with {@code UNKNOWN_TOPIC_OR_PARTITION},
    * {@code OFFSET_OUT_OF_RANGE} or {@code KAFKA_STORAGE_ERROR}.

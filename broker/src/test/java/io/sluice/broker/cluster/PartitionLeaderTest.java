@@ -177,6 +177,48 @@ class PartitionLeaderTest {
   }
 
   @Test
+  void replicasAddedByAReassignment_areTrackedAndJoinTheIsrOnceCaughtUp() {
+    PartitionLeader leader = leader(List.of(1, 2), 0);
+    append(4);
+    assertEquals(Errors.NOT_LEADER_OR_FOLLOWER, leader.followerFetched(4, 0, 1), "not a replica");
+    leader.replicasFromCluster(List.of(1, 2, 3, 4), 1);
+    leader.followerFetched(2, 4, 2);
+    assertEquals(4, log.highWatermark(), "the high watermark is over the ISR only");
+    assertEquals(Errors.NONE, leader.followerFetched(4, 2, 3));
+    runIsrThread();
+    assertEquals(List.of(), written);
+    leader.followerFetched(4, 4, 4);
+    runIsrThread();
+    assertEquals(List.of(List.of(1, 2, 4)), written);
+    assertEquals(Errors.NONE, leader.checkInSync(3));
+
+    leader.replicasFromCluster(List.of(1, 2, 3), 5);
+    assertEquals(Errors.NOT_LEADER_OR_FOLLOWER, leader.followerFetched(4, 4, 6), "removed");
+  }
+
+  @Test
+  void aSingleReplicaLeaderGainingFollowers_switchesToTheIsrHighWatermark() {
+    PartitionLeader leader =
+        new PartitionLeader(
+            "t", 0, log, 1, 2, List.of(1), List.of(1), 0, isrThread::add, this::write);
+    zkIsr = List.of(1);
+    append(3);
+    assertEquals(3, log.highWatermark(), "one replica: the log end");
+    leader.replicasFromCluster(List.of(1, 2), 1);
+    append(2);
+    assertEquals(5, log.highWatermark(), "the leader alone is the ISR until 2 catches up");
+    leader.followerFetched(2, 5, 2);
+    runIsrThread();
+    assertEquals(List.of(List.of(1, 2)), written);
+    append(1);
+    CompletableFuture<Void> acked = log.awaitHighWatermark(5);
+    assertEquals(5, log.highWatermark(), "now follower 2 holds it back");
+    assertFalse(acked.isDone());
+    leader.followerFetched(2, 6, 3);
+    assertTrue(acked.isDone());
+  }
+
+  @Test
   void close_failsWaitingProduces() {
     PartitionLeader leader = leader(List.of(1, 2), 0);
     append(1);

@@ -32,6 +32,8 @@ import io.sluice.protocol.message.AlterClientQuotasRequest;
 import io.sluice.protocol.message.AlterClientQuotasResponse;
 import io.sluice.protocol.message.AlterConfigsRequest;
 import io.sluice.protocol.message.AlterConfigsResponse;
+import io.sluice.protocol.message.AlterPartitionReassignmentsRequest;
+import io.sluice.protocol.message.AlterPartitionReassignmentsResponse;
 import io.sluice.protocol.message.CreateAclsRequest;
 import io.sluice.protocol.message.CreateAclsResponse;
 import io.sluice.protocol.message.CreatePartitionsRequest;
@@ -80,6 +82,8 @@ import io.sluice.protocol.message.ListGroupsRequest;
 import io.sluice.protocol.message.ListGroupsResponse;
 import io.sluice.protocol.message.ListOffsetsRequest;
 import io.sluice.protocol.message.ListOffsetsResponse;
+import io.sluice.protocol.message.ListPartitionReassignmentsRequest;
+import io.sluice.protocol.message.ListPartitionReassignmentsResponse;
 import io.sluice.protocol.message.MetadataRequest;
 import io.sluice.protocol.message.MetadataResponse;
 import io.sluice.protocol.message.OffsetCommitRequest;
@@ -749,6 +753,48 @@ class AclMatrixTest {
                             ApiKey.DESCRIBE_USER_SCRAM_CREDENTIALS,
                             0,
                             new DescribeUserScramCredentialsRequest().setUsers(null)))
+                    .errorCode()));
+    // Partition reassignment: the top-level error, which every partition repeats when refused.
+    cases.add(
+        row(
+            "AlterPartitionReassignments",
+            CLUSTER,
+            CLUSTER_NAME,
+            ALTER,
+            CLUSTER_DENIED,
+            Errors.NONE,
+            h -> {
+              AlterPartitionReassignmentsRequest r = new AlterPartitionReassignmentsRequest();
+              r.topics()
+                  .add(
+                      new AlterPartitionReassignmentsRequest.ReassignableTopic()
+                          .setName(TOPIC_NAME)
+                          .setPartitions(
+                              List.of(
+                                  new AlterPartitionReassignmentsRequest.ReassignablePartition()
+                                      .setPartitionIndex(0)
+                                      .setReplicas(List.of(0)))));
+              AlterPartitionReassignmentsResponse answer =
+                  (AlterPartitionReassignmentsResponse)
+                      h.send(ALICE, ApiKey.ALTER_PARTITION_REASSIGNMENTS, 1, r);
+              short partition = answer.responses().get(0).partitions().get(0).errorCode();
+              return answer.errorCode() != Errors.NONE.code() ? answer.errorCode() : partition;
+            }));
+    cases.add(
+        row(
+            "ListPartitionReassignments",
+            CLUSTER,
+            CLUSTER_NAME,
+            DESCRIBE,
+            CLUSTER_DENIED,
+            Errors.NONE,
+            h ->
+                ((ListPartitionReassignmentsResponse)
+                        h.send(
+                            ALICE,
+                            ApiKey.LIST_PARTITION_REASSIGNMENTS,
+                            0,
+                            new ListPartitionReassignmentsRequest().setTopics(null)))
                     .errorCode()));
     cases.add(
         row(

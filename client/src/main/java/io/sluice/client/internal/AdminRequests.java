@@ -18,12 +18,16 @@ import io.sluice.protocol.message.DescribeClusterRequest;
 import io.sluice.protocol.message.DescribeClusterResponse;
 import io.sluice.protocol.message.DescribeConfigsRequest;
 import io.sluice.protocol.message.DescribeConfigsResponse;
+import io.sluice.protocol.message.ElectLeadersRequest;
+import io.sluice.protocol.message.ElectLeadersResponse;
 import io.sluice.protocol.message.IncrementalAlterConfigsRequest;
 import io.sluice.protocol.message.IncrementalAlterConfigsResponse;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
@@ -260,6 +264,66 @@ public final class AdminRequests {
               }
               brokers.sort(Comparator.comparingInt(ClusterDescription.Broker::id));
               return new ClusterDescription(response.clusterId(), response.controllerId(), brokers);
+            });
+  }
+
+  /**
+   * ElectLeaders to any broker (a Sluice broker hands it to the controller): each partition's
+   * outcome, empty when elected; {@code partitions} null asks for every partition.
+   */
+  public CompletableFuture<Map<TopicPartition, Optional<SluiceClientException>>> electLeaders(
+      boolean unclean, Set<TopicPartition> partitions, long timeoutMs) {
+    ElectLeadersRequest request =
+        new ElectLeadersRequest()
+            .setElectionType((byte) (unclean ? 1 : 0))
+            .setTimeoutMs((int) timeoutMs);
+    if (partitions == null) {
+      request.setTopicPartitions(null);
+    } else {
+      Map<String, ElectLeadersRequest.TopicPartitions> byTopic = new LinkedHashMap<>();
+      for (TopicPartition tp : partitions) {
+        byTopic
+            .computeIfAbsent(
+                tp.topic(),
+                t ->
+                    new ElectLeadersRequest.TopicPartitions()
+                        .setTopic(t)
+                        .setPartitions(new ArrayList<>()))
+            .partitions()
+            .add(tp.partition());
+      }
+      request.setTopicPartitions(new ArrayList<>(byTopic.values()));
+    }
+    return connections
+        .anyConnection()
+        .thenCompose(c -> c.send(ApiKey.ELECT_LEADERS, request, ElectLeadersResponse::read))
+        .thenApply(
+            response -> {
+              Errors error = Errors.forCode(response.errorCode());
+              if (error != Errors.NONE) {
+                throw new SluiceClientException(
+                    error, null, "cannot elect leaders: " + error, error.retriable(), null);
+              }
+              Map<TopicPartition, Optional<SluiceClientException>> outcomes = new LinkedHashMap<>();
+              for (ElectLeadersResponse.ReplicaElectionResult topic :
+                  response.replicaElectionResults()) {
+                for (ElectLeadersResponse.PartitionResult p : topic.partitionResult()) {
+                  TopicPartition tp = new TopicPartition(topic.topic(), p.partitionId());
+                  Errors outcome = Errors.forCode(p.errorCode());
+                  outcomes.put(
+                      tp,
+                      outcome == Errors.NONE
+                          ? Optional.empty()
+                          : Optional.of(
+                              new SluiceClientException(
+                                  outcome,
+                                  tp,
+                                  p.errorMessage() == null
+                                      ? outcome.name()
+                                      : outcome + ": " + p.errorMessage())));
+                }
+              }
+              return outcomes;
             });
   }
 
