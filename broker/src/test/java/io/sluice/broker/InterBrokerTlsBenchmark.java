@@ -22,8 +22,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * ZooKeeper, the inter-broker listener {@code BROKER} either PLAINTEXT (followers' fetches through
  * {@code sendfile}, or with {@code fetch.zerocopy=false} through the copy path) or SSL (the
  * leader's engine OpenSSL or the JDK's; the follower's side is always the JDK's). Each round
- * creates a one-partition topic with two replicas led by broker 1, stops broker 2, produces {@code
- * records} 1 KiB records to broker 1 alone, then starts broker 2 and waits until its copy of the
+ * creates a one-partition topic with two replicas, stops the follower, produces {@code records} 1
+ * KiB records to the leader alone, then starts the follower and waits until its copy of the
  * partition has as many bytes as the leader's. The leader's CPU time ({@code /proc/<pid>/stat})
  * over that catch-up, less its idle rate measured just before, per GB of log replicated, and the
  * catch-up time, are printed; the median of the rounds per mode. Printed, never asserted.
@@ -120,18 +120,19 @@ public final class InterBrokerTlsBenchmark {
   /** One catch-up: {leader CPU s/GB, seconds, bytes}. */
   private static double[] round(BrokerProcesses cluster, String topic, int records)
       throws Exception {
-    String bootstrap = cluster.daemon(1).bootstrapServers();
-    try (Admin admin = Admin.create(KafkaClients.admin(bootstrap))) {
+    try (Admin admin = Admin.create(KafkaClients.admin(cluster.bootstrap()))) {
       admin.createTopics(List.of(new NewTopic(topic, 1, (short) 2))).all().get();
     }
     BrokerProcesses.waitFor(
-        "broker 1 leading " + topic,
+        "a leader of " + topic,
         BrokerProcesses.WAIT_MS,
-        () -> cluster.leader(topic, 0) == 1 && cluster.isr(topic, 0).size() == 2);
-    cluster.daemon(2).stop();
-    produce(bootstrap, topic, records);
-    long leaderBytes = logBytes(cluster.dataDir(1).resolve(topic + "-0"));
-    long pid = cluster.daemon(1).pid();
+        () -> cluster.leader(topic, 0) > 0 && cluster.isr(topic, 0).size() == 2);
+    int leader = cluster.leader(topic, 0);
+    int followerId = leader == 1 ? 2 : 1;
+    cluster.daemon(followerId).stop();
+    produce(cluster.daemon(leader).bootstrapServers(), topic, records);
+    long leaderBytes = logBytes(cluster.dataDir(leader).resolve(topic + "-0"));
+    long pid = cluster.daemon(leader).pid();
     // The leader's own background work (ZooKeeper, ISR checks) while nobody fetches.
     long idleFrom = cpuTicks(pid);
     long idleStart = System.nanoTime();
@@ -140,10 +141,10 @@ public final class InterBrokerTlsBenchmark {
         (cpuTicks(pid) - idleFrom) / 100.0 / ((System.nanoTime() - idleStart) / 1e9);
     long before = cpuTicks(pid);
     long start = System.nanoTime();
-    cluster.startBroker(2);
-    Path follower = cluster.dataDir(2).resolve(topic + "-0");
+    cluster.startBroker(followerId);
+    Path follower = cluster.dataDir(followerId).resolve(topic + "-0");
     BrokerProcesses.waitFor(
-        "broker 2 caught up on " + topic,
+        "broker " + followerId + " caught up on " + topic,
         600_000,
         () -> Files.isDirectory(follower) && logBytes(follower) >= leaderBytes);
     double seconds = (System.nanoTime() - start) / 1e9;
