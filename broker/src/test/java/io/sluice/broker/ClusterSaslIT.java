@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
  * SCRAM credentials in cluster mode: stored in ZooKeeper under Kafka's {@code /config/users/<user>}
  * (salted and hashed, Kafka's format), so a user created through one broker authenticates on
  * another, and a deletion through the other broker locks it out on the first. The brokers talk to
- * each other over their plaintext listener (inter-broker SASL is not supported).
+ * each other over their plaintext listener here (inter-broker SASL: {@code InterBrokerSecurityIT}).
  */
 class ClusterSaslIT {
   private static final long WAIT_MS = 30_000;

@@ -57,8 +57,28 @@ final class InProcessCluster implements AutoCloseable {
    */
   static InProcessCluster launch(int size, IntFunction<Map<String, String>> configOf)
       throws Exception {
+    return launch(size, configOf, zkConnect -> {});
+  }
+
+  /** What a test writes to ZooKeeper before the brokers start (Kafka's ZooKeeper-era tools). */
+  @FunctionalInterface
+  interface BeforeBrokers {
+    /**
+     * @param zkConnect the brokers' {@code zookeeper.connect}, with the chroot
+     */
+    void prepare(String zkConnect) throws Exception;
+  }
+
+  /**
+   * As {@link #launch(int, IntFunction)}, with {@code beforeBrokers} run once ZooKeeper is up and
+   * before the first broker starts (for example to create the brokers' own SCRAM user).
+   */
+  static InProcessCluster launch(
+      int size, IntFunction<Map<String, String>> configOf, BeforeBrokers beforeBrokers)
+      throws Exception {
     InProcessCluster cluster = new InProcessCluster(ZooKeeperServers.standalone(), configOf);
     try {
+      beforeBrokers.prepare(cluster.zkConnect());
       for (int id = 1; id <= size; id++) {
         cluster.dirs.put(id, Files.createTempDirectory("sluice-cluster-" + id + "-"));
         cluster.start(id);

@@ -1,27 +1,19 @@
 package io.sluice.broker.cluster;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.Unpooled;
 import io.sluice.broker.config.ReplicationConfig;
 import io.sluice.broker.storage.Log;
 import io.sluice.broker.storage.TopicPartition;
 import io.sluice.protocol.ApiKey;
 import io.sluice.protocol.Errors;
-import io.sluice.protocol.codec.Frames;
 import io.sluice.protocol.message.ApiMessage;
 import io.sluice.protocol.message.FetchRequest;
 import io.sluice.protocol.message.FetchResponse;
 import io.sluice.protocol.message.OffsetForLeaderEpochRequest;
 import io.sluice.protocol.message.OffsetForLeaderEpochResponse;
-import io.sluice.protocol.message.RequestHeader;
 import io.sluice.protocol.wire.ByteBufRecords;
-import io.sluice.protocol.wire.WireReader;
-import java.io.DataInputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -29,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.IntFunction;
+import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,6 +41,12 @@ import org.slf4j.LoggerFactory;
  * that start) fetches from the leader's log start and, with the first batch it gets, empties its
  * log and starts it over at that batch ({@link Log#truncateFullyAndStartAt}).
  *
+ * <p>The connection is set up by an {@link InterBrokerConnector}: TLS and SASL as the inter-broker
+ * listener asks. A connection the leader refuses (TLS, authentication) or partitions it refuses to
+ * a follower that lacks {@code CLUSTER_ACTION} are logged as errors, once per reason and then at
+ * most every {@link #REPEAT_LOG_MS}, and retried with a growing backoff (up to {@link
+ * #MAX_REFUSED_BACKOFF_MS}), so a misconfigured cluster neither floods its logs nor gives up.
+ *
  * <p>Thread safety: the partition map is guarded by this object's monitor; truncation and appends
  * run under it too, so once {@link #remove} returns, nothing more is written to that partition's
  * log by this fetcher (the partition's broker may lead it from then on).
@@ -57,6 +56,8 @@ final class ReplicaFetcher implements AutoCloseable {
   private static final short FETCH_VERSION = 12;
   private static final short EPOCH_VERSION = 4;
   private static final long BACKOFF_MS = 200;
+  static final long MAX_REFUSED_BACKOFF_MS = 5_000;
+  static final long REPEAT_LOG_MS = 60_000;
 
   /** One followed partition's fetch state. */
   private static final class State {
@@ -76,23 +77,29 @@ final class ReplicaFetcher implements AutoCloseable {
   private final int leaderId;
   private final IntFunction<InetSocketAddress> addresses;
   private final ReplicationConfig config;
+  private final InterBrokerConnector connector;
   private final Map<TopicPartition, State> partitions = new LinkedHashMap<>();
   private final Thread thread;
   private volatile boolean running = true;
-  private Socket socket; // fetcher thread only (closed by close() too)
-  private DataInputStream in;
-  private OutputStream out;
-  private int correlation;
+  private volatile BrokerConnection connection; // fetcher thread only (closed by close() too)
+  private int refusals; // fetcher thread: refused connections in a row
+  private String lastRefusal; // fetcher thread or monitor: the refusal logged last
+  private long lastRefusalLoggedMs;
 
   /**
    * @param addresses the current address of a broker id, or null when it is not registered
    */
   ReplicaFetcher(
-      int self, int leaderId, IntFunction<InetSocketAddress> addresses, ReplicationConfig config) {
+      int self,
+      int leaderId,
+      IntFunction<InetSocketAddress> addresses,
+      ReplicationConfig config,
+      InterBrokerConnector connector) {
     this.self = self;
     this.leaderId = leaderId;
     this.addresses = addresses;
     this.config = config;
+    this.connector = connector;
     this.thread = new Thread(this::run, "sluice-replica-fetcher-" + leaderId);
     this.thread.setDaemon(true);
   }
@@ -141,13 +148,17 @@ final class ReplicaFetcher implements AutoCloseable {
         fetch();
       } catch (IOException | RuntimeException e) {
         if (running) {
-          log.info(
-              "broker {}: fetching from broker {} failed ({}); reconnecting",
-              self,
-              leaderId,
-              e.toString());
           disconnect();
-          pause(BACKOFF_MS);
+          if (e instanceof InterBrokerConnector.SecurityFailure || e instanceof SSLException) {
+            refused(e);
+          } else {
+            log.info(
+                "broker {}: fetching from broker {} failed ({}); reconnecting",
+                self,
+                leaderId,
+                e.toString());
+            pause(BACKOFF_MS);
+          }
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
@@ -174,37 +185,97 @@ final class ReplicaFetcher implements AutoCloseable {
     }
   }
 
+  /**
+   * A refused connection (TLS or SASL): an error naming the cause, logged again only when the cause
+   * changes or a minute has passed; retried after a backoff that doubles up to {@link
+   * #MAX_REFUSED_BACKOFF_MS}.
+   */
+  private void refused(Exception e) {
+    refusals++;
+    String reason =
+        e instanceof InterBrokerConnector.SecurityFailure
+            ? e.getMessage()
+            : "TLS with broker " + leaderId + " failed: " + InterBrokerConnector.reason(e);
+    logRefusal(
+        "broker "
+            + self
+            + " cannot replicate from broker "
+            + leaderId
+            + ": "
+            + reason
+            + "; retrying (check the inter-broker listener's TLS and SASL settings on both"
+            + " brokers)");
+    pause(Math.min(MAX_REFUSED_BACKOFF_MS, BACKOFF_MS << Math.min(refusals - 1, 10)));
+  }
+
+  /**
+   * Whether {@code error} is the leader refusing this broker as a follower (its principal lacks
+   * {@code CLUSTER_ACTION}: Kafka answers {@code CLUSTER_AUTHORIZATION_FAILED} to
+   * OffsetForLeaderEpoch and {@code TOPIC_AUTHORIZATION_FAILED} to a follower's Fetch); if so, logs
+   * it as an error.
+   */
+  private boolean unauthorized(Errors error, String request) {
+    if (error != Errors.CLUSTER_AUTHORIZATION_FAILED
+        && error != Errors.TOPIC_AUTHORIZATION_FAILED) {
+      return false;
+    }
+    BrokerConnection c = connection;
+    logRefusal(
+        "broker "
+            + self
+            + " cannot replicate from broker "
+            + leaderId
+            + ": it answers "
+            + error
+            + " to this follower's "
+            + request
+            + " requests: the inter-broker principal "
+            + (c == null ? "" : c.principal() + " ")
+            + "needs CLUSTER_ACTION on the cluster; make it a super user (super.users) on every"
+            + " broker");
+    return true;
+  }
+
+  /** Logs {@code message} as an error unless the same one was logged in the last minute. */
+  private synchronized void logRefusal(String message) {
+    long now = System.currentTimeMillis();
+    if (message.equals(lastRefusal) && now - lastRefusalLoggedMs < REPEAT_LOG_MS) {
+      log.debug("{}", message);
+      return;
+    }
+    lastRefusal = message;
+    lastRefusalLoggedMs = now;
+    log.error("{}", message);
+  }
+
   private void connect() throws IOException {
-    if (socket != null) {
+    if (connection != null) {
       return;
     }
     InetSocketAddress address = addresses.apply(leaderId);
     if (address == null) {
       throw new IOException("broker " + leaderId + " is not registered");
     }
-    Socket s = new Socket();
-    try {
-      s.connect(address, 10_000);
-      s.setTcpNoDelay(true);
-      s.setSoTimeout(config.replicaFetchWaitMaxMs() + 30_000);
-      in = new DataInputStream(new java.io.BufferedInputStream(s.getInputStream(), 65536));
-      out = s.getOutputStream();
-      socket = s;
-    } catch (IOException e) {
-      s.close();
-      throw e;
+    connection =
+        connector.connect(
+            leaderId,
+            address,
+            config.replicaFetchWaitMaxMs() + 30_000,
+            "sluice-replica-fetcher-" + self);
+    if (refusals > 0) {
+      log.info("broker {}: connected to {} again", self, connection.peer());
+      refusals = 0;
+      synchronized (this) {
+        lastRefusal = null;
+      }
     }
   }
 
   private void disconnect() {
-    Socket s = socket;
-    socket = null;
-    if (s != null) {
-      try {
-        s.close();
-      } catch (IOException e) {
-        log.debug("closing the fetch connection", e);
-      }
+    BrokerConnection c = connection;
+    connection = null;
+    if (c != null) {
+      c.close();
     }
   }
 
@@ -263,8 +334,13 @@ final class ReplicaFetcher implements AutoCloseable {
             continue; // removed or replaced meanwhile
           }
           if (answer.errorCode() != Errors.NONE.code()) {
-            state.retryAtMs = now + BACKOFF_MS;
-            log.debug("{}: OffsetForLeaderEpoch answered {}", tp, answer.errorCode());
+            Errors error = Errors.forCode(answer.errorCode());
+            state.retryAtMs =
+                now
+                    + (unauthorized(error, "OffsetForLeaderEpoch")
+                        ? MAX_REFUSED_BACKOFF_MS
+                        : BACKOFF_MS);
+            log.debug("{}: OffsetForLeaderEpoch answered {}", tp, error);
             continue;
           }
           long target = truncationOffset(state.log, asked.get(tp), answer);
@@ -384,7 +460,7 @@ final class ReplicaFetcher implements AutoCloseable {
       return;
     }
     if (error != Errors.NONE) {
-      state.retryAtMs = now + BACKOFF_MS;
+      state.retryAtMs = now + (unauthorized(error, "Fetch") ? MAX_REFUSED_BACKOFF_MS : BACKOFF_MS);
       log.debug("broker {}: fetching {} from broker {}: {}", self, tp, leaderId, error);
       return;
     }
@@ -423,29 +499,11 @@ final class ReplicaFetcher implements AutoCloseable {
   }
 
   private ApiMessage exchange(ApiKey api, short version, ApiMessage body) throws IOException {
-    int id = ++correlation;
-    RequestHeader header =
-        new RequestHeader()
-            .setRequestApiKey(api.id())
-            .setRequestApiVersion(version)
-            .setCorrelationId(id)
-            .setClientId("sluice-replica-fetcher-" + self);
-    ByteBuf frame = Frames.encodeRequest(ByteBufAllocator.DEFAULT, header, body);
-    try {
-      frame.readBytes(out, frame.readableBytes());
-      out.flush();
-    } finally {
-      frame.release();
+    BrokerConnection c = connection;
+    if (c == null) {
+      throw new IOException("closed");
     }
-    int size = in.readInt();
-    byte[] bytes = new byte[size];
-    in.readFully(bytes);
-    WireReader reader = new WireReader(Unpooled.wrappedBuffer(bytes));
-    int answered = Frames.readResponseHeader(api, version, reader).correlationId();
-    if (answered != id) {
-      throw new IOException("response " + answered + " to request " + id);
-    }
-    return Frames.readResponseBody(api, version, reader);
+    return c.exchange(api, version, body);
   }
 
   /** Stops the thread and closes the connection. */
@@ -455,13 +513,9 @@ final class ReplicaFetcher implements AutoCloseable {
     synchronized (this) {
       notifyAll();
     }
-    Socket s = socket;
-    if (s != null) {
-      try {
-        s.close(); // unblocks a read in progress
-      } catch (IOException e) {
-        log.debug("closing the fetch connection", e);
-      }
+    BrokerConnection c = connection;
+    if (c != null) {
+      c.close(); // unblocks a read in progress
     }
     try {
       thread.join(10_000);

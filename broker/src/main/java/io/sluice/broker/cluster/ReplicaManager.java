@@ -56,15 +56,20 @@ final class ReplicaManager implements Replication, AutoCloseable {
       new CopyOnWriteArrayList<>();
 
   private final String interBrokerListener;
+  private final InterBrokerConnector connector;
 
   /**
-   * @param interBrokerListener the listener name followers connect to ({@code
-   *     inter.broker.listener.name}, else the first listener)
+   * @param connector opens the followers' connections to the leaders' inter-broker listener ({@code
+   *     inter.broker.listener.name}, else the first listener), with its TLS and SASL
    */
   ReplicaManager(
-      ZkCluster cluster, LogManager logs, ReplicationConfig config, String interBrokerListener) {
+      ZkCluster cluster,
+      LogManager logs,
+      ReplicationConfig config,
+      InterBrokerConnector connector) {
     this.cluster = cluster;
-    this.interBrokerListener = interBrokerListener;
+    this.connector = connector;
+    this.interBrokerListener = connector.security().listenerName();
     this.logs = logs;
     this.config = config;
     this.self = cluster.brokerId();
@@ -214,7 +219,7 @@ final class ReplicaManager implements Replication, AutoCloseable {
         fetchers.computeIfAbsent(
             leader,
             id -> {
-              ReplicaFetcher f = new ReplicaFetcher(self, id, this::address, config);
+              ReplicaFetcher f = new ReplicaFetcher(self, id, this::address, config, connector);
               f.start();
               return f;
             });

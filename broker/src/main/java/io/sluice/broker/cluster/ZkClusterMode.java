@@ -3,6 +3,7 @@ package io.sluice.broker.cluster;
 import io.sluice.broker.ClusterMode;
 import io.sluice.broker.config.BrokerConfig;
 import io.sluice.broker.config.Endpoint;
+import io.sluice.broker.config.InterBrokerSecurity;
 import io.sluice.broker.config.Listeners;
 import io.sluice.broker.config.SecurityProtocol;
 import io.sluice.broker.metadata.ClusterMetadata;
@@ -39,7 +40,11 @@ public final class ZkClusterMode implements ClusterMode {
   private long applied = -1;
 
   private ZkClusterMode(
-      ZkCluster cluster, LogManager logs, Executor adminThread, BrokerConfig config) {
+      ZkCluster cluster,
+      LogManager logs,
+      Executor adminThread,
+      BrokerConfig config,
+      InterBrokerConnector connector) {
     this.cluster = cluster;
     this.replicas = new LocalReplicas(cluster.brokerId(), logs);
     Listeners listeners = config.listeners();
@@ -49,11 +54,7 @@ public final class ZkClusterMode implements ClusterMode {
     this.admin =
         new ZkTopicAdmin(
             cluster, adminThread, config.replication().defaultReplicationFactor(), logs.config());
-    String interBroker =
-        listeners.interBrokerListenerName() != null
-            ? listeners.interBrokerListenerName()
-            : listeners.first().listenerName();
-    this.replication = new ReplicaManager(cluster, logs, config.replication(), interBroker);
+    this.replication = new ReplicaManager(cluster, logs, config.replication(), connector);
     cluster.preferredLeaderElection(config.replication().autoLeaderRebalance());
     this.scram = cluster.scramCredentials(adminThread);
     this.quotas = clientQuotas(cluster, adminThread, connectionTimeoutMs, scram);
@@ -80,26 +81,16 @@ public final class ZkClusterMode implements ClusterMode {
       throw new IllegalArgumentException(
           "broker.id " + config.nodeId() + " must be below " + ClusterMode.MAX_BROKERS);
     }
-    Listeners listeners = config.listeners();
-    String interBroker =
-        listeners.interBrokerListenerName() != null
-            ? listeners.interBrokerListenerName()
-            : listeners.first().listenerName();
-    if (listeners.protocol(interBroker) != SecurityProtocol.PLAINTEXT) {
-      // Followers fetch with a plaintext connection that does not authenticate: a TLS or SASL
-      // listener would refuse it.
-      throw new IllegalArgumentException(
-          "inter-broker listener "
-              + interBroker
-              + " uses "
-              + listeners.protocol(interBroker)
-              + ": inter-broker TLS and SASL are not supported yet; set"
-              + " inter.broker.listener.name to a PLAINTEXT listener");
-    }
+    // The followers' connection setup (the inter-broker listener's protocol, TLS stores and SASL
+    // credentials), checked before ZooKeeper is touched: a broker that could not reach the others
+    // stops here, naming the key.
+    InterBrokerSecurity security = InterBrokerSecurity.of(config);
+    InterBrokerConnector connector = new InterBrokerConnector(security);
+    log.info("broker {}: connects to other brokers as {}", config.nodeId(), security);
     ZkCluster cluster = ZkCluster.connect(config.zooKeeper(), config.nodeId(), proposedClusterId);
     ZkClusterMode mode = null;
     try {
-      mode = new ZkClusterMode(cluster, logs, admin, config);
+      mode = new ZkClusterMode(cluster, logs, admin, config, connector);
       cluster.addListener(mode::apply);
       mode.apply(cluster.snapshot());
       return mode;

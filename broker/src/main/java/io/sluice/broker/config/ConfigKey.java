@@ -36,6 +36,13 @@ public enum ConfigKey {
       Type.STRING,
       0,
       "Listener other brokers would use; must be a listener. Empty: the first listener."),
+  SECURITY_INTER_BROKER_PROTOCOL(
+      "security.inter.broker.protocol",
+      "",
+      Type.STRING,
+      0,
+      "Security protocol between brokers: the listener named after it is the inter-broker one."
+          + " Not together with inter.broker.listener.name. Empty: that key decides."),
   SSL_KEYSTORE_TYPE(
       "ssl.keystore.type",
       "JKS",
@@ -118,7 +125,8 @@ public enum ConfigKey {
       "https",
       Type.STRING,
       0,
-      "Accepted for Kafka compatibility; a client-side check (the broker opens no TLS connection)."),
+      "https: followers check that the leader's certificate names the host they connect to"
+          + " (inter-broker TLS); empty: no host name check."),
   LOG_DIRS("log.dirs", "./data", Type.LIST, 0, "Comma-separated data directories."),
   NUM_PARTITIONS("num.partitions", "1", Type.INT, 1, "Partitions of an auto-created topic."),
   AUTO_CREATE_TOPICS_ENABLE(
@@ -477,8 +485,9 @@ public enum ConfigKey {
       "GSSAPI",
       Type.STRING,
       0,
-      "Mechanism brokers would authenticate to each other with; inter-broker SASL is not"
-          + " supported yet."),
+      "SASL mechanism brokers authenticate to each other with when the inter-broker listener"
+          + " is SASL: PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512 (Kafka's default GSSAPI is not"
+          + " supported: set this key)."),
   CONNECTION_FAILED_AUTHENTICATION_DELAY_MS(
       "connection.failed.authentication.delay.ms",
       "100",

@@ -12,8 +12,10 @@ import java.util.TreeSet;
  * The broker's listeners, from Kafka's four keys: {@code listeners} (what is bound), {@code
  * advertised.listeners} (what clients of each listener are told), {@code
  * listener.security.protocol.map} (each listener name's security protocol) and {@code
- * inter.broker.listener.name}. Validated as Kafka validates them, with Kafka's messages where Kafka
- * has one; every failure is a {@link ConfigException} naming the key and its value.
+ * inter.broker.listener.name} (or {@code security.inter.broker.protocol}, which names the listener
+ * called after the protocol; Kafka allows one of the two). Validated as Kafka validates them, with
+ * Kafka's messages where Kafka has one; every failure is a {@link ConfigException} naming the key
+ * and its value.
  *
  * <p>Invariants: at least one listener; names are distinct and upper case; ports other than 0 are
  * distinct; every listener has a security protocol, and it is one this broker serves; every
@@ -23,7 +25,8 @@ import java.util.TreeSet;
  * @param bound the listeners in the order given; the first is the broker's default listener
  * @param advertised the explicit {@code advertised.listeners} entries by listener name
  * @param protocols the security protocol of each listener, by listener name
- * @param interBrokerListenerName {@code inter.broker.listener.name}, or null when not set
+ * @param interBrokerListenerName {@code inter.broker.listener.name}, or the listener {@code
+ *     security.inter.broker.protocol} names, or null when neither is set
  * @param ssl the TLS settings of each {@code SSL} and {@code SASL_SSL} listener, by listener name
  * @param sasl the SASL settings of each {@code SASL_PLAINTEXT} and {@code SASL_SSL} listener, by
  *     listener name
@@ -217,6 +220,40 @@ public record Listeners(
       }
     }
     String interBrokerName = null;
+    String interBrokerProtocol =
+        values.getOrDefault(ConfigKey.SECURITY_INTER_BROKER_PROTOCOL, "").trim();
+    if (!interBrokerProtocol.isEmpty()) {
+      // Kafka's rules: one key or the other; the protocol names the listener called after it.
+      if (!interBroker.isEmpty()) {
+        throw new ConfigException(
+            "Only one of "
+                + ConfigKey.INTER_BROKER_LISTENER_NAME.key()
+                + " and "
+                + ConfigKey.SECURITY_INTER_BROKER_PROTOCOL.key()
+                + " should be set.");
+      }
+      SecurityProtocol protocol = SecurityProtocol.forName(interBrokerProtocol);
+      if (protocol == null) {
+        throw bad(
+            ConfigKey.SECURITY_INTER_BROKER_PROTOCOL,
+            interBrokerProtocol,
+            "unknown security protocol (known: PLAINTEXT, SSL, SASL_PLAINTEXT, SASL_SSL)");
+      }
+      interBrokerName = protocol.name();
+      if (!protocols.containsKey(interBrokerName)) {
+        throw bad(
+            ConfigKey.SECURITY_INTER_BROKER_PROTOCOL,
+            interBrokerProtocol,
+            "the inter-broker listener is the one named "
+                + interBrokerName
+                + ", and there is none. The valid options based on currently configured listeners"
+                + " are "
+                + String.join(",", protocols.keySet())
+                + " (or set "
+                + ConfigKey.INTER_BROKER_LISTENER_NAME.key()
+                + " instead)");
+      }
+    }
     if (!interBroker.isEmpty()) {
       interBrokerName = interBroker.toUpperCase(java.util.Locale.ROOT);
       if (!protocols.containsKey(interBrokerName)) {

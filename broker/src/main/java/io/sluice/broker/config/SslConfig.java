@@ -25,6 +25,8 @@ import java.util.Set;
  * @param enabledProtocols TLS versions, a subset of TLSv1.2 and TLSv1.3
  * @param cipherSuites cipher suites, empty for the JDK's defaults
  * @param engine which TLS implementation serves the listener
+ * @param verifyHostname {@code ssl.endpoint.identification.algorithm=https}: a follower connecting
+ *     to this listener of another broker checks that the certificate names the host it connects to
  */
 public record SslConfig(
     String listenerName,
@@ -41,7 +43,8 @@ public record SslConfig(
     ClientAuth clientAuth,
     List<String> enabledProtocols,
     List<String> cipherSuites,
-    Engine engine) {
+    Engine engine,
+    boolean verifyHostname) {
 
   /** Kafka's {@code ssl.client.auth} values. */
   public enum ClientAuth {
@@ -143,7 +146,8 @@ public record SslConfig(
         clientAuth,
         protocols,
         v.list(ConfigKey.SSL_CIPHER_SUITES),
-        engine);
+        engine,
+        !endpointCheck.isEmpty());
   }
 
   /**
@@ -174,6 +178,8 @@ public record SslConfig(
         + cipherSuites
         + ", engine="
         + engine
+        + ", verifyHostname="
+        + verifyHostname
         + "]";
   }
 

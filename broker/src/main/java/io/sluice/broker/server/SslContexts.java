@@ -2,6 +2,7 @@ package io.sluice.broker.server;
 
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.JdkSslContext;
 import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
@@ -13,13 +14,17 @@ import io.sluice.broker.config.SslConfig;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,9 +38,13 @@ import org.slf4j.LoggerFactory;
  * ssl.engine} says; {@code auto} takes OpenSSL where its native library loads. Every failure (a
  * file that cannot be read, a wrong password, a protocol or cipher suite the JDK does not have) is
  * a {@link ConfigException} that names the key, raised when the listener is bound, so a broker with
- * a broken TLS setup does not start. Stateless.
+ * a broken TLS setup does not start.
+ *
+ * <p>{@link #client} builds the other side, for this broker's connections to other brokers' SSL
+ * listeners (inter-broker TLS): the same stores, the key store as the client certificate, the trust
+ * store to check the other broker's. Stateless.
  */
-final class SslContexts {
+public final class SslContexts {
   private static final Logger LOG = LoggerFactory.getLogger(SslContexts.class);
 
   private SslContexts() {}
@@ -121,25 +130,87 @@ final class SslContexts {
     return context;
   }
 
+  /**
+   * The client side of TLS towards a listener with these settings, on blocking sockets: the JDK's
+   * engine, this listener's key store as the client certificate and its trust store (none: the
+   * JDK's certificate authorities) to check the server's. The TLS versions, cipher suites and the
+   * host name check are set per socket ({@link #clientSocket}). A store that cannot be read is a
+   * {@link ConfigException} naming the key.
+   */
+  public static SSLContext client(SslConfig ssl) {
+    SslContextBuilder builder = SslContextBuilder.forClient().sslProvider(SslProvider.JDK);
+    String keyPassword = ssl.keyPassword().isEmpty() ? null : ssl.keyPassword();
+    if (ssl.keystoreType().equals("PEM")) {
+      byte[][] pem = pemKey(ssl);
+      try {
+        builder.keyManager(
+            new ByteArrayInputStream(pem[0]), new ByteArrayInputStream(pem[1]), keyPassword);
+      } catch (RuntimeException e) {
+        throw fail(ssl, ConfigKey.SSL_KEYSTORE_KEY, "cannot read the PEM key or certificates", e);
+      }
+    } else {
+      builder.keyManager(keyManagers(ssl));
+    }
+    trust(ssl, builder);
+    try {
+      return ((JdkSslContext) builder.build()).context();
+    } catch (IOException | RuntimeException e) {
+      throw fail(ssl, ConfigKey.SSL_KEYSTORE_LOCATION, "cannot set up TLS", e);
+    }
+  }
+
+  /**
+   * {@code socket}, connected to {@code host:port}, wrapped in TLS from {@code context} with the
+   * listener's TLS versions and cipher suites, and, with {@code
+   * ssl.endpoint.identification.algorithm=https}, the check that the server's certificate names
+   * {@code host}. The handshake happens on first use (or {@link SSLSocket#startHandshake}); closing
+   * the result closes {@code socket}.
+   */
+  public static SSLSocket clientSocket(
+      SSLContext context, SslConfig ssl, Socket socket, String host, int port) throws IOException {
+    SSLSocket tls = (SSLSocket) context.getSocketFactory().createSocket(socket, host, port, true);
+    SSLParameters parameters = tls.getSSLParameters();
+    parameters.setProtocols(ssl.enabledProtocols().toArray(String[]::new));
+    if (!ssl.cipherSuites().isEmpty()) {
+      parameters.setCipherSuites(ssl.cipherSuites().toArray(String[]::new));
+    }
+    if (ssl.verifyHostname()) {
+      parameters.setEndpointIdentificationAlgorithm("HTTPS");
+    }
+    tls.setSSLParameters(parameters);
+    tls.setUseClientMode(true);
+    return tls;
+  }
+
   private static SslContextBuilder keys(SslConfig ssl) {
     String keyPassword = ssl.keyPassword().isEmpty() ? null : ssl.keyPassword();
     if (ssl.keystoreType().equals("PEM")) {
-      byte[] chain;
-      byte[] key;
-      if (ssl.keystoreLocation().isEmpty()) {
-        chain = ssl.keystoreCertificateChain().getBytes(StandardCharsets.US_ASCII);
-        key = ssl.keystoreKey().getBytes(StandardCharsets.US_ASCII);
-      } else {
-        chain = read(ssl, ConfigKey.SSL_KEYSTORE_LOCATION, ssl.keystoreLocation());
-        key = chain; // one file holds both; each is found by its PEM header
-      }
+      byte[][] pem = pemKey(ssl);
       try {
         return SslContextBuilder.forServer(
-            new ByteArrayInputStream(chain), new ByteArrayInputStream(key), keyPassword);
+            new ByteArrayInputStream(pem[0]), new ByteArrayInputStream(pem[1]), keyPassword);
       } catch (RuntimeException e) {
         throw fail(ssl, ConfigKey.SSL_KEYSTORE_KEY, "cannot read the PEM key or certificates", e);
       }
     }
+    return SslContextBuilder.forServer(keyManagers(ssl));
+  }
+
+  /** The PEM certificate chain and key: inline, or both from the one file. */
+  private static byte[][] pemKey(SslConfig ssl) {
+    if (ssl.keystoreLocation().isEmpty()) {
+      return new byte[][] {
+        ssl.keystoreCertificateChain().getBytes(StandardCharsets.US_ASCII),
+        ssl.keystoreKey().getBytes(StandardCharsets.US_ASCII)
+      };
+    }
+    byte[] both = read(ssl, ConfigKey.SSL_KEYSTORE_LOCATION, ssl.keystoreLocation());
+    return new byte[][] {both, both}; // each is found by its PEM header
+  }
+
+  /** The key manager of a JKS or PKCS12 key store. */
+  private static KeyManagerFactory keyManagers(SslConfig ssl) {
+    String keyPassword = ssl.keyPassword().isEmpty() ? null : ssl.keyPassword();
     KeyStore store =
         load(
             ssl,
@@ -152,7 +223,7 @@ final class SslContexts {
           KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
       factory.init(
           store, (keyPassword != null ? keyPassword : ssl.keystorePassword()).toCharArray());
-      return SslContextBuilder.forServer(factory);
+      return factory;
     } catch (GeneralSecurityException e) {
       throw fail(ssl, ConfigKey.SSL_KEY_PASSWORD, "cannot read the private key", e);
     }

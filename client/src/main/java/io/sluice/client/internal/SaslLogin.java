@@ -8,30 +8,23 @@ import io.sluice.protocol.message.SaslAuthenticateRequest;
 import io.sluice.protocol.message.SaslAuthenticateResponse;
 import io.sluice.protocol.message.SaslHandshakeRequest;
 import io.sluice.protocol.message.SaslHandshakeResponse;
+import io.sluice.protocol.sasl.ScramClient;
 import io.sluice.protocol.sasl.ScramMechanism;
-import io.sluice.protocol.sasl.ScramMessages;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.SecureRandom;
-import java.util.Base64;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
  * The client side of SASL on a new connection, after ApiVersions and before any other request, in
  * Kafka's framing: SaslHandshake v1 with the mechanism, then the mechanism's tokens in
  * SaslAuthenticate (the highest version both sides have, at most v2). PLAIN sends {@code NUL user
- * NUL password}; SCRAM (RFC 5802, SHA-256 or SHA-512, no channel binding) sends the client-first
- * message with 24 random bytes as nonce, checks the server's nonce extends it and that it asks for
- * at least 4096 iterations (as Kafka's client does), sends the proof, and checks the server's
- * signature, so a server that does not know the password is refused too. A refusal fails the future
- * with a non-retriable {@link SluiceClientException} ({@code SASL_AUTHENTICATION_FAILED} with the
- * broker's message, {@code UNSUPPORTED_SASL_MECHANISM}, or {@code ILLEGAL_SASL_STATE}) and closes
- * the connection. Stateless apart from the random source; thread-safe.
+ * NUL password}; SCRAM goes through {@link ScramClient} (RFC 5802, SHA-256 or SHA-512, no channel
+ * binding: the server's nonce must extend ours, at least 4096 iterations, and the server's
+ * signature is checked, so a server that does not know the password is refused too). A refusal
+ * fails the future with a non-retriable {@link SluiceClientException} ({@code
+ * SASL_AUTHENTICATION_FAILED} with the broker's message, {@code UNSUPPORTED_SASL_MECHANISM}, or
+ * {@code ILLEGAL_SASL_STATE}) and closes the connection. Stateless; thread-safe.
  */
 final class SaslLogin {
-  private static final SecureRandom RANDOM = new SecureRandom();
-
   private SaslLogin() {}
 
   /** Authenticates {@code connection} as {@code security} says; completes with the connection. */
@@ -85,87 +78,38 @@ final class SaslLogin {
       ScramMechanism mechanism,
       String user,
       String password) {
-    byte[] nonceBytes = new byte[24];
-    RANDOM.nextBytes(nonceBytes);
-    ScramMessages.ClientFirst first =
-        new ScramMessages.ClientFirst(
-            "n,,",
-            null,
-            user,
-            Base64.getUrlEncoder().withoutPadding().encodeToString(nonceBytes),
-            Map.of());
-    return step(connection, version, first.toBytes())
+    ScramClient scram = new ScramClient(mechanism, user, password);
+    return step(connection, version, scram.clientFirst())
         .thenCompose(
-            serverFirstBytes -> {
-              ScramMessages.ServerFirst serverFirst;
+            serverFirst -> {
+              byte[] clientFinal;
               try {
-                serverFirst = ScramMessages.ServerFirst.parse(serverFirstBytes);
-              } catch (IllegalArgumentException e) {
-                return fail(connection, Errors.ILLEGAL_SASL_STATE, invalid(connection, e));
+                clientFinal = scram.clientFinal(serverFirst);
+              } catch (ScramClient.Failure e) {
+                return fail(connection, e);
               }
-              if (!serverFirst.nonce().startsWith(first.nonce())
-                  || serverFirst.nonce().length() == first.nonce().length()) {
-                return fail(
-                    connection,
-                    Errors.ILLEGAL_SASL_STATE,
-                    "broker at " + connection.address() + " sent a SCRAM nonce not built on ours");
+              return step(connection, version, clientFinal);
+            })
+        .thenCompose(
+            serverFinal -> {
+              try {
+                scram.verify(serverFinal);
+              } catch (ScramClient.Failure e) {
+                return fail(connection, e);
               }
-              if (serverFirst.iterations() < ScramMechanism.MIN_ITERATIONS) {
-                return fail(
-                    connection,
-                    Errors.ILLEGAL_SASL_STATE,
-                    "broker at "
-                        + connection.address()
-                        + " asked for "
-                        + serverFirst.iterations()
-                        + " SCRAM iterations, fewer than the minimum "
-                        + ScramMechanism.MIN_ITERATIONS);
-              }
-              byte[] salted =
-                  mechanism.saltedPassword(password, serverFirst.salt(), serverFirst.iterations());
-              byte[] clientKey = mechanism.clientKey(salted);
-              byte[] binding = first.gs2Header().getBytes(StandardCharsets.UTF_8);
-              byte[] authMessage =
-                  ScramMessages.authMessage(
-                      first,
-                      serverFirst,
-                      new ScramMessages.ClientFinal(binding, serverFirst.nonce(), new byte[0]));
-              byte[] proof =
-                  ScramMechanism.xor(
-                      clientKey, mechanism.hmac(mechanism.storedKey(clientKey), authMessage));
-              byte[] expected = mechanism.hmac(mechanism.serverKey(salted), authMessage);
-              return step(
-                      connection,
-                      version,
-                      new ScramMessages.ClientFinal(binding, serverFirst.nonce(), proof).toBytes())
-                  .thenCompose(
-                      serverFinalBytes -> {
-                        ScramMessages.ServerFinal serverFinal;
-                        try {
-                          serverFinal = ScramMessages.ServerFinal.parse(serverFinalBytes);
-                        } catch (IllegalArgumentException e) {
-                          return fail(
-                              connection, Errors.ILLEGAL_SASL_STATE, invalid(connection, e));
-                        }
-                        if (serverFinal.serverSignature() == null
-                            || !MessageDigest.isEqual(expected, serverFinal.serverSignature())) {
-                          return fail(
-                              connection,
-                              Errors.SASL_AUTHENTICATION_FAILED,
-                              "broker at "
-                                  + connection.address()
-                                  + " did not prove it knows the SCRAM credential");
-                        }
-                        return CompletableFuture.completedFuture(connection);
-                      });
+              return CompletableFuture.completedFuture(connection);
             });
   }
 
-  private static String invalid(BrokerConnection connection, IllegalArgumentException e) {
-    return "broker at "
-        + connection.address()
-        + " sent an invalid SCRAM message: "
-        + e.getMessage();
+  /**
+   * A SCRAM refusal: {@code SASL_AUTHENTICATION_FAILED} when the broker did not prove it knows the
+   * credential, {@code ILLEGAL_SASL_STATE} when its message breaks the protocol.
+   */
+  private static <T> CompletableFuture<T> fail(BrokerConnection connection, ScramClient.Failure e) {
+    return fail(
+        connection,
+        e.serverUnproven() ? Errors.SASL_AUTHENTICATION_FAILED : Errors.ILLEGAL_SASL_STATE,
+        "broker at " + connection.address() + ": " + e.getMessage());
   }
 
   /** One SaslAuthenticate round trip; completes with the server's token or fails. */
