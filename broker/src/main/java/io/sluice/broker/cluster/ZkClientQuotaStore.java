@@ -2,7 +2,6 @@ package io.sluice.broker.cluster;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sluice.broker.quota.ClientQuotaStore;
 import io.sluice.broker.quota.QuotaConfigs;
 import io.sluice.broker.quota.QuotaEntity;
@@ -21,8 +20,6 @@ import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.recipes.cache.ChildData;
 import org.apache.curator.framework.recipes.cache.CuratorCache;
 import org.apache.curator.framework.recipes.cache.CuratorCacheListener;
-import org.apache.zookeeper.KeeperException;
-import org.apache.zookeeper.data.Stat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -200,53 +197,21 @@ final class ZkClientQuotaStore implements ClientQuotaStore, AutoCloseable {
    * race.
    */
   private void write(QuotaEntity entity, Map<String, Double> values) throws Exception {
-    String path = path(entity);
-    for (int attempt = 0; ; attempt++) {
-      Stat stat = new Stat();
-      ObjectNode root;
-      boolean exists;
-      try {
-        byte[] data = client.getData().storingStatIn(stat).forPath(path);
-        JsonNode parsed = data == null || data.length == 0 ? null : JSON.readTree(data);
-        root = parsed instanceof ObjectNode o ? o : JSON.createObjectNode();
-        exists = true;
-      } catch (KeeperException.NoNodeException e) {
-        root = JSON.createObjectNode();
-        exists = false;
-      }
-      root.put("version", 1);
-      ObjectNode config = root.get("config") instanceof ObjectNode c ? c : root.putObject("config");
-      values.forEach(
-          (key, value) -> {
-            if (value == null) {
-              config.remove(key);
-            } else {
-              config.put(key, QuotaConfigs.format(value));
-            }
-          });
-      byte[] bytes = JSON.writeValueAsBytes(root);
-      try {
-        if (!exists) {
-          if (config.isEmpty()) {
-            return;
-          }
-          client.create().creatingParentsIfNeeded().forPath(path, bytes);
-        } else if (config.isEmpty() && stat.getNumChildren() == 0) {
-          client.delete().withVersion(stat.getVersion()).forPath(path);
-        } else {
-          client.setData().withVersion(stat.getVersion()).forPath(path, bytes);
-        }
-        written(entity, values);
-        return;
-      } catch (KeeperException.BadVersionException
-          | KeeperException.NodeExistsException
-          | KeeperException.NoNodeException
-          | KeeperException.NotEmptyException e) {
-        if (attempt >= 10) {
-          throw e;
-        }
-        // another broker (or the SCRAM store) changed the node since we read it: read again
-      }
+    byte[] bytes =
+        ZkEntityConfig.update(
+            client,
+            path(entity),
+            config ->
+                values.forEach(
+                    (key, value) -> {
+                      if (value == null) {
+                        config.remove(key);
+                      } else {
+                        config.put(key, QuotaConfigs.format(value));
+                      }
+                    }));
+    if (bytes != null) {
+      written(entity, values);
     }
   }
 

@@ -2,7 +2,6 @@ package io.sluice.broker.cluster;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sluice.broker.quota.QuotaEntity;
 import io.sluice.broker.security.sasl.ScramCredential;
 import io.sluice.broker.security.sasl.ScramCredentialStore;
@@ -25,8 +24,6 @@ import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.recipes.cache.ChildData;
 import org.apache.curator.framework.recipes.cache.CuratorCache;
 import org.apache.curator.framework.recipes.cache.CuratorCacheListener;
-import org.apache.zookeeper.KeeperException;
-import org.apache.zookeeper.data.Stat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -164,48 +161,17 @@ final class ZkScramCredentialStore implements ScramCredentialStore, AutoCloseabl
   private void write(
       String user, Map<ScramMechanism, ScramCredential> upsert, Set<ScramMechanism> delete)
       throws Exception {
-    String path = USERS + "/" + QuotaEntity.sanitize(user);
-    for (int attempt = 0; ; attempt++) {
-      Stat stat = new Stat();
-      ObjectNode root;
-      boolean exists;
-      try {
-        byte[] data = client.getData().storingStatIn(stat).forPath(path);
-        JsonNode parsed = JSON.readTree(data);
-        root = parsed instanceof ObjectNode o ? o : JSON.createObjectNode();
-        exists = true;
-      } catch (KeeperException.NoNodeException e) {
-        root = JSON.createObjectNode();
-        exists = false;
-      }
-      root.put("version", 1);
-      ObjectNode config = root.get("config") instanceof ObjectNode c ? c : root.putObject("config");
-      delete.forEach(m -> config.remove(m.mechanismName()));
-      upsert.forEach((m, credential) -> config.put(m.mechanismName(), credential.toKafkaFormat()));
-      byte[] bytes = JSON.writeValueAsBytes(root);
-      try {
-        if (!exists) {
-          if (config.isEmpty()) {
-            return;
-          }
-          client.create().creatingParentsIfNeeded().forPath(path, bytes);
-        } else if (config.isEmpty() && stat.getNumChildren() == 0) {
-          // (a node with children keeps the user's client quotas below it: it stays, emptied)
-          client.delete().withVersion(stat.getVersion()).forPath(path);
-        } else {
-          client.setData().withVersion(stat.getVersion()).forPath(path, bytes);
-        }
-        written(user, parse(bytes));
-        return;
-      } catch (KeeperException.BadVersionException
-          | KeeperException.NodeExistsException
-          | KeeperException.NoNodeException
-          | KeeperException.NotEmptyException e) {
-        if (attempt >= 10) {
-          throw e;
-        }
-        // another broker changed the node since we read it: read again
-      }
+    byte[] bytes =
+        ZkEntityConfig.update(
+            client,
+            USERS + "/" + QuotaEntity.sanitize(user),
+            config -> {
+              delete.forEach(m -> config.remove(m.mechanismName()));
+              upsert.forEach(
+                  (m, credential) -> config.put(m.mechanismName(), credential.toKafkaFormat()));
+            });
+    if (bytes != null) {
+      written(user, parse(bytes));
     }
   }
 
